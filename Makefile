@@ -1,0 +1,69 @@
+# ownerbot: `make run` to talk to the bot, `make test` to check everything.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+LOCALES := locales
+STAMP := $(VENV)/.installed
+
+.PHONY: run console test test-fast test-slow lint typecheck i18n i18n-check mo bench lock clean
+
+# The venv is rebuilt when the declared or pinned dependencies change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+# Compiled catalogs are build output, never committed.
+mo: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy=false -d $(LOCALES) -D messages --statistics 2>&1 | grep -v '^compiling' || true
+	@$(BIN)/pybabel compile -d $(LOCALES) -D messages >/dev/null
+
+run: mo
+	$(BIN)/ownerbot run
+
+console: mo
+	$(BIN)/ownerbot console
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot handlers storage tests bench
+	$(BIN)/ruff format --check bot handlers storage tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+i18n-check: mo
+	$(BIN)/ownerbot i18n check
+
+# The fast suite: everything but the tests marked slow. A few minutes on 2 cores.
+test: lint typecheck i18n-check
+	$(BIN)/pytest -n 2 -m "not slow" -q
+
+test-fast: mo
+	$(BIN)/pytest -n 2 -m "not slow" -q -x
+
+# Long races and big property runs; CI runs them after `make test`.
+test-slow: mo
+	$(BIN)/pytest -m slow -q
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F pyproject.toml -k N_ -k pgettext:1c,2 -k npgettext:1c,2,3 \
+		--add-comments=TRANSLATORS: --sort-by-file --no-wrap \
+		--project=ownerbot --msgid-bugs-address=i18n@ownerbot.invalid \
+		-o $(LOCALES)/messages.pot bot handlers
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-wrap --ignore-obsolete --no-fuzzy-matching
+	$(MAKE) mo
+
+bench: mo
+	$(PY) bench/pipeline.py
+
+# Re-pin the dependency set after changing pyproject.toml.
+lock:
+	rm -rf /tmp/ownerbot-lock && $(PYTHON) -m venv /tmp/ownerbot-lock
+	/tmp/ownerbot-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/ownerbot-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	find $(LOCALES) -name '*.mo' -delete

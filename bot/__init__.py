@@ -1,0 +1,1 @@
+"""ownerbot: keeps car owners close to their brand, in their own language."""

@@ -1,0 +1,73 @@
+"""The composition root: the one module that knows every part."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.data import load_reference
+from bot.domain.reference import Reference
+from bot.i18n import Catalogs
+from bot.services.demo import seed_demo
+from handlers.context import FlowDeps
+from handlers.dispatcher import Dispatcher
+from handlers.registry import build_dispatcher
+from storage.db import create_engine
+from storage.migrate import upgrade
+from storage.uow import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    reference: Reference
+    catalogs: Catalogs
+    database: Database
+    clock: Clock = field(default_factory=SystemClock)
+
+    def flow_deps(self, bot_username: str = "ownerbot") -> FlowDeps:
+        return FlowDeps(
+            reference=self.reference,
+            catalogs=self.catalogs,
+            default_market=self.settings.default_market,
+            bot_username=bot_username,
+        )
+
+    def dispatcher(self, bot_username: str = "ownerbot") -> Dispatcher:
+        return build_dispatcher(self.database.uow, self.flow_deps(bot_username), self.clock)
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
+    settings = settings or Settings()
+    reference = load_reference()
+    if settings.default_market not in reference.markets:
+        raise ValueError(f"OWNERBOT_DEFAULT_MARKET {settings.default_market!r} is not a market")
+    return App(
+        settings=settings,
+        reference=reference,
+        catalogs=Catalogs(settings.locales_dir),
+        database=Database(create_engine(settings.database_url)),
+        clock=clock or SystemClock(),
+    )
+
+
+async def prepare_database(app: App, *, seed_demo_if_empty: bool = False) -> None:
+    """Migrate, sync the shipped dealers, and load the demo if asked and empty."""
+    await upgrade(app.database.engine)
+    async with app.database.uow() as uow:
+        await uow.dealers.sync(list(app.reference.dealers.values()))
+        await uow.commit()
+    if not seed_demo_if_empty:
+        return
+    async with app.database.uow() as uow:
+        if await uow.owners.count() > 0:
+            return
+        report = await seed_demo(uow, app.reference, app.clock.now())
+        log.info("demo data loaded: %d owners", report.owners_created)

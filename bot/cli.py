@@ -1,0 +1,210 @@
+"""`ownerbot` commands. Thin: parse arguments, call a service, print the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.app import App, build_app, prepare_database
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.logs import configure_logging
+
+T = TypeVar("T")
+
+cli = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="ownerbot: owner engagement in the owner's language.",
+)
+db_cli = typer.Typer(no_args_is_help=True, help="Database migrations.")
+import_cli = typer.Typer(no_args_is_help=True, help="Imports from a dealer management system.")
+demo_cli = typer.Typer(no_args_is_help=True, help="Demo data.")
+i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
+cli.add_typer(db_cli, name="db")
+cli.add_typer(import_cli, name="import")
+cli.add_typer(demo_cli, name="demo")
+cli.add_typer(i18n_cli, name="i18n")
+
+
+def _with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
+    settings = Settings()
+    configure_logging(settings.log_level)
+    app = build_app(settings, clock)
+
+    async def main() -> T:
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    return asyncio.run(main())
+
+
+def _parse_now(now: str | None) -> FixedClock | None:
+    if not now:
+        return None
+    moment = datetime.fromisoformat(now)
+    if moment.tzinfo is None:
+        raise typer.BadParameter("--now needs a time zone, e.g. 2027-03-01T09:00+07:00")
+    return FixedClock(moment)
+
+
+@cli.command()
+def run() -> None:
+    """Migrate, load the demo if the database is empty, and start the bot.
+
+    With TELEGRAM_BOT_TOKEN set it runs on Telegram; without, it opens the console."""
+
+    async def work(app: App) -> None:
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        if app.settings.telegram_bot_token is None:
+            typer.echo(
+                "No TELEGRAM_BOT_TOKEN: starting the console. Try /start, then "
+                "`@contact +66812345678` to be the demo owner in Bangkok. Ctrl-D quits."
+            )
+            await _console(app, user_id=100001, language_code="", name="")
+            return
+        from bot.channels.runtime import run_telegram
+
+        await run_telegram(app)
+
+    _with_app(work)
+
+
+@cli.command()
+def console(
+    user: Annotated[int, typer.Option(help="Telegram-style user id of the speaker")] = 100001,
+    lang: Annotated[str, typer.Option(help="The client's language_code, e.g. pt-br")] = "",
+    now: Annotated[str | None, typer.Option(help="Fixed clock, ISO with zone")] = None,
+    name: Annotated[str, typer.Option(help="The speaker's first name")] = "",
+    echo: Annotated[bool, typer.Option(help="Print each input line")] = False,
+) -> None:
+    """Chat with the bot in the terminal, or pipe a script of lines into it."""
+    clock = _parse_now(now)
+
+    async def work(app: App) -> None:
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        await _console(app, user_id=user, language_code=lang, name=name, echo=echo, clock=clock)
+
+    _with_app(work, clock)
+
+
+async def _console(
+    app: App,
+    *,
+    user_id: int,
+    language_code: str,
+    name: str,
+    echo: bool = False,
+    clock: FixedClock | None = None,
+) -> None:
+    from bot.channels.console import ConsoleChannel
+
+    channel = ConsoleChannel(
+        app.dispatcher(),
+        user_id=user_id,
+        language_code=language_code,
+        first_name=name,
+        clock=clock,
+        echo=echo or not sys.stdin.isatty(),
+    )
+    if sys.stdin.isatty():
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                return
+            await channel.say(line)
+    await channel.run(sys.stdin)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        typer.echo("database is up to date")
+
+    _with_app(work)
+
+
+@db_cli.command("revision")
+def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> None:
+    """Autogenerate a migration from storage/tables.py (against OWNERBOT_DATABASE_URL)."""
+    from storage.migrate import revision
+
+    revision(Settings().database_url, message)
+
+
+@import_cli.command("owners")
+def import_owners_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    skip_invalid: Annotated[bool, typer.Option(help="Import the good rows anyway")] = False,
+) -> None:
+    """Owners and vehicles from a DMS export (CSV, UTF-8, header row; see README)."""
+    from bot.services.importer import import_owners
+
+    async def work(app: App) -> int:
+        await prepare_database(app)
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            async with app.database.uow() as uow:
+                report = await import_owners(
+                    uow, fh, app.reference, now=app.clock.now(), skip_invalid=skip_invalid
+                )
+        for error in report.errors:
+            typer.echo(str(error), err=True)
+        typer.echo(
+            f"{report.rows} rows, {len(report.errors)} errors; "
+            f"owners: {report.owners_created} new, {report.owners_updated} updated; "
+            f"vehicles: {report.vehicles_created} new, {report.vehicles_updated} updated; "
+            f"{report.unchanged} unchanged"
+        )
+        if not report.applied:
+            typer.echo("nothing imported: fix the rows above or use --skip-invalid", err=True)
+            return 1
+        return 0
+
+    raise typer.Exit(_with_app(work))
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Load the demo owners (idempotent)."""
+    from bot.services.demo import seed_demo
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        async with app.database.uow() as uow:
+            report = await seed_demo(uow, app.reference, app.clock.now())
+        typer.echo(
+            f"demo: {report.owners_created} owners and {report.vehicles_created} vehicles "
+            f"added, {report.unchanged} already there"
+        )
+
+    _with_app(work)
+
+
+@i18n_cli.command("check")
+def i18n_check() -> None:
+    """Fail on untranslated, fuzzy or broken catalog entries (see bot/i18n_check.py)."""
+    from bot.i18n_check import check_catalogs
+
+    problems = check_catalogs(Settings().locales_dir)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        typer.echo(f"{len(problems)} catalog problems", err=True)
+        raise typer.Exit(1)
+    typer.echo("catalogs OK")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,37 @@
+"""Settings from the environment (prefix OWNERBOT_) or a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OWNERBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///ownerbot.db"
+    # The conventional TELEGRAM_BOT_TOKEN works too, so `make run` picks it up.
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OWNERBOT_TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN"),
+    )
+    telegram_api_base: str = "https://api.telegram.org"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
+    runtime: Literal["aiogram", "ptb"] = "aiogram"
+    default_market: str = "TH"
+    brand_name: str = "Aurora Motors"
+    log_level: str = "INFO"
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    redis_url: str | None = None
+    # Seed the demo data when the database has no owners (make run does this).
+    seed_demo_if_empty: bool = True

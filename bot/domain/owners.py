@@ -1,0 +1,142 @@
+"""Owners, their vehicles, their chat accounts and their consents.
+
+Plain dataclasses; `storage` maps them onto tables (imperative mapping), so the rules
+here never see the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class ConsentCategory(StrEnum):
+    SERVICE = "service"  # reminders, booking updates, surveys
+    MARKETING = "marketing"  # offers, news, win-back, birthday perks
+
+
+# Bump when the wording a person agrees to changes; each record keeps the version.
+CONSENT_WORDING_VERSION = {
+    ConsentCategory.SERVICE: "service-2026-11",
+    ConsentCategory.MARKETING: "marketing-2026-11",
+}
+
+DEFAULT_SEND_FROM_HOUR = 9
+DEFAULT_SEND_UNTIL_HOUR = 20
+
+
+@dataclass(eq=False)
+class Owner:
+    market: str
+    first_name: str
+    created_at: datetime
+    last_name: str = ""
+    phone: str | None = None  # E.164; None once erased
+    locale: str | None = None  # the owner's explicit choice in chat
+    locale_on_file: str | None = None  # the language the dealer recorded
+    birthday: date | None = None
+    timezone: str | None = None  # None: the market's zone
+    consent_service: bool | None = None  # None: not asked yet
+    consent_marketing: bool | None = None
+    send_from_hour: int = DEFAULT_SEND_FROM_HOUR
+    send_until_hour: int = DEFAULT_SEND_UNTIL_HOUR
+    source: str = "chat"  # "chat" (registered in chat) or "import" (dealer system)
+    erased_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def consent_asked(self) -> bool:
+        return self.consent_service is not None and self.consent_marketing is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.first_name or "—"
+
+    def consents_to(self, category: ConsentCategory) -> bool:
+        if category is ConsentCategory.SERVICE:
+            return bool(self.consent_service)
+        return bool(self.consent_marketing)
+
+    def record_consent(
+        self, category: ConsentCategory, granted: bool, channel: str, now: datetime
+    ) -> ConsentRecord:
+        if self.id is None:
+            raise ValueError("owner must be stored before recording consent")
+        if category is ConsentCategory.SERVICE:
+            self.consent_service = granted
+        else:
+            self.consent_marketing = granted
+        return ConsentRecord(
+            owner_id=self.id,
+            category=category.value,
+            granted=granted,
+            wording_version=CONSENT_WORDING_VERSION[category],
+            channel=channel,
+            recorded_at=now,
+        )
+
+    def erase(self, now: datetime) -> None:
+        """Forget who this person is; keep the row for anonymous aggregates."""
+        self.first_name = ""
+        self.last_name = ""
+        self.phone = None
+        self.birthday = None
+        self.locale = None
+        self.locale_on_file = None
+        self.consent_service = False
+        self.consent_marketing = False
+        self.erased_at = now
+
+
+@dataclass(eq=False)
+class Vehicle:
+    owner_id: int
+    model: str
+    vin: str | None
+    model_year: int | None = None
+    delivery_date: date | None = None
+    mileage_km: int | None = None
+    mileage_recorded_on: date | None = None
+    dealer_code: str | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Account:
+    """A person's identity on one chat channel (a Telegram user, a console user)."""
+
+    channel: str
+    user_id: int
+    chat_id: int
+    first_seen_at: datetime
+    language_code: str = ""
+    locale: str | None = None  # chosen before the account was linked to an owner
+    owner_id: int | None = None
+    start_payload: str = ""  # the deep-link payload of the first /start
+    unreachable_at: datetime | None = None  # the person blocked the bot
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ConsentRecord:
+    owner_id: int
+    category: str
+    granted: bool
+    wording_version: str
+    channel: str
+    recorded_at: datetime
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Conversation:
+    """Where a chat stands in a multi-step flow; survives restarts and other workers."""
+
+    channel: str
+    chat_id: int
+    user_id: int
+    state: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    updated_at: datetime | None = None

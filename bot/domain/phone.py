@@ -1,0 +1,55 @@
+"""Phone numbers in E.164, validated for a market's region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import phonenumbers
+
+
+class PhoneProblem(StrEnum):
+    EMPTY = "empty"
+    NOT_A_NUMBER = "not_a_number"
+    INVALID = "invalid"
+    WRONG_REGION = "wrong_region"
+
+
+@dataclass(frozen=True)
+class PhoneError(Exception):
+    problem: PhoneProblem
+
+
+def normalize_phone(raw: str, region: str | None, *, require_region: bool = False) -> str:
+    """E.164 for `raw`, read as a local number of `region` unless it has a country code.
+
+    Telegram contacts arrive without the leading "+" ("66812345678"): with no region the
+    digits are read as international.
+    """
+    text = raw.strip()
+    if not text:
+        raise PhoneError(PhoneProblem.EMPTY)
+    if region is None and not text.startswith("+"):
+        text = "+" + text.lstrip("0")
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise PhoneError(PhoneProblem.NOT_A_NUMBER) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise PhoneError(PhoneProblem.INVALID)
+    if require_region and region and phonenumbers.region_code_for_number(number) != region:
+        raise PhoneError(PhoneProblem.WRONG_REGION)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def region_of(e164: str) -> str | None:
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def display_phone(e164: str) -> str:
+    """International format for showing a number back to its owner."""
+    number = phonenumbers.parse(e164, None)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,85 @@
+"""Reference data types: markets, dealers and service centers, vehicle models.
+
+Loaded from the TOML files in `bot/data/` (see `bot.data.load_reference`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Literal
+
+DistanceUnit = Literal["km", "mi"]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Market:
+    code: str  # ISO 3166-1 alpha-2
+    currency: str  # ISO 4217
+    timezone: str  # the market's main IANA zone
+    languages: tuple[str, ...]  # shipped locales, the default first
+    distance_unit: DistanceUnit
+    phone_region: str
+    roadside_phone: str
+    vin_check_digit: bool = False
+    timezones: tuple[str, ...] = ()
+
+    @property
+    def default_locale(self) -> str:
+        return self.languages[0]
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True)
+class Dealer:
+    """A dealer with its service center (one center per dealer code)."""
+
+    code: str
+    market: str
+    name: str
+    city: str
+    address: str
+    latitude: float
+    longitude: float
+    timezone: str
+    phone: str
+    hours: dict[int, OpeningHours]  # weekday (0 = Monday) -> hours; missing = closed
+    holidays: tuple[date, ...] = ()
+    bays: int = 4
+    slot_minutes: int = 60
+    staff_chat_id: int | None = None
+    transport: tuple[str, ...] = ("wait",)
+
+
+@dataclass(frozen=True)
+class VehicleModel:
+    code: str
+    name: str
+    body: str
+    powertrain: Literal["petrol", "hybrid", "electric", "diesel"]
+    service_interval_km: int
+    service_interval_months: int
+    first_service_km: int
+    first_service_months: int
+    warranty_years: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    markets: dict[str, Market]
+    dealers: dict[str, Dealer]
+    models: dict[str, VehicleModel]
+    brand: str = "Aurora Motors"
+    vin_prefixes: tuple[str, ...] = field(default=())
+
+    def market(self, code: str) -> Market:
+        return self.markets[code]
+
+    def dealers_in(self, market: str) -> list[Dealer]:
+        return [d for d in self.dealers.values() if d.market == market]

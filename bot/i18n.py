@@ -1,0 +1,230 @@
+"""Translations and locale-aware formatting.
+
+Every user-facing string goes through a `Translator`: `t._("Hello, {name}!", name=...)`,
+`t.ngettext(...)` for counts, `t.pgettext("button", ...)` for button labels (the catalog
+check holds labels to what Telegram shows well). Placeholder values are HTML-escaped
+after translating, because we send in Telegram's HTML parse mode; wrap a value in `Html`
+when it is already safe markup.
+
+Dates, numbers, money, distances and country names come from Babel/CLDR.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import html
+from collections.abc import Mapping, Sequence
+import datetime as dt
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel import units as babel_units
+from babel.support import Translations
+
+SOURCE_LOCALE = "en"
+SHIPPED_LOCALES: tuple[str, ...] = (
+    "en",
+    "es",
+    "pt_BR",
+    "ru",
+    "ar",
+    "th",
+    "id",
+    "tr",
+    "de",
+    "zh_Hans",
+)
+
+# Telegram sends IETF tags ("pt-br", "zh-hans", "en-US"). A bare language maps to the
+# variant we ship; legacy or sibling codes map to what their readers read.
+_LANGUAGE_ALIASES = {
+    "pt": "pt_BR",
+    "zh": "zh_Hans",
+    "in": "id",  # the pre-1989 ISO code some Android clients still send
+}
+_TAG_TO_LOCALE = {loc.lower().replace("_", "-"): loc for loc in SHIPPED_LOCALES}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later with `Translator._`."""
+    return message
+
+
+class Html(str):
+    """A value that is already safe HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    if isinstance(value, Html):
+        return value
+    return html.escape(str(value), quote=False)
+
+
+def locale_from_language_code(code: str | None) -> str | None:
+    """The shipped locale for a client's language_code, or None if we ship none."""
+    if not code:
+        return None
+    tag = code.strip().replace("_", "-").lower()
+    if tag in _TAG_TO_LOCALE:
+        return _TAG_TO_LOCALE[tag]
+    language = tag.split("-", 1)[0]
+    if language in _LANGUAGE_ALIASES:
+        return _LANGUAGE_ALIASES[language]
+    return _TAG_TO_LOCALE.get(language)
+
+
+def negotiate_locale(
+    explicit: str | None, language_code: str | None, fallbacks: Sequence[str | None] = ()
+) -> str:
+    """The owner's explicit choice, else the client's language if shipped, else the
+    fallbacks in order (the language the dealer recorded, then the market's
+    languages), else English (DESIGN.md, Languages)."""
+    if explicit in SHIPPED_LOCALES:
+        return explicit
+    from_client = locale_from_language_code(language_code)
+    if from_client:
+        return from_client
+    for candidate in fallbacks:
+        if candidate in SHIPPED_LOCALES:
+            return candidate
+    return SOURCE_LOCALE
+
+
+# CLDR's self-names, except where speakers name their language differently in a menu.
+_NATIVE_NAME_OVERRIDES = {"id": "Bahasa Indonesia", "zh_Hans": "简体中文"}
+
+
+def native_language_name(locale_code: str) -> str:
+    if locale_code in _NATIVE_NAME_OVERRIDES:
+        return _NATIVE_NAME_OVERRIDES[locale_code]
+    name = Locale.parse(locale_code).get_display_name(locale_code) or locale_code
+    return name[:1].upper() + name[1:]
+
+
+DistanceUnit = Literal["km", "mi"]
+_KM_PER_MILE = Decimal("1.609344")
+
+
+class Translator:
+    """Translations and formatting for one locale."""
+
+    def __init__(self, locale_code: str, translations: _gettext.NullTranslations) -> None:
+        self.code = locale_code
+        self.locale = Locale.parse(locale_code)
+        self._tr = translations
+
+    # --- messages -------------------------------------------------------------
+
+    def _(self, message: str, **values: object) -> str:
+        return _fill(self._tr.gettext(message), values)
+
+    gettext = _
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return _fill(self._tr.ngettext(singular, plural, n), {"n": self.number(n), **values})
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        return _fill(self._tr.pgettext(context, message), values)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, **values: object) -> str:
+        text = self._tr.npgettext(context, singular, plural, n)
+        return _fill(text, {"n": self.number(n), **values})
+
+    # --- formatting -------------------------------------------------------------
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.locale.text_direction == "rtl"
+
+    @property
+    def first_week_day(self) -> int:
+        """0 = Monday ... 6 = Sunday, per CLDR for this locale."""
+        return int(self.locale.first_week_day)
+
+    def number(self, value: int | Decimal) -> str:
+        return babel_numbers.format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float | Decimal, digits: int = 0) -> str:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return babel_numbers.format_percent(value, format=pattern, locale=self.locale)
+
+    def money(self, minor_units: int, currency: str) -> str:
+        """Amounts are integers in minor units (DESIGN.md); CLDR knows each currency's digits."""
+        digits = babel_numbers.get_currency_precision(currency)
+        amount = Decimal(minor_units).scaleb(-digits)
+        return babel_numbers.format_currency(amount, currency, locale=self.locale)
+
+    def distance(self, km: int, unit: DistanceUnit) -> str:
+        if unit == "mi":
+            miles = (Decimal(km) / _KM_PER_MILE).quantize(Decimal(1))
+            return babel_units.format_unit(miles, "length-mile", locale=self.locale)
+        return babel_units.format_unit(km, "length-kilometer", locale=self.locale)
+
+    def date(self, value: dt.date, fmt: str = "medium") -> str:
+        return babel_dates.format_date(value, format=fmt, locale=self.locale)
+
+    def datetime(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "medium") -> str:
+        tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+        return babel_dates.format_datetime(value, format=fmt, tzinfo=tz, locale=self.locale)
+
+    def time(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "short") -> str:
+        tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+        return babel_dates.format_time(value, format=fmt, tzinfo=tz, locale=self.locale)
+
+    def skeleton(self, value: dt.date | dt.datetime, skeleton: str, zone: str | None = None) -> str:
+        """CLDR skeletons, e.g. "MMMMEd" for "Tue, March 14" in the locale's order."""
+        tz = ZoneInfo(zone) if zone else None
+        return babel_dates.format_skeleton(skeleton, value, tzinfo=tz, locale=self.locale)
+
+    def month_year(self, value: dt.date) -> str:
+        return self.skeleton(value, "yMMMM")
+
+    def weekday_short(self, weekday: int) -> str:
+        """Narrow header for calendars; weekday 0 = Monday."""
+        return str(self.locale.days["stand-alone"]["short"][weekday])
+
+    def hour(self, hour: int) -> str:
+        """A whole hour of the day in the locale's clock style ("9:00 AM", "09:00")."""
+        if hour == 24:
+            return babel_dates.format_time(dt.time(23, 59), format="short", locale=self.locale)
+        return babel_dates.format_time(dt.time(hour, 0), format="short", locale=self.locale)
+
+    def country(self, territory: str) -> str:
+        return str(self.locale.territories.get(territory, territory))
+
+    def currency_name(self, currency: str) -> str:
+        return babel_numbers.get_currency_name(currency, locale=self.locale)
+
+
+def _fill(template: str, values: Mapping[str, object]) -> str:
+    if not values:
+        return template
+    return template.format_map({key: escape(value) for key, value in values.items()})
+
+
+class Catalogs:
+    """Loads each shipped locale's compiled catalog once."""
+
+    def __init__(self, locales_dir: Path) -> None:
+        self.locales_dir = locales_dir
+
+    @cache  # noqa: B019 - one instance per process, locales are few
+    def translator(self, locale_code: str) -> Translator:
+        if locale_code not in SHIPPED_LOCALES:
+            locale_code = SOURCE_LOCALE
+        translations = Translations.load(
+            str(self.locales_dir), locales=[locale_code], domain="messages"
+        )
+        if locale_code != SOURCE_LOCALE and not isinstance(translations, Translations):
+            raise FileNotFoundError(
+                f"no compiled catalog for {locale_code} in {self.locales_dir}: run `make mo`"
+            )
+        return Translator(locale_code, translations)

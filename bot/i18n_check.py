@@ -1,0 +1,200 @@
+"""The catalog check run by `make test` (`ownerbot i18n check`).
+
+Fails on: a shipped locale without a catalog; a Plural-Forms header that disagrees with
+CLDR for whole numbers; a fuzzy or untranslated entry; a placeholder or HTML tag that
+differs from the source; a message that, rendered with long sample values, exceeds
+Telegram's limits (4096 characters of text, 1024 of caption, button labels that no
+longer fit a phone screen); source strings missing from the catalogs (run `make i18n`).
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import string
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.config import PROJECT_ROOT
+from bot.i18n import SHIPPED_LOCALES, SOURCE_LOCALE
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+# A phone shows about this many characters on a full-width inline button.
+BUTTON_LABEL_LIMIT = 32
+
+# Plural forms for whole numbers (we only count whole things: points, days, visits).
+# Order follows CLDR: zero, one, two, few, many, other, keeping the categories whole
+# numbers can reach. Translators: see locales/README.md.
+PLURAL_FORMS: dict[str, tuple[str, ...]] = {
+    "en": ("one", "other"),
+    "de": ("one", "other"),
+    "tr": ("one", "other"),
+    "es": ("one", "many", "other"),
+    "pt_BR": ("one", "many", "other"),
+    "ru": ("one", "few", "many"),
+    "ar": ("zero", "one", "two", "few", "many", "other"),
+    "th": ("other",),
+    "id": ("other",),
+    "zh_Hans": ("other",),
+}
+PLURAL_EXPRESSIONS: dict[str, str] = {
+    "en": "(n != 1)",
+    "de": "(n != 1)",
+    "tr": "(n != 1)",
+    "es": "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+    "pt_BR": "((n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+    "ru": "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || n%100>14) ? 1 : 2)",
+    "ar": "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)",
+    "th": "0",
+    "id": "0",
+    "zh_Hans": "0",
+}
+_SAMPLE_NUMBERS = [*range(0, 1200), 1_000_000, 2_000_000, 1_000_001, 10**9]
+_KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "N_": None,
+}
+_TAG = re.compile(r"</?([a-z]+)[^>]*>")
+_SAMPLE_VALUE = "W" * 64  # Telegram names and titles run up to 64 characters
+_BUTTON_SAMPLE_VALUE = "W" * 10
+
+
+def plural_header(locale: str) -> str:
+    return f"nplurals={len(PLURAL_FORMS[locale])}; plural={PLURAL_EXPRESSIONS[locale]};"
+
+
+def check_catalogs(locales_dir: Path, source_dirs: tuple[Path, ...] | None = None) -> list[str]:
+    problems: list[str] = []
+    problems += _check_plural_table()
+    source_ids = _source_message_ids(
+        source_dirs or (PROJECT_ROOT / "bot", PROJECT_ROOT / "handlers")
+    )
+    for locale in SHIPPED_LOCALES:
+        path = locales_dir / locale / "LC_MESSAGES" / "messages.po"
+        if not path.exists():
+            problems.append(f"{locale}: no catalog at {path}")
+            continue
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        problems += [f"{locale}: {p}" for p in _check_catalog(locale, catalog, source_ids)]
+    return problems
+
+
+def _check_plural_table() -> list[str]:
+    problems = []
+    for locale, tags in PLURAL_FORMS.items():
+        rule = Locale.parse(locale).plural_form
+        pick = gettext.c2py(PLURAL_EXPRESSIONS[locale])
+        for n in _SAMPLE_NUMBERS:
+            if tags[pick(n)] != rule(n):
+                problems.append(
+                    f"{locale}: plural expression gives {tags[pick(n)]!r} for {n}, "
+                    f"CLDR says {rule(n)!r}"
+                )
+                break
+    return problems
+
+
+def _source_message_ids(dirs: tuple[Path, ...]) -> set[tuple[str | None, str]]:
+    found: set[tuple[str | None, str]] = set()
+    for directory in dirs:
+        for _file, _line, message, _comments, context in extract_from_dir(
+            str(directory), keywords=_KEYWORDS, comment_tags=(), strip_comment_tags=True
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message
+            found.add((context, msgid))
+    return found
+
+
+def _check_catalog(
+    locale: str, catalog: Catalog, source_ids: set[tuple[str | None, str]]
+) -> Iterator[str]:
+    expected = plural_header(locale)
+    header = catalog.plural_forms.replace(" ", "")
+    if header != expected.replace(" ", ""):
+        yield f"Plural-Forms is {catalog.plural_forms!r}, expected {expected!r}"
+    known = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        known.add((message.context, msgid))
+        where = f"{msgid[:50]!r}"
+        if message.fuzzy:
+            yield f"{where}: fuzzy"
+        yield from (f"{where}: {p}" for p in _check_message(locale, message))
+    for context, msgid in sorted(source_ids - known, key=lambda k: k[1]):
+        yield f"{msgid[:50]!r}: in the source but not in the catalog (run `make i18n`)"
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, (tuple, list)):
+        return tuple(str(v or "") for v in value)
+    return (str(value or ""),)
+
+
+def _check_message(locale: str, message: Message) -> Iterator[str]:
+    ids = _texts(message.id)
+    strings = _texts(message.string)
+    is_plural = len(ids) > 1
+    if is_plural and len(strings) != len(PLURAL_FORMS[locale]):
+        yield f"{len(strings)} plural forms, expected {len(PLURAL_FORMS[locale])}"
+    if locale == SOURCE_LOCALE and not any(strings):
+        strings = ids if not is_plural else (ids[0], *[ids[1]] * (len(PLURAL_FORMS[locale]) - 1))
+    if not all(strings):
+        yield "not translated"
+        return
+    source_fields = [_placeholders(text) for text in ids]
+    allowed = set().union(*source_fields)
+    for text in strings:
+        try:
+            fields = _placeholders(text)
+        except ValueError as error:
+            yield f"broken placeholder syntax: {error}"
+            continue
+        if is_plural:
+            missing = (allowed - {"n"}) - fields
+            if missing or fields - allowed:
+                yield f"placeholders {sorted(fields)} differ from {sorted(allowed)}"
+        elif fields != allowed:
+            yield f"placeholders {sorted(fields)} differ from {sorted(allowed)}"
+        if Counter(_TAG.findall(text)) != Counter(_TAG.findall(ids[0])):
+            yield "HTML tags differ from the source"
+        yield from _check_length(message.context, text)
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def _check_length(context: str | None, text: str) -> Iterator[str]:
+    sample = _BUTTON_SAMPLE_VALUE if context == "button" else _SAMPLE_VALUE
+    rendered = _TAG.sub("", text.format_map(_Samples(sample)))
+    if context == "button":
+        if len(rendered) > BUTTON_LABEL_LIMIT:
+            yield f"button label of {len(rendered)} characters (limit {BUTTON_LABEL_LIMIT})"
+    elif context == "caption":
+        if len(rendered) > CAPTION_LIMIT:
+            yield f"caption of {len(rendered)} characters (limit {CAPTION_LIMIT})"
+    elif len(rendered) > TEXT_LIMIT:
+        yield f"message of {len(rendered)} characters (limit {TEXT_LIMIT})"
+
+
+class _Samples(dict[str, str]):
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.value = value
+
+    def __missing__(self, key: str) -> str:
+        return "1,000,000" if key == "n" else self.value

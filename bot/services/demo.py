@@ -1,0 +1,210 @@
+"""`ownerbot demo seed`: believable owners on four continents, in their own languages.
+
+Loaded through the same import path as a real dealer export, so demo data obeys every
+validation rule. The README lists the phone numbers to share in the console.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.domain.owner_import import REQUIRED_COLUMNS
+from bot.domain.reference import Reference
+from bot.domain.vin import with_check_digit
+from bot.services.importer import ImportReport, import_owners
+from bot.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DemoOwner:
+    phone: str
+    first_name: str
+    last_name: str
+    language: str
+    market: str
+    birthday: str
+    dealer: str
+    model: str
+    delivered_days_ago: int
+    mileage_km: int
+
+
+DEMO_OWNERS: tuple[DemoOwner, ...] = (
+    DemoOwner(
+        "+66812345678", "สมชาย", "ใจดี", "th", "TH", "1984-06-12", "TH-BKK-01", "X7", 420, 18400
+    ),
+    DemoOwner(
+        "+66891112233", "Nattaya", "Srisuk", "en", "TH", "1991-11-02", "TH-CNX-01", "E3", 75, 2100
+    ),
+    DemoOwner(
+        "+66923334455", "伟", "陈", "zh_Hans", "TH", "1979-02-20", "TH-BKK-01", "S5", 2100, 96500
+    ),
+    DemoOwner(
+        "+971501234567", "أحمد", "المنصوري", "ar", "AE", "1988-03-15", "AE-DXB-01", "X7", 380, 24100
+    ),
+    DemoOwner(
+        "+971529876543", "Priya", "Nair", "en", "AE", "1993-08-30", "AE-AUH-01", "S5", 900, 41000
+    ),
+    DemoOwner(
+        "+966501112222",
+        "فهد",
+        "القحطاني",
+        "ar",
+        "SA",
+        "1985-12-01",
+        "SA-RUH-01",
+        "T9",
+        1900,
+        143000,
+    ),
+    DemoOwner(
+        "+5511987654321", "João", "Silva", "pt_BR", "BR", "1982-09-07", "BR-SAO-01", "S5", 200, 9800
+    ),
+    DemoOwner(
+        "+5592991234567", "Ana", "Souza", "pt_BR", "BR", "1996-01-25", "BR-MAO-01", "E3", 700, 30500
+    ),
+    DemoOwner(
+        "+525512345678",
+        "María",
+        "García López",
+        "es",
+        "MX",
+        "1987-05-19",
+        "MX-CDMX-01",
+        "X7",
+        1200,
+        52000,
+    ),
+    DemoOwner(
+        "+528112345678",
+        "Luis",
+        "Hernández",
+        "es",
+        "MX",
+        "1975-10-10",
+        "MX-MTY-01",
+        "T9",
+        2400,
+        188000,
+    ),
+    DemoOwner(
+        "+77011234567",
+        "Айгерим",
+        "Нурланова",
+        "ru",
+        "KZ",
+        "1990-04-04",
+        "KZ-ALA-01",
+        "X7",
+        260,
+        15200,
+    ),
+    DemoOwner(
+        "+77771234567",
+        "Дмитрий",
+        "Ковалёв",
+        "ru",
+        "KZ",
+        "1980-07-21",
+        "KZ-AST-01",
+        "S5",
+        1500,
+        77000,
+    ),
+    DemoOwner(
+        "+447911123456", "Oliver", "Smith", "en", "GB", "1983-02-14", "GB-LON-01", "E3", 330, 11000
+    ),
+    DemoOwner(
+        "+447400123456", "Emma", "Jones", "en", "GB", "1992-12-24", "GB-MAN-01", "S5", 800, 27000
+    ),
+    DemoOwner(
+        "+6281234567890", "Budi", "Santoso", "id", "ID", "1986-08-17", "ID-JKT-01", "X7", 150, 6400
+    ),
+    DemoOwner(
+        "+6281398765432",
+        "Siti",
+        "Rahmawati",
+        "id",
+        "ID",
+        "1994-03-09",
+        "ID-SUB-01",
+        "S5",
+        1000,
+        48000,
+    ),
+    DemoOwner(
+        "+905321234567",
+        "Mehmet",
+        "Yılmaz",
+        "tr",
+        "TR",
+        "1978-11-29",
+        "TR-IST-01",
+        "T9",
+        1700,
+        121000,
+    ),
+    DemoOwner(
+        "+905559876543", "Elif", "Demir", "tr", "TR", "1995-06-01", "TR-ANK-01", "E3", 90, 3200
+    ),
+    DemoOwner(
+        "+4915112345678", "Lukas", "Müller", "de", "DE", "1981-01-31", "DE-BER-01", "X7", 520, 21000
+    ),
+    DemoOwner(
+        "+4917612345678",
+        "Anna",
+        "Schmidt",
+        "de",
+        "DE",
+        "1989-09-15",
+        "DE-MUC-01",
+        "E3",
+        1300,
+        44000,
+    ),
+    DemoOwner(
+        "+60123456789", "美玲", "陈", "zh_Hans", "MY", "1990-10-08", "MY-KUL-01", "S5", 640, 25500
+    ),
+)
+
+_MODEL_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"  # ISO 3779 position 10, from 2010
+
+
+def demo_vin(index: int, model: str, year: int, prefix: str) -> str:
+    year_code = _MODEL_YEAR_CODES[(year - 2010) % len(_MODEL_YEAR_CODES)]
+    body = f"{prefix}{model}{'A' * (5 - len(model))}0{year_code}C{index:06d}"
+    return with_check_digit(body)
+
+
+def demo_csv(reference: Reference, today: date) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REQUIRED_COLUMNS)
+    prefix = reference.vin_prefixes[0]
+    for index, person in enumerate(DEMO_OWNERS, start=1):
+        delivered = today - timedelta(days=person.delivered_days_ago)
+        writer.writerow(
+            [
+                person.phone,
+                person.first_name,
+                person.last_name,
+                person.language,
+                person.market,
+                person.birthday,
+                demo_vin(index, person.model, delivered.year, prefix),
+                person.model,
+                delivered.year,
+                delivered.isoformat(),
+                person.mileage_km,
+                person.dealer,
+            ]
+        )
+    return buffer.getvalue()
+
+
+async def seed_demo(uow: UnitOfWork, reference: Reference, now: datetime) -> ImportReport:
+    lines = demo_csv(reference, now.date()).splitlines(keepends=True)
+    return await import_owners(uow, lines, reference, now=now)

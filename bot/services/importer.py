@@ -1,0 +1,190 @@
+"""`ownerbot import owners FILE.csv`: owners and vehicles from a dealer-management export.
+
+All or nothing by default: one bad row and nothing changes (the report lists every bad
+row by line). With `skip_invalid` the good rows go in. Re-importing the same file
+changes nothing: owners are matched by phone, vehicles by VIN, and only differences are
+written. The export is the source of truth for a vehicle's owner, so a car sold on to
+another owner moves to them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.domain.owner_import import REQUIRED_COLUMNS, OwnerRow, RowError, parse_owner_row
+from bot.domain.owners import Owner, Vehicle
+from bot.domain.reference import Reference
+from bot.services.ports import UnitOfWork
+
+_CHUNK = 500
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    owners_created: int = 0
+    owners_updated: int = 0
+    vehicles_created: int = 0
+    vehicles_updated: int = 0
+    unchanged: int = 0
+    applied: bool = False
+
+    @property
+    def valid_rows(self) -> int:
+        return self.rows - len({e.line for e in self.errors})
+
+
+def validate_file(
+    lines: Iterable[str], reference: Reference, today: date
+) -> tuple[list[OwnerRow], ImportReport]:
+    report = ImportReport()
+    reader = csv.DictReader(lines)
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        report.errors.append(RowError(1, "", f"header lacks columns: {', '.join(missing)}"))
+        return [], report
+    reader.fieldnames = header
+    valid: list[OwnerRow] = []
+    first_line_of_vin: dict[str, int] = {}
+    owner_of_phone: dict[str, OwnerRow] = {}
+    for raw in reader:
+        line = reader.line_num
+        report.rows += 1
+        if None in raw or any(value is None for value in raw.values()):
+            report.errors.append(RowError(line, "", "wrong number of columns"))
+            continue
+        parsed = parse_owner_row(line, raw, reference, today)
+        if isinstance(parsed, list):
+            report.errors.extend(parsed)
+            continue
+        if parsed.vin in first_line_of_vin:
+            report.errors.append(
+                RowError(line, "vin", f"same VIN as line {first_line_of_vin[parsed.vin]}")
+            )
+            continue
+        earlier = owner_of_phone.get(parsed.phone)
+        if earlier and (earlier.first_name, earlier.last_name, earlier.market) != (
+            parsed.first_name,
+            parsed.last_name,
+            parsed.market,
+        ):
+            report.errors.append(
+                RowError(line, "phone", f"same phone as line {earlier.line} but another owner")
+            )
+            continue
+        first_line_of_vin[parsed.vin] = line
+        owner_of_phone.setdefault(parsed.phone, parsed)
+        valid.append(parsed)
+    return valid, report
+
+
+async def import_owners(
+    uow: UnitOfWork,
+    lines: Iterable[str],
+    reference: Reference,
+    *,
+    now: datetime,
+    skip_invalid: bool = False,
+) -> ImportReport:
+    rows, report = validate_file(lines, reference, now.date())
+    if report.errors and not skip_invalid:
+        return report
+    for start in range(0, len(rows), _CHUNK):
+        await _apply(uow, rows[start : start + _CHUNK], report, now)
+    await uow.commit()
+    report.applied = True
+    return report
+
+
+async def _apply(
+    uow: UnitOfWork, rows: list[OwnerRow], report: ImportReport, now: datetime
+) -> None:
+    owners = await uow.owners.by_phones({r.phone for r in rows})
+    vehicles = await uow.vehicles.by_vins({r.vin for r in rows})
+    for row in rows:
+        owner = owners.get(row.phone)
+        changed = False
+        if owner is None:
+            owner = Owner(
+                market=row.market,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                phone=row.phone,
+                locale_on_file=row.locale,
+                birthday=row.birthday,
+                created_at=now,
+                source="import",
+            )
+            uow.owners.add(owner)
+            await uow.flush()
+            owners[row.phone] = owner
+            report.owners_created += 1
+            changed = True
+        elif _update(owner, _owner_fields(row, owner)):
+            report.owners_updated += 1
+            changed = True
+        assert owner.id is not None
+        vehicle = vehicles.get(row.vin)
+        if vehicle is None:
+            vehicle = Vehicle(owner_id=owner.id, vin=row.vin, model=row.model)
+            _update(vehicle, _vehicle_fields(row, owner.id))
+            _take_mileage(vehicle, row, now.date())
+            uow.vehicles.add(vehicle)
+            vehicles[row.vin] = vehicle
+            report.vehicles_created += 1
+            changed = True
+        elif _update(vehicle, _vehicle_fields(row, owner.id)) | _take_mileage(
+            vehicle, row, now.date()
+        ):
+            report.vehicles_updated += 1
+            changed = True
+        if not changed:
+            report.unchanged += 1
+    await uow.flush()
+
+
+def _owner_fields(row: OwnerRow, owner: Owner) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "market": row.market,
+    }
+    if row.birthday is not None:
+        fields["birthday"] = row.birthday
+    if row.locale is not None:
+        fields["locale_on_file"] = row.locale  # a choice made in chat still wins
+    return fields
+
+
+def _vehicle_fields(row: OwnerRow, owner_id: int) -> dict[str, object]:
+    fields: dict[str, object] = {"owner_id": owner_id, "model": row.model}
+    optional = {
+        "model_year": row.model_year,
+        "delivery_date": row.delivery_date,
+        "dealer_code": row.dealer_code,
+    }
+    fields.update({k: v for k, v in optional.items() if v is not None})
+    return fields
+
+
+def _take_mileage(vehicle: Vehicle, row: OwnerRow, today: date) -> bool:
+    """Odometers only go up: an export older than what the owner told us is ignored."""
+    if row.mileage_km is None or (vehicle.mileage_km or -1) >= row.mileage_km:
+        return False
+    vehicle.mileage_km = row.mileage_km
+    vehicle.mileage_recorded_on = today
+    return True
+
+
+def _update(target: object, fields: dict[str, object]) -> bool:
+    changed = False
+    for name, value in fields.items():
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed = True
+    return changed

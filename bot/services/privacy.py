@@ -1,0 +1,72 @@
+"""An owner's right to see their data and to have it erased."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.owners import Owner
+from bot.services.ports import UnitOfWork
+
+
+async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
+    """Everything we hold about the owner, as JSON-ready data."""
+    assert owner.id is not None
+    vehicles = await uow.vehicles.of_owner(owner.id)
+    consents = await uow.consents.of_owner(owner.id)
+    accounts = await uow.accounts.of_owner(owner.id)
+    return {
+        "owner": {
+            "first_name": owner.first_name,
+            "last_name": owner.last_name,
+            "phone": owner.phone,
+            "market": owner.market,
+            "language": owner.locale or owner.locale_on_file,
+            "birthday": owner.birthday.isoformat() if owner.birthday else None,
+            "time_zone": owner.timezone,
+            "messages_between_hours": [owner.send_from_hour, owner.send_until_hour],
+            "registered_at": owner.created_at.isoformat(),
+            "source": owner.source,
+        },
+        "vehicles": [
+            {
+                "vin": v.vin,
+                "model": v.model,
+                "model_year": v.model_year,
+                "delivery_date": v.delivery_date.isoformat() if v.delivery_date else None,
+                "mileage_km": v.mileage_km,
+                "selling_dealer": v.dealer_code,
+            }
+            for v in vehicles
+        ],
+        "consents": [
+            {
+                "category": c.category,
+                "granted": c.granted,
+                "wording_version": c.wording_version,
+                "channel": c.channel,
+                "recorded_at": c.recorded_at.isoformat(),
+            }
+            for c in consents
+        ],
+        "chat_accounts": [
+            {
+                "channel": a.channel,
+                "user_id": a.user_id,
+                "first_seen_at": a.first_seen_at.isoformat(),
+            }
+            for a in accounts
+        ],
+    }
+
+
+async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
+    """Erase personal data; keep anonymous rows so aggregates (visits, NPS) still add up."""
+    assert owner.id is not None
+    owner.erase(now)
+    for vehicle in await uow.vehicles.of_owner(owner.id):
+        vehicle.vin = None
+        vehicle.mileage_recorded_on = None
+    for account in await uow.accounts.of_owner(owner.id):
+        await uow.conversations.delete_for_user(account.channel, account.user_id)
+        await uow.accounts.delete(account)

@@ -1,0 +1,59 @@
+"""Compact button codes: `prefix:action:arg...`, at most 64 bytes (Telegram's limit).
+
+Codes come back from the client and may be forged: parse them strictly and re-check
+every id against the person who pressed the button.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_CODE_BYTES = 64
+_PART = re.compile(r"^[A-Za-z0-9_.+\-]*$")
+
+
+class BadCode(ValueError):
+    """A button code we did not issue, or no longer understand."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    prefix: str
+    action: str
+    args: tuple[str, ...]
+
+    def int_arg(self, index: int) -> int:
+        try:
+            value = int(self.args[index])
+        except (IndexError, ValueError) as exc:
+            raise BadCode(f"argument {index} is not an id") from exc
+        if value < 0 or value > 2**63 - 1:
+            raise BadCode("id out of range")
+        return value
+
+    def arg(self, index: int) -> str:
+        try:
+            return self.args[index]
+        except IndexError as exc:
+            raise BadCode(f"missing argument {index}") from exc
+
+
+def make_code(prefix: str, action: str, *args: object) -> str:
+    parts = [prefix, action, *(str(a) for a in args)]
+    for part in parts:
+        if ":" in part or not _PART.match(part):
+            raise ValueError(f"code part {part!r} has characters codes may not carry")
+    code = ":".join(parts)
+    if len(code.encode()) > MAX_CODE_BYTES:
+        raise ValueError(f"button code over {MAX_CODE_BYTES} bytes: {code!r}")
+    return code
+
+
+def parse_code(raw: str) -> Code:
+    if not raw or len(raw.encode()) > MAX_CODE_BYTES:
+        raise BadCode("empty or oversized code")
+    parts = raw.split(":")
+    if len(parts) < 2 or not all(_PART.match(p) for p in parts) or not parts[0]:
+        raise BadCode("malformed code")
+    return Code(parts[0], parts[1], tuple(parts[2:]))

@@ -1,0 +1,71 @@
+"""Screens several flows show: the main menu, the phone request, the language picker."""
+
+from __future__ import annotations
+
+from bot.i18n import SHIPPED_LOCALES, native_language_name
+from handlers.codes import make_code
+from handlers.context import Context
+from handlers.types import Button, RequestButton, RequestKind
+
+
+def main_menu_buttons(ctx: Context) -> list[list[Button]]:
+    b = ctx.t.pgettext
+    return [
+        [
+            Button(b("button", "⭐ Points"), make_code("pts", "home")),
+            Button(b("button", "🔧 Book service"), make_code("bk", "start")),
+        ],
+        [
+            Button(b("button", "🤝 Refer a friend"), make_code("ref", "home")),
+            Button(b("button", "🚗 My car"), make_code("car", "list")),
+        ],
+        [
+            Button(b("button", "🆘 Roadside help"), make_code("sos", "home")),
+            Button(b("button", "⚙️ Settings"), make_code("set", "home")),
+        ],
+        [Button(b("button", "❓ Help"), make_code("help", "home"))],
+    ]
+
+
+def show_main_menu(ctx: Context, *, edit: bool = False, greeting: str = "") -> None:
+    text = greeting or ctx.t._("What would you like to do?")
+    ctx.reply(text, main_menu_buttons(ctx), edit=edit)
+
+
+def language_label(ctx: Context) -> str:
+    """The reply-keyboard button that opens the language picker during onboarding."""
+    return ctx.t.pgettext("button", "🌐 Language")
+
+
+def ask_for_phone(ctx: Context, intro: str = "") -> None:
+    """Only Telegram's contact button proves the number belongs to the person."""
+    text = ctx.t._(
+        "To find your car and your membership, please share your phone number "
+        "with the button below. We use it only to recognise you."
+    )
+    ctx.reply(
+        f"{intro}\n\n{text}" if intro else text,
+        keyboard=[
+            [
+                RequestButton(
+                    ctx.t.pgettext("button", "📱 Share my phone number"), RequestKind.CONTACT
+                )
+            ],
+            [RequestButton(language_label(ctx))],
+        ],
+    )
+    ctx.set_state("onboard.phone")
+
+
+def language_picker(ctx: Context, *, edit: bool = False) -> None:
+    rows: list[list[Button]] = []
+    row: list[Button] = []
+    for code in SHIPPED_LOCALES:
+        mark = "✓ " if code == ctx.t.code else ""
+        row.append(Button(mark + native_language_name(code), make_code("lang", "set", code)))
+        if len(row) == 2:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    ctx.reply(ctx.t._("Choose your language:"), rows, edit=edit)

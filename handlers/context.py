@@ -1,0 +1,122 @@
+"""Everything a flow needs while it handles one event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.owners import Account, Conversation, Owner
+from bot.domain.reference import Market, Reference
+from bot.i18n import Catalogs, Translator, negotiate_locale
+from bot.services.ports import UnitOfWork
+from handlers.types import Attachment, Button, Event, RequestButton, Screen
+
+
+@dataclass(frozen=True)
+class FlowDeps:
+    """Long-lived things flows read: reference data, catalogs, the bot's settings."""
+
+    reference: Reference
+    catalogs: Catalogs
+    default_market: str
+    bot_username: str = "ownerbot"
+
+
+class Context:
+    def __init__(
+        self,
+        *,
+        event: Event,
+        uow: UnitOfWork,
+        deps: FlowDeps,
+        account: Account,
+        owner: Owner | None,
+        conversation: Conversation,
+        now: datetime,
+    ) -> None:
+        self.event = event
+        self.uow = uow
+        self.deps = deps
+        self.account = account
+        self.owner = owner
+        self.conversation = conversation
+        self.now = now
+        self.screens: list[Screen] = []
+        self.t: Translator = deps.catalogs.translator(self.negotiated_locale())
+
+    # --- language ---------------------------------------------------------------
+
+    def negotiated_locale(self) -> str:
+        owner = self.owner
+        explicit = (owner.locale if owner else None) or self.account.locale
+        on_file = owner.locale_on_file if owner else None
+        return negotiate_locale(
+            explicit, self.event.language_code, [on_file, *self.market.languages]
+        )
+
+    def use_locale(self, code: str) -> None:
+        self.t = self.deps.catalogs.translator(code)
+
+    @property
+    def market(self) -> Market:
+        code = self.owner.market if self.owner else self.deps.default_market
+        return self.deps.reference.markets.get(code) or self.deps.reference.market(
+            self.deps.default_market
+        )
+
+    @property
+    def reference(self) -> Reference:
+        return self.deps.reference
+
+    # --- conversation state -----------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        return self.conversation.state
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.conversation.data
+
+    def set_state(self, state: str, **data: Any) -> None:
+        """Enter `state`, keeping earlier data and adding `data` (JSON values only)."""
+        self.conversation.state = state
+        self.conversation.data = {**self.conversation.data, **data}
+        self.conversation.updated_at = self.now
+
+    def clear_state(self) -> None:
+        self.conversation.state = ""
+        self.conversation.data = {}
+        self.conversation.updated_at = self.now
+
+    # --- replies ------------------------------------------------------------------
+
+    def reply(
+        self,
+        text: str,
+        buttons: list[list[Button]] | None = None,
+        *,
+        keyboard: list[list[RequestButton]] | None = None,
+        remove_keyboard: bool = False,
+        attachment: Attachment | None = None,
+        edit: bool = False,
+        chat_id: int | None = None,
+        toast: str = "",
+    ) -> None:
+        self.screens.append(
+            Screen(
+                text=text,
+                buttons=tuple(tuple(row) for row in buttons or []),
+                keyboard=tuple(tuple(row) for row in keyboard or []),
+                remove_keyboard=remove_keyboard,
+                attachment=attachment,
+                edit=edit and self.event.message_id is not None,
+                chat_id=chat_id,
+                toast=toast,
+            )
+        )
+
+    def toast(self, text: str) -> None:
+        """A short notice on the pressed button, without a new message."""
+        self.screens.append(Screen(text="", toast=text))

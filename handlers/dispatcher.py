@@ -1,0 +1,165 @@
+"""Routes each event to a flow inside one unit of work, exactly once.
+
+The update id is recorded in the same transaction as the flow's effects, so a
+redelivered update (a webhook retry, a second worker, a restart) changes nothing twice.
+Any unexpected error rolls the transaction back and answers with a short, localized
+apology carrying a reference code that is also in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from bot.clock import Clock
+from bot.i18n import SOURCE_LOCALE, negotiate_locale
+from bot.logs import correlation_id, new_correlation_id
+from bot.services.accounts import account_for, linked_owner
+from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from handlers.codes import BadCode, parse_code
+from handlers.context import Context, FlowDeps
+from handlers.errors import NotYours
+from handlers.router import Handler, Route, Router
+from handlers.types import Button, Event, EventKind, Screen
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        deps: FlowDeps,
+        clock: Clock,
+        router: Router,
+        unlinked: Handler,
+        fallback: Handler,
+    ) -> None:
+        """`unlinked` answers someone who must link their chat first; `fallback`
+        answers input no flow expects."""
+        self.uow_factory = uow_factory
+        self.deps = deps
+        self.clock = clock
+        self.router = router
+        self.unlinked = unlinked
+        self.fallback = fallback
+
+    async def handle(self, event: Event) -> Sequence[Screen]:
+        token = correlation_id.set(new_correlation_id())
+        try:
+            async with self.uow_factory() as uow:
+                screens = await self._handle(uow, event)
+                await uow.commit()
+                return screens
+        except _Duplicate:
+            log.info("update %s:%s already processed", event.channel, event.update_id)
+            return []
+        except Exception:
+            log.exception(
+                "update %s:%s (%s) failed", event.channel, event.update_id, event.kind.value
+            )
+            return [self._apology(event, correlation_id.get())]
+        finally:
+            correlation_id.reset(token)
+
+    async def _handle(self, uow: UnitOfWork, event: Event) -> list[Screen]:
+        now = self.clock.now()
+        if not await uow.updates.first_time(event.channel, event.update_id, now):
+            raise _Duplicate
+        account = await account_for(
+            uow,
+            channel=event.channel,
+            user_id=event.user_id,
+            private_chat_id=event.chat_id if event.is_private else None,
+            language_code=event.language_code,
+            now=now,
+        )
+        owner = await linked_owner(uow, account)
+        conversation = await uow.conversations.load(event.channel, event.chat_id, event.user_id)
+        ctx = Context(
+            event=event,
+            uow=uow,
+            deps=self.deps,
+            account=account,
+            owner=owner,
+            conversation=conversation,
+            now=now,
+        )
+        await self._route(ctx)
+        return ctx.screens
+
+    async def _route(self, ctx: Context) -> None:
+        event = ctx.event
+        if event.kind is EventKind.MEMBER_JOINED:
+            for handler in self.router.group_events:
+                await handler(ctx)
+            return
+        if event.kind is EventKind.COMMAND:
+            command_route = self.router.commands.get(event.command)
+            if command_route is None:
+                if event.is_private:
+                    await self.fallback(ctx)
+                return  # in groups, commands may be meant for other bots
+            ctx.clear_state()  # a command abandons any half-finished flow
+            await self._run(command_route, ctx)
+            return
+        if event.kind is EventKind.BUTTON:
+            await self._press(ctx)
+            return
+        if not event.is_private:
+            return  # we don't read group chatter
+        state_route = self.router.states.get(ctx.state)
+        await self._run(state_route, ctx) if state_route else await self.fallback(ctx)
+
+    async def _press(self, ctx: Context) -> None:
+        try:
+            prefix = parse_code(ctx.event.button).prefix
+            route = self.router.buttons[prefix]
+        except (BadCode, KeyError):
+            log.warning("unknown button code from user")
+            ctx.toast(ctx.t._("This button is no longer valid."))
+            return
+        await self._run(route, ctx)
+
+    async def _run(self, route: Route, ctx: Context) -> None:
+        if route.private_only and not ctx.event.is_private:
+            ctx.reply(
+                ctx.t._("Let's talk in a private chat, where your details stay yours."),
+                [[Button(ctx.t.pgettext("button", "Open private chat"), url=self._bot_link())]],
+            )
+            return
+        if route.needs_owner and ctx.owner is None:
+            await self.unlinked(ctx)
+            return
+        try:
+            await route.handler(ctx)
+        except BadCode:
+            log.warning("malformed button code from user")
+            ctx.screens.clear()
+            ctx.toast(ctx.t._("This button is no longer valid."))
+        except NotYours:
+            log.warning("refused a code naming someone else's data")
+            ctx.screens.clear()
+            ctx.reply(ctx.t._("Sorry, that is not available to you."))
+
+    def _bot_link(self) -> str:
+        return f"https://t.me/{self.deps.bot_username}"
+
+    def _apology(self, event: Event, code: str) -> Screen:
+        try:
+            t = self.deps.catalogs.translator(negotiate_locale(None, event.language_code))
+        except Exception:  # the apology itself must never fail
+            log.exception("no catalog for the apology; answering in English")
+            t = self.deps.catalogs.translator(SOURCE_LOCALE)
+        return Screen(
+            text=t._(
+                "Sorry, something went wrong on our side. Please try again in a minute. "
+                "If it keeps happening, tell your dealer this code: {code}",
+                code=code,
+            )
+        )
+
+
+class _Duplicate(Exception):
+    pass

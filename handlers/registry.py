@@ -1,0 +1,28 @@
+"""All flows, merged into one router, and the dispatcher built on them."""
+
+from __future__ import annotations
+
+from bot.clock import Clock
+from bot.services.ports import UnitOfWorkFactory
+from handlers import groups, menu, onboarding, privacy, settings
+from handlers.context import FlowDeps
+from handlers.dispatcher import Dispatcher
+from handlers.router import Router
+
+
+def build_router() -> Router:
+    router = Router()
+    for module in (onboarding, menu, settings, privacy, groups):
+        router.include(module.router)
+    return router
+
+
+def build_dispatcher(uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Clock) -> Dispatcher:
+    return Dispatcher(
+        uow_factory=uow_factory,
+        deps=deps,
+        clock=clock,
+        router=build_router(),
+        unlinked=onboarding.unlinked,
+        fallback=onboarding.fallback,
+    )

@@ -1,0 +1,108 @@
+"""What flows receive (`Event`) and what they answer (`Screen`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    COMMAND = "command"
+    TEXT = "text"
+    BUTTON = "button"
+    CONTACT = "contact"
+    LOCATION = "location"
+    PHOTO = "photo"
+    MEMBER_JOINED = "member_joined"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    phone: str
+    user_id: int | None  # None when the contact is not a Telegram user
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One platform update, reduced to what flows need."""
+
+    channel: str
+    update_id: str
+    user_id: int
+    chat_id: int
+    kind: EventKind
+    chat_kind: ChatKind = ChatKind.PRIVATE
+    text: str = ""  # the message text, or a command's arguments
+    command: str = ""  # lower case, without "/" and "@botname"
+    button: str = ""  # callback data of a pressed inline button
+    contact: Contact | None = None
+    location: Location | None = None
+    photo_id: str = ""
+    language_code: str = ""
+    first_name: str = ""
+    message_id: int | None = None  # the message a pressed button sits on
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat_kind is ChatKind.PRIVATE
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: a callback `code` (at most 64 bytes) or a `url`."""
+
+    label: str
+    code: str = ""
+    url: str = ""
+
+
+class RequestKind(StrEnum):
+    CONTACT = "contact"
+    LOCATION = "location"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestButton:
+    """A reply-keyboard button: share contact, share location, or send its label."""
+
+    label: str
+    kind: RequestKind = RequestKind.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    data: bytes
+    kind: str = "document"  # or "photo"
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """One message to show. Text is HTML (Telegram's HTML parse mode).
+
+    A screen carries inline `buttons` or a `keyboard` (reply keyboard), not both:
+    Telegram attaches one markup per message.
+    """
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    keyboard: tuple[tuple[RequestButton, ...], ...] = ()
+    remove_keyboard: bool = False
+    attachment: Attachment | None = None
+    edit: bool = False  # replace the message whose button was pressed
+    chat_id: int | None = None  # another chat (a dealer's staff group); None: this chat
+    toast: str = ""  # short notice on the pressed button
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,69 @@
+"""Engines for SQLite (the default, one file, zero set-up) and PostgreSQL (at scale)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    if not is_sqlite(url):
+        return create_async_engine(
+            url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+        )
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, and BEGIN IMMEDIATE.
+
+    SQLite has one writer. Taking the write lock at BEGIN (instead of at the first
+    write, as the driver would) means a transaction that reads a balance and then
+    writes it can never be overtaken by another writer in between: SQLite's answer to
+    PostgreSQL's SELECT ... FOR UPDATE.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=30000",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class WriteGate:
+    """In-process queue in front of SQLite's single writer.
+
+    Without it, concurrent tasks would contend inside SQLite's busy handler, which
+    sleeps in growing steps (up to 100 ms); an asyncio lock hands the writer over in
+    FIFO order at once. Other processes still wait on busy_timeout. PostgreSQL needs
+    no gate: its row locks do the job.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> None:
+        await self._lock.acquire()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._lock.release()

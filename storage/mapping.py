@@ -1,0 +1,25 @@
+"""Maps the plain domain dataclasses onto the tables (SQLAlchemy imperative mapping),
+so services work with domain objects and the unit of work persists their changes."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry
+
+from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
+from storage import tables
+
+mapper_registry = registry(metadata=tables.metadata)
+_mapped = False
+
+
+def map_domain() -> None:
+    """Idempotent: safe to call from every entry point and test."""
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(Owner, tables.owners)
+    mapper_registry.map_imperatively(Vehicle, tables.vehicles)
+    mapper_registry.map_imperatively(Account, tables.accounts)
+    mapper_registry.map_imperatively(ConsentRecord, tables.consent_records)
+    mapper_registry.map_imperatively(Conversation, tables.conversations)
+    _mapped = True

@@ -1,0 +1,133 @@
+"""The schema. Alembic migrations in `storage/migrations` must produce exactly this
+(a test compares them on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from storage.types import BigId, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+dealers = Table(
+    "dealers",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("market", String(2), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("city", String(100), nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("staff_chat_id", BigInteger, nullable=True),
+)
+
+owners = Table(
+    "owners",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("market", String(2), nullable=False, index=True),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False, default=""),
+    Column("phone", String(20), nullable=True, unique=True),
+    Column("locale", String(16), nullable=True),
+    Column("locale_on_file", String(16), nullable=True),
+    Column("birthday", Date, nullable=True),
+    Column("timezone", String(64), nullable=True),
+    # Current consent, for set-based queries; the history is in consent_records.
+    Column("consent_service", Boolean, nullable=True),
+    Column("consent_marketing", Boolean, nullable=True),
+    Column("send_from_hour", SmallInteger, nullable=False),
+    Column("send_until_hour", SmallInteger, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("erased_at", UtcDateTime, nullable=True),
+)
+
+vehicles = Table(
+    "vehicles",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("vin", String(17), nullable=True, unique=True),
+    Column("model", String(16), nullable=False),
+    Column("model_year", SmallInteger, nullable=True),
+    Column("delivery_date", Date, nullable=True),
+    Column("mileage_km", Integer, nullable=True),
+    Column("mileage_recorded_on", Date, nullable=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("owner_id", ForeignKey("owners.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("language_code", String(35), nullable=False, default=""),
+    Column("locale", String(16), nullable=True),
+    Column("start_payload", String(64), nullable=False, default=""),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("unreachable_at", UtcDateTime, nullable=True),
+    UniqueConstraint("channel", "user_id"),
+)
+
+consent_records = Table(
+    "consent_records",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("category", String(16), nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Column("wording_version", String(32), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("channel", String(16), primary_key=True),
+    Column("chat_id", BigInteger, primary_key=True),
+    Column("user_id", BigInteger, primary_key=True),
+    Column("state", String(64), nullable=False, default=""),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=True),
+)
+
+# Each platform update is processed once: its id is recorded in the same transaction
+# as its effects (DESIGN.md, "Conversation state lives in the database").
+processed_updates = Table(
+    "processed_updates",
+    metadata,
+    Column("channel", String(16), primary_key=True),
+    Column("update_id", String(64), primary_key=True),
+    Column("processed_at", UtcDateTime, nullable=False),
+    Index("ix_processed_updates_processed_at", "processed_at"),
+)

@@ -1,0 +1,78 @@
+"""The unit of work: one transaction per update or job. It commits; repositories don't."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.services import ports
+from storage.db import WriteGate, is_sqlite
+from storage.mapping import map_domain
+from storage.repositories import (
+    SqlAccountRepository,
+    SqlConsentRepository,
+    SqlConversationRepository,
+    SqlDealerDirectory,
+    SqlOwnerRepository,
+    SqlUpdateLog,
+    SqlVehicleRepository,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: WriteGate | None):
+        self._sessions = sessions
+        self._gate = gate
+
+    async def __aenter__(self) -> Self:
+        if self._gate is not None:
+            await self._gate.__aenter__()
+        self.session = self._sessions()
+        self.owners: ports.OwnerRepository = SqlOwnerRepository(self.session)
+        self.vehicles: ports.VehicleRepository = SqlVehicleRepository(self.session)
+        self.accounts: ports.AccountRepository = SqlAccountRepository(self.session)
+        self.consents: ports.ConsentRepository = SqlConsentRepository(self.session)
+        self.conversations: ports.ConversationRepository = SqlConversationRepository(self.session)
+        self.updates: ports.UpdateLog = SqlUpdateLog(self.session)
+        self.dealers: ports.DealerDirectory = SqlDealerDirectory(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()  # a no-op after commit
+            await self.session.close()
+        finally:
+            if self._gate is not None:
+                await self._gate.__aexit__(exc_type, exc, tb)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+
+class Database:
+    """Owns the engine; hands out units of work."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        map_domain()
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        self.gate = WriteGate() if is_sqlite(str(engine.url)) else None
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions, self.gate)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

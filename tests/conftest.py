@@ -1,0 +1,131 @@
+"""Shared fixtures: a migrated SQLite database with the demo data, a fixed clock, and a
+console chat to drive whole conversations."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from bot.app import App, build_app, prepare_database
+from bot.channels.console import ConsoleChannel
+from bot.clock import FixedClock
+from bot.config import PROJECT_ROOT, Settings
+from handlers.codes import MAX_CODE_BYTES
+from handlers.types import Screen
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+LOCALES = PROJECT_ROOT / "locales"
+
+
+def _compile_catalogs() -> None:
+    """`make test` compiles the catalogs; this keeps a bare `pytest` working too."""
+    for po in LOCALES.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=po.parent.parent.name)
+        with mo.open("wb") as out:
+            write_mo(out, catalog)
+
+
+_compile_catalogs()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database with the demo data; each test gets a copy."""
+    import asyncio
+
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def build() -> None:
+        app = build_app(Settings(database_url=sqlite_url(path)), FixedClock(NOW))
+        await prepare_database(app, seed_demo_if_empty=True)
+        await app.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+async def app(tmp_path: Path, seeded_template: Path, clock: FixedClock) -> AsyncIterator[App]:
+    path = tmp_path / "ownerbot.db"
+    shutil.copy(seeded_template, path)
+    application = build_app(Settings(database_url=sqlite_url(path)), clock)
+    yield application
+    await application.close()
+
+
+def check_screen_limits(screens: Sequence[Screen]) -> None:
+    """What Telegram would refuse must never leave a flow."""
+    for screen in screens:
+        assert len(screen.text) <= 4096, screen.text[:80]
+        if screen.attachment is not None:
+            assert len(screen.attachment.caption) <= 1024
+        for row in screen.buttons:
+            for button in row:
+                assert len(button.code.encode()) <= MAX_CODE_BYTES, button.code
+                assert button.label
+
+
+class Chat:
+    """A person talking to the bot through the console channel."""
+
+    def __init__(self, app: App, *, user_id: int, lang: str = "", name: str = "") -> None:
+        self.out = io.StringIO()
+        clock = app.clock if isinstance(app.clock, FixedClock) else None
+        self.console = ConsoleChannel(
+            app.dispatcher(),
+            user_id=user_id,
+            language_code=lang,
+            first_name=name,
+            clock=clock,
+            out=self.out,
+            echo=True,
+        )
+        self.screens: list[Screen] = []
+
+    async def say(self, line: str) -> list[Screen]:
+        screens = list(await self.console.say(line))
+        check_screen_limits(screens)
+        self.screens = screens
+        return screens
+
+    async def press(self, label_part: str) -> list[Screen]:
+        labels = self.console.button_labels
+        matches = [i for i, label in enumerate(labels, 1) if label_part in label]
+        assert matches, f"no button with {label_part!r} in {labels}"
+        return await self.say(f"#{matches[0]}")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.screens)
+
+    @property
+    def transcript(self) -> str:
+        return self.out.getvalue()
+
+
+@pytest.fixture
+def chat_factory(app: App):  # type: ignore[no-untyped-def]
+    def make(user_id: int = 5001, lang: str = "en", name: str = "") -> Chat:
+        return Chat(app, user_id=user_id, lang=lang, name=name)
+
+    return make

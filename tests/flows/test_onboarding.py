@@ -1,0 +1,89 @@
+"""Whole conversations through the console channel: greeting, linking, registration."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.config import PROJECT_ROOT
+from bot.i18n import Catalogs
+from tests.conftest import Chat
+
+DEMO_BANGKOK = "+66812345678"  # สมชาย, Thai on file, an Aurora X7
+
+
+async def test_start_greets_in_english_and_asks_for_the_phone(chat_factory) -> None:
+    chat: Chat = chat_factory(lang="en")
+    screens = await chat.say("/start")
+    assert "owners' assistant" in chat.text
+    assert screens[-1].keyboard, "the phone request needs the contact button"
+    assert screens[-1].keyboard[0][0].kind == "contact"
+
+
+async def test_sharing_own_phone_links_the_demo_owner_and_asks_consent(chat_factory) -> None:
+    chat: Chat = chat_factory(lang="en")
+    await chat.say("/start")
+    await chat.say("/language")
+    await chat.press("English")
+    await chat.say(f"@contact {DEMO_BANGKOK}")
+    assert "Aurora X7" in chat.text
+    assert "service messages" in chat.text
+    await chat.press("Yes")
+    assert "news, offers" in chat.text
+    await chat.press("No")
+    assert "all set" in chat.text
+    assert "What would you like to do?" in chat.text
+
+
+async def test_someone_elses_contact_is_refused(chat_factory) -> None:
+    chat: Chat = chat_factory(user_id=777, lang="en")
+    await chat.say("/start")
+    await chat.say(f"@contact {DEMO_BANGKOK} 999")
+    assert "someone else's contact" in chat.text
+    await chat.say("/menu")
+    assert "share your phone number" in chat.text
+
+
+async def test_a_typed_phone_number_is_not_trusted(chat_factory) -> None:
+    chat: Chat = chat_factory(lang="en")
+    await chat.say("/start")
+    await chat.say(DEMO_BANGKOK)
+    assert "can't take a typed number" in chat.text
+
+
+async def test_unknown_phone_registers_a_new_owner_with_a_checked_vin(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = chat_factory(user_id=4242, lang="en", name="Carlos")
+    await chat.say("/start")
+    await chat.say("@contact +525587654321")
+    assert "couldn't find a car" in chat.text
+    assert chat.console.button_labels[0] == "Mexico", "the phone's country comes first"
+    await chat.press("Mexico")
+    await chat.press("Carlos")
+    assert "VIN" in chat.text
+    await chat.say("LAUX7AAA0SC00001")  # 16 characters
+    assert "you sent 16 characters" in chat.text
+    await chat.say("LAUX7AAAOSC000001")  # an O
+    assert "I, O or Q" in chat.text
+    await chat.say("LAUX7AAA5SC000777")  # wrong check digit: Mexico enforces it
+    assert "doesn't add up" in chat.text
+    from bot.domain.vin import with_check_digit
+
+    await chat.say(with_check_digit("LAUX7AAA0SC000777"))
+    await chat.press("Aurora X7")
+    await chat.say("31/02/2025")
+    assert "couldn't read" in chat.text
+    await chat.say("2025-02-14")
+    assert "Welcome to the Aurora Motors owners' club" in chat.text
+    async with app.database.uow() as uow:
+        owner = await uow.owners.by_phone("+525587654321")
+        assert owner is not None and owner.first_name == "Carlos" and owner.market == "MX"
+
+
+async def test_thai_client_is_greeted_in_thai(chat_factory) -> None:
+    chat: Chat = chat_factory(lang="th")
+    await chat.say("/start")
+    thai = Catalogs(PROJECT_ROOT / "locales").translator("th")
+    english = Catalogs(PROJECT_ROOT / "locales").translator("en")
+    msg = "To find your car and your membership, please share your phone number with the button below. We use it only to recognise you."
+    assert thai._(msg) != english._(msg), "the Thai catalog must translate this"
+    assert thai._(msg) in chat.text
