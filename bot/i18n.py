@@ -11,17 +11,17 @@ Dates, numbers, money, distances and country names come from Babel/CLDR.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as _gettext
 import html
 from collections.abc import Mapping, Sequence
-import datetime as dt
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, localedata
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel import units as babel_units
@@ -113,12 +113,31 @@ DistanceUnit = Literal["km", "mi"]
 _KM_PER_MILE = Decimal("1.609344")
 
 
-class Translator:
-    """Translations and formatting for one locale."""
+def formatting_locale(locale_code: str, territory: str | None) -> str:
+    """The CLDR locale for numbers, dates and currency symbols: the language as spoken
+    in the owner's market when CLDR knows it (en_GB dates, ru_KZ's ₸), else
+    international English for English, else the language itself."""
+    if territory:
+        candidate = f"{locale_code}_{territory}"
+        if localedata.exists(candidate):
+            return candidate
+        if locale_code == SOURCE_LOCALE:
+            return "en_001"
+    return locale_code
 
-    def __init__(self, locale_code: str, translations: _gettext.NullTranslations) -> None:
+
+class Translator:
+    """Translations (by `code`) and formatting (by `locale`, which may add the market)."""
+
+    def __init__(
+        self,
+        locale_code: str,
+        translations: _gettext.NullTranslations,
+        territory: str | None = None,
+    ) -> None:
         self.code = locale_code
-        self.locale = Locale.parse(locale_code)
+        self.territory = territory
+        self.locale = Locale.parse(formatting_locale(locale_code, territory))
         self._tr = translations
 
     # --- messages -------------------------------------------------------------
@@ -146,7 +165,10 @@ class Translator:
 
     @property
     def first_week_day(self) -> int:
-        """0 = Monday ... 6 = Sunday, per CLDR for this locale."""
+        """0 = Monday ... 6 = Sunday. CLDR ties the week to a country, not a language:
+        an English speaker in Bangkok expects Sunday first, in London Monday."""
+        if self.territory:
+            return int(Locale.parse(f"und_{self.territory}").first_week_day)
         return int(self.locale.first_week_day)
 
     def number(self, value: int | Decimal) -> str:
@@ -163,10 +185,12 @@ class Translator:
         return babel_numbers.format_currency(amount, currency, locale=self.locale)
 
     def distance(self, km: int, unit: DistanceUnit) -> str:
+        """Short units ("12,500 km", "7,767 mi"): CLDR has them in every language,
+        while some long forms are missing (Chinese kilometres, Thai miles)."""
         if unit == "mi":
             miles = (Decimal(km) / _KM_PER_MILE).quantize(Decimal(1))
-            return babel_units.format_unit(miles, "length-mile", locale=self.locale)
-        return babel_units.format_unit(km, "length-kilometer", locale=self.locale)
+            return babel_units.format_unit(miles, "length-mile", length="short", locale=self.locale)
+        return babel_units.format_unit(km, "length-kilometer", length="short", locale=self.locale)
 
     def date(self, value: dt.date, fmt: str = "medium") -> str:
         return babel_dates.format_date(value, format=fmt, locale=self.locale)
@@ -216,10 +240,14 @@ class Catalogs:
     def __init__(self, locales_dir: Path) -> None:
         self.locales_dir = locales_dir
 
-    @cache  # noqa: B019 - one instance per process, locales are few
-    def translator(self, locale_code: str) -> Translator:
+    @cache  # noqa: B019 - one instance per process, few combinations
+    def translator(self, locale_code: str, territory: str | None = None) -> Translator:
         if locale_code not in SHIPPED_LOCALES:
             locale_code = SOURCE_LOCALE
+        return Translator(locale_code, self._translations(locale_code), territory)
+
+    @cache  # noqa: B019
+    def _translations(self, locale_code: str) -> _gettext.NullTranslations:
         translations = Translations.load(
             str(self.locales_dir), locales=[locale_code], domain="messages"
         )
@@ -227,4 +255,4 @@ class Catalogs:
             raise FileNotFoundError(
                 f"no compiled catalog for {locale_code} in {self.locales_dir}: run `make mo`"
             )
-        return Translator(locale_code, translations)
+        return translations

@@ -74,12 +74,18 @@ def plural_header(locale: str) -> str:
     return f"nplurals={len(PLURAL_FORMS[locale])}; plural={PLURAL_EXPRESSIONS[locale]};"
 
 
+# `b = t.pgettext` hides every later `b("button", ...)` from extraction.
+_ALIASED_TRANSLATION = re.compile(
+    r"=\s*(?:\w+\.)*t\.(?:_|gettext|ngettext|pgettext|npgettext)\s*$", re.MULTILINE
+)
+
+
 def check_catalogs(locales_dir: Path, source_dirs: tuple[Path, ...] | None = None) -> list[str]:
     problems: list[str] = []
     problems += _check_plural_table()
-    source_ids = _source_message_ids(
-        source_dirs or (PROJECT_ROOT / "bot", PROJECT_ROOT / "handlers")
-    )
+    dirs = source_dirs or (PROJECT_ROOT / "bot", PROJECT_ROOT / "handlers")
+    problems += _check_no_aliases(dirs)
+    source_ids = _source_message_ids(dirs)
     for locale in SHIPPED_LOCALES:
         path = locales_dir / locale / "LC_MESSAGES" / "messages.po"
         if not path.exists():
@@ -104,6 +110,16 @@ def _check_plural_table() -> list[str]:
                 )
                 break
     return problems
+
+
+def _check_no_aliases(dirs: tuple[Path, ...]) -> list[str]:
+    return [
+        f"{path}: translation function assigned to a name; call t.pgettext(...) directly "
+        "so extraction sees the strings"
+        for directory in dirs
+        for path in sorted(directory.rglob("*.py"))
+        if _ALIASED_TRANSLATION.search(path.read_text(encoding="utf-8"))
+    ]
 
 
 def _source_message_ids(dirs: tuple[Path, ...]) -> set[tuple[str | None, str]]:
@@ -134,7 +150,7 @@ def _check_catalog(
         if message.fuzzy:
             yield f"{where}: fuzzy"
         yield from (f"{where}: {p}" for p in _check_message(locale, message))
-    for context, msgid in sorted(source_ids - known, key=lambda k: k[1]):
+    for _context, msgid in sorted(source_ids - known, key=lambda k: k[1]):
         yield f"{msgid[:50]!r}: in the source but not in the catalog (run `make i18n`)"
 
 

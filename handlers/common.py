@@ -9,21 +9,20 @@ from handlers.types import Button, RequestButton, RequestKind
 
 
 def main_menu_buttons(ctx: Context) -> list[list[Button]]:
-    b = ctx.t.pgettext
     return [
         [
-            Button(b("button", "⭐ Points"), make_code("pts", "home")),
-            Button(b("button", "🔧 Book service"), make_code("bk", "start")),
+            Button(ctx.t.pgettext("button", "⭐ Points"), make_code("pts", "home")),
+            Button(ctx.t.pgettext("button", "🔧 Book service"), make_code("bk", "start")),
         ],
         [
-            Button(b("button", "🤝 Refer a friend"), make_code("ref", "home")),
-            Button(b("button", "🚗 My car"), make_code("car", "list")),
+            Button(ctx.t.pgettext("button", "🤝 Refer a friend"), make_code("ref", "home")),
+            Button(ctx.t.pgettext("button", "🚗 My car"), make_code("car", "list")),
         ],
         [
-            Button(b("button", "🆘 Roadside help"), make_code("sos", "home")),
-            Button(b("button", "⚙️ Settings"), make_code("set", "home")),
+            Button(ctx.t.pgettext("button", "🆘 Roadside help"), make_code("sos", "home")),
+            Button(ctx.t.pgettext("button", "⚙️ Settings"), make_code("set", "home")),
         ],
-        [Button(b("button", "❓ Help"), make_code("help", "home"))],
+        [Button(ctx.t.pgettext("button", "❓ Help"), make_code("help", "home"))],
     ]
 
 

@@ -43,7 +43,7 @@ class Context:
         self.conversation = conversation
         self.now = now
         self.screens: list[Screen] = []
-        self.t: Translator = deps.catalogs.translator(self.negotiated_locale())
+        self.t: Translator = self._translator(self.negotiated_locale())
 
     # --- language ---------------------------------------------------------------
 
@@ -56,7 +56,10 @@ class Context:
         )
 
     def use_locale(self, code: str) -> None:
-        self.t = self.deps.catalogs.translator(code)
+        self.t = self._translator(code)
+
+    def _translator(self, code: str) -> Translator:
+        return self.deps.catalogs.translator(code, self.market.code)
 
     @property
     def market(self) -> Market:

@@ -88,7 +88,8 @@ async def _own_vehicle(ctx: Context, vehicle_id: int) -> None:
 
 
 async def _list_vehicles(ctx: Context) -> None:
-    assert ctx.owner is not None and ctx.owner.id is not None
+    assert ctx.owner is not None
+    assert ctx.owner.id is not None
     t = ctx.t
     vehicles = await ctx.uow.vehicles.of_owner(ctx.owner.id)
     if not vehicles:

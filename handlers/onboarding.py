@@ -297,7 +297,7 @@ def _ask_delivery_date(ctx: Context) -> None:
 async def registration_delivery(ctx: Context) -> None:
     market = ctx.reference.market(ctx.data["market"])
     today = ctx.now.astimezone(ZoneInfo(market.timezone)).date()
-    parsed = parse_user_date(ctx.event.text, ctx.t.code)
+    parsed = parse_user_date(ctx.event.text, ctx.t.code, today)
     if parsed is None:
         ctx.reply(ctx.t._("I couldn't read that date."))
         _ask_delivery_date(ctx)
@@ -308,18 +308,36 @@ async def registration_delivery(ctx: Context) -> None:
     await _finish_registration(ctx, parsed)
 
 
-def parse_user_date(text: str, locale: str) -> date | None:
-    """ISO dates, or dates in the locale's own short format."""
+_BUDDHIST_ERA_OFFSET = 543
+
+
+def parse_user_date(text: str, locale: str, today: date) -> date | None:
+    """ISO dates, or dates in the locale's own short format.
+
+    Thai people often write years in the Buddhist era (2567 = 2024, or "67" for short):
+    such years are converted, so 14/3/67 typed in Thai means 14 March 2024.
+    """
     text = text.strip()
     try:
-        return date.fromisoformat(text)
+        parsed = date.fromisoformat(text)
     except ValueError:
-        pass
+        try:
+            parsed = parse_date(text, locale=locale)
+        except (ValueError, IndexError):
+            return None
+    if locale == "th" and parsed.year >= 2400:
+        return _shift_years(parsed, -_BUDDHIST_ERA_OFFSET)
+    if locale == "th" and parsed > today and parsed.year < 2100:
+        # Babel read "67" as 2067; in Thailand it is 2567 BE.
+        return _shift_years(parsed, 500 - _BUDDHIST_ERA_OFFSET)
+    return parsed
+
+
+def _shift_years(value: date, years: int) -> date | None:
     try:
-        parsed = parse_date(text, locale=locale)
-    except (ValueError, IndexError):
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February in a year without one
         return None
-    return parsed if isinstance(parsed, date) else None
 
 
 async def _finish_registration(ctx: Context, delivered: date | None) -> None:

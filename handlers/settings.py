@@ -92,18 +92,17 @@ def _show_settings(ctx: Context, *, edit: bool) -> None:
             t._("Messages arrive between {window} your time.", window=_window(ctx, owner)),
         ]
     )
-    b = t.pgettext
     ctx.reply(
         text,
         [
             [
-                Button(b("button", "🌐 Language"), make_code("set", "lang")),
-                Button(b("button", "🔔 Notifications"), make_code("set", "notif")),
+                Button(t.pgettext("button", "🌐 Language"), make_code("set", "lang")),
+                Button(t.pgettext("button", "🔔 Notifications"), make_code("set", "notif")),
             ],
-            [Button(b("button", "🌙 Quiet hours"), make_code("set", "quiet"))],
+            [Button(t.pgettext("button", "🌙 Quiet hours"), make_code("set", "quiet"))],
             [
-                Button(b("button", "📄 My data"), make_code("priv", "export")),
-                Button(b("button", "🗑 Erase my data"), make_code("priv", "ask")),
+                Button(t.pgettext("button", "📄 My data"), make_code("priv", "export")),
+                Button(t.pgettext("button", "🗑 Erase my data"), make_code("priv", "ask")),
             ],
             back_to_menu(ctx),
         ],

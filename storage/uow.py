@@ -46,7 +46,8 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self.session.rollback()  # a no-op after commit
+            # Closing rolls back whatever was not committed; unlike rollback() it
+            # leaves loaded objects readable after the unit of work.
             await self.session.close()
         finally:
             if self._gate is not None:

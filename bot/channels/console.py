@@ -131,7 +131,7 @@ class ConsoleChannel:
         if not 1 <= number <= len(self._buttons):
             self._print(f"! no button {number} on the last screen")
             return None
-        target, label = self._buttons[number - 1]
+        target, _label = self._buttons[number - 1]
         if target.startswith("http"):
             self._print(f"(opens {target})")
             return None

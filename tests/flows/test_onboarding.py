@@ -76,7 +76,8 @@ async def test_unknown_phone_registers_a_new_owner_with_a_checked_vin(
     assert "Welcome to the Aurora Motors owners' club" in chat.text
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone("+525587654321")
-        assert owner is not None and owner.first_name == "Carlos" and owner.market == "MX"
+        assert owner is not None
+        assert (owner.first_name, owner.market) == ("Carlos", "MX")
 
 
 async def test_thai_client_is_greeted_in_thai(chat_factory) -> None:
@@ -84,6 +85,9 @@ async def test_thai_client_is_greeted_in_thai(chat_factory) -> None:
     await chat.say("/start")
     thai = Catalogs(PROJECT_ROOT / "locales").translator("th")
     english = Catalogs(PROJECT_ROOT / "locales").translator("en")
-    msg = "To find your car and your membership, please share your phone number with the button below. We use it only to recognise you."
+    msg = (
+        "To find your car and your membership, please share your phone number "
+        "with the button below. We use it only to recognise you."
+    )
     assert thai._(msg) != english._(msg), "the Thai catalog must translate this"
     assert thai._(msg) in chat.text
