@@ -27,10 +27,12 @@ db_cli = typer.Typer(no_args_is_help=True, help="Database migrations.")
 import_cli = typer.Typer(no_args_is_help=True, help="Imports from a dealer management system.")
 demo_cli = typer.Typer(no_args_is_help=True, help="Demo data.")
 i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
+staff_cli = typer.Typer(no_args_is_help=True, help="Dealer staff and their roles.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(i18n_cli, name="i18n")
+cli.add_typer(staff_cli, name="staff")
 
 
 def _with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
@@ -188,6 +190,68 @@ def demo_seed() -> None:
             f"demo: {report.owners_created} owners and {report.vehicles_created} vehicles "
             f"added, {report.unchanged} already there"
         )
+
+    _with_app(work)
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+@staff_cli.command("add")
+def staff_add(
+    user: Annotated[int, typer.Option(help="Telegram user id of the staff member")],
+    role: Annotated[str, typer.Option(help="advisor, sales, moderator, manager or admin")],
+    name: Annotated[str, typer.Option(help="Name shown to colleagues")],
+    dealer: Annotated[str | None, typer.Option(help="Dealer code; omit for admins")] = None,
+    channel: Annotated[str, typer.Option(help="telegram or console")] = "telegram",
+) -> None:
+    """Give someone a staff role (or change it). Every staff action is audited."""
+    from bot.domain.staff import Role
+    from bot.services.staff import add_staff
+
+    try:
+        parsed_role = Role(role)
+    except ValueError as error:
+        raise typer.BadParameter(f"unknown role {role!r}") from error
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        if dealer is not None and dealer not in app.reference.dealers:
+            raise typer.BadParameter(f"unknown dealer {dealer!r}")
+        async with app.database.uow() as uow:
+            await add_staff(
+                uow,
+                channel=channel,
+                user_id=user,
+                role=parsed_role,
+                name=name,
+                dealer_code=dealer,
+                actor=_cli_actor(),
+                now=app.clock.now(),
+            )
+            await uow.commit()
+        typer.echo(
+            f"{name} ({channel}:{user}) is now {parsed_role.value} at {dealer or 'every dealer'}"
+        )
+
+    _with_app(work)
+
+
+@staff_cli.command("list")
+def staff_list() -> None:
+    """Everyone with a staff role."""
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        async with app.database.uow() as uow:
+            for m in await uow.staff.all():
+                state = "" if m.active else " (inactive)"
+                typer.echo(
+                    f"{m.channel}:{m.user_id}\t{m.role}\t{m.dealer_code or '*'}\t{m.name}{state}"
+                )
 
     _with_app(work)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
+from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -22,4 +23,6 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Account, tables.accounts)
     mapper_registry.map_imperatively(ConsentRecord, tables.consent_records)
     mapper_registry.map_imperatively(Conversation, tables.conversations)
+    mapper_registry.map_imperatively(StaffMember, tables.staff)
+    mapper_registry.map_imperatively(AuditEntry, tables.audit_log)
     _mapped = True

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
 from bot.domain.reference import Dealer
+from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
 from storage.sql import insert_ignoring_duplicates
 
@@ -76,6 +77,14 @@ class SqlAccountRepository(_Repository):
         )
         return result.scalar_one_or_none()
 
+    async def by_chat(self, channel: str, chat_id: int) -> Account | None:
+        """The account whose private chat this is (None for groups)."""
+        c = tables.accounts.c
+        result = await self.session.execute(
+            select(Account).where(c.channel == channel, c.chat_id == chat_id).order_by(c.id)
+        )
+        return result.scalars().first()
+
     async def of_owner(self, owner_id: int) -> Sequence[Account]:
         result = await self.session.execute(
             select(Account).where(tables.accounts.c.owner_id == owner_id)
@@ -110,6 +119,28 @@ class SqlConversationRepository(_Repository):
         )
         for conversation in result.scalars():
             await self.session.delete(conversation)
+
+
+class SqlStaffRepository(_Repository):
+    async def by_user(self, channel: str, user_id: int) -> StaffMember | None:
+        c = tables.staff.c
+        result = await self.session.execute(
+            select(StaffMember).where(c.channel == channel, c.user_id == user_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def all(self) -> Sequence[StaffMember]:
+        result = await self.session.execute(select(StaffMember).order_by(tables.staff.c.id))
+        return result.scalars().all()
+
+
+class SqlAuditLog(_Repository):
+    async def about(self, target: str) -> Sequence[AuditEntry]:
+        c = tables.audit_log.c
+        result = await self.session.execute(
+            select(AuditEntry).where(c.target == target).order_by(c.at, c.id)
+        )
+        return result.scalars().all()
 
 
 class SqlUpdateLog(_Repository):

@@ -131,3 +131,29 @@ processed_updates = Table(
     Column("processed_at", UtcDateTime, nullable=False),
     Index("ix_processed_updates_processed_at", "processed_at"),
 )
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    UniqueConstraint("channel", "user_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("target", String(64), nullable=False, index=True),
+    Column("reason", String(500), nullable=False),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("details", JSON, nullable=False),
+)

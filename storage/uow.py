@@ -12,10 +12,12 @@ from storage.db import WriteGate, is_sqlite
 from storage.mapping import map_domain
 from storage.repositories import (
     SqlAccountRepository,
+    SqlAuditLog,
     SqlConsentRepository,
     SqlConversationRepository,
     SqlDealerDirectory,
     SqlOwnerRepository,
+    SqlStaffRepository,
     SqlUpdateLog,
     SqlVehicleRepository,
 )
@@ -37,6 +39,8 @@ class SqlUnitOfWork:
         self.conversations: ports.ConversationRepository = SqlConversationRepository(self.session)
         self.updates: ports.UpdateLog = SqlUpdateLog(self.session)
         self.dealers: ports.DealerDirectory = SqlDealerDirectory(self.session)
+        self.staff: ports.StaffRepository = SqlStaffRepository(self.session)
+        self.audit: ports.AuditLog = SqlAuditLog(self.session)
         return self
 
     async def __aexit__(

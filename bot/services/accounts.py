@@ -39,6 +39,14 @@ async def account_for(
     return account
 
 
+async def mark_unreachable(uow: UnitOfWork, *, channel: str, chat_id: int, now: datetime) -> None:
+    """The person behind this private chat blocked the bot: remember since when (the
+    first refusal), keep everything else. Their next message clears it."""
+    account = await uow.accounts.by_chat(channel, chat_id)
+    if account is not None and account.unreachable_at is None:
+        account.unreachable_at = now
+
+
 async def linked_owner(uow: UnitOfWork, account: Account) -> Owner | None:
     if account.owner_id is None:
         return None

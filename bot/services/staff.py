@@ -1,0 +1,86 @@
+"""Staff roles (checked on every staff action) and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.staff import AuditEntry, Role, StaffMember
+from bot.services.ports import UnitOfWork
+
+
+class NotStaff(Exception):
+    """The person is not staff, or lacks the role, or works at another dealer."""
+
+
+async def add_staff(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    user_id: int,
+    role: Role,
+    name: str,
+    dealer_code: str | None,
+    actor: str,
+    now: datetime,
+) -> StaffMember:
+    """Add someone, or change the role and dealer of someone already on staff."""
+    member = await uow.staff.by_user(channel, user_id)
+    if member is None:
+        member = StaffMember(
+            channel=channel,
+            user_id=user_id,
+            role=role.value,
+            name=name,
+            dealer_code=dealer_code,
+            added_at=now,
+        )
+        uow.staff.add(member)
+    else:
+        member.role, member.name, member.dealer_code, member.active = (
+            role.value,
+            name,
+            dealer_code,
+            True,
+        )
+    audit(
+        uow,
+        actor,
+        "staff.add",
+        f"staff:{channel}:{user_id}",
+        "",
+        now,
+        role=role.value,
+        dealer=dealer_code,
+    )
+    return member
+
+
+async def require_staff(
+    uow: UnitOfWork, channel: str, user_id: int, *roles: Role, dealer_code: str | None = None
+) -> StaffMember:
+    """The staff member behind this chat user, if they may act; else NotStaff."""
+    member = await uow.staff.by_user(channel, user_id)
+    if member is None or not member.may(*roles) or not member.serves(dealer_code):
+        raise NotStaff
+    return member
+
+
+def audit(
+    uow: UnitOfWork,
+    actor: str,
+    action: str,
+    target: str,
+    reason: str,
+    now: datetime,
+    **details: Any,
+) -> None:
+    uow.audit.add(
+        AuditEntry(
+            actor=actor, action=action, target=target, reason=reason, at=now, details=details
+        )
+    )
+
+
+def actor_id(channel: str, user_id: int) -> str:
+    return f"{channel}:{user_id}"
