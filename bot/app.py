@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.data import load_reference
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
+from bot.services.bus import MessageBus
 from bot.services.demo import seed_demo
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
@@ -28,6 +29,7 @@ class App:
     catalogs: Catalogs
     database: Database
     clock: Clock = field(default_factory=SystemClock)
+    bus: MessageBus = field(default_factory=MessageBus)
 
     def flow_deps(self, bot_username: str = "ownerbot") -> FlowDeps:
         return FlowDeps(
@@ -38,10 +40,17 @@ class App:
         )
 
     def dispatcher(self, bot_username: str = "ownerbot") -> Dispatcher:
-        return build_dispatcher(self.database.uow, self.flow_deps(bot_username), self.clock)
+        return build_dispatcher(
+            self.database.uow, self.flow_deps(bot_username), self.clock, self.bus
+        )
 
     async def close(self) -> None:
         await self.database.dispose()
+
+
+def build_bus() -> MessageBus:
+    """Which feature reacts to which domain event (bot/domain/events.py)."""
+    return MessageBus()
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
@@ -50,6 +59,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     if settings.default_market not in reference.markets:
         raise ValueError(f"OWNERBOT_DEFAULT_MARKET {settings.default_market!r} is not a market")
     return App(
+        bus=build_bus(),
         settings=settings,
         reference=reference,
         catalogs=Catalogs(settings.locales_dir),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.clock import Clock
+from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWorkFactory
 from handlers import groups, menu, onboarding, privacy, settings
 from handlers.context import FlowDeps
@@ -17,8 +18,11 @@ def build_router() -> Router:
     return router
 
 
-def build_dispatcher(uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Clock) -> Dispatcher:
+def build_dispatcher(
+    uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Clock, bus: MessageBus | None = None
+) -> Dispatcher:
     return Dispatcher(
+        bus=bus,
         uow_factory=uow_factory,
         deps=deps,
         clock=clock,

@@ -41,6 +41,7 @@ class SqlUnitOfWork:
         self.dealers: ports.DealerDirectory = SqlDealerDirectory(self.session)
         self.staff: ports.StaffRepository = SqlStaffRepository(self.session)
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
+        self.events: list[object] = []
         return self
 
     async def __aexit__(

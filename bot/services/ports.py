@@ -77,6 +77,7 @@ class UnitOfWork(Protocol):
     dealers: DealerDirectory
     staff: StaffRepository
     audit: AuditLog
+    events: list[object]  # domain events raised in this unit of work (see services.bus)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -1,0 +1,33 @@
+"""Domain events: facts one feature announces and others react to, in the same
+transaction (a completed visit earns points; a referral stage pays a reward).
+
+Services append events to `uow.events`; `bot.services.bus.MessageBus` hands them to
+the subscribed handlers before the unit of work commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class VisitCompleted:
+    """A service visit was completed and invoiced at a dealer."""
+
+    visit_id: int
+    owner_id: int
+    vehicle_id: int
+    dealer_code: str
+    invoice_minor: int  # the amount the owner paid, in minor units of `currency`
+    currency: str
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class VisitRefunded:
+    """A completed visit was refunded or its invoice cancelled."""
+
+    visit_id: int
+    owner_id: int
+    refunded_at: datetime
