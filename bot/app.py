@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.data import load_reference
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
+from bot.services import loyalty
 from bot.services.bus import MessageBus
 from bot.services.demo import seed_demo
 from handlers.context import FlowDeps
@@ -48,9 +49,13 @@ class App:
         await self.database.dispose()
 
 
-def build_bus() -> MessageBus:
+def build_bus(reference: Reference) -> MessageBus:
     """Which feature reacts to which domain event (bot/domain/events.py)."""
-    return MessageBus()
+    bus = MessageBus()
+    for kind, handlers in loyalty.subscribers(reference).items():
+        for handler in handlers:
+            bus.subscribe(kind, handler)
+    return bus
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
@@ -59,7 +64,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     if settings.default_market not in reference.markets:
         raise ValueError(f"OWNERBOT_DEFAULT_MARKET {settings.default_market!r} is not a market")
     return App(
-        bus=build_bus(),
+        bus=build_bus(reference),
         settings=settings,
         reference=reference,
         catalogs=Catalogs(settings.locales_dir),
@@ -73,6 +78,7 @@ async def prepare_database(app: App, *, seed_demo_if_empty: bool = False) -> Non
     await upgrade(app.database.engine)
     async with app.database.uow() as uow:
         await uow.dealers.sync(list(app.reference.dealers.values()))
+        await uow.loyalty.sync_rewards(list(app.reference.rewards.values()))
         await uow.commit()
     if not seed_demo_if_empty:
         return

@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from bot.domain.loyalty import (
+    LedgerEntry,
+    LoyaltyAccount,
+    PointLot,
+    PointSpend,
+    Redemption,
+    RewardStock,
+    SpendAllocation,
+    StatusAward,
+)
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
 from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
@@ -25,4 +35,12 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Conversation, tables.conversations)
     mapper_registry.map_imperatively(StaffMember, tables.staff)
     mapper_registry.map_imperatively(AuditEntry, tables.audit_log)
+    mapper_registry.map_imperatively(LoyaltyAccount, tables.loyalty_accounts)
+    mapper_registry.map_imperatively(PointLot, tables.point_lots)
+    mapper_registry.map_imperatively(LedgerEntry, tables.ledger_entries)
+    mapper_registry.map_imperatively(PointSpend, tables.point_spends)
+    mapper_registry.map_imperatively(SpendAllocation, tables.spend_allocations)
+    mapper_registry.map_imperatively(StatusAward, tables.status_awards)
+    mapper_registry.map_imperatively(RewardStock, tables.reward_stock)
+    mapper_registry.map_imperatively(Redemption, tables.redemptions)
     _mapped = True

@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     Float,
@@ -156,4 +157,125 @@ audit_log = Table(
     Column("reason", String(500), nullable=False),
     Column("at", UtcDateTime, nullable=False, index=True),
     Column("details", JSON, nullable=False),
+)
+
+# --- loyalty (bot/domain/loyalty.py) ---------------------------------------------------
+
+loyalty_accounts = Table(
+    "loyalty_accounts",
+    metadata,
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), primary_key=True),
+    Column("tier", String(16), nullable=False, index=True),
+    Column("tier_since", UtcDateTime, nullable=False),
+    Column("review_due_at", UtcDateTime, nullable=False, index=True),
+    Column("demotion_notice_at", UtcDateTime, nullable=True),
+)
+
+point_lots = Table(
+    "point_lots",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("remaining", Integer, nullable=False),
+    Column("source", String(24), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("rule", String(48), nullable=False),
+    Column("earned_at", UtcDateTime, nullable=False),
+    Column("available_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("actor", String(64), nullable=False),
+    # A replayed event never pays twice.
+    UniqueConstraint("source", "source_id", "rule", name="uq_point_lots_award"),
+    CheckConstraint("remaining >= 0 AND remaining <= points", name="remaining_within_points"),
+    Index("ix_point_lots_owner_expiry", "owner_id", "expires_at"),
+    Index("ix_point_lots_expiry_open", "expires_at", "remaining"),
+)
+
+point_spends = Table(
+    "point_spends",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("request_key", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("refunded_at", UtcDateTime, nullable=True),
+    # A second tap on "confirm" spends once.
+    UniqueConstraint("owner_id", "request_key", name="uq_point_spends_request"),
+)
+
+spend_allocations = Table(
+    "spend_allocations",
+    metadata,
+    Column("spend_id", ForeignKey("point_spends.id", ondelete="CASCADE"), primary_key=True),
+    Column("lot_id", ForeignKey("point_lots.id", ondelete="CASCADE"), primary_key=True),
+    Column("points", Integer, nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("source", String(24), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("rule", String(48), nullable=False),
+    Column("lot_id", ForeignKey("point_lots.id"), nullable=True),
+    Column("spend_id", ForeignKey("point_spends.id"), nullable=True),
+    Column("reverses_id", ForeignKey("ledger_entries.id"), nullable=True),
+    Column("reason", String(500), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Index("ix_ledger_entries_owner_created", "owner_id", "created_at"),
+    Index("ix_ledger_entries_created", "created_at"),
+)
+
+status_awards = Table(
+    "status_awards",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("source", String(24), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("rule", String(48), nullable=False),
+    Column("earned_at", UtcDateTime, nullable=False),
+    Column("reversed_at", UtcDateTime, nullable=True),
+    UniqueConstraint("source", "source_id", "rule", name="uq_status_awards_award"),
+    Index("ix_status_awards_owner_earned", "owner_id", "earned_at"),
+)
+
+reward_stock = Table(
+    "reward_stock",
+    metadata,
+    Column("market", String(2), primary_key=True),
+    Column("reward_key", String(32), primary_key=True),
+    Column("stock", Integer, nullable=True),
+    CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
+)
+
+redemptions = Table(
+    "redemptions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("market", String(2), nullable=False),
+    Column("reward_key", String(32), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("spend_id", ForeignKey("point_spends.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("request_key", String(64), nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("valid_until", UtcDateTime, nullable=True),
+    Column("code", String(24), nullable=True, unique=True),
+    Column("receipt", String(24), nullable=True, unique=True),
+    Column("used_at", UtcDateTime, nullable=True),
+    Column("used_by", String(64), nullable=True),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+    UniqueConstraint("owner_id", "request_key", name="uq_redemptions_request"),
 )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services import ports
 from storage.db import WriteGate, is_sqlite
+from storage.loyalty_repository import SqlLoyaltyRepository
 from storage.mapping import map_domain
 from storage.repositories import (
     SqlAccountRepository,
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
         self.dealers: ports.DealerDirectory = SqlDealerDirectory(self.session)
         self.staff: ports.StaffRepository = SqlStaffRepository(self.session)
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
+        self.loyalty: ports.LoyaltyRepository = SqlLoyaltyRepository(self.session)
         self.events: list[object] = []
         return self
 

@@ -8,6 +8,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import numbers as babel_numbers
+
+from bot.domain.loyalty import (
+    ActivityRule,
+    LoyaltyRules,
+    RewardCategory,
+    RewardInfo,
+    Tier,
+    TierPerks,
+)
 from bot.domain.reference import (
     WEEKDAYS,
     Dealer,
@@ -78,6 +88,57 @@ def _model(code: str, raw: dict[str, Any]) -> VehicleModel:
     return VehicleModel(code=code, **raw)
 
 
+def _merged(default: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(default)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _loyalty(raw: dict[str, Any], market: Market) -> LoyaltyRules:
+    spec = _merged(raw["default"], raw.get(market.code, {}))
+    one_major_unit = 10 ** babel_numbers.get_currency_precision(market.currency)
+    return LoyaltyRules(
+        minor_per_point=spec.get("minor_per_point", one_major_unit),
+        minor_per_status_point=spec.get("minor_per_status_point", one_major_unit),
+        thresholds={Tier(k): v for k, v in spec["thresholds"].items()},
+        perks={Tier(k): TierPerks(**v) for k, v in spec["perks"].items()},
+        activities={k: ActivityRule(**v) for k, v in spec["activities"].items()},
+        pending_days=spec["pending_days"],
+        expiry_months=spec["expiry_months"],
+        demotion_grace_days=spec["demotion_grace_days"],
+    )
+
+
+def _rewards(raw: dict[str, Any], markets: dict[str, Market]) -> dict[tuple[str, str], RewardInfo]:
+    rewards: dict[tuple[str, str], RewardInfo] = {}
+    for key, spec in raw.items():
+        category = RewardCategory(spec["category"])
+        offered = spec.get("markets", list(markets))
+        for market in offered:
+            if market not in markets:
+                raise ValueError(f"reward {key}: unknown market {market}")
+            donation = spec.get("donation_minor", {}).get(market, 0)
+            if category is RewardCategory.CHARITY and not donation:
+                raise ValueError(f"reward {key}: no donation amount for {market}")
+            rewards[(market, key)] = RewardInfo(
+                key=key,
+                market=market,
+                category=category,
+                points=spec["points"],
+                min_tier=Tier(spec.get("min_tier", "explorer")),
+                validity_days=spec.get("validity_days", 0),
+                initial_stock=spec.get("stock"),
+                titles=dict(spec["title"]),
+                descriptions=dict(spec["description"]),
+                donation_minor=donation,
+            )
+    return rewards
+
+
 @cache
 def load_reference(data_dir: Path = DATA_DIR) -> Reference:
     markets = {code: _market(code, raw) for code, raw in _read("markets.toml", data_dir).items()}
@@ -87,10 +148,13 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
         if dealer.market not in markets:
             raise ValueError(f"dealer {dealer.code}: unknown market {dealer.market}")
     brand = _read("brand.toml", data_dir)
+    loyalty_raw = _read("loyalty.toml", data_dir)
     return Reference(
         markets=markets,
         dealers=dealers,
         models=models,
         brand=brand["name"],
         vin_prefixes=tuple(brand["vin_prefixes"]),
+        loyalty={code: _loyalty(loyalty_raw, market) for code, market in markets.items()},
+        rewards=_rewards(_read("rewards.toml", data_dir), markets),
     )

@@ -31,3 +31,29 @@ class VisitRefunded:
     visit_id: int
     owner_id: int
     refunded_at: datetime
+
+
+@dataclass(frozen=True)
+class TierPromoted:
+    owner_id: int
+    old_tier: str
+    new_tier: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TierDemotionNotice:
+    """The yearly review found the owner below their tier; demotion after the grace."""
+
+    owner_id: int
+    tier: str
+    demote_on: datetime
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TierDemoted:
+    owner_id: int
+    old_tier: str
+    new_tier: str
+    at: datetime

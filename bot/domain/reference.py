@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Literal
 
+from bot.domain.loyalty import LoyaltyRules, RewardInfo
+
 DistanceUnit = Literal["km", "mi"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -77,6 +79,14 @@ class Reference:
     models: dict[str, VehicleModel]
     brand: str = "Aurora Motors"
     vin_prefixes: tuple[str, ...] = field(default=())
+    loyalty: dict[str, LoyaltyRules] = field(default_factory=dict)  # by market
+    rewards: dict[tuple[str, str], RewardInfo] = field(default_factory=dict)  # (market, key)
+
+    def rules(self, market: str) -> LoyaltyRules:
+        return self.loyalty[market]
+
+    def rewards_in(self, market: str) -> list[RewardInfo]:
+        return [r for (m, _), r in self.rewards.items() if m == market]
 
     def market(self, code: str) -> Market:
         return self.markets[code]
