@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -28,11 +28,15 @@ import_cli = typer.Typer(no_args_is_help=True, help="Imports from a dealer manag
 demo_cli = typer.Typer(no_args_is_help=True, help="Demo data.")
 i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
 staff_cli = typer.Typer(no_args_is_help=True, help="Dealer staff and their roles.")
+points_cli = typer.Typer(no_args_is_help=True, help="The points ledger (staff and operations).")
+loyalty_cli = typer.Typer(no_args_is_help=True, help="Tiers and rewards.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(i18n_cli, name="i18n")
 cli.add_typer(staff_cli, name="staff")
+cli.add_typer(points_cli, name="points")
+cli.add_typer(loyalty_cli, name="loyalty")
 
 
 def _with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
@@ -161,6 +165,8 @@ def import_owners_command(
                 report = await import_owners(
                     uow, fh, app.reference, now=app.clock.now(), skip_invalid=skip_invalid
                 )
+                if report.applied:
+                    await app.bus.commit(uow, app.clock.now())
         for error in report.errors:
             typer.echo(str(error), err=True)
         typer.echo(
@@ -186,6 +192,7 @@ def demo_seed() -> None:
         await prepare_database(app)
         async with app.database.uow() as uow:
             report = await seed_demo(uow, app.reference, app.clock.now())
+            await app.bus.commit(uow, app.clock.now())
         typer.echo(
             f"demo: {report.owners_created} owners and {report.vehicles_created} vehicles "
             f"added, {report.unchanged} already there"
@@ -252,6 +259,223 @@ def staff_list() -> None:
                 typer.echo(
                     f"{m.channel}:{m.user_id}\t{m.role}\t{m.dealer_code or '*'}\t{m.name}{state}"
                 )
+
+    _with_app(work)
+
+
+async def _owner_for(app: App, uow: Any, phone: str) -> Any:
+    from bot.domain.phone import PhoneError, normalize_phone
+
+    try:
+        e164 = normalize_phone(
+            phone,
+            None
+            if phone.startswith("+")
+            else app.reference.market(app.settings.default_market).phone_region,
+        )
+    except PhoneError as error:
+        raise typer.BadParameter(f"{phone!r} is not a phone number") from error
+    owner = await uow.owners.by_phone(e164)
+    if owner is None:
+        raise typer.BadParameter(f"no owner with phone {phone}")
+    return owner
+
+
+def _change_points(phone: str, points: int, reason: str) -> None:
+    from bot.domain.loyalty import InsufficientPoints
+    from bot.services import loyalty
+
+    async def work(app: App) -> int:
+        await prepare_database(app)
+        async with app.database.uow() as uow:
+            owner = await _owner_for(app, uow, phone)
+            now = app.clock.now()
+            try:
+                balance = await loyalty.adjust(
+                    uow,
+                    app.reference,
+                    owner=owner,
+                    delta=points,
+                    reason=reason,
+                    actor=_cli_actor(),
+                    now=now,
+                )
+            except InsufficientPoints as short:
+                typer.echo(f"only {short.balance} points can be taken away", err=True)
+                return 1
+            except loyalty.ReasonRequired:
+                typer.echo("a reason is required", err=True)
+                return 1
+            await app.bus.commit(uow, now)
+        typer.echo(f"{points:+d} points for owner {owner.id}; balance now {balance}")
+        return 0
+
+    raise typer.Exit(_with_app(work))
+
+
+@points_cli.command("award")
+def points_award(
+    phone: Annotated[str, typer.Option(help="The owner's phone number")],
+    points: Annotated[int, typer.Option(min=1, help="Points to add")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail)")],
+) -> None:
+    """Give an owner points (a goodwill gesture, a correction)."""
+    _change_points(phone, points, reason)
+
+
+@points_cli.command("adjust")
+def points_adjust(
+    phone: Annotated[str, typer.Option(help="The owner's phone number")],
+    points: Annotated[int, typer.Option(help="Points to add (positive) or take away (negative)")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail)")],
+) -> None:
+    """Correct an owner's balance up or down; never below zero."""
+    _change_points(phone, points, reason)
+
+
+@points_cli.command("show")
+def points_show(phone: Annotated[str, typer.Option(help="The owner's phone number")]) -> None:
+    """Balance, pending and expiring points, tier and the latest movements."""
+    from bot.services import loyalty
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        now = app.clock.now()
+        async with app.database.uow() as uow:
+            owner = await _owner_for(app, uow, phone)
+            summary = await loyalty.summary(uow, app.reference, owner, now)
+            recent = await loyalty.history(uow, owner.id, 0, size=20)
+        typer.echo(
+            f"owner {owner.id} ({owner.market}), tier {summary.tier.value}, "
+            f"{summary.progress.status_points} status points"
+        )
+        typer.echo(
+            f"spendable {summary.balance}, pending {summary.pending_total}, "
+            f"expiring within 30 days {summary.expiring_total}"
+        )
+        for entry in recent.entries:
+            typer.echo(
+                f"{entry.created_at:%Y-%m-%d}\t{entry.kind}\t{entry.points:+d}\t{entry.rule}\t{entry.reason}"
+            )
+
+    _with_app(work)
+
+
+@points_cli.command("expire")
+def points_expire(
+    now: Annotated[str | None, typer.Option(help="Run as of this time (ISO with zone)")] = None,
+) -> None:
+    """Expire what is left of lots past their expiry, and unused vouchers past validity."""
+    from bot.services import loyalty
+
+    clock = _parse_now(now)
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        moment = app.clock.now()
+        async with app.database.uow() as uow:
+            lots, vouchers = await loyalty.expire(uow, moment)
+            await uow.commit()
+        typer.echo(f"expired {lots} lots and {vouchers} vouchers")
+
+    _with_app(work, clock)
+
+
+@points_cli.command("export")
+def points_export(
+    file: Annotated[Path, typer.Argument(dir_okay=False, writable=True)],
+    since: Annotated[
+        str | None, typer.Option(help="Only entries from this date (YYYY-MM-DD)")
+    ] = None,
+) -> None:
+    """The ledger as CSV for finance: every movement, signed, with its source."""
+    import csv
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        start = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+        async with app.database.uow() as uow:
+            rows = await uow.loyalty.export_rows(start)
+        with file.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(
+                [
+                    "entry_id",
+                    "created_at",
+                    "owner_id",
+                    "market",
+                    "kind",
+                    "points",
+                    "source",
+                    "source_id",
+                    "rule",
+                    "lot_id",
+                    "spend_id",
+                    "reverses_id",
+                    "reason",
+                    "actor",
+                ]
+            )
+            for row in rows:
+                writer.writerow(
+                    [
+                        row.id,
+                        row.created_at.isoformat(),
+                        row.owner_id,
+                        row.market,
+                        row.kind,
+                        row.points,
+                        row.source,
+                        row.source_id,
+                        row.rule,
+                        row.lot_id or "",
+                        row.spend_id or "",
+                        row.reverses_id or "",
+                        row.reason,
+                        row.actor,
+                    ]
+                )
+        typer.echo(f"{len(rows)} entries written to {file}")
+
+    _with_app(work)
+
+
+@loyalty_cli.command("review")
+def loyalty_review(
+    now: Annotated[str | None, typer.Option(help="Run as of this time (ISO with zone)")] = None,
+) -> None:
+    """The yearly tier review: keep, warn (30-day grace) or demote one tier."""
+    from bot.services import loyalty
+
+    clock = _parse_now(now)
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        moment = app.clock.now()
+        async with app.database.uow() as uow:
+            report = await loyalty.review_tiers(uow, app.reference, moment)
+            await app.bus.commit(uow, moment)
+        typer.echo(f"kept {report.kept}, warned {report.noticed}, demoted {report.demoted}")
+
+    _with_app(work, clock)
+
+
+@loyalty_cli.command("stock")
+def loyalty_stock(
+    market: Annotated[str, typer.Option(help="Market code, e.g. TH")],
+    reward: Annotated[str, typer.Option(help="Reward key from bot/data/rewards.toml")],
+    stock: Annotated[int | None, typer.Option(help="Items left; omit for unlimited")] = None,
+) -> None:
+    """Set how many of a reward are left in a market."""
+
+    async def work(app: App) -> None:
+        if (market, reward) not in app.reference.rewards:
+            raise typer.BadParameter(f"{reward} is not offered in {market}")
+        await prepare_database(app)
+        async with app.database.uow() as uow:
+            await uow.loyalty.set_stock(market, reward, stock)
+            await uow.commit()
+        typer.echo(f"{reward} in {market}: {'unlimited' if stock is None else stock}")
 
     _with_app(work)
 

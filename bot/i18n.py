@@ -174,6 +174,10 @@ class Translator:
     def number(self, value: int | Decimal) -> str:
         return babel_numbers.format_decimal(value, locale=self.locale)
 
+    def signed(self, value: int) -> str:
+        """+1,234 or -500, for ledger movements."""
+        return babel_numbers.format_decimal(value, format="+#,##0;-#,##0", locale=self.locale)
+
     def percent(self, value: float | Decimal, digits: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return babel_numbers.format_percent(value, format=pattern, locale=self.locale)

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from bot.app import App, build_app, prepare_database
 from bot.channels.console import ConsoleChannel
+from bot.channels.text import html_to_text
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
 from handlers.codes import MAX_CODE_BYTES
@@ -116,7 +117,8 @@ class Chat:
 
     @property
     def text(self) -> str:
-        return "\n".join(s.text for s in self.screens)
+        """What the person reads on the last answer (markup removed)."""
+        return "\n".join(html_to_text(s.text) for s in self.screens)
 
     @property
     def transcript(self) -> str:

@@ -156,7 +156,9 @@ def allocate(lots: Sequence[LotView], amount: int, now: datetime) -> list[tuple[
     """
     if amount <= 0:
         raise ValueError("spend a positive amount")
-    usable = sorted((lot for lot in lots if lot.spendable(now)), key=lambda lot: (lot.expires_at, lot.id))
+    usable = sorted(
+        (lot for lot in lots if lot.spendable(now)), key=lambda lot: (lot.expires_at, lot.id)
+    )
     balance = sum(lot.remaining for lot in usable)
     if balance < amount:
         raise InsufficientPoints(balance, amount)

@@ -34,8 +34,12 @@ class StaffMember:
         )
 
     def serves(self, dealer_code: str | None) -> bool:
+        """May act for this dealer (None: the action is not tied to one dealer)."""
         return (
-            self.role == Role.ADMIN or self.dealer_code is None or self.dealer_code == dealer_code
+            dealer_code is None
+            or self.role == Role.ADMIN
+            or self.dealer_code is None
+            or self.dealer_code == dealer_code
         )
 
 

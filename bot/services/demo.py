@@ -205,6 +205,63 @@ def demo_csv(reference: Reference, today: date) -> str:
     return buffer.getvalue()
 
 
+# Points history per demo phone: (days ago, spendable points, status points, rule).
+DEMO_POINTS: dict[str, tuple[tuple[int, int, int, str], ...]] = {
+    "+66812345678": (
+        (400, 900, 900, "paid_service"),
+        (200, 600, 600, "paid_service"),
+        (5, 450, 450, "paid_service"),
+    ),
+    "+66923334455": (
+        (700, 1500, 1500, "paid_service"),
+        (300, 2600, 2600, "paid_service"),
+        (40, 300, 600, "idea_accepted"),
+    ),
+    "+971501234567": ((350, 2400, 2400, "paid_service"), (20, 500, 300, "referral_test_drive")),
+    "+5511987654321": ((150, 800, 800, "paid_service"),),
+    "+447911123456": ((690, 1200, 1200, "paid_service"), (100, 400, 400, "paid_service")),
+    "+4915112345678": (
+        (500, 3000, 3000, "paid_service"),
+        (60, 3000, 1500, "referral_delivered"),
+        (10, 150, 300, "content_accepted"),
+    ),
+    "+77011234567": ((240, 700, 700, "paid_service"),),
+    "+905321234567": ((30, 1100, 1100, "paid_service"),),
+    "+6281234567890": ((120, 650, 650, "paid_service"),),
+    "+525512345678": ((1, 500, 500, "paid_service"),),
+}
+
+
 async def seed_demo(uow: UnitOfWork, reference: Reference, now: datetime) -> ImportReport:
     lines = demo_csv(reference, now.date()).splitlines(keepends=True)
-    return await import_owners(uow, lines, reference, now=now)
+    report = await import_owners(uow, lines, reference, now=now)
+    await _seed_points(uow, reference, now)
+    return report  # the caller commits
+
+
+async def _seed_points(uow: UnitOfWork, reference: Reference, now: datetime) -> None:
+    """Believable points: some pending, some expiring soon, a Companion and a Co-creator.
+    Idempotent: every award has its own key."""
+    from bot.services.loyalty import Award, award
+
+    for phone, history in DEMO_POINTS.items():
+        owner = await uow.owners.by_phone(phone)
+        if owner is None or owner.id is None:
+            continue
+        for number, (days_ago, points, status, rule) in enumerate(history):
+            rules = reference.rules(owner.market)
+            await award(
+                uow,
+                reference,
+                Award(
+                    owner_id=owner.id,
+                    rule=rule,
+                    source="demo",
+                    source_id=f"{phone}:{number}",
+                    points=points,
+                    status_points=status,
+                    pending_days=rules.pending_days if rule == "paid_service" else 0,
+                ),
+                market=owner.market,
+                now=now - timedelta(days=days_ago),
+            )

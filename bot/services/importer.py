@@ -96,8 +96,7 @@ async def import_owners(
         return report
     for start in range(0, len(rows), _CHUNK):
         await _apply(uow, rows[start : start + _CHUNK], report, now)
-    await uow.commit()
-    report.applied = True
+    report.applied = True  # the caller commits
     return report
 
 

@@ -30,9 +30,12 @@ def lines(*rows: str) -> list[str]:
 
 async def run(app: App, rows: list[str], *, skip_invalid: bool = False):  # type: ignore[no-untyped-def]
     async with app.database.uow() as uow:
-        return await import_owners(
+        report = await import_owners(
             uow, rows, app.reference, now=app.clock.now(), skip_invalid=skip_invalid
         )
+        if report.applied:
+            await uow.commit()
+        return report
 
 
 async def test_a_clean_file_imports_owners_with_all_their_vehicles(app: App) -> None:

@@ -10,7 +10,7 @@ from bot.domain.owners import Owner
 from bot.services import loyalty
 from bot.services.loyalty import Award
 
-BANGKOK_PHONE = "+66812345678"
+BANGKOK_PHONE = "+66891112233"  # Nattaya: no demo points
 
 
 async def owner_by_phone(app: App, phone: str = BANGKOK_PHONE) -> Owner:
