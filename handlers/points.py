@@ -395,7 +395,7 @@ async def _show_reward(ctx: Context, reward: RewardInfo) -> None:
         )
     if reward.min_tier is not Tier.EXPLORER:
         lines.append(t._("For {tier} members and above.", tier=tier_name(t, reward.min_tier)))
-    if stock is not None and stock <= 10:
+    if stock is not None and 0 < stock <= 10:
         lines.append(t.ngettext("Only {n} left!", "Only {n} left!", stock))
     lines.append(t._("Your balance: {points}", points=points_text(t, summary.balance)))
     rows: list[list[Button]] = []
@@ -591,7 +591,7 @@ async def vouchers_button(ctx: Context) -> None:
                         make_code("vc", "cancel", redemption.id),
                     ),
                     Button(
-                        ctx.t.pgettext("button", "No, keep it"),
+                        ctx.t.pgettext("button", "No, keep the voucher"),
                         make_code("vc", "show", redemption.id),
                     ),
                 ]
@@ -656,4 +656,5 @@ async def _list_vouchers(ctx: Context) -> None:
         rows.append([Button(f"{icon} {_short(title, 28)}", make_code("vc", "show", redemption.id))])
     rows.append(back_to_menu(ctx))
     legend = t._("🟢 ready to use · ✔️ used · ⌛ expired · ✖️ cancelled · 💚 donated")
-    ctx.reply(f"{t._('<b>Your vouchers</b>')}\n{legend}", rows, edit=True)
+    heading = t._("<b>Your vouchers</b>")
+    ctx.reply(f"{heading}\n{legend}", rows, edit=True)
