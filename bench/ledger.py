@@ -21,17 +21,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text, update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.engine import make_url
 
-from bot.app import App, build_app, prepare_database  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.domain.loyalty import EntryKind  # noqa: E402
-from bot.services import loyalty  # noqa: E402
-from bot.services.loyalty import Award  # noqa: E402
-from storage import tables  # noqa: E402
-from storage.db import create_engine  # noqa: E402
+from bot.app import App, build_app, prepare_database
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.domain.loyalty import EntryKind
+from bot.services import loyalty
+from bot.services.loyalty import Award
+from storage import tables
+from storage.db import create_engine
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
