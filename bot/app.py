@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.data import load_reference
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
-from bot.services import loyalty
+from bot.services import care, loyalty
 from bot.services.bus import MessageBus
 from bot.services.demo import seed_demo
 from handlers.context import FlowDeps
@@ -52,9 +52,10 @@ class App:
 def build_bus(reference: Reference) -> MessageBus:
     """Which feature reacts to which domain event (bot/domain/events.py)."""
     bus = MessageBus()
-    for kind, handlers in loyalty.subscribers(reference).items():
-        for handler in handlers:
-            bus.subscribe(kind, handler)
+    for feature in (loyalty.subscribers(reference), care.subscribers()):
+        for kind, handlers in feature.items():
+            for handler in handlers:
+                bus.subscribe(kind, handler)
     return bus
 
 

@@ -23,6 +23,22 @@ class FlowDeps:
     bot_username: str = "ownerbot"
 
 
+def owner_translator(
+    catalogs: Catalogs, reference: Reference, owner: Owner, account: Account | None
+) -> Translator:
+    """The owner's language when they are not the one talking (staff replies, care
+    messages): their choice, else their client's last language, else the dealer's
+    record, else the market's."""
+    market = reference.markets.get(owner.market)
+    languages = market.languages if market else ()
+    locale = negotiate_locale(
+        owner.locale or (account.locale if account else None),
+        account.language_code if account else None,
+        [owner.locale_on_file, *languages],
+    )
+    return catalogs.translator(locale, owner.market)
+
+
 class Context:
     def __init__(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from bot.domain.care import OutboxMessage
 from bot.domain.loyalty import (
     LedgerEntry,
     LoyaltyAccount,
@@ -43,4 +44,5 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StatusAward, tables.status_awards)
     mapper_registry.map_imperatively(RewardStock, tables.reward_stock)
     mapper_registry.map_imperatively(Redemption, tables.redemptions)
+    mapper_registry.map_imperatively(OutboxMessage, tables.outbox)
     _mapped = True

@@ -81,6 +81,8 @@ vehicles = Table(
     Column("mileage_km", Integer, nullable=True),
     Column("mileage_recorded_on", Date, nullable=True),
     Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
+    Column("insurance_renewal_on", Date, nullable=True),
+    Column("registration_renewal_on", Date, nullable=True),
 )
 
 accounts = Table(
@@ -95,6 +97,7 @@ accounts = Table(
     Column("locale", String(16), nullable=True),
     Column("start_payload", String(64), nullable=False, default=""),
     Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("linked_at", UtcDateTime, nullable=True),
     Column("unreachable_at", UtcDateTime, nullable=True),
     UniqueConstraint("channel", "user_id"),
 )
@@ -278,4 +281,30 @@ redemptions = Table(
     Column("used_by", String(64), nullable=True),
     Column("cancelled_at", UtcDateTime, nullable=True),
     UniqueConstraint("owner_id", "request_key", name="uq_redemptions_request"),
+)
+
+# --- care messages (bot/domain/care.py) ----------------------------------------------
+
+# Planned messages. The unique key (owner, rule, occurrence) makes planning idempotent:
+# the planner may run twice, or on two machines, and plans nothing twice.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("occurrence", String(64), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", SmallInteger, nullable=False),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("last_error", String(300), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    UniqueConstraint("owner_id", "rule", "occurrence", name="uq_outbox_dedupe"),
+    Index("ix_outbox_status_due", "status", "due_at"),
+    Index("ix_outbox_owner_sent", "owner_id", "category", "sent_at"),
 )

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services import ports
+from storage.care_repository import SqlCareRepository
 from storage.db import WriteGate, is_sqlite
 from storage.loyalty_repository import SqlLoyaltyRepository
 from storage.mapping import map_domain
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.staff: ports.StaffRepository = SqlStaffRepository(self.session)
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
         self.loyalty: ports.LoyaltyRepository = SqlLoyaltyRepository(self.session)
+        self.care: ports.CareRepository = SqlCareRepository(self.session)
         self.events: list[object] = []
         return self
 

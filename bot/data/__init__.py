@@ -10,6 +10,7 @@ from typing import Any
 
 from babel import numbers as babel_numbers
 
+from bot.domain.care import CarePolicy
 from bot.domain.loyalty import (
     ActivityRule,
     LoyaltyRules,
@@ -113,6 +114,14 @@ def _loyalty(raw: dict[str, Any], market: Market) -> LoyaltyRules:
     )
 
 
+def _care(raw: dict[str, Any], market: str) -> CarePolicy:
+    spec: dict[str, Any] = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in _merged(raw["default"], raw.get(market, {})).items()
+    }
+    return CarePolicy(**spec)
+
+
 def _rewards(raw: dict[str, Any], markets: dict[str, Market]) -> dict[tuple[str, str], RewardInfo]:
     rewards: dict[tuple[str, str], RewardInfo] = {}
     for key, spec in raw.items():
@@ -149,6 +158,7 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
             raise ValueError(f"dealer {dealer.code}: unknown market {dealer.market}")
     brand = _read("brand.toml", data_dir)
     loyalty_raw = _read("loyalty.toml", data_dir)
+    care_raw = _read("care.toml", data_dir)
     return Reference(
         markets=markets,
         dealers=dealers,
@@ -157,4 +167,5 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
         vin_prefixes=tuple(brand["vin_prefixes"]),
         loyalty={code: _loyalty(loyalty_raw, market) for code, market in markets.items()},
         rewards=_rewards(_read("rewards.toml", data_dir), markets),
+        care={code: _care(care_raw, code) for code in markets},
     )

@@ -100,6 +100,8 @@ class Vehicle:
     mileage_km: int | None = None
     mileage_recorded_on: date | None = None
     dealer_code: str | None = None
+    insurance_renewal_on: date | None = None  # when known, renewal reminders follow
+    registration_renewal_on: date | None = None
     id: int | None = None
 
 
@@ -115,6 +117,7 @@ class Account:
     locale: str | None = None  # chosen before the account was linked to an owner
     owner_id: int | None = None
     start_payload: str = ""  # the deep-link payload of the first /start
+    linked_at: datetime | None = None  # when the chat was linked to its owner
     unreachable_at: datetime | None = None  # the person blocked the bot
     id: int | None = None
 

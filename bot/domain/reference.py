@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Literal
 
+from bot.domain.care import CarePolicy
 from bot.domain.loyalty import LoyaltyRules, RewardInfo
 
 DistanceUnit = Literal["km", "mi"]
@@ -81,6 +82,7 @@ class Reference:
     vin_prefixes: tuple[str, ...] = field(default=())
     loyalty: dict[str, LoyaltyRules] = field(default_factory=dict)  # by market
     rewards: dict[tuple[str, str], RewardInfo] = field(default_factory=dict)  # (market, key)
+    care: dict[str, CarePolicy] = field(default_factory=dict)  # by market
 
     def rules(self, market: str) -> LoyaltyRules:
         return self.loyalty[market]

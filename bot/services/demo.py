@@ -219,7 +219,7 @@ DEMO_POINTS: dict[str, tuple[tuple[int, int, int, str], ...]] = {
     ),
     "+971501234567": ((350, 2400, 2400, "paid_service"), (20, 500, 300, "referral_test_drive")),
     "+5511987654321": ((150, 800, 800, "paid_service"),),
-    "+447911123456": ((690, 1200, 1200, "paid_service"), (100, 400, 400, "paid_service")),
+    "+447911123456": ((720, 1200, 1200, "paid_service"), (100, 400, 400, "paid_service")),
     "+4915112345678": (
         (500, 3000, 3000, "paid_service"),
         (60, 3000, 1500, "referral_delivered"),
@@ -232,11 +232,85 @@ DEMO_POINTS: dict[str, tuple[tuple[int, int, int, str], ...]] = {
 }
 
 
+DEMO_CHANNEL = "console"
+UNLINKED_DEMO_PHONES = frozenset({"+66812345678", "+447400123456"})
+DEMO_USER_BASE = 700000  # demo owner n talks as console user 700000 + n
+# Days since each demo owner linked their chat (welcome and tips fall due at times).
+_LINKED_DAYS_AGO = (
+    40,
+    8,
+    1,
+    100,
+    30,
+    200,
+    7,
+    60,
+    3,
+    365,
+    90,
+    14,
+    31,
+    45,
+    2,
+    120,
+    9,
+    500,
+    33,
+    70,
+    6,
+)
+
+
 async def seed_demo(uow: UnitOfWork, reference: Reference, now: datetime) -> ImportReport:
     lines = demo_csv(reference, now.date()).splitlines(keepends=True)
     report = await import_owners(uow, lines, reference, now=now)
+    await _seed_chats(uow, now)
     await _seed_points(uow, reference, now)
+    # The demo history is backdated: its tier promotions are not news to congratulate.
+    uow.events.clear()
     return report  # the caller commits
+
+
+def demo_user_id(index: int) -> int:
+    """The console user id that is already linked to demo owner `index` (1-based)."""
+    return DEMO_USER_BASE + index
+
+
+async def _seed_chats(uow: UnitOfWork, now: datetime) -> None:
+    """Demo owners have a linked chat and have answered the consent questions, so the
+    care scheduler has someone to write to. Two are left for newcomers to link by
+    sharing their phone in the console (the README's walk-through): สมชาย in Bangkok
+    and Emma in Manchester."""
+    from bot.domain.owners import Account, ConsentCategory
+
+    for index, person in enumerate(DEMO_OWNERS, start=1):
+        if person.phone in UNLINKED_DEMO_PHONES:
+            continue
+        owner = await uow.owners.by_phone(person.phone)
+        if owner is None or owner.id is None:
+            continue
+        user_id = demo_user_id(index)
+        if await uow.accounts.by_user(DEMO_CHANNEL, user_id) is not None:
+            continue
+        linked = now - timedelta(days=_LINKED_DAYS_AGO[(index - 1) % len(_LINKED_DAYS_AGO)])
+        uow.accounts.add(
+            Account(
+                channel=DEMO_CHANNEL,
+                user_id=user_id,
+                chat_id=user_id,
+                first_seen_at=linked,
+                language_code=person.language.replace("_", "-").lower(),
+                owner_id=owner.id,
+                linked_at=linked,
+            )
+        )
+        marketing = index % 4 != 0  # every fourth demo owner declined marketing
+        for category, granted in (
+            (ConsentCategory.SERVICE, True),
+            (ConsentCategory.MARKETING, marketing),
+        ):
+            uow.consents.add(owner.record_consent(category, granted, DEMO_CHANNEL, linked))
+    await uow.flush()
 
 
 async def _seed_points(uow: UnitOfWork, reference: Reference, now: datetime) -> None:

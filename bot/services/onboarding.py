@@ -49,6 +49,7 @@ async def link_by_contact(
     if owner is None or owner.erased_at is not None:
         return LinkResult(LinkOutcome.UNKNOWN_PHONE, phone=e164, phone_market=market)
     account.owner_id = owner.id
+    account.linked_at = now
     if account.locale and not owner.locale:
         owner.locale = account.locale
     return LinkResult(LinkOutcome.LINKED, owner=owner, phone=e164, phone_market=market)
@@ -103,5 +104,6 @@ async def register_owner(
         )
     )
     account.owner_id = owner.id
+    account.linked_at = now
     await uow.flush()
     return owner

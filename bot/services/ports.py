@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from bot.domain.care import CapState, Category, OutboxMessage
 from bot.domain.loyalty import (
     LedgerEntry,
     LoyaltyAccount,
@@ -108,6 +109,70 @@ class LoyaltyRepository(Protocol):
     async def expire_vouchers(self, now: datetime) -> int: ...
 
 
+class CareRepository(Protocol):
+    """The outbox (implemented in storage/care_repository.py)."""
+
+    async def plan_linked(
+        self,
+        rule: str,
+        category: Category,
+        market: str,
+        *,
+        linked_after: datetime,
+        linked_before: datetime,
+        now: datetime,
+    ) -> int: ...
+    async def plan_vehicle_dates(
+        self,
+        rule: str,
+        category: Category,
+        market: str,
+        *,
+        column: str,
+        after: date,
+        until: date,
+        occurrence: str,
+        now: datetime,
+        model: str | None = None,
+        with_date: bool = False,
+    ) -> int: ...
+    async def plan_month_day(
+        self,
+        rule: str,
+        category: Category,
+        market: str,
+        *,
+        source: str,
+        month_days: Sequence[str],
+        occurrence: str,
+        due_at: datetime,
+        expires_at: datetime,
+        now: datetime,
+        born_before: date | None = None,
+    ) -> int: ...
+    async def plan_old_vehicles(
+        self,
+        rule: str,
+        category: Category,
+        market: str,
+        *,
+        delivered_before: date,
+        occurrence: str,
+        now: datetime,
+    ) -> int: ...
+    async def plan_points_expiring(
+        self, market: str, *, until: datetime, occurrence: str, now: datetime
+    ) -> int: ...
+    async def add(self, message: OutboxMessage) -> bool: ...
+    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[int]: ...
+    async def get(self, message_id: int) -> OutboxMessage | None: ...
+    async def lock_owner(self, owner_id: int) -> None: ...
+    async def caps(self, owner_id: int, now: datetime) -> CapState: ...
+    async def of_owner(self, owner_id: int) -> Sequence[OutboxMessage]: ...
+    async def stats(self, market: str | None, since: datetime) -> Sequence[Any]: ...
+    async def pending_count(self) -> int: ...
+
+
 class UpdateLog(Protocol):
     async def first_time(self, channel: str, update_id: str, now: datetime) -> bool:
         """Record the update; False if it was already processed."""
@@ -129,6 +194,7 @@ class UnitOfWork(Protocol):
     staff: StaffRepository
     audit: AuditLog
     loyalty: LoyaltyRepository
+    care: CareRepository
     events: list[object]  # domain events raised in this unit of work (see services.bus)
 
     async def __aenter__(self) -> Self: ...

@@ -1,0 +1,29 @@
+"""Care messages for the console channel: printed, as a chat would show them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot.channels.text import html_to_text
+from bot.scheduler.sender import Delivery, Outcome
+from handlers.types import Screen
+
+
+class ConsoleTransport:
+    channel = "console"
+
+    def __init__(self, out: TextIO = sys.stdout) -> None:
+        self.out = out
+
+    async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
+        for screen in screens:
+            print(f"[to chat {chat_id}]", file=self.out)
+            if screen.text:
+                print(html_to_text(screen.text), file=self.out)
+            labels = [b.label for row in screen.buttons for b in row]
+            if labels:
+                print("  " + "   ".join(f"[{label}]" for label in labels), file=self.out)
+            print("", file=self.out, flush=True)
+        return Delivery(Outcome.SENT)

@@ -1,0 +1,1 @@
+"""APScheduler wiring, the care planner job and the outbox sender."""

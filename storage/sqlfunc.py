@@ -1,0 +1,91 @@
+"""Date arithmetic that SQLite and PostgreSQL spell differently, as SQL functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Date, Integer, String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+
+
+class days_between(GenericFunction[int]):
+    """Whole days from `start` to `end` (dates)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)}) AS INTEGER)"
+    )
+
+
+@compiles(days_between, "postgresql")
+def _days_between_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    end_sql, start_sql = compiler.process(end, **kw), compiler.process(start, **kw)
+    return f"(CAST({end_sql} AS DATE) - CAST({start_sql} AS DATE))"
+
+
+class add_days(GenericFunction[Any]):
+    """`day` plus a whole number of days (may be a column expression)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    day, days = list(element.clauses)
+    return (
+        f"date({compiler.process(day, **kw)}, printf('%+d days', "
+        f"CAST({compiler.process(days, **kw)} AS INTEGER)))"
+    )
+
+
+@compiles(add_days, "postgresql")
+def _add_days_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    day, days = list(element.clauses)
+    day_sql, days_sql = compiler.process(day, **kw), compiler.process(days, **kw)
+    return f"(CAST({day_sql} AS DATE) + CAST({days_sql} AS INTEGER))"
+
+
+class month_day(GenericFunction[str]):
+    """'MM-DD' of a date, for birthdays and anniversaries."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(month_day, "sqlite")
+def _month_day_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    (day,) = list(element.clauses)
+    return f"strftime('%m-%d', {compiler.process(day, **kw)})"
+
+
+@compiles(month_day, "postgresql")
+def _month_day_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    (day,) = list(element.clauses)
+    return f"to_char({compiler.process(day, **kw)}, 'MM-DD')"
+
+
+class json_obj(GenericFunction[Any]):
+    """A JSON object from alternating keys and values."""
+
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(json_obj, "sqlite")
+def _json_obj_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"json_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_obj, "postgresql")
+def _json_obj_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"json_build_object({compiler.process(element.clauses, **kw)})"
