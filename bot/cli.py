@@ -30,6 +30,7 @@ i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
 staff_cli = typer.Typer(no_args_is_help=True, help="Dealer staff and their roles.")
 points_cli = typer.Typer(no_args_is_help=True, help="The points ledger (staff and operations).")
 loyalty_cli = typer.Typer(no_args_is_help=True, help="Tiers and rewards.")
+care_cli = typer.Typer(no_args_is_help=True, help="Life-cycle care messages (the outbox).")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(demo_cli, name="demo")
@@ -37,6 +38,7 @@ cli.add_typer(i18n_cli, name="i18n")
 cli.add_typer(staff_cli, name="staff")
 cli.add_typer(points_cli, name="points")
 cli.add_typer(loyalty_cli, name="loyalty")
+cli.add_typer(care_cli, name="care")
 
 
 def _with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
@@ -478,6 +480,98 @@ def loyalty_stock(
         typer.echo(f"{reward} in {market}: {'unlimited' if stock is None else stock}")
 
     _with_app(work)
+
+
+@care_cli.command("plan")
+def care_plan(
+    now: Annotated[str | None, typer.Option(help="Plan as of this time (ISO with zone)")] = None,
+) -> None:
+    """Queue every care message that is due (idempotent: running it twice plans nothing twice)."""
+    clock = _parse_now(now)
+
+    async def work(app: App) -> None:
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        from bot.services import care
+
+        async with app.database.uow() as uow:
+            report = await care.plan(uow, app.reference, app.clock.now())
+            await app.bus.commit(uow, app.clock.now())
+        for rule, count in sorted(report.planned.items()):
+            if count:
+                typer.echo(f"{rule}\t{count}")
+        typer.echo(f"planned {report.total} messages")
+
+    _with_app(work, clock)
+
+
+@care_cli.command("send")
+def care_send(
+    now: Annotated[str | None, typer.Option(help="Send as of this time (ISO with zone)")] = None,
+) -> None:
+    """Deliver every message that is due now, within quiet hours, caps and Telegram's
+    limits. Without a bot token, messages to console chats are printed here."""
+    from bot.channels.console_transport import ConsoleTransport
+    from bot.scheduler.limits import InProcessLimiter
+    from bot.scheduler.sender import Sender
+    from handlers.care_messages import renderer_for
+
+    clock = _parse_now(now)
+
+    async def work(app: App) -> None:
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        sender = Sender(
+            uow_factory=app.database.uow,
+            reference=app.reference,
+            transport=ConsoleTransport(),
+            limiter=InProcessLimiter(),
+            clock=app.clock,
+            render=renderer_for(app.catalogs, app.reference, app.clock.now),
+        )
+        totals: dict[str, int] = {}
+        while True:
+            report = await sender.run_once()
+            for key, value in vars(report).items():
+                totals[key] = totals.get(key, 0) + value
+            if sum(vars(report).values()) == 0:
+                break
+        typer.echo(", ".join(f"{k} {v}" for k, v in totals.items()))
+
+    _with_app(work, clock)
+
+
+@care_cli.command("preview")
+def care_preview(
+    phone: Annotated[str, typer.Option(help="The owner's phone number")],
+    now: Annotated[str | None, typer.Option(help="As of this time (ISO with zone)")] = None,
+) -> None:
+    """What is queued for one owner and why, and what planning now would add."""
+    from bot.services import care
+
+    clock = _parse_now(now)
+
+    async def work(app: App) -> None:
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        moment = app.clock.now()
+        async with app.database.uow() as uow:
+            owner = await _owner_for(app, uow, phone)
+            before = {m.id for m in await uow.care.of_owner(owner.id)}
+            await care.plan(uow, app.reference, moment)  # a dry run: rolled back below
+            rows = await uow.care.of_owner(owner.id)
+            await uow.rollback()
+        typer.echo(
+            f"owner {owner.id} ({owner.market}), consent service={owner.consent_service} "
+            f"marketing={owner.consent_marketing}, messages {owner.send_from_hour}:00-{owner.send_until_hour}:00"
+        )
+        for m in rows:
+            state = m.status if m.id in before else "would be planned now"
+            why = f" ({m.last_error})" if m.last_error else ""
+            typer.echo(
+                f"{m.due_at:%Y-%m-%d %H:%M}Z\t{m.rule}\t{m.category}\t{m.occurrence}\t{state}{why}"
+            )
+        if not rows:
+            typer.echo("nothing queued and nothing due")
+
+    _with_app(work, clock)
 
 
 @i18n_cli.command("check")
