@@ -560,7 +560,8 @@ def care_preview(
             await uow.rollback()
         typer.echo(
             f"owner {owner.id} ({owner.market}), consent service={owner.consent_service} "
-            f"marketing={owner.consent_marketing}, messages {owner.send_from_hour}:00-{owner.send_until_hour}:00"
+            f"marketing={owner.consent_marketing}, "
+            f"messages {owner.send_from_hour}:00-{owner.send_until_hour}:00"
         )
         for m in rows:
             state = m.status if m.id in before else "would be planned now"
