@@ -59,8 +59,8 @@ AHMED = "+971501234567"  # Dubai, Arabic, declined marketing
 async def test_a_due_message_arrives_once_in_the_owners_language(
     app: App, clock: FixedClock
 ) -> None:
-    clock.set(datetime(2026, 11, 23, 4, 0, tzinfo=UTC))  # 11:00 in Bangkok
-    message = await queue(app, SOMCHAI, Rule.WELCOME, clock.now())
+    clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))  # 11:00 in Almaty
+    message = await queue(app, AIGERIM, Rule.WELCOME, clock.now())
     transport = FakeTransport()
     sender = sender_for(app, transport, clock)
     await sender.run_once()
