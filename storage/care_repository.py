@@ -117,7 +117,7 @@ class SqlCareRepository:
         """Owners whose chat was linked in a window (welcome guide, day-7 and day-30 tips)."""
         linked = (
             select(a.owner_id, func.min(a.linked_at).label("linked_at"))
-            .where(a.linked_at.is_not(None))
+            .where(a.linked_at > linked_after, a.linked_at <= linked_before)
             .group_by(a.owner_id)
             .subquery()
         )

@@ -83,6 +83,10 @@ vehicles = Table(
     Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
     Column("insurance_renewal_on", Date, nullable=True),
     Column("registration_renewal_on", Date, nullable=True),
+    # The care planner selects vehicles by these dates, set-based.
+    Index("ix_vehicles_delivery_date", "delivery_date"),
+    Index("ix_vehicles_insurance_renewal_on", "insurance_renewal_on"),
+    Index("ix_vehicles_registration_renewal_on", "registration_renewal_on"),
 )
 
 accounts = Table(
@@ -97,7 +101,7 @@ accounts = Table(
     Column("locale", String(16), nullable=True),
     Column("start_payload", String(64), nullable=False, default=""),
     Column("first_seen_at", UtcDateTime, nullable=False),
-    Column("linked_at", UtcDateTime, nullable=True),
+    Column("linked_at", UtcDateTime, nullable=True, index=True),
     Column("unreachable_at", UtcDateTime, nullable=True),
     UniqueConstraint("channel", "user_id"),
 )

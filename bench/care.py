@@ -1,0 +1,244 @@
+"""Care planning at scale, and the sender's rate against Telegram's limit.
+
+    .venv/bin/python bench/care.py [--owners 1000000] [--pg postgresql+asyncpg://...]
+                                   [--send 600] [--latency-ms 40]
+
+Planning: N synthetic owners (with vehicles and linked chats) are planned by the real
+set-based planner; beside it, a naive planner that loops over owners in Python runs on
+a slice. Prints time, peak memory of this process, and the ratio of per-owner rates.
+
+Sending: M due messages go through the real sender and aiogram port to the fake Bot
+API server, which adds latency to every call. Prints the achieved rate against the
+configured limit (30/s) and checks that nothing was delivered twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import make_url
+
+from bot.app import App, build_app, prepare_database
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.domain.care import CATEGORY_OF, OutboxStatus, Rule
+from bot.services import care
+from storage import tables
+from storage.db import create_engine
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+MARKETS = ["TH", "AE", "SA", "BR", "MX", "KZ", "GB", "ID", "TR", "DE", "MY"]
+MODELS = ["S5", "X7", "E3", "T9"]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def load_owners(app: App, count: int) -> None:
+    """Owners, one vehicle each, a linked chat each; birthdays and deliveries spread
+    over the years so every rule has some work."""
+    rng = random.Random(7)
+    batch = 20_000
+    start_id = 1000
+    async with app.database.engine.begin() as connection:
+        for first in range(0, count, batch):
+            ids = range(start_id + first, start_id + min(first + batch, count))
+            owners, vehicles, accounts = [], [], []
+            for owner_id in ids:
+                delivered = date(2016, 1, 1) + timedelta(days=rng.randrange(0, 3950))
+                owners.append(
+                    {
+                        "id": owner_id,
+                        "market": MARKETS[owner_id % len(MARKETS)],
+                        "first_name": "Bench",
+                        "last_name": "",
+                        "phone": f"+1999{owner_id:09d}",
+                        "birthday": date(1960, 1, 1) + timedelta(days=rng.randrange(0, 16000)),
+                        "consent_service": True,
+                        "consent_marketing": owner_id % 3 != 0,
+                        "send_from_hour": 9,
+                        "send_until_hour": 20,
+                        "source": "bench",
+                        "created_at": NOW,
+                    }
+                )
+                vehicles.append(
+                    {
+                        "owner_id": owner_id,
+                        "vin": f"BEN{owner_id:014d}",
+                        "model": MODELS[owner_id % len(MODELS)],
+                        "delivery_date": delivered,
+                        "insurance_renewal_on": NOW.date() + timedelta(days=rng.randrange(0, 365)),
+                    }
+                )
+                accounts.append(
+                    {
+                        "channel": "bench",
+                        "user_id": owner_id,
+                        "chat_id": owner_id,
+                        "owner_id": owner_id,
+                        "language_code": "",
+                        "start_payload": "",
+                        "first_seen_at": NOW,
+                        "linked_at": NOW - timedelta(days=rng.randrange(0, 60)),
+                    }
+                )
+            await connection.execute(insert(tables.owners), owners)
+            await connection.execute(insert(tables.vehicles), vehicles)
+            await connection.execute(insert(tables.accounts), accounts)
+    # Fresh statistics, as autovacuum (PostgreSQL) or a nightly ANALYZE (SQLite) keeps them.
+    async with app.database.engine.connect() as connection:
+        conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("ANALYZE"))
+
+
+async def plan_set_based(app: App) -> tuple[int, float]:
+    started = time.perf_counter()
+    async with app.database.uow() as uow:
+        report = await care.plan(uow, app.reference, NOW)
+        await uow.commit()
+    return report.total, time.perf_counter() - started
+
+
+async def plan_naive(app: App, limit: int) -> tuple[int, float]:
+    """The loop the design forbids: fetch each owner and vehicle, decide in Python,
+    insert each row. Only insurance renewals and birthdays, on a slice of owners."""
+    started = time.perf_counter()
+    queued = 0
+    today = NOW.date()
+    async with app.database.uow() as uow:
+        session = uow.session  # type: ignore[attr-defined]
+        owner_ids = (
+            (
+                await session.execute(
+                    select(tables.owners.c.id).where(tables.owners.c.source == "bench").limit(limit)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for owner_id in owner_ids:
+            owner = (
+                await session.execute(select(tables.owners).where(tables.owners.c.id == owner_id))
+            ).one()
+            vehicle = (
+                await session.execute(
+                    select(tables.vehicles).where(tables.vehicles.c.owner_id == owner_id)
+                )
+            ).first()
+            due = []
+            if owner.birthday and owner.birthday.strftime("%m-%d") == today.strftime("%m-%d"):
+                due.append((Rule.BIRTHDAY, str(today.year)))
+            if (
+                vehicle
+                and vehicle.insurance_renewal_on
+                and 0 < (vehicle.insurance_renewal_on - today).days <= 30
+            ):
+                due.append((Rule.INSURANCE_RENEWAL, f"naive-{vehicle.id}"))
+            for rule, occurrence in due:
+                exists = (
+                    await session.execute(
+                        select(tables.outbox.c.id).where(
+                            tables.outbox.c.owner_id == owner_id,
+                            tables.outbox.c.rule == rule.value,
+                            tables.outbox.c.occurrence == occurrence,
+                        )
+                    )
+                ).first()
+                if exists is None:
+                    await session.execute(
+                        insert(tables.outbox).values(
+                            owner_id=owner_id,
+                            rule=rule.value,
+                            occurrence=occurrence,
+                            category=CATEGORY_OF[rule].value,
+                            due_at=NOW,
+                            payload={},
+                            status=OutboxStatus.PENDING.value,
+                            attempts=0,
+                            last_error="",
+                            created_at=NOW,
+                        )
+                    )
+                    queued += 1
+        await uow.rollback()
+    return len(owner_ids), time.perf_counter() - started
+
+
+async def bench_planning(label: str, url: str, owners: int, naive_slice: int) -> None:
+    app = build_app(Settings(database_url=url, seed_demo_if_empty=False), FixedClock(NOW))
+    await prepare_database(app)
+    loaded = time.perf_counter()
+    await load_owners(app, owners)
+    print(f"[{label}] loaded {owners:,} owners in {time.perf_counter() - loaded:.1f} s")
+    naive_n, naive_s = await plan_naive(app, naive_slice)
+    rss_before = peak_rss_mb()
+    planned, seconds = await plan_set_based(app)
+    again, again_s = await plan_set_based(app)
+    naive_rate, set_rate = naive_n / naive_s, owners / seconds
+    print(
+        f"[{label}] planning {owners:,} owners: {seconds:.1f} s ({set_rate:,.0f} owners/s), "
+        f"{planned:,} messages queued; second run {again_s:.1f} s, {again} queued; "
+        f"peak RSS {max(peak_rss_mb(), rss_before):,.0f} MB"
+    )
+    print(
+        f"[{label}] naive per-owner loop on {naive_n:,} owners: {naive_s:.1f} s "
+        f"({naive_rate:,.0f} owners/s, two rules only); ratio {set_rate / naive_rate:,.1f}x"
+    )
+    await app.close()
+
+
+async def admin(url: str, sql: str) -> None:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text(sql))
+    await engine.dispose()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--owners", type=int, default=1_000_000)
+    parser.add_argument("--naive", type=int, default=20_000)
+    parser.add_argument("--pg", default=os.environ.get("OWNERBOT_TEST_PG_URL", ""))
+    parser.add_argument("--send", type=int, default=600, help="messages for the sender benchmark")
+    parser.add_argument("--latency-ms", type=int, default=40)
+    parser.add_argument("--skip-planning", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_planning:
+        with tempfile.TemporaryDirectory() as folder:
+            await bench_planning(
+                "sqlite", f"sqlite+aiosqlite:///{folder}/care.db", args.owners, args.naive
+            )
+        if args.pg:
+            name = f"ownerbot_care_bench_{os.getpid()}"
+            await admin(args.pg, f'CREATE DATABASE "{name}"')
+            try:
+                url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+                await bench_planning("postgresql", url, args.owners, args.naive)
+            finally:
+                await admin(args.pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if args.send:
+        from bench.care_send import bench_sending
+
+        with tempfile.TemporaryDirectory() as folder:
+            await bench_sending(f"sqlite+aiosqlite:///{folder}/send.db", args.send, args.latency_ms)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
