@@ -493,9 +493,7 @@ def care_plan(
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
         from bot.services import care
 
-        async with app.database.uow() as uow:
-            report = await care.plan(uow, app.reference, app.clock.now())
-            await app.bus.commit(uow, app.clock.now())
+        report = await care.plan_in_steps(app.database.uow, app.reference, app.clock.now())
         for rule, count in sorted(report.planned.items()):
             if count:
                 typer.echo(f"{rule}\t{count}")

@@ -27,10 +27,7 @@ SEND_EVERY = timedelta(seconds=2)
 
 
 async def plan_job(app: App) -> None:
-    now = app.clock.now()
-    async with app.database.uow() as uow:
-        report = await care.plan(uow, app.reference, now)
-        await app.bus.commit(uow, now)
+    report = await care.plan_in_steps(app.database.uow, app.reference, app.clock.now())
     if report.total:
         log.info("care planner queued %d messages: %s", report.total, report.planned)
 

@@ -8,7 +8,8 @@ then handed to the queries as bounds.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from operator import methodcaller
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from bot.domain.care import CATEGORY_OF, Category, OutboxMessage, OutboxStatus, 
 from bot.domain.events import TierDemotionNotice, TierPromoted
 from bot.domain.loyalty import add_months
 from bot.domain.reference import Market, Reference
-from bot.services.ports import UnitOfWork
+from bot.services.ports import CareRepository, UnitOfWork, UnitOfWorkFactory
 
 CATCH_UP_DAYS = 3  # a planner that was down for a day or two still plans date-exact rules
 
@@ -40,17 +41,36 @@ def add_years(day: date, years: int) -> date:
     return moved.date()
 
 
+Step = tuple[Rule, Callable[[CareRepository], Awaitable[int]]]
+
+
 async def plan(uow: UnitOfWork, reference: Reference, now: datetime) -> PlanReport:
+    """Every rule for every market, in one transaction (tests, previews)."""
     report = PlanReport()
-    for market in reference.markets.values():
-        await _plan_market(uow, reference, market, now, report)
+    for rule, step in steps(reference, now):
+        report.add(rule, await step(uow.care))
     return report
 
 
-async def _plan_market(
-    uow: UnitOfWork, reference: Reference, market: Market, now: datetime, report: PlanReport
-) -> None:
-    care = uow.care
+async def plan_in_steps(
+    uow_factory: UnitOfWorkFactory, reference: Reference, now: datetime
+) -> PlanReport:
+    """The same, one short transaction per statement: on SQLite the planner never holds
+    the writer for long, and each step is idempotent, so an interruption loses nothing."""
+    report = PlanReport()
+    for rule, step in steps(reference, now):
+        async with uow_factory() as uow:
+            report.add(rule, await step(uow.care))
+            await uow.commit()
+    return report
+
+
+def steps(reference: Reference, now: datetime) -> Iterator[Step]:
+    for market in reference.markets.values():
+        yield from _market_steps(reference, market, now)
+
+
+def _market_steps(reference: Reference, market: Market, now: datetime) -> Iterator[Step]:
     policy = reference.care[market.code]
     zone = ZoneInfo(market.timezone)
     today = now.astimezone(zone).date()
@@ -63,12 +83,13 @@ async def _plan_market(
         (Rule.TIPS_DAY_7, timedelta(days=14), timedelta(days=7)),
         (Rule.TIPS_DAY_30, timedelta(days=37), timedelta(days=30)),
     ):
-        report.add(
+        yield (
             rule,
-            await care.plan_linked(
-                rule,
-                CATEGORY_OF[rule],
-                code,
+            methodcaller(
+                "plan_linked",
+                rule=rule,
+                category=CATEGORY_OF[rule],
+                market=code,
                 linked_after=now - start,
                 linked_before=now - end,
                 now=now,
@@ -78,12 +99,13 @@ async def _plan_market(
     # Warranty ends N days ahead: delivery + warranty years lies in (today, today + N].
     for model in reference.models.values():
         for lead in policy.warranty_lead_days:
-            report.add(
+            yield (
                 Rule.WARRANTY_EXPIRY,
-                await care.plan_vehicle_dates(
-                    Rule.WARRANTY_EXPIRY,
-                    Category.SERVICE,
-                    code,
+                methodcaller(
+                    "plan_vehicle_dates",
+                    rule=Rule.WARRANTY_EXPIRY,
+                    category=Category.SERVICE,
+                    market=code,
                     column="delivery_date",
                     after=add_years(today, -model.warranty_years),
                     until=add_years(today + timedelta(days=lead), -model.warranty_years),
@@ -99,12 +121,13 @@ async def _plan_market(
         (Rule.REGISTRATION_RENEWAL, "registration_renewal_on"),
     ):
         for lead in policy.renewal_lead_days:
-            report.add(
+            yield (
                 rule,
-                await care.plan_vehicle_dates(
-                    rule,
-                    Category.SERVICE,
-                    code,
+                methodcaller(
+                    "plan_vehicle_dates",
+                    rule=rule,
+                    category=Category.SERVICE,
+                    market=code,
                     column=column,
                     after=today,
                     until=today + timedelta(days=lead),
@@ -117,12 +140,13 @@ async def _plan_market(
     # Periodic inspection: yearly on the delivery anniversary once the car is old enough.
     for lead in policy.inspection_lead_days:
         target = today + timedelta(days=lead)
-        report.add(
+        yield (
             Rule.INSPECTION_DUE,
-            await care.plan_month_day(
-                Rule.INSPECTION_DUE,
-                Category.SERVICE,
-                code,
+            methodcaller(
+                "plan_month_day",
+                rule=Rule.INSPECTION_DUE,
+                category=Category.SERVICE,
+                market=code,
                 source="delivery",
                 month_days=_month_days(target, CATCH_UP_DAYS),
                 occurrence=f"inspection-{target.year}-{lead}",
@@ -136,12 +160,13 @@ async def _plan_market(
     # Birthdays and ownership anniversaries at 10:00 local time, on the day only.
     greeting = datetime.combine(today, policy.greeting_local_time, tzinfo=zone)
     end_of_day = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
-    report.add(
+    yield (
         Rule.BIRTHDAY,
-        await care.plan_month_day(
-            Rule.BIRTHDAY,
-            Category.MARKETING,
-            code,
+        methodcaller(
+            "plan_month_day",
+            rule=Rule.BIRTHDAY,
+            category=Category.MARKETING,
+            market=code,
             source="birthday",
             month_days=_birthday_days(today),
             occurrence=str(today.year),
@@ -150,12 +175,13 @@ async def _plan_market(
             now=now,
         ),
     )
-    report.add(
+    yield (
         Rule.ANNIVERSARY,
-        await care.plan_month_day(
-            Rule.ANNIVERSARY,
-            Category.MARKETING,
-            code,
+        methodcaller(
+            "plan_month_day",
+            rule=Rule.ANNIVERSARY,
+            category=Category.MARKETING,
+            market=code,
             source="delivery",
             month_days=_birthday_days(today),
             occurrence=f"anniversary-{today.year}",
@@ -167,10 +193,11 @@ async def _plan_market(
     )
 
     # Points expiring within 30 days: one reminder per owner per month.
-    report.add(
+    yield (
         Rule.POINTS_EXPIRING,
-        await care.plan_points_expiring(
-            code,
+        methodcaller(
+            "plan_points_expiring",
+            market=code,
             until=now + timedelta(days=policy.points_expiring_days),
             occurrence=f"{today:%Y-%m}",
             now=now,
@@ -178,12 +205,13 @@ async def _plan_market(
     )
 
     # Cars older than five years: a trade-in suggestion once a year.
-    report.add(
+    yield (
         Rule.TRADE_IN,
-        await care.plan_old_vehicles(
-            Rule.TRADE_IN,
-            Category.MARKETING,
-            code,
+        methodcaller(
+            "plan_old_vehicles",
+            rule=Rule.TRADE_IN,
+            category=Category.MARKETING,
+            market=code,
             delivered_before=add_years(today, -policy.trade_in_after_years),
             occurrence=f"trade-in-{today.year}",
             now=now,
