@@ -9,9 +9,9 @@ then handed to the queries as bounds.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from operator import methodcaller
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import methodcaller
 from typing import Any
 from zoneinfo import ZoneInfo
 
