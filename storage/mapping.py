@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
 from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
@@ -25,4 +26,8 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Conversation, tables.conversations)
     mapper_registry.map_imperatively(StaffMember, tables.staff)
     mapper_registry.map_imperatively(AuditEntry, tables.audit_log)
+    mapper_registry.map_imperatively(Booking, tables.bookings)
+    mapper_registry.map_imperatively(BookingChange, tables.booking_changes)
+    mapper_registry.map_imperatively(ServiceVisit, tables.service_visits)
+    mapper_registry.map_imperatively(VehicleRecall, tables.vehicle_recalls)
     _mapped = True

@@ -13,13 +13,17 @@ from storage.mapping import map_domain
 from storage.repositories import (
     SqlAccountRepository,
     SqlAuditLog,
+    SqlBookingRepository,
     SqlConsentRepository,
     SqlConversationRepository,
     SqlDealerDirectory,
     SqlOwnerRepository,
+    SqlRecallRepository,
+    SqlSlotReservations,
     SqlStaffRepository,
     SqlUpdateLog,
     SqlVehicleRepository,
+    SqlVisitRepository,
 )
 
 
@@ -41,6 +45,10 @@ class SqlUnitOfWork:
         self.dealers: ports.DealerDirectory = SqlDealerDirectory(self.session)
         self.staff: ports.StaffRepository = SqlStaffRepository(self.session)
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
+        self.bookings: ports.BookingRepository = SqlBookingRepository(self.session)
+        self.reservations: ports.SlotReservations = SqlSlotReservations(self.session)
+        self.visits: ports.VisitRepository = SqlVisitRepository(self.session)
+        self.recalls: ports.RecallRepository = SqlRecallRepository(self.session)
         self.events: list[object] = []
         return self
 

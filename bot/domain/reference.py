@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Literal
 
+from bot.domain.service_catalog import ServiceCatalog
+
 DistanceUnit = Literal["km", "mi"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -55,6 +57,10 @@ class Dealer:
     slot_minutes: int = 60
     staff_chat_id: int | None = None
     transport: tuple[str, ...] = ("wait",)
+    services: tuple[str, ...] = ()  # operation codes the center offers (services.toml)
+
+    def offers(self, operations: list[str] | tuple[str, ...]) -> bool:
+        return all(code in self.services for code in operations)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Reference:
     models: dict[str, VehicleModel]
     brand: str = "Aurora Motors"
     vin_prefixes: tuple[str, ...] = field(default=())
+    catalog: ServiceCatalog = field(default_factory=ServiceCatalog)
 
     def market(self, code: str) -> Market:
         return self.markets[code]
