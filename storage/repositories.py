@@ -283,6 +283,13 @@ class SqlSlotReservations(_Repository):
         )
         return False
 
+    async def held_by(self, booking_id: int) -> list[tuple[int, datetime]]:
+        c = tables.slot_reservations.c
+        result = await self.session.execute(
+            select(c.bay, c.unit_start).where(c.booking_id == booking_id).order_by(c.unit_start)
+        )
+        return [(int(bay), unit) for bay, unit in result.all()]
+
     async def release(self, booking_id: int) -> None:
         await self.session.flush()
         await self.session.execute(
