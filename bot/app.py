@@ -80,4 +80,5 @@ async def prepare_database(app: App, *, seed_demo_if_empty: bool = False) -> Non
         if await uow.owners.count() > 0:
             return
         report = await seed_demo(uow, app.reference, app.clock.now())
+        await app.bus.commit(uow, app.clock.now())
         log.info("demo data loaded: %d owners", report.owners_created)

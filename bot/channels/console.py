@@ -86,6 +86,11 @@ class ConsoleChannel:
         """Labels of the last screen's buttons; `#N` presses label N (1-based)."""
         return [label for _target, label in self._buttons]
 
+    @property
+    def button_codes(self) -> list[str]:
+        """Callback codes (or URLs) of the last screen's buttons, in `#N` order."""
+        return [target for target, _label in self._buttons]
+
     def _next_id(self) -> str:
         self._seq += 1
         return f"{self._run}-{self._seq}"
