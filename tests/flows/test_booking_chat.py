@@ -407,7 +407,8 @@ async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
     ar = catalogs.translator("ar", "AE")
 
     screens = await staff.tap("bks:ok:")
-    assert "Confirmed by Advisor 7100" in screens[0].text
+    # The center's chat reads the market's language (Arabic in the UAE).
+    assert ar._("✅ Confirmed by {name}", name="Advisor 7100") in screens[0].text
     told = sent_to(screens, owner.chat_id)
     assert told
     assert (
@@ -422,7 +423,9 @@ async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
     await staff.say("four hundred")
     assert "doesn't look like an amount" in staff.text
     screens = await staff.say("1,234.50")
-    assert "Completed by Advisor 7100" in screens[0].text
+    assert ar._("🧾 Completed by {name}: {amount}", name="Advisor 7100", amount="").rstrip() in (
+        screens[0].text
+    )
     [told_done] = sent_to(screens, owner.chat_id)
     assert ar.money(123450, "AED") in told_done.text, "the amount as an Arabic reader writes it"
 
