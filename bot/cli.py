@@ -7,6 +7,7 @@ import csv
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 from zoneinfo import ZoneInfo
@@ -34,12 +35,14 @@ demo_cli = typer.Typer(no_args_is_help=True, help="Demo data.")
 i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
 staff_cli = typer.Typer(no_args_is_help=True, help="Dealer staff and their roles.")
 bookings_cli = typer.Typer(no_args_is_help=True, help="Service bookings, for the service desk.")
+visits_cli = typer.Typer(no_args_is_help=True, help="Service visits.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(i18n_cli, name="i18n")
 cli.add_typer(staff_cli, name="staff")
 cli.add_typer(bookings_cli, name="bookings")
+cli.add_typer(visits_cli, name="visits")
 
 
 def _with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
@@ -366,6 +369,59 @@ def bookings_export(
         typer.echo(f"{written} bookings written to {file}")
 
     _with_app(work)
+
+
+@visits_cli.command("record")
+def visits_record(
+    vin: Annotated[str, typer.Option(help="The vehicle's VIN")],
+    dealer: Annotated[str, typer.Option(help="Dealer code of the service center")],
+    invoice: Annotated[str, typer.Option(help="Amount paid, e.g. 4500.00, in the market currency")],
+    day: Annotated[str, typer.Option("--date", help="Day of the visit (YYYY-MM-DD)")],
+    services: Annotated[str, typer.Option(help="Operation codes, comma-separated")] = "maintenance",
+    mileage: Annotated[int | None, typer.Option(help="Odometer in km")] = None,
+) -> None:
+    """Record a visit made without a booking (raises VisitCompleted, audited)."""
+    from babel.numbers import get_currency_precision
+
+    from bot.services.service_desk import VisitRefused, record_desk_visit
+
+    visited_on = _parse_day(day)
+    assert visited_on is not None
+
+    async def work(app: App) -> int:
+        await prepare_database(app)
+        center = app.reference.dealers.get(dealer)
+        if center is None:
+            raise typer.BadParameter(f"unknown dealer {dealer!r}")
+        currency = app.reference.market(center.market).currency
+        try:
+            minor = Decimal(invoice).scaleb(get_currency_precision(currency))
+        except InvalidOperation as error:
+            raise typer.BadParameter(f"{invoice!r} is not an amount") from error
+        if minor != minor.to_integral_value():
+            raise typer.BadParameter(f"{invoice!r} has too many decimals for {currency}")
+        async with app.database.uow() as uow:
+            try:
+                visit = await record_desk_visit(
+                    uow,
+                    app.reference,
+                    vin=vin.strip().upper(),
+                    dealer_code=dealer,
+                    visited_on=visited_on,
+                    invoice_minor=int(minor),
+                    mileage_km=mileage,
+                    services=[s.strip() for s in services.split(",") if s.strip()],
+                    actor=_cli_actor(),
+                    now=app.clock.now(),
+                )
+            except VisitRefused as error:
+                typer.echo(f"not recorded: {error}", err=True)
+                return 1
+            await app.bus.commit(uow, app.clock.now())
+        typer.echo(f"visit {visit.id} recorded: {invoice} {currency} at {dealer}")
+        return 0
+
+    raise typer.Exit(_with_app(work))
 
 
 @demo_cli.command("seed")

@@ -240,6 +240,66 @@ async def record_visit(
     return visit
 
 
+class VisitRefused(ValueError):
+    """A visit the desk tried to record names an unknown vehicle, center or service."""
+
+
+async def record_desk_visit(
+    uow: UnitOfWork,
+    reference: Reference,
+    *,
+    vin: str,
+    dealer_code: str,
+    visited_on: date,
+    invoice_minor: int,
+    mileage_km: int | None,
+    services: list[str],
+    actor: str,
+    now: datetime,
+) -> ServiceVisit:
+    """A visit staff record without a booking (a walk-in, a visit from the dealer
+    system). Announced like a completed booking, and audited."""
+    vehicle = await uow.vehicles.by_vin(vin)
+    if vehicle is None or vehicle.id is None:
+        raise VisitRefused(f"no vehicle with VIN {vin}")
+    if dealer_code not in reference.dealers:
+        raise VisitRefused(f"unknown dealer {dealer_code}")
+    unknown = [code for code in services if reference.catalog.get(code) is None]
+    if unknown or not services:
+        raise VisitRefused(f"unknown services {unknown}" if unknown else "no services")
+    if not 0 <= invoice_minor <= MAX_INVOICE_MINOR or visited_on > now.date():
+        raise VisitRefused("invoice amount or date out of range")
+    if mileage_km is not None and (vehicle.mileage_km or -1) < mileage_km:
+        vehicle.mileage_km = mileage_km
+        vehicle.mileage_recorded_on = visited_on
+    visit = await record_visit(
+        uow,
+        reference,
+        owner_id=vehicle.owner_id,
+        vehicle_id=vehicle.id,
+        dealer_code=dealer_code,
+        visited_on=visited_on,
+        invoice_minor=invoice_minor,
+        mileage_km=mileage_km,
+        services=services,
+        source="staff",
+        now=now,
+    )
+    audit(
+        uow,
+        actor,
+        "visit.record",
+        f"vehicle:{vehicle.id}",
+        "",
+        now,
+        visit=visit.id,
+        dealer=dealer_code,
+        invoice_minor=invoice_minor,
+        currency=visit.currency,
+    )
+    return visit
+
+
 # --- the service desk's lists (CLI) ---------------------------------------------------
 
 

@@ -150,3 +150,36 @@ def test_the_desk_lists_and_exports_bookings_in_local_time(
     assert "1 bookings" in result.output
     result = CliRunner().invoke(cli, ["bookings", "list", "--dealer", "XX"])
     assert result.exit_code != 0
+
+
+def test_the_desk_records_a_walk_in_visit(monkeypatch: pytest.MonkeyPatch, app: App) -> None:
+    import sqlite3
+
+    database = app.database.engine.url.database
+    assert database is not None
+    with sqlite3.connect(database) as connection:
+        [(vin,)] = connection.execute(
+            "SELECT v.vin FROM vehicles v JOIN owners o ON o.id = v.owner_id WHERE o.phone = ?",
+            (DEMO_LONDON,),
+        ).fetchall()
+    monkeypatch.setenv("OWNERBOT_DATABASE_URL", str(app.database.engine.url))
+    args = ["visits", "record", "--dealer", "GB-LON-01", "--date", "2026-11-20"]
+    result = CliRunner().invoke(cli, [*args, "--vin", "NOPE", "--invoice", "10"])
+    assert result.exit_code == 1
+    assert "no vehicle" in result.output
+    result = CliRunner().invoke(cli, [*args, "--vin", vin, "--invoice", "10.001"])
+    assert result.exit_code != 0
+    result = CliRunner().invoke(
+        cli, [*args, "--vin", vin, "--invoice", "149.00", "--services", "maintenance,brakes"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "149.00 GBP" in result.output
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT invoice_minor, currency, source FROM service_visits WHERE source = 'staff'"
+        ).fetchall()
+        audited = connection.execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'visit.record'"
+        ).fetchone()
+    assert rows == [(14900, "GBP", "staff")]
+    assert audited == (1,)

@@ -1,4 +1,7 @@
-"""booking
+"""booking: bookings and their history, slot reservations (unique per center, bay and
+unit start), service visits, vehicle recalls
+
+Revises 0001 on the booking branch; re-chain it after 0002 when merging.
 
 Revision ID: 0003
 Revises: 0001
