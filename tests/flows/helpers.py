@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from bot.app import App
+from bot.domain.booking import Booking
+from bot.domain.staff import Role
+from bot.services.staff import add_staff
+from handlers.types import Screen
 from tests.conftest import Chat
 
 DEMO_BANGKOK = "+66812345678"  # สมชาย, Thai on file, an Aurora X7
@@ -19,3 +24,59 @@ async def linked(
     await chat.say(f"#{1 if service else 2}")
     await chat.say(f"#{1 if marketing else 2}")
     return chat
+
+
+async def book_visit(
+    chat: Chat,
+    *,
+    center: str = "",
+    day: int = 0,
+    time: int = 0,
+    notes: str = "",
+) -> list[Screen]:
+    """/book from the start to the confirm button; returns the confirm's screens."""
+    await chat.say("/book")
+    if chat.codes("bk:veh:"):
+        await chat.tap("bk:veh:")
+    await chat.tap("bk:km:skip")
+    if not any(label.startswith("✅") for label in chat.console.button_labels):
+        await chat.tap("bk:svc:inspection")
+    await chat.tap("bk:svok")
+    await chat.tap(f"bk:ctr:{center}")
+    await chat.tap("bk:day:", day)
+    await chat.tap("bk:tm:", time)
+    if chat.codes("bk:tr:"):
+        await chat.tap("bk:tr:")
+    if notes:
+        await chat.say(notes)
+    else:
+        await chat.tap("bk:nt:skip")
+    return await chat.tap("bk:ok:")
+
+
+def sent_to(screens: list[Screen], chat_id: int) -> list[Screen]:
+    return [s for s in screens if s.chat_id == chat_id]
+
+
+async def bookings_of(app: App, phone: str) -> list[Booking]:
+    async with app.database.uow() as uow:
+        owner = await uow.owners.by_phone(phone)
+        assert owner is not None
+        return list(await uow.bookings.of_owner(owner.id or 0))
+
+
+async def make_staff(
+    app: App, user_id: int, dealer: str = "GB-LON-01", role: Role = Role.ADVISOR
+) -> None:
+    async with app.database.uow() as uow:
+        await add_staff(
+            uow,
+            channel="console",
+            user_id=user_id,
+            role=role,
+            name=f"Advisor {user_id}",
+            dealer_code=dealer,
+            actor="test",
+            now=app.clock.now(),
+        )
+        await uow.commit()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from bot.app import App
+from bot.domain.booking import BookingStatus
+from bot.domain.events import VisitCompleted
 from tests.booking_scenarios import (
     check_race,
     dst_slots_on_the_database,
@@ -12,7 +16,7 @@ from tests.booking_scenarios import (
     random_bookings_never_overlap,
 )
 from tests.conftest import Chat
-from tests.flows.helpers import DEMO_BANGKOK, linked
+from tests.flows.helpers import DEMO_BANGKOK, book_visit, bookings_of, linked, make_staff
 
 
 async def test_twenty_owners_racing_for_the_last_free_slot_book_it_once(pg_app: App) -> None:
@@ -41,10 +45,27 @@ async def test_long_random_booking_traffic_never_overlaps(pg_app: App, seed: int
     await random_bookings_never_overlap(pg_app, seed=seed, bookings=150)
 
 
-async def test_an_owner_books_through_the_chat_on_postgres(pg_app: App) -> None:
-    chat = Chat(pg_app, user_id=9300, lang="th")
-    await linked(chat, DEMO_BANGKOK)
-    await chat.say("/book")
-    await chat.press("➡️")  # skip the odometer
-    await chat.say("#" + str(len(chat.console.button_labels) - 1))  # continue
-    assert chat.console.button_labels
+async def test_an_owner_books_and_staff_complete_the_visit_on_postgres(pg_app: App) -> None:
+    completed: list[VisitCompleted] = []
+
+    async def on_visit(uow: object, event: VisitCompleted, now: datetime) -> None:
+        completed.append(event)
+
+    pg_app.bus.subscribe(VisitCompleted, on_visit)
+    owner = Chat(pg_app, user_id=9300, lang="th")
+    await linked(owner, DEMO_BANGKOK)
+    screens = await book_visit(owner, center="TH-BKK-01")
+    await make_staff(pg_app, 9301, dealer="TH-BKK-01")
+    staff_chat = pg_app.reference.dealers["TH-BKK-01"].staff_chat_id
+    staff = Chat(pg_app, user_id=9301, lang="th", group_chat_id=staff_chat)
+    assert staff.receive(screens)
+    await staff.tap("bks:ok:")
+    await staff.tap("bks:arr:")
+    await staff.tap("bks:done:")
+    await staff.say("4,500.50")
+    [booking] = [
+        b for b in await bookings_of(pg_app, DEMO_BANGKOK) if b.status == BookingStatus.COMPLETED
+    ]
+    assert [e.invoice_minor for e in completed] == [450050]
+    assert completed[0].currency == "THB"
+    del booking
