@@ -98,6 +98,11 @@ def _actor(ctx: Context) -> str:
     return actor_id(ctx.event.channel, ctx.event.user_id)
 
 
+def _forget(ctx: Context, *keys: str) -> None:
+    """Drop flow data that no longer holds (a confirm token once the time changes)."""
+    ctx.conversation.data = {k: v for k, v in ctx.data.items() if k not in keys}
+
+
 def _need(ctx: Context, *keys: str) -> None:
     """A button of a booking flow that is no longer in progress."""
     if not ctx.state.startswith("bk.") or any(key not in ctx.data for key in keys):
@@ -371,6 +376,9 @@ async def _center_list(
     owner = _owner(ctx)
     unit = ctx.market.distance_unit
     last_used = await ctx.uow.bookings.last_dealer_of(owner.id or 0)
+    if last_used is None:
+        visits = await ctx.uow.visits.of_owner(owner.id or 0)  # newest first
+        last_used = visits[0].dealer_code if visits else None
     vehicle = await _flow_vehicle(ctx)
     distances: dict[str, int] = {}
     if where is not None:
@@ -491,6 +499,7 @@ async def _show_calendar(ctx: Context, month: date | None, *, edit: bool) -> Non
             break
         month = next_month
     ctx.set_state("bk.date")
+    _forget(ctx, "token")
     lines = [
         t._("<b>{center}</b>", center=dealer.name),
         t._("Choose a day: days with free times show their number."),
@@ -568,6 +577,7 @@ def _offer_alternatives(
     """The slot went while the owner hesitated: say so and offer the nearest free ones."""
     t = ctx.t
     ctx.set_state("bk.date")
+    _forget(ctx, "token", "start")
     if isinstance(error, SlotPast):
         text = t._("That time has passed or is too close now.")
     else:
@@ -603,6 +613,7 @@ def _offer_alternatives(
 
 async def _chose_time(ctx: Context, code: Code) -> None:
     _need(ctx, "vehicle", "services", "dealer")
+    _forget(ctx, "token")
     start = parse_slot(code.arg(0))
     dealer = _flow_dealer(ctx)
     minutes = await _minutes(ctx)
@@ -757,7 +768,7 @@ async def _confirm(ctx: Context, code: Code) -> None:
             raise NotYours
         await _already_booked(ctx, earlier)
         return
-    if ctx.data.get("token") != token:
+    if ctx.data.get("token") != token or _moving(ctx) is not None:
         raise BadCode("stale confirm token")
     _need(ctx, "vehicle", "services", "dealer", "start", "transport")
     dealer = _flow_dealer(ctx)

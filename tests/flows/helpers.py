@@ -30,11 +30,13 @@ async def book_visit(
     chat: Chat,
     *,
     center: str = "",
+    near: tuple[float, float] | None = None,
     day: int = 0,
     time: int = 0,
     notes: str = "",
 ) -> list[Screen]:
-    """/book from the start to the confirm button; returns the confirm's screens."""
+    """/book from the start to the confirm button; returns the confirm's screens.
+    `near`: share this location and take the nearest center (listed first)."""
     await chat.say("/book")
     if chat.codes("bk:veh:"):
         await chat.tap("bk:veh:")
@@ -42,6 +44,8 @@ async def book_visit(
     if not any(label.startswith("✅") for label in chat.console.button_labels):
         await chat.tap("bk:svc:inspection")
     await chat.tap("bk:svok")
+    if near is not None:
+        await chat.say(f"@location {near[0]},{near[1]}")
     await chat.tap(f"bk:ctr:{center}")
     await chat.tap("bk:day:", day)
     await chat.tap("bk:tm:", time)

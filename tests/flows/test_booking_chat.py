@@ -13,6 +13,7 @@ from bot.domain.booking import BookingStatus
 from bot.domain.events import VisitCompleted
 from bot.domain.staff import Role
 from bot.i18n import Catalogs
+from bot.services.demo import DEMO_OWNERS
 from tests.booking_scenarios import book_for, make_owners
 from tests.conftest import Chat
 from tests.flows.helpers import (
@@ -171,12 +172,14 @@ async def test_owners_book_move_and_cancel_in_their_language(
     chat: Chat = await linked(chat_factory(user_id=6100, lang=lang), phone)
     t = catalogs.translator(chat.console.language_code and _locale(lang))
     english = catalogs.translator("en")
-    screens = await book_visit(chat)
+    home = app.reference.dealers[next(p.dealer for p in DEMO_OWNERS if p.phone == phone)]
+    screens = await book_visit(chat, near=(home.latitude + 0.01, home.longitude - 0.01))
     booked = t._("✅ Booked! {center} will confirm your visit shortly.", center="§")
     assert booked.split("§")[0] in screens[0].text
     if t.code != "en":
         assert english._("Transport: {option}", option="§").split("§")[0] not in screens[0].text
     [booking] = [b for b in await bookings_of(app, phone) if b.request_key != "demo-upcoming-1"]
+    assert booking.dealer_code == home.code, "the nearest center"
 
     await chat.say("/bookings")
     await chat.tap(f"bk:rs:{booking.id}")
@@ -512,3 +515,37 @@ async def test_value_my_car_sends_a_trade_in_lead_with_photos(chat_factory, app:
     assert "9,500 mi" in lead[0].text
     assert lead[0].extra == {"photos": "front-123,dash-456"}
     assert "contact you with an offer" in chat.text
+
+
+async def test_an_old_confirm_button_never_books_a_time_the_owner_has_not_checked(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:wait")
+    await chat.tap("bk:nt:skip")
+    [old_confirm] = chat.codes("bk:ok:")
+    await chat.tap("bk:cal:")  # change the time
+    await chat.tap("bk:day:", 1)
+    await chat.tap("bk:tm:", 2)
+    chat.console._buttons = [(old_confirm, "the old summary's confirm")]
+    await chat.say("#1")
+    assert "no longer valid" in chat.transcript.splitlines()[-1]
+    assert await bookings_of(app, DEMO_LONDON) == []
+
+
+async def test_the_center_of_the_last_visit_comes_first_in_the_list(chat_factory) -> None:
+    chat: Chat = await linked(chat_factory(lang="pt-br"), DEMO_SAO_PAULO)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    if not any(label.startswith("✅") for label in chat.console.button_labels):
+        await chat.tap("bk:svc:inspection")
+    await chat.tap("bk:svok")
+    assert chat.codes("bk:ctr:")[0] == "bk:ctr:BR-SAO-01"  # João's visits were there
+    pt = catalogs.translator("pt_BR", "BR")
+    assert pt._("   (your last visit)") in chat.text
