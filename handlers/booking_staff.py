@@ -24,6 +24,7 @@ from bot.services import booking as booking_service
 from bot.services import service_desk
 from bot.services.booking import NotBookable, SlotGone
 from bot.services.staff import NotStaff
+from handlers.booking_common import my_bookings_button
 from handlers.booking_texts import booking_card, parse_slot, short_when, slot_code, when
 from handlers.codes import BadCode, Code, make_code, parse_code
 from handlers.common import market_translator, reach_owner
@@ -141,10 +142,6 @@ async def _tell_owner(
     ctx.reply(text, buttons, chat_id=chat.chat_id)
 
 
-def _my_bookings(t: Translator) -> list[Button]:
-    return [Button(t.pgettext("button", "📋 My bookings"), make_code(OWNER_PREFIX, "list"))]
-
-
 # --- buttons ---------------------------------------------------------------------------------
 
 
@@ -195,7 +192,7 @@ async def _confirm(ctx: Context, member: StaffMember, booking: Booking, code: Co
                 center=dealer.name,
                 when=when(t, booking.starts_at, dealer),
             ),
-            [_my_bookings(t)],
+            [my_bookings_button(t)],
         )
 
     await _tell_owner(ctx, booking, compose)
@@ -483,7 +480,7 @@ async def invoice_entered(ctx: Context) -> None:
                 center=dealer.name,
                 amount=t.money(minor, currency),
             ),
-            [_my_bookings(t)],
+            [my_bookings_button(t)],
         )
 
     await _tell_owner(ctx, booking, compose)

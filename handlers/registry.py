@@ -5,7 +5,17 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWorkFactory
-from handlers import booking, booking_staff, groups, menu, onboarding, privacy, roadside, settings
+from handlers import (
+    booking,
+    booking_staff,
+    groups,
+    menu,
+    my_bookings,
+    onboarding,
+    privacy,
+    roadside,
+    settings,
+)
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
 from handlers.router import Router
@@ -13,7 +23,17 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for module in (onboarding, menu, settings, privacy, groups, booking, booking_staff, roadside):
+    for module in (
+        onboarding,
+        menu,
+        settings,
+        privacy,
+        groups,
+        booking,
+        my_bookings,
+        booking_staff,
+        roadside,
+    ):
         router.include(module.router)
     return router
 
