@@ -411,6 +411,8 @@ def parse_amount(text: str, currency: str, locale: Locale) -> int | None:
     """Minor units from what an advisor typed ("4,500.50", "4.500,50 €", "٤٥٠٠"), read
     with their locale's separators; None if it is not an amount in `currency`."""
     normalized = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text.strip())
+    if any(sign in normalized for sign in "-−"):
+        return None  # a refund is not an invoice
     kept = "".join(ch for ch in normalized if ch.isdigit() or ch in ".,' \u00a0\u202f\u066b\u066c")
     kept = kept.strip().replace("\u066b", ".").replace("\u066c", ",")
     if not any(ch.isdigit() for ch in kept):

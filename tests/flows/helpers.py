@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.app import App
 from bot.domain.booking import Booking
 from bot.domain.staff import Role
 from bot.services.staff import add_staff
-from handlers.types import Screen
+from handlers.types import Event, EventKind, Screen
 from tests.conftest import Chat
 
 DEMO_BANGKOK = "+66812345678"  # สมชาย, Thai on file, an Aurora X7
@@ -84,3 +86,25 @@ async def make_staff(
             now=app.clock.now(),
         )
         await uow.commit()
+
+
+async def double_tap(
+    app: App, user_id: int, code: str, language_code: str = "en"
+) -> list[list[Screen]]:
+    """The same button pressed twice at once: two updates, handled concurrently (as two
+    webhook workers would)."""
+    dispatcher = app.dispatcher()
+    taps = [
+        Event(
+            channel="console",
+            update_id=f"double-{user_id}-{n}",
+            user_id=user_id,
+            chat_id=user_id,
+            kind=EventKind.BUTTON,
+            button=code,
+            message_id=1,
+            language_code=language_code,
+        )
+        for n in range(2)
+    ]
+    return [list(s) for s in await asyncio.gather(*(dispatcher.handle(e) for e in taps))]

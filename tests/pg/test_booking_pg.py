@@ -16,7 +16,14 @@ from tests.booking_scenarios import (
     random_bookings_never_overlap,
 )
 from tests.conftest import Chat
-from tests.flows.helpers import DEMO_BANGKOK, book_visit, bookings_of, linked, make_staff
+from tests.flows.helpers import (
+    DEMO_BANGKOK,
+    book_visit,
+    bookings_of,
+    double_tap,
+    linked,
+    make_staff,
+)
 
 
 async def test_twenty_owners_racing_for_the_last_free_slot_book_it_once(pg_app: App) -> None:
@@ -69,3 +76,24 @@ async def test_an_owner_books_and_staff_complete_the_visit_on_postgres(pg_app: A
     assert [e.invoice_minor for e in completed] == [450050]
     assert completed[0].currency == "THB"
     del booking
+
+
+async def test_two_taps_arriving_together_on_two_workers_book_once(pg_app: App) -> None:
+    chat = Chat(pg_app, user_id=9400, lang="en")
+    await linked(chat, DEMO_BANGKOK)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:TH-BKK-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:wait")
+    await chat.tap("bk:nt:skip")
+    [confirm] = chat.codes("bk:ok:")
+    results = await double_tap(pg_app, 9400, confirm)
+    texts = [s.text for screens in results for s in screens]
+    assert not any("Something went wrong" in text for text in texts)
+    assert sum("already made" in text for text in texts) == 1
+    assert sum(s.attachment is not None for screens in results for s in screens) == 1
+    mine = [b for b in await bookings_of(pg_app, DEMO_BANGKOK) if b.request_key == confirm[6:]]
+    assert len(mine) == 1
