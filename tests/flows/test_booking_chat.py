@@ -572,3 +572,42 @@ async def test_the_center_of_the_last_visit_comes_first_in_the_list(chat_factory
     assert chat.codes("bk:ctr:")[0] == "bk:ctr:BR-SAO-01"  # João's visits were there
     pt = catalogs.translator("pt_BR", "BR")
     assert pt._("   (your last visit)") in chat.text
+
+
+async def test_an_owner_with_two_cars_chooses_which_and_cannot_pick_someone_elses(
+    chat_factory, app: App
+) -> None:
+    from bot.domain.owners import Vehicle
+    from bot.domain.vin import with_check_digit
+
+    async with app.database.uow() as uow:
+        oliver = await uow.owners.by_phone(DEMO_LONDON)
+        assert oliver is not None
+        second = Vehicle(
+            owner_id=oliver.id or 0, model="X7", vin=with_check_digit("LAUX7AAA0SC777777")
+        )
+        uow.vehicles.add(second)
+        await uow.commit()
+    [lukas_booking] = await bookings_of(app, DEMO_BERLIN)
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    assert len(chat.codes("bk:veh:")) == 2
+    assert any("Aurora X7" in label for label in chat.console.button_labels)
+    chat.console._buttons = [(f"bk:veh:{lukas_booking.vehicle_id}", "forged")]
+    await chat.say("#1")
+    assert "not available to you" in chat.text
+    await chat.say("/book")
+    await chat.tap(f"bk:veh:{second.id}")
+    await chat.tap("bk:km:skip")
+    assert "EV battery check" in chat.text  # a hybrid X7
+    await chat.tap("bk:svc:inspection")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:pickup")
+    await chat.tap("bk:nt:skip")
+    assert "Aurora X7" in chat.text
+    await chat.tap("bk:ok:")
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    assert (booking.vehicle_id, booking.transport) == (second.id, "pickup")
