@@ -6,7 +6,7 @@ PY := $(BIN)/python
 LOCALES := locales
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test test-fast test-slow lint typecheck i18n i18n-check mo bench lock clean
+.PHONY: run console test test-fast test-slow lint typecheck i18n i18n-check mo bench bench-slots lock clean
 
 # The venv is rebuilt when the declared or pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -17,8 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Compiled catalogs are build output, never committed.
 mo: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy=false -d $(LOCALES) -D messages --statistics 2>&1 | grep -v '^compiling' || true
-	@$(BIN)/pybabel compile -d $(LOCALES) -D messages >/dev/null
+	$(BIN)/pybabel compile -d $(LOCALES) -D messages >/dev/null
 
 run: mo
 	$(BIN)/ownerbot run
@@ -57,6 +56,11 @@ i18n: $(STAMP)
 
 bench: mo
 	$(PY) bench/pipeline.py
+
+# Free-slot search (set-based vs a naive scan) and booking throughput under contention;
+# PostgreSQL too when OWNERBOT_TEST_PG_URL is set.
+bench-slots: mo
+	$(PY) bench/slots.py
 
 # Re-pin the dependency set after changing pyproject.toml.
 lock:

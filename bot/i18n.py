@@ -196,6 +196,15 @@ class Translator:
             return babel_units.format_unit(miles, "length-mile", length="short", locale=self.locale)
         return babel_units.format_unit(km, "length-kilometer", length="short", locale=self.locale)
 
+    def duration(self, minutes: int) -> str:
+        """How long something takes, in CLDR's short units ("45 min", "1.5 hr")."""
+        if minutes < 60:
+            return babel_units.format_unit(
+                minutes, "duration-minute", length="short", locale=self.locale
+            )
+        hours = (Decimal(minutes) / 60).quantize(Decimal("0.1")).normalize()
+        return babel_units.format_unit(hours, "duration-hour", length="short", locale=self.locale)
+
     def date(self, value: dt.date, fmt: str = "medium") -> str:
         return babel_dates.format_date(value, format=fmt, locale=self.locale)
 

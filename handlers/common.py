@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from bot.i18n import SHIPPED_LOCALES, native_language_name
+from dataclasses import dataclass
+
+from bot.domain.owners import Owner
+from bot.i18n import SHIPPED_LOCALES, Translator, native_language_name
+from bot.services.accounts import owner_account
 from handlers.codes import make_code
-from handlers.context import Context
+from handlers.context import Context, owner_translator
 from handlers.types import Button, RequestButton, RequestKind
 
 
@@ -22,7 +26,10 @@ def main_menu_buttons(ctx: Context) -> list[list[Button]]:
             Button(ctx.t.pgettext("button", "🆘 Roadside help"), make_code("sos", "home")),
             Button(ctx.t.pgettext("button", "⚙️ Settings"), make_code("set", "home")),
         ],
-        [Button(ctx.t.pgettext("button", "❓ Help"), make_code("help", "home"))],
+        [
+            Button(ctx.t.pgettext("button", "💰 Value my car"), make_code("tv", "start")),
+            Button(ctx.t.pgettext("button", "❓ Help"), make_code("help", "home")),
+        ],
     ]
 
 
@@ -68,3 +75,32 @@ def language_picker(ctx: Context, *, edit: bool = False) -> None:
     if row:
         rows.append(row)
     ctx.reply(ctx.t._("Choose your language:"), rows, edit=edit)
+
+
+@dataclass(frozen=True)
+class OwnerChat:
+    """How to tell an owner something from someone else's update (a staff action)."""
+
+    owner: Owner
+    t: Translator  # the owner's language, with their market's formats
+    chat_id: int | None  # their private chat on this channel; None if we can't reach them
+
+
+async def reach_owner(ctx: Context, owner_id: int) -> OwnerChat | None:
+    """The owner's language and private chat, negotiated as for their own updates."""
+    owner = await ctx.uow.owners.get(owner_id)
+    if owner is None or owner.erased_at is not None:
+        return None
+    account = await owner_account(ctx.uow, owner_id, ctx.event.channel)
+    reachable = account is not None and account.unreachable_at is None
+    return OwnerChat(
+        owner=owner,
+        t=owner_translator(ctx.deps.catalogs, ctx.reference, owner, account),
+        chat_id=account.chat_id if reachable and account else None,
+    )
+
+
+def market_translator(ctx: Context, market_code: str) -> Translator:
+    """The language a market's staff chats use: the market's default language."""
+    market = ctx.reference.markets.get(market_code) or ctx.market
+    return ctx.deps.catalogs.translator(market.default_locale, market.code)

@@ -110,9 +110,13 @@ class Dispatcher:
         if event.kind is EventKind.BUTTON:
             await self._press(ctx)
             return
-        if not event.is_private:
-            return  # we don't read group chatter
         state_route = self.router.states.get(ctx.state)
+        if not event.is_private:
+            # We don't read group chatter, except the answer to a question the bot asked
+            # this person in this group (its state is keyed by chat and user).
+            if state_route is not None and not state_route.private_only:
+                await self._run(state_route, ctx)
+            return
         await self._run(state_route, ctx) if state_route else await self.fallback(ctx)
 
     async def _press(self, ctx: Context) -> None:

@@ -1,7 +1,9 @@
-"""The main menu, help, "my car", and honest placeholders for what is not built yet."""
+"""The main menu, help, "my car", and honest placeholders for what is not built yet
+(service booking lives in `handlers.booking`, roadside help in `handlers.roadside`)."""
 
 from __future__ import annotations
 
+from bot.domain.owners import Vehicle
 from bot.domain.vin import mask_vin
 from bot.i18n import escape
 from handlers.codes import BadCode, make_code, parse_code
@@ -126,6 +128,14 @@ async def _list_vehicles(ctx: Context) -> None:
                 )
             ]
         )
+        rows.append(
+            [
+                Button(
+                    t.pgettext("button", "💰 Value my car: {model}", model=name),
+                    make_code("tv", "veh", vehicle.id),
+                )
+            ]
+        )
     rows.append(back_to_menu(ctx))
     ctx.reply("\n\n".join(blocks), rows, edit=True)
 
@@ -136,25 +146,9 @@ async def mileage_entered(ctx: Context) -> None:
     await _own_vehicle(ctx, vehicle_id)
     vehicle = await ctx.uow.vehicles.get(vehicle_id)
     assert vehicle is not None
-    digits = "".join(ch for ch in ctx.event.text if ch.isdigit())
-    if not digits:
-        ctx.reply(ctx.t._("Please send just the number, for example 12500."))
+    km = read_odometer(ctx, vehicle, ctx.event.text)
+    if km is None:
         return
-    value = int(digits)
-    km = round(value * 1.609344) if ctx.market.distance_unit == "mi" else value
-    if km > MAX_MILEAGE_KM:
-        ctx.reply(ctx.t._("That is more than any car drives. Please check the number."))
-        return
-    if vehicle.mileage_km is not None and km < vehicle.mileage_km:
-        ctx.reply(
-            ctx.t._(
-                "That is less than the {distance} we have on record. Please check the number.",
-                distance=ctx.t.distance(vehicle.mileage_km, ctx.market.distance_unit),
-            )
-        )
-        return
-    vehicle.mileage_km = km
-    vehicle.mileage_recorded_on = ctx.now.date()
     ctx.clear_state()
     ctx.reply(
         ctx.t._(
@@ -165,8 +159,33 @@ async def mileage_entered(ctx: Context) -> None:
     show_main_menu(ctx)
 
 
+def read_odometer(ctx: Context, vehicle: Vehicle, text: str) -> int | None:
+    """Store the odometer reading the owner typed (miles in mile markets); odometers only
+    go up. On a problem, explain it and return None."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        ctx.reply(ctx.t._("Please send just the number, for example 12500."))
+        return None
+    value = int(digits)
+    km = round(value * 1.609344) if ctx.market.distance_unit == "mi" else value
+    if km > MAX_MILEAGE_KM:
+        ctx.reply(ctx.t._("That is more than any car drives. Please check the number."))
+        return None
+    if vehicle.mileage_km is not None and km < vehicle.mileage_km:
+        ctx.reply(
+            ctx.t._(
+                "That is less than the {distance} we have on record. Please check the number.",
+                distance=ctx.t.distance(vehicle.mileage_km, ctx.market.distance_unit),
+            )
+        )
+        return None
+    vehicle.mileage_km = km
+    vehicle.mileage_recorded_on = ctx.now.date()
+    return km
+
+
 # Features that arrive in later releases: say so honestly, never pretend.
-_COMING = ("bk", "ref")
+_COMING = ("ref",)
 
 
 def _coming_soon(ctx: Context) -> None:
@@ -183,17 +202,4 @@ async def _soon(ctx: Context) -> None:
 
 for _prefix in _COMING:
     router.button(_prefix)(_soon)
-router.command("book", "bookings", "refer")(_soon)
-
-
-@router.button("sos")
-async def roadside(ctx: Context) -> None:
-    ctx.reply(
-        ctx.t._(
-            "24-hour roadside assistance in {country}: {phone}",
-            country=ctx.t.country(ctx.market.code),
-            phone=ctx.market.roadside_phone,
-        ),
-        [back_to_menu(ctx)],
-        edit=True,
-    )
+router.command("refer")(_soon)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWorkFactory
-from handlers import groups, menu, onboarding, points, privacy, settings, staff_tools
+from handlers import (
+    booking,
+    booking_staff,
+    groups,
+    menu,
+    my_bookings,
+    onboarding,
+    points,
+    privacy,
+    roadside,
+    settings,
+    staff_tools,
+)
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
 from handlers.router import Router
@@ -13,7 +25,19 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for module in (onboarding, menu, settings, privacy, groups, points, staff_tools):
+    for module in (
+        onboarding,
+        menu,
+        settings,
+        privacy,
+        groups,
+        booking,
+        my_bookings,
+        booking_staff,
+        roadside,
+        points,
+        staff_tools,
+    ):
         router.include(module.router)
     return router
 

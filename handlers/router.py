@@ -47,12 +47,18 @@ class Router:
 
         return register
 
-    def state(self, *names: str, needs_owner: bool = True) -> Callable[[Handler], Handler]:
-        """Handles text, contacts, locations and photos while the chat is in a state."""
+    def state(
+        self, *names: str, needs_owner: bool = True, private_only: bool = True
+    ) -> Callable[[Handler], Handler]:
+        """Handles text, contacts, locations and photos while the chat is in a state.
+
+        With `private_only=False` the state also listens in groups: a staff member's
+        answer to a question the bot asked them there (group chatter is ignored).
+        """
 
         def register(handler: Handler) -> Handler:
             for name in names:
-                _add(self.states, name, Route(handler, needs_owner))
+                _add(self.states, name, Route(handler, needs_owner, private_only))
             return handler
 
         return register

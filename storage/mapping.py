@@ -16,6 +16,7 @@ from bot.domain.loyalty import (
     SpendAllocation,
     StatusAward,
 )
+from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
 from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
@@ -45,4 +46,8 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(RewardStock, tables.reward_stock)
     mapper_registry.map_imperatively(Redemption, tables.redemptions)
     mapper_registry.map_imperatively(OutboxMessage, tables.outbox)
+    mapper_registry.map_imperatively(Booking, tables.bookings)
+    mapper_registry.map_imperatively(BookingChange, tables.booking_changes)
+    mapper_registry.map_imperatively(ServiceVisit, tables.service_visits)
+    mapper_registry.map_imperatively(VehicleRecall, tables.vehicle_recalls)
     _mapped = True

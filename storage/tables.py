@@ -312,3 +312,95 @@ outbox = Table(
     Index("ix_outbox_status_due", "status", "due_at"),
     Index("ix_outbox_owner_sent", "owner_id", "category", "sent_at"),
 )
+
+# --- service booking --------------------------------------------------------------
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
+    Column("services", JSON, nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("bay", SmallInteger, nullable=False),
+    Column("transport", String(16), nullable=False),
+    Column("notes", String(500), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("proposed", Boolean, nullable=False),
+    # The confirm token of the chat flow: a second tap finds the booking it made.
+    Column("request_key", String(32), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_bookings_dealer_code_starts_at", "dealer_code", "starts_at"),
+)
+
+booking_changes = Table(
+    "booking_changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("booking_id", ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("reason", String(500), nullable=False),
+)
+
+# No double booking on any database (DESIGN.md): each booking reserves its slot units,
+# and the unique constraint makes the database itself refuse the loser of a race.
+slot_reservations = Table(
+    "slot_reservations",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
+    Column("bay", SmallInteger, nullable=False),
+    Column("unit_start", UtcDateTime, nullable=False),
+    Column("booking_id", ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True),
+    UniqueConstraint("dealer_code", "bay", "unit_start"),
+    Index("ix_slot_reservations_dealer_code_unit_start", "dealer_code", "unit_start"),
+)
+
+service_visits = Table(
+    "service_visits",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
+    Column("visited_on", Date, nullable=False),
+    Column("mileage_km", Integer, nullable=True),
+    Column("invoice_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("services", JSON, nullable=False),
+    Column(
+        "booking_id",
+        ForeignKey("bookings.id", ondelete="SET NULL"),
+        nullable=True,
+        unique=True,
+    ),
+    Column("source", String(16), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+)
+
+# Safety recalls by VIN, as the manufacturer publishes them; `vehicle_id` links the
+# vehicles we know (a VIN imported later finds its recalls by VIN).
+vehicle_recalls = Table(
+    "vehicle_recalls",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("vin", String(17), nullable=False),
+    Column("campaign_code", String(32), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("titles", JSON, nullable=False),
+    Column("published_on", Date, nullable=False),
+    Column("state", String(8), nullable=False),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("imported_at", UtcDateTime, nullable=False),
+    UniqueConstraint("vin", "campaign_code"),
+)

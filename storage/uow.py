@@ -15,13 +15,17 @@ from storage.mapping import map_domain
 from storage.repositories import (
     SqlAccountRepository,
     SqlAuditLog,
+    SqlBookingRepository,
     SqlConsentRepository,
     SqlConversationRepository,
     SqlDealerDirectory,
     SqlOwnerRepository,
+    SqlRecallRepository,
+    SqlSlotReservations,
     SqlStaffRepository,
     SqlUpdateLog,
     SqlVehicleRepository,
+    SqlVisitRepository,
 )
 
 
@@ -45,6 +49,10 @@ class SqlUnitOfWork:
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
         self.loyalty: ports.LoyaltyRepository = SqlLoyaltyRepository(self.session)
         self.care: ports.CareRepository = SqlCareRepository(self.session)
+        self.bookings: ports.BookingRepository = SqlBookingRepository(self.session)
+        self.reservations: ports.SlotReservations = SqlSlotReservations(self.session)
+        self.visits: ports.VisitRepository = SqlVisitRepository(self.session)
+        self.recalls: ports.RecallRepository = SqlRecallRepository(self.session)
         self.events: list[object] = []
         return self
 

@@ -89,7 +89,16 @@ def check_screen_limits(screens: Sequence[Screen]) -> None:
 class Chat:
     """A person talking to the bot through the console channel."""
 
-    def __init__(self, app: App, *, user_id: int, lang: str = "", name: str = "") -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        user_id: int,
+        lang: str = "",
+        name: str = "",
+        group_chat_id: int | None = None,
+    ) -> None:
+        """`group_chat_id`: this person speaks in a group (a dealer's staff chat)."""
         self.out = io.StringIO()
         clock = app.clock if isinstance(app.clock, FixedClock) else None
         self.console = ConsoleChannel(
@@ -100,8 +109,20 @@ class Chat:
             clock=clock,
             out=self.out,
             echo=True,
+            group_chat_id=group_chat_id,
         )
+        self.chat_id = self.console.chat_id
         self.screens: list[Screen] = []
+
+    def receive(self, screens: Sequence[Screen]) -> list[Screen]:
+        """Show this chat what others' updates posted to it (a staff card, an owner's
+        notice), so its buttons can be pressed next."""
+        mine = [s for s in screens if s.chat_id == self.chat_id]
+        for screen in mine:
+            self.console.show(screen)
+        if mine:
+            self.screens = mine
+        return mine
 
     async def say(self, line: str) -> list[Screen]:
         screens = list(await self.console.say(line))
@@ -115,10 +136,26 @@ class Chat:
         assert matches, f"no button with {label_part!r} in {labels}"
         return await self.say(f"#{matches[0]}")
 
+    async def tap(self, code_prefix: str, nth: int = 0) -> list[Screen]:
+        """Press the `nth` button whose callback code starts with `code_prefix` (codes
+        don't change with the language, labels do)."""
+        codes = self.console.button_codes
+        matches = [i for i, code in enumerate(codes, 1) if code.startswith(code_prefix)]
+        assert len(matches) > nth, f"no button {code_prefix!r} in {codes}"
+        return await self.say(f"#{matches[nth]}")
+
+    def codes(self, prefix: str = "") -> list[str]:
+        return [c for c in self.console.button_codes if c.startswith(prefix)]
+
     @property
     def text(self) -> str:
         """What the person reads on the last answer (markup removed)."""
         return "\n".join(html_to_text(s.text) for s in self.screens)
+
+    @property
+    def html(self) -> str:
+        """The last answer as sent, markup and escaping included."""
+        return "\n".join(s.text for s in self.screens)
 
     @property
     def transcript(self) -> str:

@@ -2,8 +2,9 @@
 
 Input lines: a message (`hello`, `/points`), `#N` to press button N of the last
 screen, `@contact +66812345678 [USER_ID]` to share a contact (your own unless a user
-id is given), `@location 13.75,100.50`, `@now 2027-03-01T09:00+07:00` to move the
-clock (scripts only). Buttons are printed as `[N] label`.
+id is given), `@location 13.75,100.50`, `@photo FILE_ID` to send a photo,
+`@now 2027-03-01T09:00+07:00` to move the clock (scripts only). Buttons are printed as
+`[N] label`.
 """
 
 from __future__ import annotations
@@ -43,9 +44,14 @@ class ConsoleChannel:
         clock: FixedClock | None = None,
         out: TextIO = sys.stdout,
         echo: bool = False,
+        group_chat_id: int | None = None,
     ) -> None:
+        """`group_chat_id` speaks in a group (a dealer's staff chat) instead of the
+        private chat with the bot."""
         self.dispatcher = dispatcher
         self.user_id = user_id
+        self.chat_id = group_chat_id if group_chat_id is not None else user_id
+        self.chat_kind = ChatKind.PRIVATE if group_chat_id is None else ChatKind.GROUP
         self.language_code = language_code
         self.first_name = first_name
         self.clock = clock
@@ -72,13 +78,18 @@ class ConsoleChannel:
             return []
         screens = await self.dispatcher.handle(event)
         for screen in screens:
-            self._show(screen)
+            self.show(screen)
         return screens
 
     @property
     def button_labels(self) -> list[str]:
         """Labels of the last screen's buttons; `#N` presses label N (1-based)."""
         return [label for _target, label in self._buttons]
+
+    @property
+    def button_codes(self) -> list[str]:
+        """Callback codes (or URLs) of the last screen's buttons, in `#N` order."""
+        return [target for target, _label in self._buttons]
 
     def _next_id(self) -> str:
         self._seq += 1
@@ -89,9 +100,9 @@ class ConsoleChannel:
             channel=CHANNEL,
             update_id=self._next_id(),
             user_id=self.user_id,
-            chat_id=self.user_id,
+            chat_id=self.chat_id,
             kind=kind,
-            chat_kind=ChatKind.PRIVATE,
+            chat_kind=self.chat_kind,
             language_code=self.language_code,
             first_name=self.first_name,
             **fields,  # type: ignore[arg-type]
@@ -114,6 +125,9 @@ class ConsoleChannel:
                 self._print("! usage: @location 13.75,100.50")
                 return None
             return self._base(EventKind.LOCATION, location=Location(lat, lon))
+        if line.startswith("@photo"):
+            parts = line.split()
+            return self._base(EventKind.PHOTO, photo_id=parts[1] if len(parts) > 1 else "photo")
         if line.startswith("@now"):
             if self.clock is None:
                 self._print("! @now needs the console started with --now")
@@ -137,12 +151,14 @@ class ConsoleChannel:
             return None
         return self._base(EventKind.BUTTON, button=target, message_id=self._message_id)
 
-    def _show(self, screen: Screen) -> None:
+    def show(self, screen: Screen) -> None:
+        """Print a screen; buttons of screens for this chat become pressable (`#N`)."""
         if screen.toast:
             self._print(f"({html_to_text(screen.toast)})")
         if not screen.text and screen.attachment is None:
             return
-        if screen.chat_id is not None and screen.chat_id != self.user_id:
+        elsewhere = screen.chat_id is not None and screen.chat_id != self.chat_id
+        if elsewhere:
             self._print(f"[to chat {screen.chat_id}]")
         if screen.text:
             self._print(html_to_text(screen.text))
@@ -150,7 +166,7 @@ class ConsoleChannel:
             a = screen.attachment
             caption = f": {html_to_text(a.caption)}" if a.caption else ""
             self._print(f"📎 {a.filename} ({len(a.data)} bytes){caption}")
-        if screen.chat_id is not None and screen.chat_id != self.user_id:
+        if elsewhere:
             return  # buttons in another chat are not ours to press
         if screen.buttons:
             self._message_id += 1

@@ -10,6 +10,7 @@ from typing import Any
 
 from babel import numbers as babel_numbers
 
+from bot.domain.booking import TRANSPORT_OPTIONS
 from bot.domain.care import CarePolicy
 from bot.domain.loyalty import (
     ActivityRule,
@@ -27,6 +28,7 @@ from bot.domain.reference import (
     Reference,
     VehicleModel,
 )
+from bot.domain.service_catalog import OPERATION_CODES, Operation, ServiceCatalog
 from bot.i18n import SHIPPED_LOCALES
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -65,7 +67,14 @@ def _market(code: str, raw: dict[str, Any]) -> Market:
     )
 
 
-def _dealer(code: str, raw: dict[str, Any]) -> Dealer:
+def _dealer(code: str, raw: dict[str, Any], catalog: ServiceCatalog) -> Dealer:
+    services = tuple(raw.get("services", catalog.operations))
+    unknown = set(services) - set(catalog.operations)
+    if unknown:
+        raise ValueError(f"dealer {code}: unknown services {sorted(unknown)}")
+    transport = tuple(raw.get("transport", ["wait"]))
+    if set(transport) - set(TRANSPORT_OPTIONS):
+        raise ValueError(f"dealer {code}: unknown transport {sorted(set(transport))}")
     return Dealer(
         code=code,
         market=raw["market"],
@@ -81,7 +90,8 @@ def _dealer(code: str, raw: dict[str, Any]) -> Dealer:
         bays=raw.get("bays", 4),
         slot_minutes=raw.get("slot_minutes", 60),
         staff_chat_id=raw.get("staff_chat_id"),
-        transport=tuple(raw.get("transport", ["wait"])),
+        transport=transport,
+        services=services,
     )
 
 
@@ -148,10 +158,38 @@ def _rewards(raw: dict[str, Any], markets: dict[str, Market]) -> dict[tuple[str,
     return rewards
 
 
+def _catalog(raw: dict[str, Any], markets: dict[str, Market]) -> ServiceCatalog:
+    operations: dict[str, Operation] = {}
+    for code, spec in raw.items():
+        if code not in OPERATION_CODES:
+            raise ValueError(f"services.toml: unknown operation {code!r}")
+        missing = set(markets) - set(spec["prices"])
+        if missing:
+            raise ValueError(f"services.toml: {code} has no price in {sorted(missing)}")
+        operations[code] = Operation(
+            code=code,
+            minutes=int(spec["minutes"]),
+            prices={market: int(v) for market, v in spec["prices"].items()},
+            powertrains=tuple(spec.get("powertrains", ())),
+            model_minutes={m: int(v) for m, v in spec.get("model_minutes", {}).items()},
+            model_prices={
+                model: {market: int(v) for market, v in prices.items()}
+                for model, prices in spec.get("model_prices", {}).items()
+            },
+        )
+    absent = set(OPERATION_CODES) - set(operations)
+    if absent:
+        raise ValueError(f"services.toml lacks operations {sorted(absent)}")
+    return ServiceCatalog(operations)
+
+
 @cache
 def load_reference(data_dir: Path = DATA_DIR) -> Reference:
     markets = {code: _market(code, raw) for code, raw in _read("markets.toml", data_dir).items()}
-    dealers = {code: _dealer(code, raw) for code, raw in _read("dealers.toml", data_dir).items()}
+    catalog = _catalog(_read("services.toml", data_dir), markets)
+    dealers = {
+        code: _dealer(code, raw, catalog) for code, raw in _read("dealers.toml", data_dir).items()
+    }
     models = {code: _model(code, raw) for code, raw in _read("models.toml", data_dir).items()}
     for dealer in dealers.values():
         if dealer.market not in markets:
@@ -168,4 +206,5 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
         loyalty={code: _loyalty(loyalty_raw, market) for code, market in markets.items()},
         rewards=_rewards(_read("rewards.toml", data_dir), markets),
         care={code: _care(care_raw, code) for code in markets},
+        catalog=catalog,
     )

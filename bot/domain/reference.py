@@ -11,6 +11,7 @@ from typing import Literal
 
 from bot.domain.care import CarePolicy
 from bot.domain.loyalty import LoyaltyRules, RewardInfo
+from bot.domain.service_catalog import ServiceCatalog
 
 DistanceUnit = Literal["km", "mi"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -58,6 +59,10 @@ class Dealer:
     slot_minutes: int = 60
     staff_chat_id: int | None = None
     transport: tuple[str, ...] = ("wait",)
+    services: tuple[str, ...] = ()  # operation codes the center offers (services.toml)
+
+    def offers(self, operations: list[str] | tuple[str, ...]) -> bool:
+        return all(code in self.services for code in operations)
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ class Reference:
 
     def rewards_in(self, market: str) -> list[RewardInfo]:
         return [r for (m, _), r in self.rewards.items() if m == market]
+
+    catalog: ServiceCatalog = field(default_factory=ServiceCatalog)
 
     def market(self, code: str) -> Market:
         return self.markets[code]

@@ -38,7 +38,7 @@ from bot.domain.owners import Account, Owner
 from bot.domain.reference import Reference
 from bot.logs import correlation_id, new_correlation_id
 from bot.scheduler.limits import RateLimiter
-from bot.services.accounts import mark_unreachable
+from bot.services.accounts import mark_unreachable, owner_account
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.types import Screen
 
@@ -183,7 +183,7 @@ class Sender:
             now = self.clock.now()
             await uow.care.lock_owner(message.owner_id)
             owner = await uow.owners.get(message.owner_id)
-            account = await self._account(uow, message.owner_id)
+            account = await owner_account(uow, message.owner_id, self.transport.channel)
             recipient = self._recipient(owner, account)
             caps = (
                 await uow.care.caps(message.owner_id, now)
@@ -266,16 +266,6 @@ class Sender:
                     await uow.commit()
         except Exception:
             log.exception("could not record the failure of outbox message %s", message_id)
-
-    async def _account(self, uow: UnitOfWork, owner_id: int) -> Account | None:
-        accounts = [
-            a for a in await uow.accounts.of_owner(owner_id) if a.channel == self.transport.channel
-        ]
-        reachable = [a for a in accounts if a.unreachable_at is None]
-        pool = reachable or accounts
-        return (
-            max(pool, key=lambda a: (a.linked_at or a.first_seen_at, a.id or 0)) if pool else None
-        )
 
     def _recipient(self, owner: Owner | None, account: Account | None) -> Recipient | None:
         if owner is None:

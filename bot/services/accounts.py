@@ -47,6 +47,15 @@ async def mark_unreachable(uow: UnitOfWork, *, channel: str, chat_id: int, now: 
         account.unreachable_at = now
 
 
+async def owner_account(uow: UnitOfWork, owner_id: int, channel: str) -> Account | None:
+    """The chat to write to an owner on a channel: the most recently linked one that
+    has not blocked the bot (else the most recent, to report it unreachable)."""
+    accounts = [a for a in await uow.accounts.of_owner(owner_id) if a.channel == channel]
+    reachable = [a for a in accounts if a.unreachable_at is None]
+    pool = reachable or accounts
+    return max(pool, key=lambda a: (a.linked_at or a.first_seen_at, a.id or 0)) if pool else None
+
+
 async def linked_owner(uow: UnitOfWork, account: Account) -> Owner | None:
     if account.owner_id is None:
         return None

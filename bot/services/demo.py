@@ -1,7 +1,10 @@
 """`ownerbot demo seed`: believable owners on four continents, in their own languages.
 
 Loaded through the same import path as a real dealer export, so demo data obeys every
-validation rule. The README lists the phone numbers to share in the console.
+validation rule. The README lists the phone numbers to share in the console. Each owner
+also gets a service history (past visits on the maintenance schedule of their model),
+Lukas in Berlin an upcoming confirmed booking, and สมชาย's Aurora X7 an open safety
+recall. Seeding twice changes nothing.
 """
 
 from __future__ import annotations
@@ -11,11 +14,17 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.domain.booking import BookingStatus, VehicleRecall
 from bot.domain.owner_import import REQUIRED_COLUMNS
+from bot.domain.owners import Owner
 from bot.domain.reference import Reference
+from bot.domain.service_catalog import FIRST_SERVICE, MAINTENANCE, add_months
+from bot.domain.slots import local_day
 from bot.domain.vin import with_check_digit
+from bot.services import booking as booking_service
 from bot.services.importer import ImportReport, import_owners
 from bot.services.ports import UnitOfWork
+from bot.services.service_desk import record_visit
 
 
 @dataclass(frozen=True)
@@ -261,11 +270,25 @@ _LINKED_DAYS_AGO = (
 )
 
 
+DEMO_ACTOR = "cli:demo"
+UPCOMING_PHONE = "+4915112345678"  # Lukas in Berlin
+UPCOMING_KEY = "demo-upcoming-1"
+RECALL_PHONE = "+66812345678"  # สมชาย in Bangkok
+RECALL_CAMPAIGN = "AUR-26-R07"
+RECALL_TITLE = "Rear seat belt buckle may not latch securely"
+RECALL_TITLES = {
+    "th": "หัวเข็มขัดนิรภัยเบาะหลังอาจล็อกไม่แน่น",
+    "zh_Hans": "后排安全带卡扣可能无法牢固锁止",
+}
+
+
 async def seed_demo(uow: UnitOfWork, reference: Reference, now: datetime) -> ImportReport:
+    """Owners and vehicles, their chats, points and service history. The caller commits."""
     lines = demo_csv(reference, now.date()).splitlines(keepends=True)
     report = await import_owners(uow, lines, reference, now=now)
     await _seed_chats(uow, now)
     await _seed_points(uow, reference, now)
+    await seed_service_history(uow, reference, now)
     # The demo history is backdated: its tier promotions are not news to congratulate.
     uow.events.clear()
     return report  # the caller commits
@@ -339,3 +362,126 @@ async def _seed_points(uow: UnitOfWork, reference: Reference, now: datetime) -> 
                 market=owner.market,
                 now=now - timedelta(days=days_ago),
             )
+
+
+async def seed_service_history(uow: UnitOfWork, reference: Reference, now: datetime) -> int:
+    """Past visits for every demo owner without any, one upcoming booking, one open
+    recall. Returns the number of visits added."""
+    added = 0
+    owners = await uow.owners.by_phones({p.phone for p in DEMO_OWNERS})
+    for person in DEMO_OWNERS:
+        owner = owners.get(person.phone)
+        if owner is None or owner.id is None:
+            continue
+        for vehicle in await uow.vehicles.of_owner(owner.id):
+            if vehicle.id is None or await uow.visits.of_vehicle(vehicle.id):
+                continue
+            added += await _past_visits(uow, reference, person, owner.id, vehicle.id, now)
+    await _upcoming_booking(uow, reference, owners.get(UPCOMING_PHONE), now)
+    await _open_recall(uow, owners.get(RECALL_PHONE), now)
+    return added
+
+
+async def _past_visits(
+    uow: UnitOfWork,
+    reference: Reference,
+    person: DemoOwner,
+    owner_id: int,
+    vehicle_id: int,
+    now: datetime,
+) -> int:
+    """Visits on the model's schedule since delivery, mileage growing evenly."""
+    model = reference.models[person.model]
+    dealer = reference.dealers[person.dealer]
+    today = local_day(now, dealer.timezone)
+    delivered = today - timedelta(days=person.delivered_days_ago)
+    per_day = person.mileage_km / max(1, person.delivered_days_ago)
+    visits: list[tuple[date, str]] = []
+    due = add_months(delivered, model.first_service_months)
+    operation = FIRST_SERVICE
+    while due <= today - timedelta(days=14):
+        visits.append((due, operation))
+        due = add_months(due, model.service_interval_months)
+        operation = MAINTENANCE
+    for on, code in visits:
+        price = reference.catalog.operations[code].price_for(dealer.market, person.model) or 0
+        await record_visit(
+            uow,
+            reference,
+            owner_id=owner_id,
+            vehicle_id=vehicle_id,
+            dealer_code=dealer.code,
+            visited_on=on,
+            invoice_minor=price,
+            mileage_km=round(per_day * (on - delivered).days),
+            services=[code],
+            source="demo",
+            now=now,
+            announce=False,
+        )
+    return len(visits)
+
+
+async def _upcoming_booking(
+    uow: UnitOfWork, reference: Reference, owner: Owner | None, now: datetime
+) -> None:
+    if owner is None or owner.id is None:
+        return
+    if await uow.bookings.by_request_key(UPCOMING_KEY) is not None:
+        return
+    vehicles = await uow.vehicles.of_owner(owner.id)
+    if not vehicles or vehicles[0].id is None:
+        return
+    vehicle = vehicles[0]
+    assert vehicle.id is not None
+    dealer = reference.dealers[vehicle.dealer_code or ""]
+    services = (MAINTENANCE,)
+    minutes = reference.catalog.duration(services, vehicle.model)
+    wanted = now + timedelta(days=6)
+    window = await booking_service.window_days(uow, reference, owner.id)
+    slots = await booking_service.alternatives(uow, dealer, wanted, minutes, now, window=window)
+    if not slots:
+        return
+    booking = await booking_service.book(
+        uow,
+        reference,
+        owner,
+        booking_service.BookingRequest(
+            owner_id=owner.id,
+            vehicle_id=vehicle.id,
+            dealer_code=dealer.code,
+            services=services,
+            start=slots[0].start,
+            transport=dealer.transport[-1],
+            request_key=UPCOMING_KEY,
+        ),
+        actor=DEMO_ACTOR,
+        now=now,
+    )
+    uow.bookings.add_change(
+        booking.change_status(BookingStatus.CONFIRMED, actor=DEMO_ACTOR, reason="", now=now)
+    )
+
+
+async def _open_recall(uow: UnitOfWork, owner: Owner | None, now: datetime) -> None:
+    if owner is None or owner.id is None:
+        return
+    vehicles = await uow.vehicles.of_owner(owner.id)
+    if not vehicles or not vehicles[0].vin:
+        return
+    vehicle = vehicles[0]
+    assert vehicle.vin is not None
+    if await uow.recalls.by_keys([(vehicle.vin, RECALL_CAMPAIGN)]):
+        return
+    uow.recalls.add(
+        VehicleRecall(
+            vin=vehicle.vin,
+            campaign_code=RECALL_CAMPAIGN,
+            title=RECALL_TITLE,
+            titles=dict(RECALL_TITLES),
+            published_on=now.date() - timedelta(days=30),
+            imported_at=now,
+            vehicle_id=vehicle.id,
+        )
+    )
+    await uow.flush()

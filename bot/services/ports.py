@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import CapState, Category, OutboxMessage
 from bot.domain.loyalty import (
     LedgerEntry,
@@ -29,6 +30,10 @@ class OwnerRepository(Protocol):
     async def by_phone(self, phone: str) -> Owner | None: ...
     async def by_phones(self, phones: Collection[str]) -> dict[str, Owner]: ...
     async def count(self) -> int: ...
+    async def lock(self, owner_id: int) -> None:
+        """Serialize this owner's writes until commit (PostgreSQL: SELECT ... FOR UPDATE;
+        SQLite: BEGIN IMMEDIATE already holds the only write lock)."""
+        ...
 
 
 class VehicleRepository(Protocol):
@@ -183,6 +188,65 @@ class DealerDirectory(Protocol):
     async def sync(self, dealers: Sequence[Dealer]) -> None: ...
 
 
+class BookingRepository(Protocol):
+    def add(self, booking: Booking) -> None: ...
+    def add_change(self, change: BookingChange) -> None: ...
+    async def get(self, booking_id: int) -> Booking | None: ...
+    async def by_request_key(self, key: str) -> Booking | None: ...
+    async def of_owner(self, owner_id: int) -> Sequence[Booking]: ...
+    async def history(self, booking_id: int) -> Sequence[BookingChange]: ...
+    async def last_dealer_of(self, owner_id: int) -> str | None: ...
+    async def between(
+        self, start: datetime, end: datetime, dealer_code: str | None = None
+    ) -> Sequence[Booking]:
+        """Bookings starting in [start, end), by start time."""
+        ...
+
+    async def delete(self, booking: Booking) -> None: ...
+
+
+class SlotReservations(Protocol):
+    """Slot units (center, bay, unit start) held by bookings, unique in the database."""
+
+    async def taken(
+        self,
+        dealer_code: str,
+        start: datetime,
+        end: datetime,
+        *,
+        ignore_booking: int | None = None,
+    ) -> set[tuple[int, datetime]]:
+        """(bay, unit start) pairs held in [start, end), one indexed range query."""
+        ...
+
+    async def reserve(
+        self, dealer_code: str, bay: int, units: Sequence[datetime], booking_id: int
+    ) -> bool:
+        """Hold every unit on `bay` for the booking, or none: False if any is held."""
+        ...
+
+    async def held_by(self, booking_id: int) -> list[tuple[int, datetime]]: ...
+    async def release(self, booking_id: int) -> None: ...
+
+
+class VisitRepository(Protocol):
+    def add(self, visit: ServiceVisit) -> None: ...
+    async def of_owner(self, owner_id: int) -> Sequence[ServiceVisit]: ...
+    async def of_vehicle(self, vehicle_id: int) -> Sequence[ServiceVisit]: ...
+    async def by_booking(self, booking_id: int) -> ServiceVisit | None: ...
+
+
+class RecallRepository(Protocol):
+    def add(self, recall: VehicleRecall) -> None: ...
+    async def by_keys(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], VehicleRecall]:
+        """Recalls by (VIN, campaign code)."""
+        ...
+
+    async def of_vehicle(self, vehicle_id: int, vin: str | None) -> Sequence[VehicleRecall]: ...
+
+
 class UnitOfWork(Protocol):
     owners: OwnerRepository
     vehicles: VehicleRepository
@@ -195,6 +259,10 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     loyalty: LoyaltyRepository
     care: CareRepository
+    bookings: BookingRepository
+    reservations: SlotReservations
+    visits: VisitRepository
+    recalls: RecallRepository
     events: list[object]  # domain events raised in this unit of work (see services.bus)
 
     async def __aenter__(self) -> Self: ...

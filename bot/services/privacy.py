@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.owners import Owner
+from bot.services.booking import cancel as cancel_booking
 from bot.services.ports import UnitOfWork
 
 
@@ -15,6 +16,8 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     vehicles = await uow.vehicles.of_owner(owner.id)
     consents = await uow.consents.of_owner(owner.id)
     accounts = await uow.accounts.of_owner(owner.id)
+    bookings = await uow.bookings.of_owner(owner.id)
+    visits = await uow.visits.of_owner(owner.id)
     return {
         "owner": {
             "first_name": owner.first_name,
@@ -49,6 +52,29 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
             }
             for c in consents
         ],
+        "service_bookings": [
+            {
+                "service_center": b.dealer_code,
+                "services": list(b.services),
+                "starts_at": b.starts_at.isoformat(),
+                "ends_at": b.ends_at.isoformat(),
+                "transport": b.transport,
+                "notes": b.notes,
+                "status": b.status,
+                "booked_at": b.created_at.isoformat(),
+            }
+            for b in bookings
+        ],
+        "service_visits": [
+            {
+                "service_center": v.dealer_code,
+                "date": v.visited_on.isoformat(),
+                "mileage_km": v.mileage_km,
+                "services": list(v.services),
+                "invoice": {"amount_minor_units": v.invoice_minor, "currency": v.currency},
+            }
+            for v in visits
+        ],
         "chat_accounts": [
             {
                 "channel": a.channel,
@@ -61,10 +87,21 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
 
 
 async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
-    """Erase personal data; keep anonymous rows so aggregates (visits, NPS) still add up."""
+    """Erase personal data; keep anonymous rows so aggregates (visits, NPS) still add up.
+
+    Open bookings are cancelled (their slots freed) and booking notes, which are free
+    text, blanked. Recalls stay with the VIN (they concern the car, and reach its next
+    owner) but lose the link to this owner's vehicle."""
     assert owner.id is not None
     owner.erase(now)
+    for booking in await uow.bookings.of_owner(owner.id):
+        if booking.is_open:
+            await cancel_booking(uow, booking, actor="system:erasure", reason="erased", now=now)
+        booking.notes = ""
     for vehicle in await uow.vehicles.of_owner(owner.id):
+        assert vehicle.id is not None
+        for recall in await uow.recalls.of_vehicle(vehicle.id, None):
+            recall.vehicle_id = None
         vehicle.vin = None
         vehicle.mileage_recorded_on = None
     for account in await uow.accounts.of_owner(owner.id):

@@ -36,6 +36,9 @@ COMMANDS = [
     "mydata",
     "forget",
     "points",
+    "book",
+    "bookings",
+    "sos",
     "nope",
 ]
 PREFIXES = [
@@ -51,6 +54,8 @@ PREFIXES = [
     "bk",
     "ref",
     "sos",
+    "bks",
+    "tv",
     "zz",
 ]
 ACTIONS = [
@@ -68,6 +73,23 @@ ACTIONS = [
     "mkt",
     "market",
     "model",
+    "start",
+    "veh",
+    "svc",
+    "svok",
+    "ctr",
+    "cal",
+    "day",
+    "tm",
+    "ok",
+    "rs",
+    "cx",
+    "cxr",
+    "acc",
+    "mv",
+    "pt",
+    "done",
+    "no",
 ]
 ARGS = [
     "",
@@ -86,6 +108,14 @@ ARGS = [
     "9",
     "20",
     "abc",
+    "skip",
+    "plans",
+    "TH-BKK-01",
+    "GB-LON-01",
+    "202612",
+    "20261201",
+    "20261201T0300",
+    "inspection",
 ]
 
 

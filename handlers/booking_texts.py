@@ -1,0 +1,160 @@
+"""Texts the booking flows share: a slot's time, a booking's card, its calendar file."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+from bot.domain.booking import Booking
+from bot.domain.ics import CalendarEvent, calendar_file
+from bot.domain.owners import Owner, Vehicle
+from bot.domain.reference import Dealer, Reference
+from bot.domain.vin import mask_vin
+from bot.i18n import Translator, native_language_name
+from handlers.codes import BadCode
+from handlers.service_names import operation_name, status_name, transport_label
+from handlers.types import Attachment
+
+SLOT_FORMAT = "%Y%m%dT%H%M"  # slots travel in button codes as UTC, minute precision
+
+
+def slot_code(start: datetime) -> str:
+    return start.astimezone(UTC).strftime(SLOT_FORMAT)
+
+
+def parse_slot(raw: str) -> datetime:
+    try:
+        return datetime.strptime(raw, SLOT_FORMAT).replace(tzinfo=UTC)
+    except ValueError as error:
+        raise BadCode("not a slot") from error
+
+
+def when(t: Translator, start: datetime, dealer: Dealer) -> str:
+    """The day and time of a slot in the center's own zone."""
+    return t._(
+        "{date} at {time}",
+        date=t.skeleton(start, "yMMMMEEEEd", dealer.timezone),
+        time=t.time(start, dealer.timezone),
+    )
+
+
+def short_when(t: Translator, start: datetime, dealer: Dealer) -> str:
+    """Short enough for a button: "Sun 14 Mar, 09:30"."""
+    return t.pgettext(
+        "button",
+        "{date}, {time}",
+        date=t.skeleton(start, "MMMEd", dealer.timezone),
+        time=t.time(start, dealer.timezone),
+    )
+
+
+def model_name(reference: Reference, vehicle: Vehicle | None) -> str:
+    if vehicle is None:
+        return "—"
+    model = reference.models.get(vehicle.model)
+    return model.name if model else vehicle.model
+
+
+def services_line(t: Translator, codes: list[str]) -> str:
+    # TRANSLATORS: the separator between items of a list, e.g. "Brake check, Tyre change".
+    return t._(", ").join(operation_name(t, code) for code in codes)
+
+
+def booking_card(
+    t: Translator,
+    reference: Reference,
+    booking: Booking,
+    vehicle: Vehicle | None,
+    *,
+    owner: Owner | None = None,
+    with_status: bool = True,
+) -> str:
+    """The booking as the owner (or, given the `owner`, staff) should read it."""
+    dealer = reference.dealers[booking.dealer_code]
+    market = reference.market(dealer.market)
+    lines = [
+        t._("🔧 <b>{services}</b>", services=services_line(t, booking.services)),
+        t._("📅 {when}", when=when(t, booking.starts_at, dealer)),
+        t._("📍 {center}, {address}", center=dealer.name, address=dealer.address),
+        t._("🚗 {model}", model=model_name(reference, vehicle)),
+        t._("Transport: {option}", option=transport_label(t, booking.transport)),
+    ]
+    estimate = reference.catalog.estimate(
+        booking.services, market.code, vehicle.model if vehicle else ""
+    )
+    if estimate is not None:
+        lines.append(t._("Indicative price: {amount}", amount=t.money(estimate, market.currency)))
+    if booking.notes:
+        lines.append(t._("Notes: {notes}", notes=booking.notes))
+    if owner is not None:
+        lines[0:0] = [
+            t._("Booking #{number}", number=booking.id),
+            t._(
+                "Owner: {name} {last_name}, {phone}",
+                name=owner.first_name,
+                last_name=owner.last_name,
+                phone=owner.phone or "—",
+            ),
+            t._(
+                "Speaks: {language}",
+                language=native_language_name(
+                    owner.locale or owner.locale_on_file or market.default_locale
+                ),
+            ),
+        ]
+        if vehicle is not None:
+            lines.append(t._("VIN: {vin}", vin=vehicle.vin or "—"))
+            if vehicle.mileage_km is not None:
+                lines.append(
+                    t._(
+                        "Odometer: {distance}",
+                        distance=t.distance(vehicle.mileage_km, market.distance_unit),
+                    )
+                )
+    if with_status:
+        lines.append(t._("Status: {status}", status=status_name(t, booking.status)))
+    return "\n".join(lines)
+
+
+def masked(vehicle: Vehicle | None) -> str:
+    return mask_vin(vehicle.vin) if vehicle and vehicle.vin else "—"
+
+
+def calendar_attachment(
+    t: Translator,
+    reference: Reference,
+    booking: Booking,
+    *,
+    sequence: int,
+    now: datetime,
+) -> Attachment:
+    """An .ics file the owner adds to their calendar; moves bump its sequence."""
+    dealer = reference.dealers[booking.dealer_code]
+    event = CalendarEvent(
+        uid=f"booking-{booking.id}@ownerbot",
+        stamp=now,
+        start=booking.starts_at,
+        end=booking.ends_at,
+        # Calendar fields are plain text, not HTML: undo the placeholders' escaping.
+        summary=html.unescape(
+            t._(
+                "{brand} service: {services}",
+                brand=reference.brand,
+                services=services_line(t, booking.services),
+            )
+        ),
+        location=f"{dealer.name}, {dealer.address}",
+        description=html.unescape(
+            t._(
+                "Booking #{number}. Phone of the center: {phone}",
+                number=booking.id,
+                phone=dealer.phone,
+            )
+        ),
+        sequence=sequence,
+    )
+    return Attachment(
+        filename=f"service-{booking.id}.ics",
+        data=calendar_file(event),
+        caption=t._("Add the visit to your calendar."),
+    )

@@ -1,0 +1,314 @@
+"""Roadside help (prefix `sos`) and "Value my car" trade-in leads (prefix `tv`).
+
+Both end in the staff chat of a center of the owner's market: the nearest to where the
+owner is stuck, or the car's own dealer for a trade-in valuation.
+"""
+
+from __future__ import annotations
+
+from bot.domain.geo import distance_km, maps_link
+from bot.domain.owners import Owner, Vehicle
+from bot.domain.reference import Dealer
+from bot.i18n import Translator, native_language_name
+from handlers.booking_texts import model_name
+from handlers.codes import BadCode, make_code, parse_code
+from handlers.common import market_translator, show_main_menu
+from handlers.context import Context
+from handlers.errors import NotYours
+from handlers.menu import back_to_menu, read_odometer
+from handlers.router import Router
+from handlers.types import Button, EventKind, RequestButton, RequestKind, Screen
+
+router = Router()
+
+MAX_PHOTOS = 10
+
+
+def _owner(ctx: Context) -> Owner:
+    assert ctx.owner is not None
+    assert ctx.owner.id is not None
+    return ctx.owner
+
+
+def _owner_lines(t: Translator, owner: Owner, market_locale: str) -> list[str]:
+    return [
+        t._(
+            "Owner: {name} {last_name}, {phone}",
+            name=owner.first_name,
+            last_name=owner.last_name,
+            phone=owner.phone or "—",
+        ),
+        t._(
+            "Speaks: {language}",
+            language=native_language_name(owner.locale or owner.locale_on_file or market_locale),
+        ),
+    ]
+
+
+def _stop_label(ctx: Context) -> str:
+    return ctx.t.pgettext("button", "✖ Cancel")
+
+
+# --- roadside help -------------------------------------------------------------------------------
+
+
+@router.command("sos")
+async def sos_command(ctx: Context) -> None:
+    _ask_location(ctx)
+
+
+@router.button("sos")
+async def roadside_button(ctx: Context) -> None:
+    if parse_code(ctx.event.button).action != "home":
+        raise BadCode("unknown roadside action")
+    _ask_location(ctx)
+
+
+def _ask_location(ctx: Context) -> None:
+    t = ctx.t
+    ctx.clear_state()
+    ctx.set_state("sos.location")
+    ctx.reply(
+        "\n\n".join(
+            [
+                t._(
+                    "🆘 24-hour roadside assistance in {country}: <b>{phone}</b>",
+                    country=t.country(ctx.market.code),
+                    phone=ctx.market.roadside_phone,
+                ),
+                t._(
+                    "Call this number any time. Share your location too, and we will alert "
+                    "the nearest {brand} center.",
+                    brand=ctx.reference.brand,
+                ),
+            ]
+        ),
+        keyboard=[
+            [RequestButton(t.pgettext("button", "📍 Share my location"), RequestKind.LOCATION)],
+            [RequestButton(_stop_label(ctx))],
+        ],
+    )
+
+
+def nearest_center(ctx: Context, market: str, latitude: float, longitude: float) -> Dealer | None:
+    centers = ctx.reference.dealers_in(market)
+    if not centers:
+        return None
+    return min(centers, key=lambda d: distance_km(latitude, longitude, d.latitude, d.longitude))
+
+
+@router.state("sos.location")
+async def roadside_location(ctx: Context) -> None:
+    t = ctx.t
+    location = ctx.event.location
+    if ctx.event.kind is EventKind.TEXT and ctx.event.text.strip() == _stop_label(ctx):
+        ctx.clear_state()
+        ctx.reply(t._("OK. Take care, and call us any time."), remove_keyboard=True)
+        show_main_menu(ctx)
+        return
+    if ctx.event.kind is not EventKind.LOCATION or location is None:
+        _ask_location(ctx)
+        return
+    owner = _owner(ctx)
+    dealer = nearest_center(ctx, owner.market, location.latitude, location.longitude)
+    ctx.clear_state()
+    if dealer is None or dealer.staff_chat_id is None:
+        ctx.reply(
+            t._(
+                "Please call {phone}: they can see where help is needed.",
+                phone=ctx.market.roadside_phone,
+            ),
+            remove_keyboard=True,
+        )
+        return
+    st = market_translator(ctx, dealer.market)
+    vehicles = await ctx.uow.vehicles.of_owner(owner.id or 0)
+    km = round(
+        distance_km(location.latitude, location.longitude, dealer.latitude, dealer.longitude)
+    )
+    lines = [st._("🆘 <b>Roadside help needed</b>")]
+    lines += _owner_lines(st, owner, ctx.market.default_locale)
+    lines += [
+        st._("Car: {model}, VIN {vin}", model=model_name(ctx.reference, v), vin=v.vin or "—")
+        for v in vehicles
+    ]
+    lines.append(st._("Location: {link}", link=maps_link(location.latitude, location.longitude)))
+    lines.append(
+        st._(
+            "{distance} from {center}",
+            distance=st.distance(km, ctx.market.distance_unit),
+            center=dealer.name,
+        )
+    )
+    lines.append(st._("Please call the owner now."))
+    ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)
+    ctx.reply(
+        t._(
+            "Help has been alerted: {center} will call you at {phone}. If you are in danger, "
+            "call {roadside} now.",
+            center=dealer.name,
+            phone=owner.phone or "—",
+            roadside=ctx.market.roadside_phone,
+        ),
+        remove_keyboard=True,
+    )
+
+
+# --- value my car (trade-in lead) --------------------------------------------------
+
+
+async def _own_vehicle(ctx: Context, vehicle_id: int) -> Vehicle:
+    vehicle = await ctx.uow.vehicles.get(vehicle_id)
+    if vehicle is None or vehicle.owner_id != _owner(ctx).id:
+        raise NotYours
+    return vehicle
+
+
+@router.button("tv")
+async def trade_in_button(ctx: Context) -> None:
+    code = parse_code(ctx.event.button)
+    if code.action == "start":
+        ctx.clear_state()
+        vehicles = await ctx.uow.vehicles.of_owner(_owner(ctx).id or 0)
+        if not vehicles:
+            ctx.reply(
+                ctx.t._("No vehicles are registered to you yet."), [back_to_menu(ctx)], edit=True
+            )
+        elif len(vehicles) == 1:
+            _ask_mileage(ctx, vehicles[0])
+        else:
+            rows = [
+                [Button(f"🚗 {model_name(ctx.reference, v)}", make_code("tv", "veh", v.id))]
+                for v in vehicles
+            ]
+            ctx.reply(ctx.t._("Which car would you like us to value?"), rows, edit=True)
+    elif code.action == "veh":
+        ctx.clear_state()
+        _ask_mileage(ctx, await _own_vehicle(ctx, code.int_arg(0)))
+    elif code.action == "km" and code.arg(0) == "skip" and ctx.state == "tv.mileage":
+        _ask_photos(ctx)
+    elif code.action == "done" and ctx.state == "tv.photos":
+        await _send_lead(ctx)
+    else:
+        raise BadCode("unknown trade-in action")
+
+
+def _ask_mileage(ctx: Context, vehicle: Vehicle) -> None:
+    t = ctx.t
+    ctx.set_state("tv.mileage", vehicle=vehicle.id)
+    ctx.reply(
+        "\n".join(
+            [
+                t._(
+                    "Let's find out what your {model} is worth. Our sales team makes you an "
+                    "offer, with no obligation.",
+                    model=model_name(ctx.reference, vehicle),
+                ),
+                t._("What does the odometer show now? Send the number of miles, or skip.")
+                if ctx.market.distance_unit == "mi"
+                else t._(
+                    "What does the odometer show now? Send the number of kilometres, or skip."
+                ),
+            ]
+        ),
+        [[Button(t.pgettext("button", "Skip ➡️"), make_code("tv", "km", "skip"))]],
+        edit=ctx.event.kind is EventKind.BUTTON,
+    )
+
+
+@router.state("tv.mileage")
+async def trade_in_mileage(ctx: Context) -> None:
+    vehicle = await _own_vehicle(ctx, int(ctx.data["vehicle"]))
+    if ctx.event.kind is not EventKind.TEXT:
+        _ask_mileage(ctx, vehicle)
+        return
+    if read_odometer(ctx, vehicle, ctx.event.text) is None:
+        return
+    _ask_photos(ctx)
+
+
+def _done_button(ctx: Context) -> list[list[Button]]:
+    return [[Button(ctx.t.pgettext("button", "✅ Done"), make_code("tv", "done"))]]
+
+
+def _ask_photos(ctx: Context) -> None:
+    ctx.set_state("tv.photos", photos=[])
+    ctx.reply(
+        ctx.t._(
+            "Photos help us make a good offer: send a few (outside, inside, the dashboard), "
+            "then tap Done. Or tap Done without photos."
+        ),
+        _done_button(ctx),
+    )
+
+
+@router.state("tv.photos")
+async def trade_in_photo(ctx: Context) -> None:
+    photos = [str(p) for p in ctx.data.get("photos", [])]
+    if ctx.event.kind is EventKind.PHOTO and ctx.event.photo_id:
+        if len(photos) < MAX_PHOTOS:
+            photos.append(ctx.event.photo_id)
+        ctx.set_state("tv.photos", photos=photos)
+        ctx.reply(
+            ctx.t.ngettext(
+                "{n} photo received. Send more, or tap Done.",
+                "{n} photos received. Send more, or tap Done.",
+                len(photos),
+            ),
+            _done_button(ctx),
+        )
+        return
+    ctx.reply(ctx.t._("Please send photos, or tap Done."), _done_button(ctx))
+
+
+async def _send_lead(ctx: Context) -> None:
+    t = ctx.t
+    owner = _owner(ctx)
+    vehicle = await _own_vehicle(ctx, int(ctx.data["vehicle"]))
+    photos = [str(p) for p in ctx.data.get("photos", [])]
+    dealer = ctx.reference.dealers.get(vehicle.dealer_code or "")
+    if dealer is None or dealer.market != owner.market:
+        centers = ctx.reference.dealers_in(owner.market)
+        dealer = centers[0] if centers else None
+    ctx.clear_state()
+    if dealer is not None and dealer.staff_chat_id is not None:
+        st = market_translator(ctx, dealer.market)
+        unit = ctx.market.distance_unit
+        lines = [st._("💰 <b>Trade-in lead</b>: the owner asks what their car is worth.")]
+        lines += _owner_lines(st, owner, ctx.market.default_locale)
+        lines.append(
+            st._(
+                "Car: {model}, VIN {vin}",
+                model=model_name(ctx.reference, vehicle),
+                vin=vehicle.vin or "—",
+            )
+        )
+        if vehicle.model_year:
+            lines.append(st._("Model year: {year}", year=vehicle.model_year))
+        if vehicle.delivery_date:
+            lines.append(st._("Delivered: {date}", date=st.date(vehicle.delivery_date)))
+        if vehicle.mileage_km is not None:
+            lines.append(
+                st._("Odometer: {distance}", distance=st.distance(vehicle.mileage_km, unit))
+            )
+        lines.append(
+            st.ngettext("{n} photo attached.", "{n} photos attached.", len(photos))
+            if photos
+            else st._("No photos.")
+        )
+        # Channel adapters forward the photos by their ids (`photos`, comma-separated).
+        ctx.screens.append(
+            Screen(
+                text="\n".join(lines),
+                chat_id=dealer.staff_chat_id,
+                extra={"photos": ",".join(photos)} if photos else {},
+            )
+        )
+    ctx.reply(
+        t._(
+            "Thank you! The sales team at {center} will contact you with an offer soon.",
+            center=dealer.name if dealer else ctx.reference.brand,
+        ),
+        edit=True,
+    )
+    show_main_menu(ctx)

@@ -1,0 +1,59 @@
+"""Translated names of what the booking feature shows: service operations, transport
+options, booking statuses and cancellation reasons.
+
+One module lists them all, so `make i18n` extracts every one (the catalogue in
+`bot/data/services.toml` only has codes).
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+
+
+def operation_name(t: Translator, code: str) -> str:
+    names = {
+        "maintenance": t.pgettext("service", "Regular maintenance"),
+        "first_service": t.pgettext("service", "First service"),
+        "inspection": t.pgettext("service", "Annual inspection"),
+        "brakes": t.pgettext("service", "Brake check"),
+        "tyres": t.pgettext("service", "Tyre change"),
+        "aircon": t.pgettext("service", "Air-con service"),
+        "ev_battery": t.pgettext("service", "EV battery check"),
+        "recall": t.pgettext("service", "Safety recall repair"),
+    }
+    return names.get(code, code)
+
+
+def transport_label(t: Translator, code: str) -> str:
+    """Button labels for how the owner gets on with their day."""
+    labels = {
+        "wait": t.pgettext("button", "☕ I'll wait at the center"),
+        "courtesy_car": t.pgettext("button", "🚗 Courtesy car"),
+        "pickup": t.pgettext("button", "🚚 Pick-up and delivery"),
+    }
+    return labels.get(code, code)
+
+
+def status_name(t: Translator, status: str) -> str:
+    names = {
+        "requested": t.pgettext("booking status", "waiting for the center to confirm"),
+        "confirmed": t.pgettext("booking status", "confirmed"),
+        "arrived": t.pgettext("booking status", "car at the center"),
+        "completed": t.pgettext("booking status", "completed"),
+        "no_show": t.pgettext("booking status", "missed"),
+        "cancelled": t.pgettext("booking status", "cancelled"),
+    }
+    return names.get(status, status)
+
+
+CANCEL_REASONS = ("plans", "elsewhere", "fixed", "other")
+
+
+def cancel_reason_label(t: Translator, code: str) -> str:
+    labels = {
+        "plans": t.pgettext("button", "My plans changed"),
+        "elsewhere": t.pgettext("button", "Serviced elsewhere"),
+        "fixed": t.pgettext("button", "No longer needed"),
+        "other": t.pgettext("button", "Another reason…"),
+    }
+    return labels.get(code, code)

@@ -1,0 +1,618 @@
+"""Service booking through the console channel: owners book, move and cancel in their
+own language; staff confirm, propose, decline and complete in the center's chat."""
+
+from __future__ import annotations
+
+from bot.domain.loyalty import Tier
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import App
+from bot.config import PROJECT_ROOT
+from bot.domain.booking import BookingStatus
+from bot.domain.events import VisitCompleted
+from bot.domain.staff import Role
+from bot.i18n import Catalogs
+from bot.services.demo import DEMO_OWNERS
+from tests.booking_scenarios import book_for, make_owners
+from tests.conftest import Chat
+from tests.flows.helpers import (
+    DEMO_BANGKOK,
+    DEMO_DUBAI,
+    DEMO_LONDON,
+    DEMO_MANCHESTER,
+    DEMO_SAO_PAULO,
+    book_visit,
+    bookings_of,
+    double_tap,
+    linked,
+    make_staff,
+    sent_to,
+)
+
+catalogs = Catalogs(PROJECT_ROOT / "locales")
+
+DEMO_BERLIN = "+4915112345678"  # Lukas, German, an upcoming confirmed booking (demo)
+DEMO_MEXICO = "+525512345678"  # María, Spanish
+DEMO_ALMATY = "+77011234567"  # Айгерим, Russian
+DEMO_JAKARTA = "+6281234567890"  # Budi, Indonesian
+DEMO_ISTANBUL = "+905321234567"  # Mehmet, Turkish
+DEMO_KL = "+60123456789"  # 美玲, Simplified Chinese
+LONDON_STAFF_CHAT = -1001000000701
+OWNERS_BY_LANGUAGE = [
+    ("en", DEMO_LONDON),
+    ("ar", DEMO_DUBAI),
+    ("th", DEMO_BANGKOK),
+    ("pt-br", DEMO_SAO_PAULO),
+    ("de", DEMO_BERLIN),
+    ("es", DEMO_MEXICO),
+    ("ru", DEMO_ALMATY),
+    ("id", DEMO_JAKARTA),
+    ("tr", DEMO_ISTANBUL),
+    ("zh-hans", DEMO_KL),
+]
+
+
+# --- owners --------------------------------------------------------------------------------
+
+
+async def test_an_owner_books_a_service_and_gets_a_calendar_file(chat_factory, app: App) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    assert "odometer" in chat.html
+    assert " mi" in chat.html
+    await chat.say("9,100")
+    assert "odometer saved: 9,100 mi" in chat.html
+    assert "Due now: First service" in chat.html
+    assert chat.console.button_labels[0] == "✅ First service", "the due service comes first"
+    await chat.tap("bk:svok")
+    assert chat.screens[0].keyboard[0][0].kind == "location"
+    await chat.say("@location 53.47,-2.29")  # near Manchester
+    assert chat.screens[0].remove_keyboard
+    assert chat.console.button_labels[0].startswith("Aurora Trafford Park Manchester · ")
+    assert " mi" in chat.console.button_labels[0]
+    await chat.tap("bk:ctr:GB-LON-01")
+    assert "November 2026" in chat.console.button_labels
+    assert chat.console.button_labels[3:10] == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:courtesy_car")
+    await chat.say("A squeak from the front left <wheel> & a light")
+    assert "Please check your booking" in chat.html
+    assert "&lt;wheel&gt; &amp; a light" in chat.html, "owners' notes are escaped"
+    screens = await chat.tap("bk:ok:")
+    assert "Booked!" in screens[0].text
+    calendar = next(s.attachment for s in screens if s.attachment is not None)
+    assert calendar.filename.endswith(".ics")
+    ics = calendar.data.decode()
+    assert "\r\nDTSTART:2026112" in ics
+    assert "Z\r\n" in ics
+    assert "SUMMARY:Aurora Motors service: First service" in ics
+    staff = sent_to(screens, LONDON_STAFF_CHAT)
+    assert len(staff) == 1
+    assert "Oliver Smith" in staff[0].text
+    assert "+447911123456" in staff[0].text
+    assert [b.code.split(":")[1] for row in staff[0].buttons for b in row] == ["ok", "alt", "no"]
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    assert booking.status == BookingStatus.REQUESTED
+    assert booking.transport == "courtesy_car"
+    assert booking.services == ["first_service"]
+    async with app.database.uow() as uow:
+        vehicle = await uow.vehicles.get(booking.vehicle_id)
+        assert vehicle is not None
+        assert vehicle.mileage_km == round(9100 * 1.609344)
+        history = await uow.bookings.history(booking.id or 0)
+        assert [c.action for c in history] == ["requested"]
+
+
+async def summary_of_a_visit(chat: Chat) -> str:
+    """Walk /book up to the summary; returns the confirm button's code."""
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:wait")
+    await chat.tap("bk:nt:skip")
+    [confirm] = chat.codes("bk:ok:")
+    return confirm
+
+
+async def test_a_second_tap_on_confirm_books_once(chat_factory, app: App) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    confirm = await summary_of_a_visit(chat)
+    await chat.say(f"#{chat.console.button_codes.index(confirm) + 1}")
+    assert "Booked!" in chat.html
+    chat.console._buttons = [(confirm, "✅ Confirm booking")]  # the same button, again
+    await chat.say("#1")
+    assert "already made" in chat.html
+    assert "Something went wrong" not in chat.transcript
+    assert len(await bookings_of(app, DEMO_LONDON)) == 1
+
+
+async def test_two_taps_arriving_together_book_once(chat_factory, app: App) -> None:
+    chat: Chat = await linked(chat_factory(user_id=6150, lang="en"), DEMO_LONDON)
+    confirm = await summary_of_a_visit(chat)
+    results = await double_tap(app, 6150, confirm)
+    texts = [s.text for screens in results for s in screens]
+    assert sum("Booked!" in text for text in texts) == 1
+    assert sum("already made" in text for text in texts) == 1
+    assert len(await bookings_of(app, DEMO_LONDON)) == 1
+
+
+async def test_a_slot_taken_while_the_owner_hesitated_is_refused_with_fresh_options(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    await chat.tap("bk:day:")
+    wanted = chat.codes("bk:tm:")[0].split(":")[2]
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:wait")
+    await chat.tap("bk:nt:skip")
+    start = datetime.strptime(wanted, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    others = await make_owners(app, 8, market="GB", first=700)
+    for owner_id in others:  # every bay of the center at that time
+        await book_for(app, owner_id, start, dealer="GB-LON-01")
+    await chat.tap("bk:ok:")
+    assert "someone has just booked that time" in chat.html
+    fresh = chat.codes("bk:tm:")
+    assert fresh
+    assert f"bk:tm:{wanted}" not in fresh
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:wait")
+    await chat.tap("bk:nt:skip")
+    await chat.tap("bk:ok:")
+    assert "Booked!" in chat.html
+
+
+async def test_a_slot_that_passed_while_the_owner_hesitated_is_refused(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:wait")
+    await chat.tap("bk:nt:skip")
+    app.clock.advance(timedelta(days=3))  # type: ignore[attr-defined]
+    await chat.tap("bk:ok:")
+    assert "That time has passed" in chat.html
+    assert chat.codes("bk:tm:")
+    assert await bookings_of(app, DEMO_LONDON) == []
+
+
+@pytest.mark.parametrize(("lang", "phone"), OWNERS_BY_LANGUAGE)
+async def test_owners_book_move_and_cancel_in_their_language(
+    chat_factory, app: App, lang: str, phone: str
+) -> None:
+    chat: Chat = await linked(chat_factory(user_id=6100, lang=lang), phone)
+    t = catalogs.translator(chat.console.language_code and _locale(lang))
+    english = catalogs.translator("en")
+    home = app.reference.dealers[next(p.dealer for p in DEMO_OWNERS if p.phone == phone)]
+    screens = await book_visit(chat, near=(home.latitude + 0.01, home.longitude - 0.01))
+    booked = t._("✅ Booked! {center} will confirm your visit shortly.", center="§")
+    assert booked.split("§")[0] in screens[0].text
+    if t.code != "en":
+        assert english._("Transport: {option}", option="§").split("§")[0] not in screens[0].text
+    [booking] = [b for b in await bookings_of(app, phone) if b.request_key != "demo-upcoming-1"]
+    assert booking.dealer_code == home.code, "the nearest center"
+
+    await chat.say("/bookings")
+    await chat.tap(f"bk:rs:{booking.id}")
+    await chat.tap("bk:day:", 1)
+    await chat.tap("bk:tm:")
+    assert (
+        t._(
+            "Move your visit at {center} from {old} to <b>{new}</b>?", center="§", old="", new=""
+        ).split("§")[0]
+        in chat.html
+    )
+    screens = await chat.tap("bk:mv:")
+    assert any(s.attachment and b"SEQUENCE:1" in s.attachment.data for s in screens)
+    [moved] = [b for b in await bookings_of(app, phone) if b.id == booking.id]
+    assert moved.starts_at != booking.starts_at
+    assert moved.status == BookingStatus.REQUESTED
+
+    await chat.say("/bookings")
+    await chat.tap(f"bk:cx:{booking.id}")
+    await chat.tap(f"bk:cxr:{booking.id}:plans")
+    [cancelled] = [b for b in await bookings_of(app, phone) if b.id == booking.id]
+    assert cancelled.status == BookingStatus.CANCELLED
+    async with app.database.uow() as uow:
+        assert await uow.reservations.held_by(booking.id or 0) == []
+        history = await uow.bookings.history(booking.id or 0)
+    assert [c.action for c in history] == ["requested", "rescheduled", "cancelled"]
+    assert history[-1].reason == "plans"
+    assert "Something went wrong" not in chat.transcript
+
+
+def _locale(lang: str) -> str:
+    from bot.i18n import locale_from_language_code
+
+    return locale_from_language_code(lang) or "en"
+
+
+async def test_arabic_booking_is_in_arabic_with_localized_dates(chat_factory, app: App) -> None:
+    chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
+    ar = catalogs.translator("ar", "AE")
+    await chat.say("/book")
+    assert ar._("What does the odometer show now? It helps the advisor prepare.") in chat.html
+    await chat.tap("bk:km:skip")
+    assert ar._("<b>Which services do you need?</b> Tap to choose, then Continue.") in chat.html
+    if not any(label.startswith("✅") for label in chat.console.button_labels):
+        await chat.tap("bk:svc:inspection")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:AE-DXB-01")
+    labels = chat.console.button_labels
+    assert ar.month_year(datetime(2026, 11, 1).date()) in labels
+    assert [ar.weekday_short(d) for d in range(7)] == labels[3:10]
+    await chat.tap("bk:day:")
+    assert chat.console.button_labels[0].endswith(("ص", "م")), "times in Arabic format"
+
+
+async def test_a_center_in_another_zone_shows_its_own_local_times(chat_factory) -> None:
+    chat: Chat = await linked(chat_factory(lang="pt-br"), DEMO_SAO_PAULO)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    if not any(label.startswith("✅") for label in chat.console.button_labels):
+        await chat.tap("bk:svc:inspection")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:BR-MAO-01")
+    pt = catalogs.translator("pt_BR", "BR")
+    assert pt._("Times are local to {city}.", city="Manaus") in chat.html
+    await chat.tap("bk:day:", 1)
+    assert chat.console.button_labels[0] == "07:30"
+    code = chat.codes("bk:tm:")[0]
+    assert code.endswith("T1130"), "07:30 in Manaus is 11:30 UTC"
+
+
+async def test_open_recalls_are_flagged_and_titled_in_the_owners_language(
+    chat_factory,
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    assert "⚠️" in chat.html
+    assert "หัวเข็มขัดนิรภัยเบาะหลังอาจล็อกไม่แน่น" in chat.html
+    recall = [label for label in chat.console.button_labels if "⚠️" in label]
+    assert recall
+    assert recall[0].startswith("✅"), "the free recall repair is suggested"
+
+
+async def test_the_calendar_offers_sixty_days_and_the_top_tier_ninety(
+    chat_factory, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def last_day_offered(chat: Chat) -> datetime:
+        await chat.say("/book")
+        await chat.tap("bk:km:skip")
+        if not any(label.startswith("✅") for label in chat.console.button_labels):
+            await chat.tap("bk:svc:inspection")
+        await chat.tap("bk:svok")
+        await chat.tap("bk:ctr:GB-LON-01")
+        while chat.console.button_codes[2].startswith("bk:cal:"):  # the "next month" arrow
+            await chat.say("#3")
+        return datetime.strptime(chat.codes("bk:day:")[-1][7:], "%Y%m%d")
+
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_MANCHESTER)  # an Explorer
+    assert await last_day_offered(chat) <= datetime(2027, 1, 22)
+    import bot.services.booking_perks as perks
+
+    async def top_tier(uow: object, owner_id: int) -> Tier:
+        return Tier.CO_CREATOR
+
+    monkeypatch.setattr(perks, "loyalty_tier", top_tier)
+    assert datetime(2027, 1, 22) < await last_day_offered(chat) <= datetime(2027, 2, 21)
+
+
+async def test_my_bookings_lists_upcoming_and_past_visits(chat_factory) -> None:
+    chat: Chat = await linked(chat_factory(lang="de"), DEMO_BERLIN)
+    await chat.say("/bookings")
+    de = catalogs.translator("de", "DE")
+    assert de._("<b>Upcoming visits</b>") in chat.html
+    assert de.pgettext("service", "Regular maintenance") in chat.html
+    assert de._("<b>Past visits</b>") in chat.html
+    assert "€" in chat.html, "past invoices in the market's currency"
+    assert chat.codes("bk:rs:")
+    assert chat.codes("bk:cx:")
+
+
+# --- forged buttons -------------------------------------------------------------------------
+
+
+async def test_another_owners_booking_id_is_refused(chat_factory, app: App) -> None:
+    [lukas_booking] = await bookings_of(app, DEMO_BERLIN)
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    for action in ("rs", "cx", "acc"):
+        chat.console._buttons = [(f"bk:{action}:{lukas_booking.id}", "forged")]
+        await chat.say("#1")
+        assert "not available to you" in chat.html
+    chat.console._buttons = [(f"bk:cxr:{lukas_booking.id}:plans", "forged")]
+    await chat.say("#1")
+    [still] = await bookings_of(app, DEMO_BERLIN)
+    assert still.status == BookingStatus.CONFIRMED
+
+
+async def test_a_center_of_another_market_is_refused(chat_factory) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    chat.console._buttons = [("bk:ctr:DE-BER-01", "forged")]
+    await chat.say("#1")
+    assert "not available to you" in chat.html
+
+
+async def test_a_slot_of_a_closed_day_is_refused(chat_factory, app: App) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    for forged in ("bk:tm:20261129T1000", "bk:day:20261129", "bk:tm:20261225T1000"):
+        chat.console._buttons = [(forged, "forged")]  # a Sunday, Christmas
+        await chat.say("#1")
+        assert "no longer valid" in chat.transcript.splitlines()[-1]
+    chat.console._buttons = [("bk:tm:20261201T0930", "off the grid")]
+    await chat.say("#1")
+    assert "no longer valid" in chat.transcript.splitlines()[-1]
+    assert await bookings_of(app, DEMO_LONDON) == []
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
+    chat_factory, app: App
+) -> None:
+    completed: list[VisitCompleted] = []
+
+    async def on_visit(uow: object, event: VisitCompleted, now: datetime) -> None:
+        completed.append(event)
+
+    app.bus.subscribe(VisitCompleted, on_visit)
+    owner: Chat = await linked(chat_factory(user_id=6200, lang="ar"), DEMO_DUBAI)
+    dubai_chat = app.reference.dealers["AE-DXB-01"].staff_chat_id
+    assert dubai_chat is not None
+    screens = await book_visit(owner, center="AE-DXB-01")
+    await make_staff(app, 7100, dealer="AE-DXB-01")
+    staff = Chat(app, user_id=7100, lang="en", group_chat_id=dubai_chat)
+    assert staff.receive(screens)
+    ar = catalogs.translator("ar", "AE")
+
+    screens = await staff.tap("bks:ok:")
+    # The center's chat reads the market's language (Arabic in the UAE).
+    assert ar._("✅ Confirmed by {name}", name="Advisor 7100") in screens[0].text
+    told = sent_to(screens, owner.chat_id)
+    assert told
+    assert (
+        ar._(
+            "✅ {center} confirmed your visit on {when}. See you there!", center="§", when=""
+        ).split("§")[0]
+        in told[0].text
+    )
+    await staff.tap("bks:arr:")
+    await staff.tap("bks:done:")
+    assert staff.screens[0].extra == {"force_reply": "selective"}
+    await staff.say("four hundred")
+    assert "doesn't look like an amount" in staff.html
+    screens = await staff.say("1,234.50")
+    assert ar._("🧾 Completed by {name}: {amount}", name="Advisor 7100", amount="").rstrip() in (
+        screens[0].text
+    )
+    [told_done] = sent_to(screens, owner.chat_id)
+    assert ar.money(123450, "AED") in told_done.text, "the amount as an Arabic reader writes it"
+
+    [booking] = list(await bookings_of(app, DEMO_DUBAI))
+    assert booking.status == BookingStatus.COMPLETED
+    async with app.database.uow() as uow:
+        visit = await uow.visits.by_booking(booking.id or 0)
+        assert visit is not None
+        assert (visit.invoice_minor, visit.currency) == (123450, "AED")
+        audit = await uow.audit.about(f"booking:{booking.id}")
+    assert [a.action for a in audit] == [
+        "booking.confirmed",
+        "booking.arrived",
+        "booking.completed",
+        "visit.record",
+    ]
+    assert [e.visit_id for e in completed] == [visit.id]
+    assert completed[0].invoice_minor == 123450
+
+
+async def test_staff_propose_another_time_and_the_owner_accepts(chat_factory, app: App) -> None:
+    owner: Chat = await linked(chat_factory(user_id=6300, lang="en"), DEMO_LONDON)
+    screens = await book_visit(owner, center="GB-LON-01")
+    await make_staff(app, 7200)
+    staff = Chat(app, user_id=7200, lang="en", group_chat_id=LONDON_STAFF_CHAT)
+    staff.receive(screens)
+    await staff.tap("bks:alt:")
+    assert len(staff.codes("bks:pt:")) == 6
+    screens = await staff.tap("bks:pt:", 2)
+    assert "waiting for the owner" in screens[0].text
+    owner.receive(screens)
+    assert "proposes" in owner.text
+    await owner.tap("bk:acc:")
+    assert "Confirmed: see you on" in owner.text
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    assert booking.status == BookingStatus.CONFIRMED
+    assert not booking.proposed
+
+
+async def test_staff_decline_and_the_slot_is_free_again(chat_factory, app: App) -> None:
+    owner: Chat = await linked(chat_factory(user_id=6400, lang="en"), DEMO_LONDON)
+    screens = await book_visit(owner, center="GB-LON-01")
+    await make_staff(app, 7300)
+    staff = Chat(app, user_id=7300, lang="en", group_chat_id=LONDON_STAFF_CHAT)
+    staff.receive(screens)
+    screens = await staff.tap("bks:no:")
+    assert "Declined by" in screens[0].text
+    assert "can't take your car" in sent_to(screens, owner.chat_id)[0].text
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    assert booking.status == BookingStatus.CANCELLED
+    async with app.database.uow() as uow:
+        assert await uow.reservations.held_by(booking.id or 0) == []
+
+
+async def test_people_without_the_role_or_from_another_center_are_refused_politely(
+    chat_factory, app: App
+) -> None:
+    owner: Chat = await linked(chat_factory(user_id=6500, lang="en"), DEMO_LONDON)
+    screens = await book_visit(owner, center="GB-LON-01")
+    await make_staff(app, 7400, dealer="GB-MAN-01")  # Manchester's advisor
+    await make_staff(app, 7401, role=Role.SALES)  # London, but sales
+    for user in (7400, 7401, 7402):  # 7402: not staff at all
+        outsider = Chat(app, user_id=user, lang="en", group_chat_id=LONDON_STAFF_CHAT)
+        outsider.receive(screens)
+        await outsider.tap("bks:ok:")
+        assert "only the service advisors of this center" in outsider.transcript
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    assert booking.status == BookingStatus.REQUESTED
+
+
+async def test_a_forged_booking_id_in_a_staff_button_is_refused(app: App) -> None:
+    await make_staff(app, 7500)
+    staff = Chat(app, user_id=7500, lang="en", group_chat_id=LONDON_STAFF_CHAT)
+    [lukas_booking] = await bookings_of(app, DEMO_BERLIN)  # a Berlin booking
+    staff.console._buttons = [(f"bks:ok:{lukas_booking.id}", "forged")]
+    await staff.say("#1")
+    assert "only the service advisors of this center" in staff.transcript
+    staff.console._buttons = [("bks:ok:999999", "forged")]
+    await staff.say("#1")
+    assert "no longer valid" in staff.transcript
+    [still] = await bookings_of(app, DEMO_BERLIN)
+    assert still.status == BookingStatus.CONFIRMED
+
+
+async def test_a_staff_no_show_tells_the_owner_kindly(chat_factory, app: App) -> None:
+    owner: Chat = await linked(chat_factory(user_id=6600, lang="en"), DEMO_LONDON)
+    screens = await book_visit(owner, center="GB-LON-01")
+    await make_staff(app, 7600)
+    staff = Chat(app, user_id=7600, lang="en", group_chat_id=LONDON_STAFF_CHAT)
+    staff.receive(screens)
+    await staff.tap("bks:ok:")
+    screens = await staff.tap("bks:ns:")
+    assert "We missed you" in sent_to(screens, owner.chat_id)[0].text
+    assert not screens[0].buttons, "nothing more to do with a no-show"
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    assert booking.status == BookingStatus.NO_SHOW
+
+
+# --- roadside help and trade-in -------------------------------------------------------------------
+
+
+async def test_roadside_help_alerts_the_nearest_center_with_a_map_link(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
+    await chat.say("/menu")
+    await chat.tap("sos:home")
+    assert "+66 2 026 0999" in chat.html
+    assert chat.screens[0].keyboard[0][0].kind == "location"
+    screens = await chat.say("@location 18.79,98.98")  # in Chiang Mai
+    staff = sent_to(screens, app.reference.dealers["TH-CNX-01"].staff_chat_id or 0)
+    assert staff, "the Chiang Mai center is nearest"
+    assert "https://maps.google.com/?q=18.79000,98.98000" in staff[0].text
+    assert "+66812345678" in staff[0].text
+    assert "ไทย" in staff[0].text
+    assert any(s.remove_keyboard for s in screens if s.chat_id is None)
+
+
+async def test_value_my_car_sends_a_trade_in_lead_with_photos(chat_factory, app: App) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/menu")
+    await chat.tap("tv:start")
+    await chat.say("9,500")
+    await chat.say("@photo front-123")
+    assert "1 photo received" in chat.html
+    await chat.say("@photo dash-456")
+    assert "2 photos received" in chat.html
+    screens = await chat.tap("tv:done")
+    lead = sent_to(screens, LONDON_STAFF_CHAT)
+    assert lead
+    assert "Trade-in lead" in lead[0].text
+    assert "9,500 mi" in lead[0].text
+    assert lead[0].extra == {"photos": "front-123,dash-456"}
+    assert "contact you with an offer" in chat.html
+
+
+async def test_an_old_confirm_button_never_books_a_time_the_owner_has_not_checked(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:wait")
+    await chat.tap("bk:nt:skip")
+    [old_confirm] = chat.codes("bk:ok:")
+    await chat.tap("bk:cal:")  # change the time
+    await chat.tap("bk:day:", 1)
+    await chat.tap("bk:tm:", 2)
+    chat.console._buttons = [(old_confirm, "the old summary's confirm")]
+    await chat.say("#1")
+    assert "no longer valid" in chat.transcript.splitlines()[-1]
+    assert await bookings_of(app, DEMO_LONDON) == []
+
+
+async def test_the_center_of_the_last_visit_comes_first_in_the_list(chat_factory) -> None:
+    chat: Chat = await linked(chat_factory(lang="pt-br"), DEMO_SAO_PAULO)
+    await chat.say("/book")
+    await chat.tap("bk:km:skip")
+    if not any(label.startswith("✅") for label in chat.console.button_labels):
+        await chat.tap("bk:svc:inspection")
+    await chat.tap("bk:svok")
+    assert chat.codes("bk:ctr:")[0] == "bk:ctr:BR-SAO-01"  # João's visits were there
+    pt = catalogs.translator("pt_BR", "BR")
+    assert pt._("   (your last visit)") in chat.html
+
+
+async def test_an_owner_with_two_cars_chooses_which_and_cannot_pick_someone_elses(
+    chat_factory, app: App
+) -> None:
+    from bot.domain.owners import Vehicle
+    from bot.domain.vin import with_check_digit
+
+    async with app.database.uow() as uow:
+        oliver = await uow.owners.by_phone(DEMO_LONDON)
+        assert oliver is not None
+        second = Vehicle(
+            owner_id=oliver.id or 0, model="X7", vin=with_check_digit("LAUX7AAA0SC777777")
+        )
+        uow.vehicles.add(second)
+        await uow.commit()
+    [lukas_booking] = await bookings_of(app, DEMO_BERLIN)
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
+    await chat.say("/book")
+    assert len(chat.codes("bk:veh:")) == 2
+    assert any("Aurora X7" in label for label in chat.console.button_labels)
+    chat.console._buttons = [(f"bk:veh:{lukas_booking.vehicle_id}", "forged")]
+    await chat.say("#1")
+    assert "not available to you" in chat.html
+    await chat.say("/book")
+    await chat.tap(f"bk:veh:{second.id}")
+    await chat.tap("bk:km:skip")
+    assert "EV battery check" in chat.html  # a hybrid X7
+    await chat.tap("bk:svc:inspection")
+    await chat.tap("bk:svok")
+    await chat.tap("bk:ctr:GB-LON-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.tap("bk:tr:pickup")
+    await chat.tap("bk:nt:skip")
+    assert "Aurora X7" in chat.html
+    await chat.tap("bk:ok:")
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    assert (booking.vehicle_id, booking.transport) == (second.id, "pickup")
