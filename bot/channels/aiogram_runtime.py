@@ -1,0 +1,254 @@
+"""The Telegram runtime on aiogram 3: long polling or a webhook (see telegram_common).
+
+aiogram fetches and parses updates; one outer middleware on `update` hands every
+update to the shared `Pipeline` and returns at once, so aiogram's routers, filters and
+FSM are not used: the flows in `handlers/` are the routing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeDefault,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    TelegramObject,
+    Update,
+)
+from aiogram.utils.backoff import BackoffConfig
+
+from bot.app import App
+from bot.channels.telegram_common import (
+    ALLOWED_UPDATES,
+    CommandList,
+    Failure,
+    FailureKind,
+    Markup,
+    TelegramOptions,
+    TgUpdate,
+    classify_transport_error,
+    describe,
+    is_not_modified,
+    serve,
+)
+from handlers.types import Attachment, RequestKind
+
+log = logging.getLogger(__name__)
+
+HTML = "HTML"
+AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+async def run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) -> None:
+    token = app.settings.telegram_bot_token
+    if token is None:
+        raise RuntimeError("no Telegram bot token")
+    base = app.settings.telegram_api_base
+    session_type = AiohttpSession if base.startswith("https:") else _PlainHttpSession
+    session = session_type(api=TelegramAPIServer.from_base(base), timeout=options.request_timeout)
+    bot = Bot(token.get_secret_value(), session=session)
+    await serve(app, AiogramIntake(bot, options), options, stop)
+
+
+class _PlainHttpSession(AiohttpSession):
+    """For a Bot API server reached over plain HTTP (a local one, or the tests' fake):
+    closes without the 250 ms pause aiogram waits for TLS connections to wind down."""
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
+class AiogramIntake:
+    def __init__(self, bot: Bot, options: TelegramOptions) -> None:
+        self.bot = bot
+        self.port = AiogramPort(bot)
+        self.options = options
+        self.dispatcher = Dispatcher()
+        self._polling: asyncio.Task[None] | None = None
+
+    async def start_polling(self, submit: Callable[[TgUpdate], None], stop: asyncio.Event) -> None:
+        async def hand_over(
+            _handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+            event: TelegramObject,
+            _data: dict[str, Any],
+        ) -> None:
+            if isinstance(event, Update):
+                submit(event)
+
+        self.dispatcher.update.outer_middleware.register(hand_over)
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot,
+                polling_timeout=self.options.poll_timeout,
+                # hand_over only queues the update, so awaiting it keeps Telegram's order
+                handle_as_tasks=False,
+                handle_signals=False,
+                close_bot_session=False,
+                allowed_updates=list(ALLOWED_UPDATES),
+                backoff_config=BackoffConfig(
+                    min_delay=self.options.retry.base_delay,
+                    max_delay=max(self.options.retry.max_delay, 2 * self.options.retry.base_delay),
+                    factor=2.0,
+                    jitter=0.1,
+                ),
+            )
+        )
+
+        def on_done(task: asyncio.Task[None]) -> None:
+            error = None if task.cancelled() else task.exception()
+            if error is not None:
+                log.error("polling stopped: %s", describe(error, self.bot.token))
+                stop.set()
+
+        self._polling.add_done_callback(on_done)
+
+    async def stop_polling(self) -> None:
+        polling = self._polling
+        if polling is None or polling.done():
+            return
+        try:
+            await self.dispatcher.stop_polling()
+        except RuntimeError:  # not started yet
+            polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+
+    def parse_update(self, payload: dict[str, Any]) -> TgUpdate:
+        return Update.model_validate(payload, context={"bot": self.bot})
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+
+class AiogramPort:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def get_username(self) -> str:
+        me = await self.bot.get_me()
+        return me.username or ""
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
+
+    async def set_commands(self, language_code: str | None, commands: CommandList) -> None:
+        await self.bot.set_my_commands(
+            [BotCommand(command=name, description=text) for name, text in commands],
+            scope=BotCommandScopeDefault(),
+            language_code=language_code,
+        )
+
+    async def send_text(self, chat_id: int, text: str, markup: Markup | None) -> None:
+        await self.bot.send_message(
+            chat_id, text, parse_mode=HTML, reply_markup=_reply_markup(markup)
+        )
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, text: str, markup: Markup | None
+    ) -> None:
+        inline = _reply_markup(markup)
+        assert inline is None or isinstance(inline, InlineKeyboardMarkup)
+        await self.bot.edit_message_text(
+            text=text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=HTML,
+            reply_markup=inline,
+        )
+
+    async def send_file(self, chat_id: int, attachment: Attachment, markup: Markup | None) -> None:
+        file = BufferedInputFile(attachment.data, filename=attachment.filename)
+        caption = attachment.caption or None
+        if attachment.kind == "photo":
+            await self.bot.send_photo(
+                chat_id,
+                file,
+                caption=caption,
+                parse_mode=HTML,
+                reply_markup=_reply_markup(markup),
+            )
+        else:
+            await self.bot.send_document(
+                chat_id,
+                file,
+                caption=caption,
+                parse_mode=HTML,
+                reply_markup=_reply_markup(markup),
+            )
+
+    async def answer_callback(self, callback_id: str, text: str) -> None:
+        await self.bot.answer_callback_query(callback_id, text=text or None)
+
+    def classify(self, error: Exception) -> Failure:
+        described = describe(error, self.bot.token)
+        if isinstance(error, TelegramRetryAfter):
+            return Failure(FailureKind.RETRY_AFTER, float(error.retry_after), described)
+        if isinstance(error, TelegramForbiddenError):
+            return Failure(FailureKind.BLOCKED, description=described)
+        if isinstance(error, TelegramBadRequest):
+            if is_not_modified(error.message):
+                return Failure(FailureKind.NOT_MODIFIED, description=described)
+            return Failure(FailureKind.REJECTED, description=described)
+        if isinstance(error, TelegramNetworkError | TelegramServerError):
+            return Failure(FailureKind.NETWORK, description=described)
+        if isinstance(error, TelegramAPIError):
+            return Failure(FailureKind.REJECTED, description=described)
+        return classify_transport_error(error, described)
+
+
+def _reply_markup(markup: Markup | None) -> AnyMarkup | None:
+    if markup is None:
+        return None
+    if markup.buttons:
+        return InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(text=b.label, url=b.url)
+                    if b.url
+                    else InlineKeyboardButton(text=b.label, callback_data=b.code)
+                    for b in row
+                ]
+                for row in markup.buttons
+            ]
+        )
+    if markup.keyboard:
+        return ReplyKeyboardMarkup(
+            keyboard=[
+                [
+                    KeyboardButton(
+                        text=b.label,
+                        request_contact=b.kind is RequestKind.CONTACT or None,
+                        request_location=b.kind is RequestKind.LOCATION or None,
+                    )
+                    for b in row
+                ]
+                for row in markup.keyboard
+            ],
+            resize_keyboard=True,
+        )
+    return ReplyKeyboardRemove(remove_keyboard=True)

@@ -1,0 +1,266 @@
+"""The Telegram runtime on python-telegram-bot 22, for teams that already run PTB.
+
+Same behaviour as the aiogram runtime (both drive `telegram_common.serve`): PTB's
+`Application` polls, and one `TypeHandler` hands every update to the shared
+`Pipeline`. In webhook mode our aiohttp endpoint (telegram_common.serve_webhook)
+parses updates with `Update.de_json`, so PTB's tornado-based webhook server is not
+needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import warnings
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.app import App
+from bot.channels.telegram_common import (
+    ALLOWED_UPDATES,
+    CommandList,
+    Failure,
+    FailureKind,
+    Markup,
+    TelegramOptions,
+    TgUpdate,
+    classify_transport_error,
+    describe,
+    is_not_modified,
+    serve,
+)
+from handlers.types import Attachment, RequestKind
+
+log = logging.getLogger(__name__)
+
+AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+PtbApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> None:
+    # Opt in to PTB 23's timedelta durations (RetryAfter.retry_after, ...): without it,
+    # PTB 22 emits a deprecation warning each time it builds a RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    # httpx logs each request's URL at INFO, and Bot API URLs carry the bot token.
+    httpx_log = logging.getLogger("httpx")
+    if httpx_log.getEffectiveLevel() < logging.WARNING:
+        httpx_log.setLevel(logging.WARNING)
+    token = app.settings.telegram_bot_token
+    if token is None:
+        raise RuntimeError("no Telegram bot token")
+    base = app.settings.telegram_api_base.rstrip("/")
+    timeout = options.request_timeout
+    application: PtbApplication = (
+        Application.builder()
+        .token(token.get_secret_value())
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .request(
+            HTTPXRequest(
+                connection_pool_size=options.max_concurrency + 4,
+                connect_timeout=timeout,
+                read_timeout=timeout,
+                write_timeout=timeout,
+                pool_timeout=timeout,
+            )
+        )
+        .get_updates_request(
+            HTTPXRequest(
+                connection_pool_size=1,
+                connect_timeout=timeout,
+                read_timeout=timeout,  # PTB adds the long-poll timeout to this
+                write_timeout=timeout,
+                pool_timeout=timeout,
+            )
+        )
+        .job_queue(None)
+        .build()
+    )
+    await serve(app, PtbIntake(application, options), options, stop)
+
+
+class PtbIntake:
+    def __init__(self, application: PtbApplication, options: TelegramOptions) -> None:
+        self.application = application
+        self.port = PtbPort(application.bot)
+        self.options = options
+
+    async def start_polling(self, submit: Callable[[TgUpdate], None], stop: asyncio.Event) -> None:
+        async def hand_over(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+            submit(update)  # only queues it: PTB's sequential processing keeps the order
+
+        self.application.add_handler(TypeHandler(Update, hand_over))
+        await self.application.initialize()
+        await self.application.start()
+        updater = self.application.updater
+        assert updater is not None
+        await updater.start_polling(
+            timeout=self.options.poll_timeout,
+            allowed_updates=list(ALLOWED_UPDATES),
+            error_callback=_log_polling_error,
+        )
+
+    async def stop_polling(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+
+    def parse_update(self, payload: dict[str, Any]) -> TgUpdate:
+        return Update.de_json(payload, self.application.bot)
+
+    async def close(self) -> None:
+        await self.application.shutdown()  # a no-op unless polling initialized it
+        await self.application.bot.shutdown()
+
+
+def _log_polling_error(error: TelegramError) -> None:
+    # PTB retries by itself; say why, without a traceback per attempt
+    log.warning("getUpdates failed: %s: %s", type(error).__name__, error)
+
+
+class PtbPort:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def get_username(self) -> str:
+        await self.bot.initialize()  # getMe, and opens the HTTP clients
+        return self.bot.username
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
+
+    async def set_commands(self, language_code: str | None, commands: CommandList) -> None:
+        await self.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in commands],
+            scope=BotCommandScopeDefault(),
+            language_code=language_code,
+        )
+
+    async def send_text(self, chat_id: int, text: str, markup: Markup | None) -> None:
+        await self.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=_reply_markup(markup)
+        )
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, text: str, markup: Markup | None
+    ) -> None:
+        inline = _reply_markup(markup)
+        assert inline is None or isinstance(inline, InlineKeyboardMarkup)
+        await self.bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=inline,
+        )
+
+    async def send_file(self, chat_id: int, attachment: Attachment, markup: Markup | None) -> None:
+        file = InputFile(attachment.data, filename=attachment.filename)
+        caption = attachment.caption or None
+        if attachment.kind == "photo":
+            await self.bot.send_photo(
+                chat_id,
+                file,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_reply_markup(markup),
+            )
+        else:
+            await self.bot.send_document(
+                chat_id,
+                file,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_reply_markup(markup),
+            )
+
+    async def answer_callback(self, callback_id: str, text: str) -> None:
+        await self.bot.answer_callback_query(callback_id, text=text or None)
+
+    def classify(self, error: Exception) -> Failure:
+        described = describe(error, self.bot.token)
+        if isinstance(error, RetryAfter):
+            return Failure(FailureKind.RETRY_AFTER, _retry_after(error), described)
+        if isinstance(error, Forbidden):
+            return Failure(FailureKind.BLOCKED, description=described)
+        if isinstance(error, BadRequest):  # before NetworkError: PTB derives it from that
+            if is_not_modified(error.message):
+                return Failure(FailureKind.NOT_MODIFIED, description=described)
+            return Failure(FailureKind.REJECTED, description=described)
+        if isinstance(error, NetworkError):  # TimedOut included
+            return Failure(FailureKind.NETWORK, description=described)
+        if isinstance(error, TelegramError):
+            return Failure(FailureKind.REJECTED, description=described)
+        return classify_transport_error(error, described)
+
+
+def _retry_after(error: RetryAfter) -> float:
+    # An int, or a timedelta once PTB_TIMEDELTA is on (run_ptb turns it on).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _reply_markup(markup: Markup | None) -> AnyMarkup | None:
+    if markup is None:
+        return None
+    if markup.buttons:
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(b.label, url=b.url)
+                    if b.url
+                    else InlineKeyboardButton(b.label, callback_data=b.code)
+                    for b in row
+                ]
+                for row in markup.buttons
+            ]
+        )
+    if markup.keyboard:
+        return ReplyKeyboardMarkup(
+            [
+                [
+                    KeyboardButton(
+                        b.label,
+                        request_contact=b.kind is RequestKind.CONTACT or None,
+                        request_location=b.kind is RequestKind.LOCATION or None,
+                    )
+                    for b in row
+                ]
+                for row in markup.keyboard
+            ],
+            resize_keyboard=True,
+        )
+    return ReplyKeyboardRemove()

@@ -1,0 +1,32 @@
+"""`ownerbot run` with a bot token: the Telegram runtime chosen by OWNERBOT_RUNTIME."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.app import App
+from bot.channels.telegram_common import TelegramOptions, install_stop_signals
+
+
+async def run_telegram(
+    app: App, *, options: TelegramOptions | None = None, stop: asyncio.Event | None = None
+) -> None:
+    """Run until SIGINT/SIGTERM (or until `stop` is set, when given), then shut down
+    gracefully: stop taking updates, finish those already taken, close the session."""
+    options = options or TelegramOptions()
+    undo_signals = None
+    if stop is None:
+        stop = asyncio.Event()
+        undo_signals = install_stop_signals(stop)
+    try:
+        if app.settings.runtime == "ptb":
+            from bot.channels.ptb_runtime import run_ptb
+
+            await run_ptb(app, options, stop)
+        else:
+            from bot.channels.aiogram_runtime import run_aiogram
+
+            await run_aiogram(app, options, stop)
+    finally:
+        if undo_signals is not None:
+            undo_signals()
