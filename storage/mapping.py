@@ -16,6 +16,7 @@ from bot.domain.loyalty import (
     StatusAward,
 )
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
+from bot.domain.referrals import Attribution, Referral, ReferralCode, StageChange
 from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
 
@@ -43,4 +44,8 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StatusAward, tables.status_awards)
     mapper_registry.map_imperatively(RewardStock, tables.reward_stock)
     mapper_registry.map_imperatively(Redemption, tables.redemptions)
+    mapper_registry.map_imperatively(ReferralCode, tables.referral_codes)
+    mapper_registry.map_imperatively(Referral, tables.referrals)
+    mapper_registry.map_imperatively(Attribution, tables.referral_attributions)
+    mapper_registry.map_imperatively(StageChange, tables.referral_stage_changes)
     _mapped = True

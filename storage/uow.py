@@ -11,6 +11,7 @@ from bot.services import ports
 from storage.db import WriteGate, is_sqlite
 from storage.loyalty_repository import SqlLoyaltyRepository
 from storage.mapping import map_domain
+from storage.referral_repository import SqlReferralRepository
 from storage.repositories import (
     SqlAccountRepository,
     SqlAuditLog,
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.staff: ports.StaffRepository = SqlStaffRepository(self.session)
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
         self.loyalty: ports.LoyaltyRepository = SqlLoyaltyRepository(self.session)
+        self.referrals: ports.ReferralRepository = SqlReferralRepository(self.session)
         self.events: list[object] = []
         return self
 
