@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.i18n import SHIPPED_LOCALES, native_language_name
+from dataclasses import dataclass
+
+from bot.domain.owners import Owner
+from bot.i18n import SHIPPED_LOCALES, Translator, native_language_name, negotiate_locale
 from handlers.codes import make_code
 from handlers.context import Context
 from handlers.types import Button, RequestButton, RequestKind
@@ -36,12 +39,24 @@ def language_label(ctx: Context) -> str:
     return ctx.t.pgettext("button", "🌐 Language")
 
 
-def ask_for_phone(ctx: Context, intro: str = "") -> None:
-    """Only Telegram's contact button proves the number belongs to the person."""
-    text = ctx.t._(
-        "To find your car and your membership, please share your phone number "
-        "with the button below. We use it only to recognise you."
-    )
+def ask_for_phone(ctx: Context, intro: str = "", *, invited: bool = False) -> None:
+    """Only Telegram's contact button proves the number belongs to the person.
+
+    Someone who came through a friend's invitation is told that a dealer will call:
+    their number becomes a lead (see handlers.referrals)."""
+    invited = invited or bool(ctx.data.get("invited"))
+    if invited:
+        text = ctx.t._(
+            "Share your phone number with the button below. If you are already an "
+            "{brand} owner, I'll find your car; if not, a dealer near you will call you to "
+            "arrange a test drive.",
+            brand=ctx.reference.brand,
+        )
+    else:
+        text = ctx.t._(
+            "To find your car and your membership, please share your phone number "
+            "with the button below. We use it only to recognise you."
+        )
     ctx.reply(
         f"{intro}\n\n{text}" if intro else text,
         keyboard=[
@@ -53,7 +68,7 @@ def ask_for_phone(ctx: Context, intro: str = "") -> None:
             [RequestButton(language_label(ctx))],
         ],
     )
-    ctx.set_state("onboard.phone")
+    ctx.set_state("onboard.phone", invited=invited)
 
 
 def language_picker(ctx: Context, *, edit: bool = False) -> None:
@@ -68,3 +83,41 @@ def language_picker(ctx: Context, *, edit: bool = False) -> None:
     if row:
         rows.append(row)
     ctx.reply(ctx.t._("Choose your language:"), rows, edit=edit)
+
+
+@dataclass(frozen=True)
+class OwnerChat:
+    """How to tell an owner something from someone else's update (a staff action)."""
+
+    owner: Owner
+    t: Translator  # the owner's language, with their market's formats
+    chat_id: int | None  # their private chat on this channel; None if we can't reach them
+
+
+async def reach_owner(ctx: Context, owner_id: int) -> OwnerChat | None:
+    """The owner's language and private chat, negotiated as for their own updates."""
+    owner = await ctx.uow.owners.get(owner_id)
+    if owner is None or owner.erased_at is not None:
+        return None
+    accounts = [
+        a for a in await ctx.uow.accounts.of_owner(owner_id) if a.channel == ctx.event.channel
+    ]
+    account = accounts[0] if accounts else None
+    market = ctx.reference.markets.get(owner.market) or ctx.market
+    locale = negotiate_locale(
+        owner.locale or (account.locale if account else None),
+        account.language_code if account else "",
+        [owner.locale_on_file, *market.languages],
+    )
+    reachable = account is not None and account.unreachable_at is None
+    return OwnerChat(
+        owner=owner,
+        t=ctx.deps.catalogs.translator(locale, market.code),
+        chat_id=account.chat_id if reachable and account else None,
+    )
+
+
+def market_translator(ctx: Context, market_code: str) -> Translator:
+    """The language a market's staff chats use: the market's default language."""
+    market = ctx.reference.markets.get(market_code) or ctx.market
+    return ctx.deps.catalogs.translator(market.default_locale, market.code)

@@ -166,7 +166,7 @@ async def mileage_entered(ctx: Context) -> None:
 
 
 # Features that arrive in later releases: say so honestly, never pretend.
-_COMING = ("bk", "ref")
+_COMING = ("bk",)
 
 
 def _coming_soon(ctx: Context) -> None:
@@ -183,7 +183,7 @@ async def _soon(ctx: Context) -> None:
 
 for _prefix in _COMING:
     router.button(_prefix)(_soon)
-router.command("book", "bookings", "refer")(_soon)
+router.command("book", "bookings")(_soon)
 
 
 @router.button("sos")

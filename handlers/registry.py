@@ -5,7 +5,16 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWorkFactory
-from handlers import groups, menu, onboarding, points, privacy, settings, staff_tools
+from handlers import (
+    groups,
+    menu,
+    onboarding,
+    points,
+    privacy,
+    referrals,
+    settings,
+    staff_tools,
+)
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
 from handlers.router import Router
@@ -13,7 +22,7 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for module in (onboarding, menu, settings, privacy, groups, points, staff_tools):
+    for module in (onboarding, menu, settings, privacy, groups, points, staff_tools, referrals):
         router.include(module.router)
     return router
 

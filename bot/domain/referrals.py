@@ -243,6 +243,17 @@ def no_reward_at_payout(facts: PayoutFacts) -> NoReward | None:
     return None
 
 
+def friend_perk_allowed(no_reward: str) -> bool:
+    """The friend's welcome gift depends on the friend, not on the owner's limits: it is
+    withheld only when the friend was no new customer of this referral."""
+    return no_reward not in (
+        NoReward.ALREADY_OWNER,
+        NoReward.RECENT_LEAD,
+        NoReward.PAID_BEFORE,
+        NoReward.OWN_VEHICLE,
+    )
+
+
 # --- what is stored (mapped onto tables by storage/mapping.py) ---------------------------
 
 
