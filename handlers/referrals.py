@@ -7,6 +7,7 @@ only asks, shows and tells (the owner in their language, staff in theirs).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,7 @@ from handlers.types import Attachment, Button, EventKind
 router = Router()
 
 OPEN_LEADS_SHOWN = 10
+RECENT_DELIVERIES = timedelta(days=30)  # /leads still lists them: an order may be cancelled
 _NOT_SURE = "any"
 
 
@@ -54,6 +56,7 @@ _NOT_SURE = "any"
 
 def stage_name(t: Translator, stage: Stage | str) -> str:
     names = {
+        # TRANSLATORS: how far a recommended friend has come on the way to buying a car.
         Stage.LEAD: t.pgettext("referral stage", "Recommended"),
         Stage.CONTACTED: t.pgettext("referral stage", "Contacted by the dealer"),
         Stage.TEST_DRIVE_BOOKED: t.pgettext("referral stage", "Test drive booked"),
@@ -73,6 +76,7 @@ def stage_button(t: Translator, stage: Stage) -> str:
         Stage.TEST_DRIVE_DONE: t.pgettext("button", "🚗 Test drive done"),
         Stage.ORDER: t.pgettext("button", "📝 Ordered"),
         Stage.DELIVERED: t.pgettext("button", "🎉 Delivered"),
+        # TRANSLATORS: staff button: the recommended friend is not going to buy.
         Stage.LOST: t.pgettext("button", "✖️ Lost"),
         Stage.ORDER_CANCELLED: t.pgettext("button", "↩️ Order cancelled"),
     }
@@ -526,6 +530,7 @@ def _take_dealer(ctx: Context, dealer_code: str) -> None:
         [
             [
                 Button(t.pgettext("button", "✅ Yes, they agreed"), make_code("ref", "yes")),
+                # TRANSLATORS: answers "Has {name} agreed that {dealer} may contact them?"
                 Button(t.pgettext("button", "Not yet"), make_code("ref", "no")),
             ]
         ],
@@ -682,6 +687,7 @@ def welcome_friend(ctx: Context, lead: NewLead) -> None:
         [
             [
                 Button(
+                    # TRANSLATORS: a referred friend already owns one of our cars.
                     ctx.t.pgettext("button", "🚗 I already drive one"),
                     make_code("reg", "begin"),
                 )
@@ -787,7 +793,7 @@ async def open_leads(ctx: Context) -> None:
     dealers = (
         None if member.role == Role.ADMIN or member.dealer_code is None else [member.dealer_code]
     )
-    leads = await ctx.uow.referrals.open_at(dealers, OPEN_LEADS_SHOWN)
+    leads = await ctx.uow.referrals.open_at(dealers, ctx.now - RECENT_DELIVERIES, OPEN_LEADS_SHOWN)
     if not leads:
         ctx.reply(t._("No referrals in progress."))
         return
@@ -885,7 +891,7 @@ def stage_notice(t: Translator, move: StageMove, brand: str, owner: Owner, ctx: 
             "📅 {friend} has booked a test drive at {dealer}.", friend=friend, dealer=dealer_name
         ),
         Stage.TEST_DRIVE_DONE: t._("🚗 {friend} has taken a test drive.", friend=friend),
-        Stage.ORDER: t._("📝 {friend} has ordered a new {brand}!", friend=friend, brand=brand),
+        Stage.ORDER: t._("📝 {friend} has ordered a new car!", friend=friend),
         Stage.DELIVERED: t._("🎉 {friend} has received their new car!", friend=friend),
         Stage.LOST: t._(
             "{friend} has decided not to go ahead for now. Thank you for recommending us "

@@ -23,7 +23,7 @@ from storage import tables
 from storage.sql import insert_ignoring_duplicates
 
 ref_c = tables.referrals.c
-_OPEN = (Stage.LOST.value, Stage.ORDER_CANCELLED.value, Stage.DELIVERED.value)
+_CLOSED = (Stage.LOST.value, Stage.ORDER_CANCELLED.value)
 
 
 class SqlReferralRepository:
@@ -150,8 +150,13 @@ class SqlReferralRepository:
         )
         return int(total or 0)
 
-    async def open_at(self, dealer_codes: Collection[str] | None, limit: int) -> Sequence[Referral]:
-        query = select(Referral).where(ref_c.stage.not_in(_OPEN))
+    async def open_at(
+        self, dealer_codes: Collection[str] | None, delivered_since: datetime, limit: int
+    ) -> Sequence[Referral]:
+        query = select(Referral).where(
+            ref_c.stage.not_in(_CLOSED),
+            (ref_c.stage != Stage.DELIVERED.value) | (ref_c.delivered_at >= delivered_since),
+        )
         if dealer_codes is not None:
             query = query.where(ref_c.dealer_code.in_(list(dealer_codes)))
         result = await self.session.execute(

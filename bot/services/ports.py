@@ -144,8 +144,11 @@ class ReferralRepository(Protocol):
 
     async def submitted_since(self, owner_id: int, since: datetime) -> int: ...
     async def rewarded_since(self, owner_id: int, since: datetime, other_than: int) -> int: ...
-    async def open_at(self, dealer_codes: Collection[str] | None, limit: int) -> Sequence[Referral]:
-        """Referrals still in progress at these dealers (None: every dealer), newest first."""
+    async def open_at(
+        self, dealer_codes: Collection[str] | None, delivered_since: datetime, limit: int
+    ) -> Sequence[Referral]:
+        """Referrals still in progress at these dealers (None: every dealer), newest first;
+        delivered ones only since `delivered_since` (an order may still be cancelled)."""
         ...
 
     async def history(self, referral_id: int) -> Sequence[StageChange]: ...
