@@ -24,7 +24,10 @@ USERS = {
     3: None,  # never linked
 }
 # What user 2 and 3 must never see about user 1, and vice versa.
-SECRETS = {1: ("สมชาย", "ใจดี", "812345678"), 2: ("Oliver", "Smith", "7911123456")}
+SECRETS = {
+    1: ("สมชาย", "ใจดี", "812345678", "Kittisak", "812223333"),  # and whom he recommended
+    2: ("Oliver", "Smith", "7911123456"),
+}
 
 COMMANDS = [
     "start",
@@ -36,6 +39,8 @@ COMMANDS = [
     "mydata",
     "forget",
     "points",
+    "refer",
+    "leads",
     "nope",
 ]
 PREFIXES = [
@@ -50,6 +55,7 @@ PREFIXES = [
     "pts",
     "bk",
     "ref",
+    "rfs",
     "sos",
     "zz",
 ]
@@ -68,6 +74,12 @@ ACTIONS = [
     "mkt",
     "market",
     "model",
+    "new",
+    "qr",
+    "to",
+    "show",
+    "yes",
+    "dealer",
 ]
 ARGS = [
     "",
@@ -86,6 +98,8 @@ ARGS = [
     "9",
     "20",
     "abc",
+    "delivered",
+    "TH-BKK-01",
 ]
 
 
