@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.referrals import (
@@ -170,6 +170,20 @@ class SqlReferralRepository:
             select(StageChange).where(c.referral_id == referral_id).order_by(c.id)
         )
         return result.scalars().all()
+
+    async def forget_friend(self, phone: str, users: Collection[tuple[str, int]]) -> None:
+        await self.session.execute(
+            update(tables.referrals)
+            .where(ref_c.friend_phone == phone)
+            .values(friend_phone=None, friend_name="")
+        )
+        c = tables.referral_attributions.c
+        for channel, user_id in users:
+            await self.session.execute(
+                delete(tables.referral_attributions).where(
+                    c.channel == channel, c.user_id == user_id
+                )
+            )
 
     # --- the funnel: two grouped queries, never a loop over referrals ---------------------
 

@@ -152,6 +152,11 @@ class ReferralRepository(Protocol):
         ...
 
     async def history(self, referral_id: int) -> Sequence[StageChange]: ...
+    async def forget_friend(self, phone: str, users: Collection[tuple[str, int]]) -> None:
+        """Erasure: the person's name and number leave the referrals that name them as
+        the friend, and their link attributions go (the anonymous stages stay)."""
+        ...
+
     async def funnel(
         self, *, market: str | None, since: datetime | None, now: datetime
     ) -> Sequence[FunnelRow]:

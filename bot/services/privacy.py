@@ -15,6 +15,7 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     vehicles = await uow.vehicles.of_owner(owner.id)
     consents = await uow.consents.of_owner(owner.id)
     accounts = await uow.accounts.of_owner(owner.id)
+    referrals = await uow.referrals.of_referrer(owner.id, 0, 1000)
     return {
         "owner": {
             "first_name": owner.first_name,
@@ -49,6 +50,15 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
             }
             for c in consents
         ],
+        "friends_recommended": [
+            {
+                "friend": r.friend_name,
+                "stage": r.stage,
+                "recommended_at": r.created_at.isoformat(),
+                "dealer": r.dealer_code,
+            }
+            for r in referrals
+        ],
         "chat_accounts": [
             {
                 "channel": a.channel,
@@ -63,10 +73,13 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
 async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
     """Erase personal data; keep anonymous rows so aggregates (visits, NPS) still add up."""
     assert owner.id is not None
+    accounts = await uow.accounts.of_owner(owner.id)
+    if owner.phone:
+        await uow.referrals.forget_friend(owner.phone, [(a.channel, a.user_id) for a in accounts])
     owner.erase(now)
     for vehicle in await uow.vehicles.of_owner(owner.id):
         vehicle.vin = None
         vehicle.mileage_recorded_on = None
-    for account in await uow.accounts.of_owner(owner.id):
+    for account in accounts:
         await uow.conversations.delete_for_user(account.channel, account.user_id)
         await uow.accounts.delete(account)

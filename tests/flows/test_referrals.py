@@ -445,3 +445,29 @@ async def test_my_referrals_shows_first_names_stages_and_pending_rewards(chat_fa
     pending = tr.ngettext("{n} point", "{n} points", 3000)
     assert pending in chat.text
     assert tr.ngettext("{n} point", "{n} points", 500) in chat.text
+
+
+# --- privacy ----------------------------------------------------------------------------------
+
+
+async def test_mydata_lists_the_friends_an_owner_recommended(chat_factory) -> None:
+    import json
+
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_BANGKOK)
+    screens = await chat.say("/mydata")
+    assert screens[0].attachment is not None
+    data = json.loads(screens[0].attachment.data)
+    friends = {f["friend"]: f["stage"] for f in data["friends_recommended"]}
+    assert friends == {"Kittisak Wongsa": "lead", "Pim Chaiyaporn": "test_drive_booked"}
+
+
+async def test_a_recommended_friend_who_erases_their_data_leaves_only_the_stage(
+    chat_factory, app: App
+) -> None:
+    ahmed = await owner_by_phone(app, DEMO_DUBAI)
+    referral = await recommend(app, ahmed, DEMO_ABU_DHABI, at=NOW, name="Priya Nair")
+    priya: Chat = await linked(chat_factory(user_id=2, lang="en"), DEMO_ABU_DHABI)
+    await priya.say("/forget")
+    await priya.press("Yes, erase")
+    erased = await reload(app, referral)
+    assert (erased.friend_name, erased.friend_phone, erased.stage) == ("", None, "lead")

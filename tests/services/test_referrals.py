@@ -287,3 +287,31 @@ async def test_seeding_the_demo_twice_adds_no_referrals(app: App) -> None:
             select(func.count()).select_from(tables.referrals)
         )
     assert before == after == len(DEMO_REFERRALS)
+
+
+async def test_a_friend_who_becomes_an_owner_after_delivery_gets_the_gift_when_linking(
+    app: App,
+) -> None:
+    from bot.services.importer import import_owners
+
+    owner = await owner_by_phone(app, DUBAI)
+    friend_phone = "+971509990777"
+    referral = await recommend(app, owner, friend_phone, at=NOW)
+    done = await walk(app, referral, Stage.ORDER, Stage.DELIVERED, at=NOW)
+    assert done[-1].friend_perk is None, "not an owner yet"
+    header = (
+        "phone,first_name,last_name,language,market,birthday,vin,model,model_year,"
+        "delivery_date,mileage_km,dealer_code\n"
+    )
+    row = f"{friend_phone},Sam,Friend,en,AE,,LAUX7AAA1SC100777,X7,2026,2026-11-22,10,AE-DXB-01\n"
+    async with app.database.uow() as uow:
+        report = await import_owners(uow, [header, row], app.reference, now=NOW)
+        assert report.applied, report.errors
+        await uow.commit()
+    friend = await owner_by_phone(app, friend_phone)
+    paid = []
+    for _ in range(2):
+        async with app.database.uow() as uow:
+            paid.append(await referrals.welcome_perk_on_link(uow, app.reference, friend, NOW))
+            await uow.commit()
+    assert paid == [500, 0]
