@@ -860,7 +860,7 @@ async def tell_owner(ctx: Context, move: StageMove) -> None:
     reached = await reach_owner(ctx, referral.referrer_id)
     if reached is not None and reached.chat_id is not None:
         ctx.reply(
-            stage_notice(reached.t, move, ctx.reference.brand, reached.owner, ctx),
+            stage_notice(ctx, reached.t, reached.owner, move),
             [
                 [
                     Button(
@@ -878,8 +878,10 @@ async def tell_owner(ctx: Context, move: StageMove) -> None:
             ctx.reply(_welcome_gift_text(told.t, points, ctx.reference.brand), chat_id=told.chat_id)
 
 
-def stage_notice(t: Translator, move: StageMove, brand: str, owner: Owner, ctx: Context) -> str:
+def stage_notice(ctx: Context, t: Translator, owner: Owner, move: StageMove) -> str:
+    """What the owner reads about their friend's new stage, in the owner's language `t`."""
     referral = move.referral
+    brand = ctx.reference.brand
     friend = _first_name(referral.friend_name)
     dealer = ctx.reference.dealers.get(referral.dealer_code)
     dealer_name = dealer.name if dealer else referral.dealer_code
@@ -902,15 +904,21 @@ def stage_notice(t: Translator, move: StageMove, brand: str, owner: Owner, ctx: 
     }
     lines = [texts[move.after]]
     zone = ZoneInfo(owner.timezone or ctx.reference.market(owner.market).timezone)
-    for _rule, points in move.paid:
-        lines.append(t.ngettext("⭐ You earned {n} point.", "⭐ You earned {n} points.", points))
-    if move.pending_until is not None and move.paid:
-        lines.append(
-            t._(
-                "They become spendable on {date}.",
-                date=t.date(move.pending_until.astimezone(zone).date()),
+    for rule, points in move.paid:
+        pending = move.spendable_from.get(rule)
+        if pending is None:
+            lines.append(
+                t.ngettext("⭐ You earned {n} point.", "⭐ You earned {n} points.", points)
             )
-        )
+        else:
+            lines.append(
+                t.ngettext(
+                    "⏳ {n} point is on its way: spendable from {date}.",
+                    "⏳ {n} points are on their way: spendable from {date}.",
+                    points,
+                    date=t.date(pending.astimezone(zone).date()),
+                )
+            )
     if move.withdrawn:
         lines.append(
             t.ngettext(

@@ -328,7 +328,7 @@ class StageMove:
     before: Stage
     after: Stage
     paid: list[tuple[str, int]] = field(default_factory=list)  # (rule, points) to the owner
-    pending_until: datetime | None = None  # when the latest award becomes spendable
+    spendable_from: dict[str, datetime] = field(default_factory=dict)  # pending awards
     withdrawn: int = 0  # points taken back on a cancellation
     no_reward: NoReward | None = None  # found now: this stage paid nothing, and why
     friend_perk: tuple[Owner, int] | None = None  # the friend's welcome gift, paid now
@@ -431,7 +431,7 @@ async def _pay(
         if outcome is loyalty.AwardOutcome.AWARDED:
             move.paid.append((rule, activity.points))
             if activity.pending_days:
-                move.pending_until = at + timedelta(days=activity.pending_days)
+                move.spendable_from[rule] = at + timedelta(days=activity.pending_days)
     if move.paid and referral.rewarded_at is None:
         referral.rewarded_at = at
 

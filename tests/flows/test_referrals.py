@@ -239,9 +239,13 @@ async def test_staff_move_the_friend_and_the_owner_hears_in_thai_and_is_paid(
     await seller.press("Ordered")
     screens = await seller.press("Delivered")
     pending_from = NOW + days(14)
-    assert th._("They become spendable on {date}.", date=th.date(date(2026, 12, 7))) in to_chat(
-        screens, 1
+    delivery = th.ngettext(
+        "⏳ {n} point is on its way: spendable from {date}.",
+        "⏳ {n} points are on their way: spendable from {date}.",
+        3000,
+        date=th.date(date(2026, 12, 7)),
     )
+    assert delivery in to_chat(screens, 1)
     assert seller.console.button_labels == ["↩️ Order cancelled"]
 
     await somchai.say("/points")

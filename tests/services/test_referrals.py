@@ -63,7 +63,7 @@ async def test_the_test_drive_pays_at_once_and_the_delivery_after_14_days(app: A
     assert moves[2].paid == [(TEST_DRIVE_RULE, 500)]
     delivered = await move(app, referral, Stage.DELIVERED, at=NOW + days(2))
     assert delivered.paid == [(DELIVERED_RULE, 3000)]
-    assert delivered.pending_until == NOW + days(16)
+    assert delivered.spendable_from == {DELIVERED_RULE: NOW + days(16)}
     assert await balance(app, owner, NOW + days(2)) == start + 500
     assert await balance(app, owner, NOW + days(16)) == start + 3500
     again = await move(app, referral, Stage.DELIVERED, at=NOW + days(3))
