@@ -676,13 +676,21 @@ async def friend_shared_phone(ctx: Context, phone: str) -> NewLead | None:
 
 
 def welcome_friend(ctx: Context, lead: NewLead) -> None:
-    """The referred friend, in their own language."""
+    """The referred friend, in their own language. (Two messages: one message carries
+    either the removal of the contact keyboard or inline buttons, not both.)"""
     ctx.reply(
         ctx.t._(
             "Welcome, and thank you for your interest! {dealer} will call you soon to "
             "arrange a test drive. {name} will be glad you came.",
             dealer=lead.dealer.name,
             name=lead.referrer.display_name,
+        ),
+        remove_keyboard=True,
+    )
+    ctx.reply(
+        ctx.t._(
+            "Already an {brand} owner? Tap below to register your car.",
+            brand=ctx.reference.brand,
         ),
         [
             [
@@ -693,7 +701,6 @@ def welcome_friend(ctx: Context, lead: NewLead) -> None:
                 )
             ]
         ],
-        remove_keyboard=True,
     )
 
 
