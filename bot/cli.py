@@ -39,6 +39,7 @@ loyalty_cli = typer.Typer(no_args_is_help=True, help="Tiers and rewards.")
 care_cli = typer.Typer(no_args_is_help=True, help="Life-cycle care messages (the outbox).")
 bookings_cli = typer.Typer(no_args_is_help=True, help="Service bookings, for the service desk.")
 visits_cli = typer.Typer(no_args_is_help=True, help="Service visits.")
+report_cli = typer.Typer(no_args_is_help=True, help="Numbers for dealers and the brand.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(demo_cli, name="demo")
@@ -49,6 +50,7 @@ cli.add_typer(loyalty_cli, name="loyalty")
 cli.add_typer(care_cli, name="care")
 cli.add_typer(bookings_cli, name="bookings")
 cli.add_typer(visits_cli, name="visits")
+cli.add_typer(report_cli, name="report")
 
 
 def _with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
@@ -219,6 +221,45 @@ def import_recalls_command(
             f"{report.rows} rows, {len(report.errors)} errors; recalls: {report.created} new, "
             f"{report.updated} updated, {report.unchanged} unchanged; "
             f"{report.unknown_vins} for VINs not (yet) in the database"
+        )
+        if not report.applied:
+            typer.echo("nothing imported: fix the rows above or use --skip-invalid", err=True)
+            return 1
+        return 0
+
+    raise typer.Exit(_with_app(work))
+
+
+@import_cli.command("referral-stages")
+def import_referral_stages_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    skip_invalid: Annotated[bool, typer.Option(help="Import the good rows anyway")] = False,
+) -> None:
+    """Referral stage changes from the dealers' CRM (CSV: referral_id or friend_phone,
+    stage, changed_at; optional market, vin, note). See README."""
+    from bot.services.referral_import import import_stages
+
+    async def work(app: App) -> int:
+        await prepare_database(app)
+        now = app.clock.now()
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            async with app.database.uow() as uow:
+                report = await import_stages(
+                    uow,
+                    fh,
+                    app.reference,
+                    now=now,
+                    actor=f"import:{file.name}"[:64],
+                    skip_invalid=skip_invalid,
+                )
+                if report.applied:
+                    await app.bus.commit(uow, now)
+        for error in report.errors:
+            typer.echo(str(error), err=True)
+        typer.echo(
+            f"{report.rows} rows, {len(report.errors)} errors; "
+            f"{report.moved} stage changes, {report.unchanged} already recorded; "
+            f"{report.points_paid} points awarded"
         )
         if not report.applied:
             typer.echo("nothing imported: fix the rows above or use --skip-invalid", err=True)
@@ -818,6 +859,71 @@ def care_preview(
             typer.echo("nothing queued and nothing due")
 
     _with_app(work, clock)
+
+
+@report_cli.command("referrals")
+def report_referrals(
+    market: Annotated[str | None, typer.Option(help="Only this market, e.g. TH")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only friends recommended from this date (YYYY-MM-DD)")
+    ] = None,
+) -> None:
+    """The referral funnel per market and dealer: friends reaching each stage, the
+    conversion from the stage before, exits, and points paid and pending."""
+    from bot.domain.referrals import FUNNEL, FunnelRow, total_row
+    from bot.services import referrals
+
+    if market is not None:
+        market = market.upper()
+
+    async def work(app: App) -> None:
+        if market is not None and market not in app.reference.markets:
+            raise typer.BadParameter(f"unknown market {market!r}")
+        await prepare_database(app)
+        start = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+        async with app.database.uow() as uow:
+            rows = list(
+                await referrals.funnel(uow, market=market, since=start, now=app.clock.now())
+            )
+        headings = ["market", "dealer", *(s.value for s in FUNNEL)]
+        headings += ["lost", "cancelled", "no_reward", "points_paid", "points_pending"]
+
+        def cells(row: FunnelRow) -> list[str]:
+            reached = [str(row.reached[0])]
+            for stage in FUNNEL[1:]:
+                share = row.conversion(stage)
+                pct = f" ({share:.0%})" if share is not None else ""
+                reached.append(f"{row.reached[stage.rank]}{pct}")
+            return [
+                row.market,
+                row.dealer_code,
+                *reached,
+                str(row.lost),
+                str(row.cancelled),
+                str(row.no_reward),
+                str(row.points_paid),
+                str(row.points_pending),
+            ]
+
+        table = [headings]
+        for code in sorted({r.market for r in rows}):
+            in_market = [r for r in rows if r.market == code]
+            table += [cells(r) for r in in_market]
+            if len(in_market) > 1:
+                table.append(cells(total_row(in_market, code, "(all)")))
+        if len({r.market for r in rows}) > 1:
+            table.append(cells(total_row(rows, "(all)", "(all)")))
+        if len(table) == 1:
+            typer.echo("no referrals yet")
+            return
+        widths = [max(len(line[i]) for line in table) for i in range(len(headings))]
+        for line in table:
+            typer.echo(
+                "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+            )
+        typer.echo("(n%) = share of the stage before that got this far")
+
+    _with_app(work)
 
 
 @i18n_cli.command("check")

@@ -43,12 +43,24 @@ def language_label(ctx: Context) -> str:
     return ctx.t.pgettext("button", "🌐 Language")
 
 
-def ask_for_phone(ctx: Context, intro: str = "") -> None:
-    """Only Telegram's contact button proves the number belongs to the person."""
-    text = ctx.t._(
-        "To find your car and your membership, please share your phone number "
-        "with the button below. We use it only to recognise you."
-    )
+def ask_for_phone(ctx: Context, intro: str = "", *, invited: bool = False) -> None:
+    """Only Telegram's contact button proves the number belongs to the person.
+
+    Someone who came through a friend's invitation is told that a dealer will call:
+    their number becomes a lead (see handlers.referrals)."""
+    invited = invited or bool(ctx.data.get("invited"))
+    if invited:
+        text = ctx.t._(
+            "Share your phone number with the button below. If you are already an "
+            "{brand} owner, I'll find your car; if not, a dealer near you will call you to "
+            "arrange a test drive.",
+            brand=ctx.reference.brand,
+        )
+    else:
+        text = ctx.t._(
+            "To find your car and your membership, please share your phone number "
+            "with the button below. We use it only to recognise you."
+        )
     ctx.reply(
         f"{intro}\n\n{text}" if intro else text,
         keyboard=[
@@ -60,7 +72,7 @@ def ask_for_phone(ctx: Context, intro: str = "") -> None:
             [RequestButton(language_label(ctx))],
         ],
     )
-    ctx.set_state("onboard.phone")
+    ctx.set_state("onboard.phone", invited=invited)
 
 
 def language_picker(ctx: Context, *, edit: bool = False) -> None:

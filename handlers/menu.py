@@ -182,24 +182,3 @@ def read_odometer(ctx: Context, vehicle: Vehicle, text: str) -> int | None:
     vehicle.mileage_km = km
     vehicle.mileage_recorded_on = ctx.now.date()
     return km
-
-
-# Features that arrive in later releases: say so honestly, never pretend.
-_COMING = ("ref",)
-
-
-def _coming_soon(ctx: Context) -> None:
-    ctx.reply(
-        ctx.t._("This part of the club is opening soon. We will let you know when it is ready."),
-        [back_to_menu(ctx)],
-        edit=ctx.event.button != "",
-    )
-
-
-async def _soon(ctx: Context) -> None:
-    _coming_soon(ctx)
-
-
-for _prefix in _COMING:
-    router.button(_prefix)(_soon)
-router.command("refer")(_soon)

@@ -21,6 +21,7 @@ from bot.services.onboarding import (
     link_by_contact,
     register_owner,
 )
+from handlers import referrals as referral_flow
 from handlers.codes import BadCode, make_code, parse_code
 from handlers.common import ask_for_phone, language_label, language_picker, show_main_menu
 from handlers.context import Context
@@ -38,15 +39,17 @@ async def start(ctx: Context) -> None:
     payload = ctx.event.text.strip()
     if payload and not ctx.account.start_payload:
         ctx.account.start_payload = payload[:64]  # deep links: read by later flows
+    invitation = await referral_flow.link_opened(ctx, payload) if payload else ""
     if ctx.owner is not None:
         show_main_menu(ctx, greeting=ctx.t._("Welcome back, {name}!", name=ctx.owner.display_name))
         return
-    greeting = ctx.t._(
+    greeting = invitation or ctx.t._(
         "Hello! I am the {brand} owners' assistant. Here you can check your points, "
         "book a service, refer friends and get reminders about your car, in your language.",
         brand=ctx.reference.brand,
     )
-    ask_for_phone(ctx, intro=greeting)
+    invited = bool(invitation) or await referral_flow.has_pending_invitation(ctx)
+    ask_for_phone(ctx, intro=greeting, invited=invited)
 
 
 @router.state("onboard.phone", needs_owner=False)
@@ -106,12 +109,19 @@ async def receive_contact(ctx: Context) -> None:
         ask_for_phone(ctx, intro=ctx.t._("That phone number doesn't look valid."))
     elif result.outcome is LinkOutcome.LINKED:
         assert result.owner is not None
+        assert result.phone is not None
         ctx.owner = result.owner
         ctx.use_locale(ctx.negotiated_locale())
+        await referral_flow.friend_shared_phone(ctx, result.phone)
         await _welcome_linked(ctx, result.owner)
     else:
         assert result.phone is not None
         ctx.clear_state()
+        lead = await referral_flow.friend_shared_phone(ctx, result.phone)
+        if lead is not None:  # invited by an owner: a dealer calls; registering is optional
+            ctx.set_state("reg.friend", phone=result.phone, phone_market=result.phone_market)
+            referral_flow.welcome_friend(ctx, lead)
+            return
         ctx.set_state("reg.market", phone=result.phone)
         ctx.reply(
             ctx.t._(
@@ -149,6 +159,7 @@ async def _welcome_linked(ctx: Context, owner: Owner) -> None:
 async def continue_after_link(ctx: Context) -> None:
     owner = ctx.owner
     assert owner is not None
+    await referral_flow.friend_became_owner(ctx)
     if owner.consent_service is None:
         _ask_consent(ctx, ConsentCategory.SERVICE)
     elif owner.consent_marketing is None:
@@ -184,6 +195,8 @@ async def registration_button(ctx: Context) -> None:
             raise BadCode("unknown market")
         ctx.set_state("reg.name", market=market)
         _ask_name(ctx)
+    elif code.action == "begin" and ctx.state == "reg.friend":
+        _ask_market(ctx, preferred=ctx.data.get("phone_market"))
     elif code.action == "tgname" and ctx.state == "reg.name":
         _take_name(ctx, ctx.event.first_name)
     elif code.action == "model" and ctx.state == "reg.model":

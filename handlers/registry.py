@@ -14,6 +14,7 @@ from handlers import (
     onboarding,
     points,
     privacy,
+    referrals,
     roadside,
     settings,
     staff_tools,
@@ -37,6 +38,7 @@ def build_router() -> Router:
         roadside,
         points,
         staff_tools,
+        referrals,
     ):
         router.include(module.router)
     return router

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import OutboxMessage
 from bot.domain.loyalty import (
     LedgerEntry,
@@ -16,8 +17,8 @@ from bot.domain.loyalty import (
     SpendAllocation,
     StatusAward,
 )
-from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
+from bot.domain.referrals import Attribution, Referral, ReferralCode, StageChange
 from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
 
@@ -50,4 +51,8 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(BookingChange, tables.booking_changes)
     mapper_registry.map_imperatively(ServiceVisit, tables.service_visits)
     mapper_registry.map_imperatively(VehicleRecall, tables.vehicle_recalls)
+    mapper_registry.map_imperatively(ReferralCode, tables.referral_codes)
+    mapper_registry.map_imperatively(Referral, tables.referrals)
+    mapper_registry.map_imperatively(Attribution, tables.referral_attributions)
+    mapper_registry.map_imperatively(StageChange, tables.referral_stage_changes)
     _mapped = True

@@ -404,3 +404,76 @@ vehicle_recalls = Table(
     Column("imported_at", UtcDateTime, nullable=False),
     UniqueConstraint("vin", "campaign_code"),
 )
+
+# --- referrals (bot/domain/referrals.py) -------------------------------------------------
+
+referral_codes = Table(
+    "referral_codes",
+    metadata,
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("referrer_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("market", String(2), nullable=False),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
+    Column("friend_name", String(100), nullable=False),
+    Column("friend_phone", String(20), nullable=True),
+    Column("source", String(8), nullable=False),
+    Column("model", String(16), nullable=True),
+    Column("stage", String(24), nullable=False),
+    Column("furthest", String(24), nullable=False),
+    # Rank of `furthest` in the funnel (0 = lead ... 5 = delivered): the funnel report
+    # counts "reached at least this stage" with one comparison.
+    Column("progress", SmallInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("stage_at", UtcDateTime, nullable=True),
+    Column("consent_at", UtcDateTime, nullable=True),
+    Column("no_reward", String(24), nullable=False),
+    Column("friend_account_id", ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Column("rewarded_at", UtcDateTime, nullable=True),
+    Column("owner_told", String(24), nullable=False),
+    CheckConstraint("progress >= 0 AND progress <= 5", name="progress_in_funnel"),
+    Index("ix_referrals_referrer_created", "referrer_id", "created_at"),
+    Index("ix_referrals_phone_created", "friend_phone", "created_at"),
+    Index("ix_referrals_dealer_stage", "dealer_code", "stage"),
+    Index("ix_referrals_market_created", "market", "created_at"),
+)
+
+# Who opened whose link: the first link a person opens wins (the unique key decides a
+# race), and it becomes a lead when they share their phone within 90 days.
+referral_attributions = Table(
+    "referral_attributions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("referrer_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("attributed_at", UtcDateTime, nullable=False),
+    Column("referral_id", ForeignKey("referrals.id", ondelete="SET NULL"), nullable=True),
+    UniqueConstraint("channel", "user_id", name="uq_referral_attributions_user"),
+)
+
+referral_stage_changes = Table(
+    "referral_stage_changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "referral_id",
+        ForeignKey("referrals.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("from_stage", String(24), nullable=False),
+    Column("to_stage", String(24), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("note", String(200), nullable=False),
+)

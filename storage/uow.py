@@ -12,6 +12,7 @@ from storage.care_repository import SqlCareRepository
 from storage.db import WriteGate, is_sqlite
 from storage.loyalty_repository import SqlLoyaltyRepository
 from storage.mapping import map_domain
+from storage.referral_repository import SqlReferralRepository
 from storage.repositories import (
     SqlAccountRepository,
     SqlAuditLog,
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.reservations: ports.SlotReservations = SqlSlotReservations(self.session)
         self.visits: ports.VisitRepository = SqlVisitRepository(self.session)
         self.recalls: ports.RecallRepository = SqlRecallRepository(self.session)
+        self.referrals: ports.ReferralRepository = SqlReferralRepository(self.session)
         self.events: list[object] = []
         return self
 

@@ -53,3 +53,11 @@ def display_phone(e164: str) -> str:
     """International format for showing a number back to its owner."""
     number = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def example_phone(region: str) -> str:
+    """A made-up mobile number as people write it locally ("081 234 5678"), for hints."""
+    number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if number is None:
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -226,12 +226,11 @@ DEMO_POINTS: dict[str, tuple[tuple[int, int, int, str], ...]] = {
         (300, 2600, 2600, "paid_service"),
         (40, 300, 600, "idea_accepted"),
     ),
-    "+971501234567": ((350, 2400, 2400, "paid_service"), (20, 500, 300, "referral_test_drive")),
+    "+971501234567": ((350, 2400, 2400, "paid_service"),),
     "+5511987654321": ((150, 800, 800, "paid_service"),),
     "+447911123456": ((720, 1200, 1200, "paid_service"), (100, 400, 400, "paid_service")),
     "+4915112345678": (
         (500, 3000, 3000, "paid_service"),
-        (60, 3000, 1500, "referral_delivered"),
         (10, 150, 300, "content_accepted"),
     ),
     "+77011234567": ((240, 700, 700, "paid_service"),),
@@ -289,6 +288,7 @@ async def seed_demo(uow: UnitOfWork, reference: Reference, now: datetime) -> Imp
     await _seed_chats(uow, now)
     await _seed_points(uow, reference, now)
     await seed_service_history(uow, reference, now)
+    await _seed_referrals(uow, reference, now)
     # The demo history is backdated: its tier promotions are not news to congratulate.
     uow.events.clear()
     return report  # the caller commits
@@ -485,3 +485,125 @@ async def _open_recall(uow: UnitOfWork, owner: Owner | None, now: datetime) -> N
         )
     )
     await uow.flush()
+
+
+@dataclass(frozen=True)
+class DemoReferral:
+    referrer_phone: str
+    friend_name: str
+    friend_phone: str
+    model: str | None
+    dealer: str
+    stages: tuple[tuple[int, str], ...]  # (days ago, stage), the recommendation first
+
+
+# Friends at every stage; their rewards come through the ledger like real ones (Ahmed's
+# test drive points, Lukas's delivery, Mehmet's delivery still pending).
+DEMO_REFERRALS: tuple[DemoReferral, ...] = (
+    DemoReferral(
+        "+66812345678", "Kittisak Wongsa", "+66812223333", "X7", "TH-BKK-01", ((2, "lead"),)
+    ),
+    DemoReferral(
+        "+66812345678",
+        "Pim Chaiyaporn",
+        "+66891112222",
+        "E3",
+        "TH-BKK-01",
+        ((12, "lead"), (11, "contacted"), (6, "test_drive_booked")),
+    ),
+    DemoReferral(
+        "+971501234567",
+        "خالد الحمادي",
+        "+971507654321",
+        "X7",
+        "AE-DXB-01",
+        ((35, "lead"), (33, "contacted"), (28, "test_drive_booked"), (20, "test_drive_done")),
+    ),
+    DemoReferral(
+        "+4915112345678",
+        "Jonas Becker",
+        "+4915123456789",
+        "E3",
+        "DE-BER-01",
+        (
+            (110, "lead"),
+            (108, "contacted"),
+            (100, "test_drive_booked"),
+            (95, "test_drive_done"),
+            (80, "order"),
+            (60, "delivered"),
+        ),
+    ),
+    DemoReferral(
+        "+5511987654321",
+        "Carla Mendes",
+        "+5511976543210",
+        "S5",
+        "BR-SAO-01",
+        (
+            (30, "lead"),
+            (29, "contacted"),
+            (20, "test_drive_booked"),
+            (14, "test_drive_done"),
+            (5, "order"),
+        ),
+    ),
+    DemoReferral(
+        "+5511987654321",
+        "Rafael Costa",
+        "+5511965432109",
+        None,
+        "BR-SAO-01",
+        ((40, "lead"), (38, "contacted"), (25, "lost")),
+    ),
+    DemoReferral(
+        "+905321234567",
+        "Ayşe Kaya",
+        "+905331234567",
+        "S5",
+        "TR-IST-01",
+        (
+            (60, "lead"),
+            (58, "contacted"),
+            (50, "test_drive_booked"),
+            (45, "test_drive_done"),
+            (30, "order"),
+            (5, "delivered"),
+        ),
+    ),
+)
+
+
+async def _seed_referrals(uow: UnitOfWork, reference: Reference, now: datetime) -> None:
+    """Demo referrals, recorded and moved through the same services as real ones.
+    Idempotent: a friend the demo owner already recommended is left alone."""
+    from bot.domain.referrals import Stage
+    from bot.services.referrals import FriendForm, Refused, move_stage, submit_friend
+
+    for demo in DEMO_REFERRALS:
+        owner = await uow.owners.by_phone(demo.referrer_phone)
+        if owner is None or owner.id is None:
+            continue
+        known = await uow.referrals.for_phone(demo.friend_phone)
+        if any(r.referrer_id == owner.id for r in known):
+            continue
+        (first_days, _lead), *moves = demo.stages
+        try:
+            lead = await submit_friend(
+                uow,
+                reference,
+                owner,
+                FriendForm(demo.friend_name, demo.friend_phone, demo.model, demo.dealer, True),
+                channel="demo",
+                actor="demo",
+                now=now - timedelta(days=first_days),
+            )
+        except Refused:
+            continue
+        assert lead.referral.id is not None
+        for days_ago, stage in moves:
+            at = now - timedelta(days=days_ago)
+            await move_stage(
+                uow, reference, lead.referral.id, Stage(stage), actor="demo", at=at, now=at
+            )
+        lead.referral.owner_told = lead.referral.stage

@@ -21,6 +21,7 @@ from bot.domain.loyalty import (
 )
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
 from bot.domain.reference import Dealer
+from bot.domain.referrals import Attribution, FunnelRow, Referral, ReferralCode, StageChange
 from bot.domain.staff import AuditEntry, StaffMember
 
 
@@ -178,6 +179,62 @@ class CareRepository(Protocol):
     async def pending_count(self) -> int: ...
 
 
+class ReferralRepository(Protocol):
+    """Referral codes, link attributions, leads and their stage history
+    (implemented in storage/referral_repository.py)."""
+
+    def add(self, item: object) -> None: ...
+    async def flush(self) -> None: ...
+    async def code_of(self, owner_id: int) -> ReferralCode | None: ...
+    async def by_code(self, code: str) -> ReferralCode | None: ...
+    async def insert_code(self, owner_id: int, code: str, now: datetime) -> None:
+        """Store the owner's code unless they have one (a racing request may)."""
+        ...
+
+    async def attribute(self, channel: str, user_id: int, referrer_id: int, now: datetime) -> bool:
+        """Record who referred this chat user; False if someone already had (first wins)."""
+        ...
+
+    async def attribution(self, channel: str, user_id: int) -> Attribution | None: ...
+    async def get(self, referral_id: int) -> Referral | None: ...
+    async def lock(self, referral_id: int) -> Referral | None:
+        """The referral, locked until commit (two staff tapping at once queue here)."""
+        ...
+
+    async def of_referrer(self, owner_id: int, offset: int, limit: int) -> Sequence[Referral]: ...
+    async def count_of_referrer(self, owner_id: int) -> int: ...
+    async def for_phone(self, phone: str) -> Sequence[Referral]:
+        """Every referral of this friend's number, oldest first."""
+        ...
+
+    async def latest_lead_at(self, phone: str) -> datetime | None: ...
+    async def friend_rewarded(self, phone: str, other_than: int) -> bool:
+        """Did another referral of this friend earn a reward?"""
+        ...
+
+    async def submitted_since(self, owner_id: int, since: datetime) -> int: ...
+    async def rewarded_since(self, owner_id: int, since: datetime, other_than: int) -> int: ...
+    async def open_at(
+        self, dealer_codes: Collection[str] | None, delivered_since: datetime, limit: int
+    ) -> Sequence[Referral]:
+        """Referrals still in progress at these dealers (None: every dealer), newest first;
+        delivered ones only since `delivered_since` (an order may still be cancelled)."""
+        ...
+
+    async def history(self, referral_id: int) -> Sequence[StageChange]: ...
+    async def forget_friend(self, phone: str, users: Collection[tuple[str, int]]) -> None:
+        """Erasure: the person's name and number leave the referrals that name them as
+        the friend, and their link attributions go (the anonymous stages stay)."""
+        ...
+
+    async def funnel(
+        self, *, market: str | None, since: datetime | None, now: datetime
+    ) -> Sequence[FunnelRow]:
+        """Per market and dealer: referrals reaching each stage, exits, points paid and
+        pending. Set-based, for `ownerbot report referrals` and the KPI reports."""
+        ...
+
+
 class UpdateLog(Protocol):
     async def first_time(self, channel: str, update_id: str, now: datetime) -> bool:
         """Record the update; False if it was already processed."""
@@ -263,6 +320,7 @@ class UnitOfWork(Protocol):
     reservations: SlotReservations
     visits: VisitRepository
     recalls: RecallRepository
+    referrals: ReferralRepository
     events: list[object]  # domain events raised in this unit of work (see services.bus)
 
     async def __aenter__(self) -> Self: ...

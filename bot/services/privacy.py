@@ -18,6 +18,7 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     accounts = await uow.accounts.of_owner(owner.id)
     bookings = await uow.bookings.of_owner(owner.id)
     visits = await uow.visits.of_owner(owner.id)
+    referrals = await uow.referrals.of_referrer(owner.id, 0, 1000)
     return {
         "owner": {
             "first_name": owner.first_name,
@@ -75,6 +76,15 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
             }
             for v in visits
         ],
+        "friends_recommended": [
+            {
+                "friend": r.friend_name,
+                "stage": r.stage,
+                "recommended_at": r.created_at.isoformat(),
+                "dealer": r.dealer_code,
+            }
+            for r in referrals
+        ],
         "chat_accounts": [
             {
                 "channel": a.channel,
@@ -93,6 +103,9 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
     text, blanked. Recalls stay with the VIN (they concern the car, and reach its next
     owner) but lose the link to this owner's vehicle."""
     assert owner.id is not None
+    accounts = await uow.accounts.of_owner(owner.id)
+    if owner.phone:
+        await uow.referrals.forget_friend(owner.phone, [(a.channel, a.user_id) for a in accounts])
     owner.erase(now)
     for booking in await uow.bookings.of_owner(owner.id):
         if booking.is_open:
@@ -104,6 +117,6 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
             recall.vehicle_id = None
         vehicle.vin = None
         vehicle.mileage_recorded_on = None
-    for account in await uow.accounts.of_owner(owner.id):
+    for account in accounts:
         await uow.conversations.delete_for_user(account.channel, account.user_id)
         await uow.accounts.delete(account)

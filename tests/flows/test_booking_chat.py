@@ -3,8 +3,6 @@ own language; staff confirm, propose, decline and complete in the center's chat.
 
 from __future__ import annotations
 
-from bot.domain.loyalty import Tier
-
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +11,7 @@ from bot.app import App
 from bot.config import PROJECT_ROOT
 from bot.domain.booking import BookingStatus
 from bot.domain.events import VisitCompleted
+from bot.domain.loyalty import Tier
 from bot.domain.staff import Role
 from bot.i18n import Catalogs
 from bot.services.demo import DEMO_OWNERS

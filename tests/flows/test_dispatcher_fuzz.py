@@ -24,7 +24,10 @@ USERS = {
     3: None,  # never linked
 }
 # What user 2 and 3 must never see about user 1, and vice versa.
-SECRETS = {1: ("สมชาย", "ใจดี", "812345678"), 2: ("Oliver", "Smith", "7911123456")}
+SECRETS = {
+    1: ("สมชาย", "ใจดี", "812345678", "Kittisak", "812223333"),  # and whom he recommended
+    2: ("Oliver", "Smith", "7911123456"),
+}
 
 COMMANDS = [
     "start",
@@ -39,6 +42,8 @@ COMMANDS = [
     "book",
     "bookings",
     "sos",
+    "refer",
+    "leads",
     "nope",
 ]
 PREFIXES = [
@@ -53,6 +58,7 @@ PREFIXES = [
     "pts",
     "bk",
     "ref",
+    "rfs",
     "sos",
     "bks",
     "tv",
@@ -90,6 +96,12 @@ ACTIONS = [
     "pt",
     "done",
     "no",
+    "new",
+    "qr",
+    "to",
+    "show",
+    "yes",
+    "dealer",
 ]
 ARGS = [
     "",
@@ -116,6 +128,8 @@ ARGS = [
     "20261201",
     "20261201T0300",
     "inspection",
+    "delivered",
+    "TH-BKK-01",
 ]
 
 

@@ -1,10 +1,10 @@
 """booking: bookings and their history, slot reservations (unique per center, bay and
 unit start), service visits, vehicle recalls
 
-Revises 0001 on the booking branch; re-chain it after 0002 when merging.
+
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 15:03:17.177111
 """
 

@@ -1,0 +1,595 @@
+"""Referrals: personal links, friend leads, stage moves and the rewards they pay.
+
+Each function works inside the caller's unit of work and never commits. Rewards go
+through the points ledger (bot.services.loyalty), idempotent on (source="referral",
+source id = the referral's id, rule), so a replayed tap or a re-imported file pays once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.owners import Account, Owner
+from bot.domain.phone import region_of
+from bot.domain.reference import Dealer, Reference
+from bot.domain.referrals import (
+    DELIVERED_RULE,
+    REWARD_SOURCE,
+    STAGE_REWARDS,
+    WELCOME_PERK_RULE,
+    YEAR,
+    FunnelRow,
+    LeadFacts,
+    Move,
+    NoReward,
+    PayoutFacts,
+    Referral,
+    Refusal,
+    Source,
+    Stage,
+    StageChange,
+    attribution_valid,
+    check_move,
+    code_from_payload,
+    friend_perk_allowed,
+    new_code,
+    no_reward_at_lead,
+    no_reward_at_payout,
+    refusal,
+    reverse_on_cancel,
+    rewards_crossed,
+)
+from bot.services import loyalty
+from bot.services.ports import UnitOfWork
+from bot.services.staff import audit
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class Refused(Exception):
+    """The lead can't be recorded (see bot.domain.referrals.refusal)."""
+
+    def __init__(self, why: Refusal) -> None:
+        super().__init__(why.value)
+        self.why = why
+
+
+class UnknownReferral(Exception):
+    pass
+
+
+# --- the personal link --------------------------------------------------------------------
+
+
+async def code_for(uow: UnitOfWork, owner_id: int, now: datetime) -> str:
+    """The owner's code, created on first use; the same code ever after."""
+    existing = await uow.referrals.code_of(owner_id)
+    while existing is None:
+        # A racing request may store its code first; then that one is the owner's.
+        await uow.referrals.insert_code(owner_id, new_code(), now)
+        existing = await uow.referrals.code_of(owner_id)
+    return existing.code
+
+
+class Opened(StrEnum):
+    NOT_A_REFERRAL = "not_a_referral"
+    UNKNOWN = "unknown"  # no such code, or its owner is gone
+    OWN_LINK = "own_link"
+    MEMBER = "member"  # the person is already a linked owner: nothing to attribute
+    ATTRIBUTED = "attributed"  # recorded now (or the same owner's link again)
+    EARLIER = "earlier"  # another owner's link was opened first: that one counts
+
+
+@dataclass(frozen=True)
+class LinkOpened:
+    outcome: Opened
+    link_owner: Owner | None = None  # whose link was opened
+
+
+async def open_link(uow: UnitOfWork, account: Account, payload: str, now: datetime) -> LinkOpened:
+    """/start ref_<code>: remember who invited this person; the first referrer wins."""
+    code = code_from_payload(payload)
+    if code is None:
+        return LinkOpened(Opened.NOT_A_REFERRAL)
+    found = await uow.referrals.by_code(code)
+    link_owner = await uow.owners.get(found.owner_id) if found else None
+    if link_owner is None or link_owner.id is None or link_owner.erased_at is not None:
+        return LinkOpened(Opened.UNKNOWN)
+    if account.owner_id == link_owner.id or any(
+        a.channel == account.channel and a.user_id == account.user_id
+        for a in await uow.accounts.of_owner(link_owner.id)
+    ):
+        return LinkOpened(Opened.OWN_LINK, link_owner)
+    if account.owner_id is not None:
+        return LinkOpened(Opened.MEMBER, link_owner)
+    await uow.referrals.attribute(account.channel, account.user_id, link_owner.id, now)
+    attribution = await uow.referrals.attribution(account.channel, account.user_id)
+    first = attribution is not None and attribution.referrer_id == link_owner.id
+    return LinkOpened(Opened.ATTRIBUTED if first else Opened.EARLIER, link_owner)
+
+
+# --- leads --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FriendForm:
+    """A friend the owner submits in chat; the flow has validated every field."""
+
+    name: str
+    phone: str  # E.164, in the owner's market
+    model: str | None
+    dealer_code: str
+    consent: bool  # the owner confirmed the friend agreed to be contacted
+
+
+@dataclass(frozen=True)
+class NewLead:
+    referral: Referral
+    referrer: Owner
+    dealer: Dealer
+
+    @property
+    def no_reward(self) -> NoReward | None:
+        return NoReward(self.referral.no_reward) if self.referral.no_reward else None
+
+
+async def submissions_refused(
+    uow: UnitOfWork, reference: Reference, referrer: Owner, now: datetime
+) -> Refusal | None:
+    """Checked before the owner starts typing: is today's limit reached?"""
+    assert referrer.id is not None
+    submitted = await uow.referrals.submitted_since(
+        referrer.id, _start_of_day(reference, referrer, now)
+    )
+    probe = LeadFacts(
+        source=Source.CHAT, friend_phone="", referrer_phone=None, submitted_today=submitted
+    )
+    return refusal(probe)
+
+
+async def submit_friend(
+    uow: UnitOfWork,
+    reference: Reference,
+    referrer: Owner,
+    form: FriendForm,
+    *,
+    channel: str,
+    actor: str,
+    now: datetime,
+) -> NewLead:
+    """Record a friend the owner recommends. Raises Refused."""
+    if not form.consent:
+        raise ValueError("a friend is recorded only with their consent")
+    dealer = reference.dealers[form.dealer_code]
+    if dealer.market != referrer.market:
+        raise ValueError("the dealer must be in the owner's market")
+    facts = await _lead_facts(
+        uow, reference, referrer, Source.CHAT, form.phone, channel=channel, now=now
+    )
+    refused = refusal(facts)
+    if refused is not None:
+        raise Refused(refused)
+    referral = await _record(
+        uow,
+        Referral(
+            referrer_id=_id(referrer),
+            market=dealer.market,
+            dealer_code=dealer.code,
+            friend_name=form.name[:100],
+            friend_phone=form.phone,
+            source=Source.CHAT.value,
+            created_at=now,
+            stage_at=now,
+            model=form.model,
+            consent_at=now,
+            no_reward=_reason(no_reward_at_lead(facts, now)),
+        ),
+        actor=actor,
+    )
+    return NewLead(referral, referrer, dealer)
+
+
+@dataclass(frozen=True)
+class LinkLead:
+    lead: NewLead | None = None
+    refused: Refusal | None = None
+
+
+async def lead_from_link(
+    uow: UnitOfWork,
+    reference: Reference,
+    account: Account,
+    *,
+    phone: str,
+    friend_name: str,
+    now: datetime,
+) -> LinkLead:
+    """The person who opened an owner's link shared their phone: the attribution becomes
+    a lead (if it is still valid and was not used before)."""
+    attribution = await uow.referrals.attribution(account.channel, account.user_id)
+    if (
+        attribution is None
+        or attribution.referral_id is not None
+        or not attribution_valid(attribution.attributed_at, now)
+    ):
+        return LinkLead()
+    referrer = await uow.owners.get(attribution.referrer_id)
+    if referrer is None or referrer.erased_at is not None:
+        return LinkLead()
+    facts = await _lead_facts(
+        uow,
+        reference,
+        referrer,
+        Source.LINK,
+        phone,
+        channel=account.channel,
+        friend_user_id=account.user_id,
+        now=now,
+    )
+    refused = refusal(facts)
+    if refused is not None:
+        return LinkLead(refused=refused)
+    dealer = await _dealer_for(uow, reference, referrer, phone)
+    referral = await _record(
+        uow,
+        Referral(
+            referrer_id=_id(referrer),
+            market=dealer.market,
+            dealer_code=dealer.code,
+            friend_name=(friend_name.strip() or "—")[:100],
+            friend_phone=phone,
+            source=Source.LINK.value,
+            created_at=now,
+            stage_at=now,
+            consent_at=now,  # they shared their number after reading that a dealer calls
+            no_reward=_reason(no_reward_at_lead(facts, now)),
+            friend_account_id=account.id,
+        ),
+        actor=f"{account.channel}:{account.user_id}",
+    )
+    attribution.referral_id = referral.id
+    return LinkLead(lead=NewLead(referral, referrer, dealer))
+
+
+async def _lead_facts(
+    uow: UnitOfWork,
+    reference: Reference,
+    referrer: Owner,
+    source: Source,
+    phone: str,
+    *,
+    channel: str,
+    now: datetime,
+    friend_user_id: int | None = None,
+) -> LeadFacts:
+    owner_id = _id(referrer)
+    accounts = await uow.accounts.of_owner(owner_id)
+    friend = await uow.owners.by_phone(phone)
+    return LeadFacts(
+        source=source,
+        friend_phone=phone,
+        referrer_phone=referrer.phone,
+        friend_user_id=friend_user_id,
+        referrer_user_ids=frozenset(a.user_id for a in accounts if a.channel == channel),
+        submitted_today=await uow.referrals.submitted_since(
+            owner_id, _start_of_day(reference, referrer, now)
+        ),
+        friend_is_owner=friend is not None and friend.erased_at is None,
+        previous_lead_at=await uow.referrals.latest_lead_at(phone),
+        referrer_is_staff=await _is_staff(uow, referrer),
+    )
+
+
+async def _record(uow: UnitOfWork, referral: Referral, *, actor: str) -> Referral:
+    uow.referrals.add(referral)
+    await uow.referrals.flush()
+    assert referral.id is not None
+    uow.referrals.add(
+        StageChange(
+            referral_id=referral.id,
+            from_stage="",
+            to_stage=Stage.LEAD.value,
+            changed_at=referral.created_at,
+            recorded_at=referral.created_at,
+            actor=actor,
+        )
+    )
+    return referral
+
+
+async def _dealer_for(uow: UnitOfWork, reference: Reference, referrer: Owner, phone: str) -> Dealer:
+    """Where a friend from a link is sent: a dealer of the market their number belongs
+    to (the owner's market if we don't serve it); the owner's own dealer if it is there."""
+    region = region_of(phone)
+    market = region if region in reference.markets else referrer.market
+    dealers = sorted(reference.dealers_in(market), key=lambda d: d.code) or sorted(
+        reference.dealers_in(referrer.market), key=lambda d: d.code
+    )
+    for vehicle in await uow.vehicles.of_owner(_id(referrer)):
+        own = reference.dealers.get(vehicle.dealer_code or "")
+        if own is not None and own.market == dealers[0].market:
+            return own
+    return dealers[0]
+
+
+# --- stages -------------------------------------------------------------------------------
+
+
+@dataclass
+class StageMove:
+    """What one stage change did: for the staff's answer and the owner's notice."""
+
+    referral: Referral
+    outcome: Move
+    before: Stage
+    after: Stage
+    paid: list[tuple[str, int]] = field(default_factory=list)  # (rule, points) to the owner
+    spendable_from: dict[str, datetime] = field(default_factory=dict)  # pending awards
+    withdrawn: int = 0  # points taken back on a cancellation
+    no_reward: NoReward | None = None  # found now: this stage paid nothing, and why
+    friend_perk: tuple[Owner, int] | None = None  # the friend's welcome gift, paid now
+
+
+async def move_stage(
+    uow: UnitOfWork,
+    reference: Reference,
+    referral_id: int,
+    target: Stage,
+    *,
+    actor: str,
+    at: datetime,
+    now: datetime,
+    vin: str | None = None,
+    note: str = "",
+) -> StageMove:
+    """Move a referral to `target` (at `at`, when it happened), pay what the stage earns.
+
+    Locks the referral first: two staff tapping "delivered" at once queue here, and the
+    second finds the referral delivered already.
+    """
+    referral = await uow.referrals.lock(referral_id)
+    if referral is None:
+        raise UnknownReferral(referral_id)
+    before, reached = referral.current, referral.reached
+    outcome = check_move(before, reached, target)
+    move = StageMove(referral, outcome, before, before)
+    if outcome is not Move.ADVANCE:
+        return move
+    referral.move_to(target, at)
+    move.after = target
+    uow.referrals.add(
+        StageChange(
+            referral_id=referral_id,
+            from_stage=before.value,
+            to_stage=target.value,
+            changed_at=at,
+            recorded_at=now,
+            actor=actor,
+            note=note[:200],
+        )
+    )
+    audit(uow, actor, "referral.stage", f"referral:{referral_id}", note, now, stage=target.value)
+    if target is Stage.ORDER_CANCELLED:
+        await _withdraw(uow, reference, referral, before, at, move)
+        return move
+    await _pay(uow, reference, referral, rewards_crossed(reached, referral.reached), at, vin, move)
+    if target is Stage.DELIVERED:
+        move.friend_perk = await _friend_perk(uow, reference, referral, at)
+    return move
+
+
+async def _pay(
+    uow: UnitOfWork,
+    reference: Reference,
+    referral: Referral,
+    rules: list[str],
+    at: datetime,
+    vin: str | None,
+    move: StageMove,
+) -> None:
+    if not rules or referral.no_reward:
+        return
+    referrer = await uow.owners.get(referral.referrer_id)
+    if referrer is None or referrer.erased_at is not None:
+        return
+    vehicle = await uow.vehicles.by_vin(vin) if vin else None
+    facts = PayoutFacts(
+        already_rewarded=referral.rewarded_at is not None,
+        rewarded_this_year=await uow.referrals.rewarded_since(
+            _id(referrer), at - YEAR, _id(referral)
+        ),
+        friend_paid_before=bool(referral.friend_phone)
+        and await uow.referrals.friend_rewarded(referral.friend_phone or "", _id(referral)),
+        referrer_is_staff=await _is_staff(uow, referrer),
+        vehicle_of_referrer=vehicle is not None and vehicle.owner_id == referrer.id,
+    )
+    reason = no_reward_at_payout(facts)
+    if reason is not None:
+        referral.no_reward = reason.value
+        move.no_reward = reason
+        return
+    activities = reference.rules(referrer.market).activities
+    for rule in rules:
+        activity = activities.get(rule)
+        if activity is None:
+            continue
+        outcome = await loyalty.award_activity(
+            uow,
+            reference,
+            owner_id=_id(referrer),
+            market=referrer.market,
+            rule=rule,
+            source=REWARD_SOURCE,
+            source_id=str(referral.id),
+            now=at,
+            reason=f"referral {referral.id}: {referral.stage}",
+        )
+        if outcome is loyalty.AwardOutcome.AWARDED:
+            move.paid.append((rule, activity.points))
+            if activity.pending_days:
+                move.spendable_from[rule] = at + timedelta(days=activity.pending_days)
+    if move.paid and referral.rewarded_at is None:
+        referral.rewarded_at = at
+
+
+async def _withdraw(
+    uow: UnitOfWork,
+    reference: Reference,
+    referral: Referral,
+    before: Stage,
+    at: datetime,
+    move: StageMove,
+) -> None:
+    """An order cancelled while the delivery reward is still pending takes it back (and
+    the friend's welcome gift with it)."""
+    if before is not Stage.DELIVERED:
+        return
+    referrer = await uow.owners.get(referral.referrer_id)
+    market = referrer.market if referrer else referral.market
+    activity = reference.rules(market).activities.get(DELIVERED_RULE)
+    pending_days = activity.pending_days if activity else 0
+    if not reverse_on_cancel(referral.delivered_at, at, pending_days):
+        return
+    for rule in (DELIVERED_RULE, WELCOME_PERK_RULE):
+        taken = await loyalty.reverse_award(
+            uow,
+            source=REWARD_SOURCE,
+            source_id=str(referral.id),
+            rule=rule,
+            now=at,
+            reason=f"referral {referral.id}: order cancelled",
+        )
+        if rule == DELIVERED_RULE:
+            move.withdrawn = taken
+
+
+async def _friend_perk(
+    uow: UnitOfWork, reference: Reference, referral: Referral, at: datetime
+) -> tuple[Owner, int] | None:
+    """The friend's welcome gift, once they are an owner (else when they link later)."""
+    if not referral.friend_phone or not friend_perk_allowed(referral.no_reward):
+        return None
+    friend = await uow.owners.by_phone(referral.friend_phone)
+    if friend is None or friend.id is None or friend.erased_at is not None:
+        return None
+    if friend.id == referral.referrer_id:
+        return None
+    activity = reference.rules(friend.market).activities.get(WELCOME_PERK_RULE)
+    if activity is None:
+        return None
+    if await uow.loyalty.awards_since(friend.id, WELCOME_PERK_RULE, _EPOCH):
+        return None  # never twice for the same friend
+    outcome = await loyalty.award_activity(
+        uow,
+        reference,
+        owner_id=friend.id,
+        market=friend.market,
+        rule=WELCOME_PERK_RULE,
+        source=REWARD_SOURCE,
+        source_id=str(referral.id),
+        now=at,
+        reason=f"referral {referral.id}: welcome",
+    )
+    return (friend, activity.points) if outcome is loyalty.AwardOutcome.AWARDED else None
+
+
+async def welcome_perk_on_link(
+    uow: UnitOfWork, reference: Reference, owner: Owner, now: datetime
+) -> int:
+    """A friend whose car was delivered before they linked their chat gets the gift now.
+    Returns the points paid (0 if none were due)."""
+    if not owner.phone:
+        return 0
+    for referral in await uow.referrals.for_phone(owner.phone):
+        if referral.current is Stage.DELIVERED:
+            paid = await _friend_perk(uow, reference, referral, now)
+            if paid is not None:
+                return paid[1]
+    return 0
+
+
+# --- what the owner sees ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    referral: Referral
+    earned: int  # spendable (or already spent) points this referral paid the owner
+    pending: int  # points still pending
+    pending_until: datetime | None
+    withdrawn: bool  # a reward was taken back (cancelled order)
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    items: Sequence[ReferralView]
+    page: int
+    pages: int
+
+
+async def referrals_of(
+    uow: UnitOfWork, owner_id: int, page: int, now: datetime, size: int = 6
+) -> ReferralPage:
+    total = await uow.referrals.count_of_referrer(owner_id)
+    pages = max((total + size - 1) // size, 1)
+    page = min(max(page, 0), pages - 1)
+    referrals = await uow.referrals.of_referrer(owner_id, page * size, size)
+    items = []
+    for referral in referrals:
+        earned = pending = 0
+        until: datetime | None = None
+        withdrawn = False
+        for rule in STAGE_REWARDS.values():
+            lot = await uow.loyalty.lot_by_award(REWARD_SOURCE, str(referral.id), rule)
+            if lot is None or lot.owner_id != owner_id:
+                continue
+            cancelled_at = referral.stage_at if referral.current is Stage.ORDER_CANCELLED else None
+            if cancelled_at is not None and cancelled_at < lot.available_at:
+                withdrawn = True  # cancelled while pending: reversed (see _withdraw)
+            elif lot.available_at > now:
+                pending += lot.points
+                until = lot.available_at
+            else:
+                earned += lot.points
+        items.append(ReferralView(referral, earned, pending, until, withdrawn))
+    return ReferralPage(items, page, pages)
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+async def funnel(
+    uow: UnitOfWork, *, market: str | None, since: datetime | None, now: datetime
+) -> Sequence[FunnelRow]:
+    return await uow.referrals.funnel(market=market, since=since, now=now)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+async def _is_staff(uow: UnitOfWork, owner: Owner) -> bool:
+    """Staff can't earn referral rewards: any of the owner's chat users on staff."""
+    for account in await uow.accounts.of_owner(_id(owner)):
+        member = await uow.staff.by_user(account.channel, account.user_id)
+        if member is not None and member.active:
+            return True
+    return False
+
+
+def _start_of_day(reference: Reference, owner: Owner, now: datetime) -> datetime:
+    zone = ZoneInfo(owner.timezone or reference.market(owner.market).timezone)
+    local = now.astimezone(zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _reason(reason: NoReward | None) -> str:
+    return reason.value if reason else ""
+
+
+def _id(item: Owner | Referral) -> int:
+    assert item.id is not None
+    return item.id
