@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.care import OutboxMessage, Rule
@@ -295,6 +295,158 @@ async def trade_in(env: CareEnv) -> list[Screen] | None:
     )
 
 
+async def _open_booking(env: CareEnv, vehicle_id: int | None = None) -> bool:
+    """An open, upcoming booking stops service reminders and win-back offers."""
+    assert env.owner.id is not None
+    return any(
+        b.is_upcoming(env.now) and (vehicle_id is None or b.vehicle_id == vehicle_id)
+        for b in await env.uow.bookings.of_owner(env.owner.id)
+    )
+
+
+async def service_due(env: CareEnv) -> list[Screen] | None:
+    vehicle = await env.vehicle()
+    if vehicle is None or await _open_booking(env, vehicle.id):
+        return None
+    due_on = date.fromisoformat(str(env.message.payload.get("due_on")))
+    t = env.t
+    model = env.model_name(vehicle)
+    if env.message.rule == Rule.FIRST_SERVICE:
+        text = t._(
+            "Your {model}'s first service is due around {date}. It's quick, and it keeps "
+            "your warranty in order. Shall we find a time?",
+            model=model,
+            date=t.date(due_on),
+        )
+    elif due_on < env.today:
+        text = t._(
+            "Your {model}'s service was due on {date}. Regular service keeps it safe and "
+            "protects its value: book a visit in a minute.",
+            model=model,
+            date=t.date(due_on),
+        )
+    else:
+        days = (due_on - env.today).days
+        text = t.ngettext(
+            "Your {model}'s service is due in {n} day, around {date}.",
+            "Your {model}'s service is due in {n} days, around {date}.",
+            days,
+            model=model,
+            date=t.date(due_on),
+        )
+    return _screen(text, _book(t))
+
+
+async def recall(env: CareEnv) -> list[Screen] | None:
+    recall_id = env.message.payload.get("recall_id")
+    vehicle = await env.vehicle()
+    notice = await env.uow.recalls.get(recall_id) if isinstance(recall_id, int) else None
+    if (
+        vehicle is None
+        or notice is None
+        or not notice.is_open
+        or await _open_booking(env, vehicle.id)
+    ):
+        return None
+    t = env.t
+    return _screen(
+        t._(
+            "⚠️ <b>Safety recall</b> for your {model} (VIN ending {vin}): {title}. The repair "
+            "is free and takes little time. Please book it as soon as you can.",
+            model=env.model_name(vehicle),
+            vin=(vehicle.vin or "")[-6:],
+            title=notice.title_in(t.code),
+        ),
+        _book(t),
+    )
+
+
+async def booking_reminder(env: CareEnv) -> list[Screen] | None:
+    booking_id = env.message.payload.get("booking_id")
+    booking = await env.uow.bookings.get(booking_id) if isinstance(booking_id, int) else None
+    if booking is None or booking.owner_id != env.owner.id or not booking.is_upcoming(env.now):
+        return None
+    hours = int(str(env.message.payload.get("hours", 0)))
+    if booking.created_at > booking.starts_at - timedelta(hours=hours):
+        return None  # booked inside the reminder's window: the confirmation said it all
+    dealer = env.reference.dealers.get(booking.dealer_code)
+    if dealer is None:
+        return None
+    t = env.t
+    when = t.datetime(booking.starts_at, dealer.timezone, "full")
+    text = t._(
+        "⏰ Reminder: your service visit at {center} is on {when} (the center's local time). "
+        "Address: {address}.",
+        center=dealer.name,
+        when=when,
+        address=dealer.address,
+    )
+    return _screen(
+        text,
+        [
+            Button(t.pgettext("button", "Move the visit"), make_code("bk", "rs", booking.id)),
+            Button(t.pgettext("button", "Cancel the visit"), make_code("bk", "cx", booking.id)),
+        ],
+    )
+
+
+def survey_buttons(visit_id: int) -> list[list[Button]]:
+    return [
+        [Button(str(score), make_code("sv", "s", visit_id, score)) for score in range(0, 6)],
+        [Button(str(score), make_code("sv", "s", visit_id, score)) for score in range(6, 11)],
+    ]
+
+
+async def survey(env: CareEnv) -> list[Screen] | None:
+    visit_id = env.message.payload.get("visit_id")
+    visit = await env.uow.visits.get(visit_id) if isinstance(visit_id, int) else None
+    if visit is None or visit.owner_id != env.owner.id or visit.id is None:
+        return None
+    if await env.uow.care.answer_for(visit.id) is not None:
+        return None
+    dealer = env.reference.dealers.get(visit.dealer_code)
+    t = env.t
+    if env.message.rule == Rule.SURVEY_NUDGE:
+        text = t._(
+            "Two days ago you visited {center}. Would you tell us how it went? One tap is "
+            "enough: how likely are you to recommend us to a friend (0 to 10)?",
+            center=dealer.name if dealer else visit.dealer_code,
+        )
+    else:
+        text = t._(
+            "Thank you for visiting {center} today! How likely are you to recommend us to a "
+            "friend or colleague? 0 means not at all, 10 means extremely likely.",
+            center=dealer.name if dealer else visit.dealer_code,
+        )
+    return [Screen(text=text, buttons=tuple(tuple(row) for row in survey_buttons(visit.id)))]
+
+
+async def win_back(env: CareEnv) -> list[Screen] | None:
+    if await _open_booking(env):
+        return None
+    t = env.t
+    touch = int(str(env.message.payload.get("touch", 1)))
+    if touch == 1:
+        text = t._(
+            "We miss you, {name}! It's been a while since your last visit. A check-up now "
+            "keeps small things from becoming big ones, and you earn points for it.",
+            name=env.owner.display_name,
+        )
+    elif touch == 2:
+        text = t._(
+            "{name}, your car deserves a check-up. Book a visit this month and we'll look "
+            "it over from tyres to brakes.",
+            name=env.owner.display_name,
+        )
+    else:
+        text = t._(
+            "One last note from us, {name}: whenever you're ready, your service center is "
+            "two taps away.",
+            name=env.owner.display_name,
+        )
+    return _screen(text, _book(t))
+
+
 def _next_anniversary(delivered: date, today: date) -> date:
     for year in (today.year, today.year + 1):
         try:
@@ -320,6 +472,13 @@ RENDERERS: dict[str, Renderer] = {
     Rule.TIER_PROMOTED: tier_promoted,
     Rule.TIER_DEMOTION_NOTICE: tier_demotion_notice,
     Rule.TRADE_IN: trade_in,
+    Rule.FIRST_SERVICE: service_due,
+    Rule.MAINTENANCE_DUE: service_due,
+    Rule.RECALL: recall,
+    Rule.BOOKING_REMINDER: booking_reminder,
+    Rule.SURVEY: survey,
+    Rule.SURVEY_NUDGE: survey,
+    Rule.WIN_BACK: win_back,
 }
 
 

@@ -18,6 +18,7 @@ from handlers import (
     roadside,
     settings,
     staff_tools,
+    survey,
 )
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
@@ -39,6 +40,7 @@ def build_router() -> Router:
         points,
         staff_tools,
         referrals,
+        survey,
     ):
         router.include(module.router)
     return router

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     String,
     and_,
+    case,
     cast,
     exists,
     func,
@@ -21,15 +22,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from bot.domain.care import CapState, Category, OutboxMessage, OutboxStatus
+from bot.domain.care import CapState, Category, OutboxMessage, OutboxStatus, SurveyAnswer
 from storage import tables
 from storage.sql import insert_ignoring_duplicates
-from storage.sqlfunc import json_obj, month_day
+from storage.sqlfunc import add_days, add_months, as_date, days_between, json_obj, month_day
 
 o = tables.owners.c
 v = tables.vehicles.c
 a = tables.accounts.c
 ob = tables.outbox.c
+
+_OPEN_BOOKING_STATUSES = ("requested", "confirmed")
 
 _OUTBOX_COLUMNS = [
     "owner_id",
@@ -56,10 +59,10 @@ class SqlCareRepository:
 
     # --- planning ---------------------------------------------------------------------
 
-    def _reachable(self, market: str, category: Category) -> Any:
-        """Owners of `market` we can and may message in this category."""
+    def _reachable(self, markets: Sequence[str], category: Category) -> Any:
+        """Owners of these markets we can and may message in this category."""
         conditions = [
-            o.market == market,
+            o.market.in_(list(markets)),
             o.erased_at.is_(None),
             exists().where(a.owner_id == o.id, a.unreachable_at.is_(None)),
         ]
@@ -108,7 +111,7 @@ class SqlCareRepository:
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         linked_after: datetime,
         linked_before: datetime,
@@ -131,7 +134,7 @@ class SqlCareRepository:
             )
             .join(linked, linked.c.owner_id == o.id)
             .where(
-                self._reachable(market, category),
+                self._reachable(markets, category),
                 linked.c.linked_at > linked_after,
                 linked.c.linked_at <= linked_before,
             )
@@ -142,7 +145,7 @@ class SqlCareRepository:
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         column: str,
         after: date,
@@ -160,7 +163,7 @@ class SqlCareRepository:
         occurrence_sql = cast(v.id, String) + literal(f":{occurrence}")
         if with_date:
             occurrence_sql = occurrence_sql + literal(":") + cast(day, String)
-        conditions = [self._reachable(market, category), day > after, day <= until]
+        conditions = [self._reachable(markets, category), day > after, day <= until]
         if model is not None:
             conditions.append(v.model == model)
         candidates = (
@@ -180,7 +183,7 @@ class SqlCareRepository:
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         source: str,
         month_days: Sequence[str],
@@ -205,7 +208,7 @@ class SqlCareRepository:
             if source == "birthday"
             else cast(v.id, String) + literal(f":{occurrence}")
         )
-        conditions = [self._reachable(market, category), month_day(day).in_(list(month_days))]
+        conditions = [self._reachable(markets, category), month_day(day).in_(list(month_days))]
         if born_before is not None:
             conditions.append(day <= born_before)
         candidates = base.add_columns(
@@ -219,7 +222,7 @@ class SqlCareRepository:
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         delivered_before: date,
         occurrence: str,
@@ -236,7 +239,7 @@ class SqlCareRepository:
             )
             .join(tables.vehicles, v.owner_id == o.id)
             .where(
-                self._reachable(market, category),
+                self._reachable(markets, category),
                 v.delivery_date.is_not(None),
                 v.delivery_date <= delivered_before,
             )
@@ -244,7 +247,7 @@ class SqlCareRepository:
         return await self._insert(rule, category, candidates, now=now)
 
     async def plan_points_expiring(
-        self, market: str, *, until: datetime, occurrence: str, now: datetime
+        self, markets: Sequence[str], *, until: datetime, occurrence: str, now: datetime
     ) -> int:
         """One message per owner whose points expire within the window."""
         lots = tables.point_lots.c
@@ -263,9 +266,265 @@ class SqlCareRepository:
                 json_obj().label("payload"),
             )
             .join(expiring, expiring.c.owner_id == o.id)
-            .where(self._reachable(market, Category.SERVICE))
+            .where(self._reachable(markets, Category.SERVICE))
         )
         return await self._insert("points_expiring", Category.SERVICE, candidates, now=now)
+
+    # --- rules that follow service visits and bookings -------------------------------
+
+    def _no_open_booking(
+        self, vehicle_or_owner: Any, now: datetime, *, by_owner: bool = False
+    ) -> Any:
+        b = tables.bookings.c
+        column = b.owner_id if by_owner else b.vehicle_id
+        return ~exists().where(
+            column == vehicle_or_owner,
+            b.status.in_(_OPEN_BOOKING_STATUSES),
+            b.ends_at > now,
+        )
+
+    async def plan_service_due(
+        self,
+        rule: str,
+        markets: Sequence[str],
+        *,
+        intervals: Mapping[str, tuple[int, int]],
+        first_service: bool,
+        due_after: date,
+        due_until: date,
+        occurrence: str,
+        now: datetime,
+    ) -> int:
+        """Vehicles whose next service falls due in (due_after, due_until]: every X km or
+        Y months, whichever comes first (`intervals`: model -> (months, km)), counted
+        from the last visit (or, for the first service, from delivery). Mileage is
+        estimated from the odometer readings: the kilometres driven since the
+        reference, over the days it took. One statement for every model."""
+        sv = tables.service_visits.c
+        last_visit = (
+            select(sv.id)
+            .where(sv.vehicle_id == v.id)
+            .order_by(sv.visited_on.desc(), sv.id.desc())
+            .limit(1)
+            .correlate(tables.vehicles)
+            .scalar_subquery()
+        )
+        if first_service:
+            reference_on = v.delivery_date
+            reference_km: Any = literal(0)
+            joined = select(o.id).join(tables.vehicles, v.owner_id == o.id)
+            extra = [~exists().where(sv.vehicle_id == v.id), v.delivery_date.is_not(None)]
+            cycle: Any = literal("first")
+        else:
+            last = tables.service_visits.alias("last_visit")
+            reference_on = last.c.visited_on
+            reference_km = last.c.mileage_km
+            joined = (
+                select(o.id)
+                .join(tables.vehicles, v.owner_id == o.id)
+                .join(last, last.c.id == last_visit)
+            )
+            extra = []
+            cycle = cast(last.c.id, String)
+        months = case(*((v.model == m, mo) for m, (mo, _) in intervals.items()), else_=None)
+        km = case(*((v.model == m, k) for m, (_, k) in intervals.items()), else_=None)
+        by_time = add_months(reference_on, months)
+        driven = v.mileage_km - func.coalesce(reference_km, 0)
+        elapsed = days_between(reference_on, func.coalesce(v.mileage_recorded_on, reference_on))
+        km_days = case(
+            (and_(driven > 0, elapsed > 0), km * elapsed / driven),
+            else_=None,
+        )
+        by_km = add_days(reference_on, km_days)
+        due = case((and_(km_days.is_not(None), by_km < by_time), by_km), else_=by_time)
+        candidates = joined.with_only_columns(
+            o.id.label("owner_id"),
+            (cast(v.id, String) + literal(":") + cycle + literal(f":{occurrence}")).label(
+                "occurrence"
+            ),
+            literal(now, tables.outbox.c.due_at.type).label("due_at"),
+            literal(None, tables.outbox.c.expires_at.type).label("expires_at"),
+            json_obj(literal("vehicle_id"), v.id, literal("due_on"), cast(due, String)).label(
+                "payload"
+            ),
+        ).where(
+            self._reachable(markets, Category.SERVICE),
+            v.model.in_(list(intervals)),
+            v.vin.is_not(None),
+            due > due_after,
+            due <= due_until,
+            self._no_open_booking(v.id, now),
+            *extra,
+        )
+        return await self._insert(rule, Category.SERVICE, candidates, now=now)
+
+    async def plan_recalls(
+        self, markets: Sequence[str], *, today: date, repeat_days: int, now: datetime
+    ) -> int:
+        """Open safety recalls, again every `repeat_days` until the car is booked in or
+        the recall is closed. Safety: no consent needed."""
+        r = tables.vehicle_recalls.c
+        period = cast(days_between(as_date(r.imported_at), literal(today)) / repeat_days, String)
+        candidates = (
+            select(
+                o.id.label("owner_id"),
+                (cast(r.id, String) + literal(":") + period).label("occurrence"),
+                literal(now, tables.outbox.c.due_at.type).label("due_at"),
+                literal(None, tables.outbox.c.expires_at.type).label("expires_at"),
+                json_obj(literal("recall_id"), r.id, literal("vehicle_id"), v.id).label("payload"),
+            )
+            .join(tables.vehicles, v.owner_id == o.id)
+            .join(tables.vehicle_recalls, r.vehicle_id == v.id)
+            .where(
+                self._reachable(markets, Category.SAFETY),
+                r.state == "open",
+                self._no_open_booking(v.id, now),
+            )
+        )
+        return await self._insert("recall", Category.SAFETY, candidates, now=now)
+
+    async def plan_booking_reminders(
+        self, markets: Sequence[str], *, hours: int, after_hours: int, now: datetime
+    ) -> int:
+        """Open bookings starting in (after_hours, hours]: one reminder per booking and
+        start time (a moved booking gets its own)."""
+        b = tables.bookings.c
+        candidates = (
+            select(
+                o.id.label("owner_id"),
+                (cast(b.id, String) + literal(f":{hours}h:") + cast(b.starts_at, String)).label(
+                    "occurrence"
+                ),
+                literal(now, tables.outbox.c.due_at.type).label("due_at"),
+                b.starts_at.label("expires_at"),
+                json_obj(literal("booking_id"), b.id, literal("hours"), literal(hours)).label(
+                    "payload"
+                ),
+            )
+            .join(tables.bookings, b.owner_id == o.id)
+            .where(
+                self._reachable(markets, Category.TRANSACTIONAL),
+                b.status.in_(_OPEN_BOOKING_STATUSES),
+                b.starts_at > now + timedelta(hours=after_hours),
+                b.starts_at <= now + timedelta(hours=hours),
+            )
+        )
+        return await self._insert("booking_reminder", Category.TRANSACTIONAL, candidates, now=now)
+
+    async def plan_surveys(
+        self,
+        markets: Sequence[str],
+        *,
+        recorded_before: datetime,
+        recorded_after: datetime,
+        now: datetime,
+    ) -> int:
+        """A survey a couple of hours after each completed visit, once."""
+        sv = tables.service_visits.c
+        answers = tables.survey_answers.c
+        candidates = (
+            select(
+                o.id.label("owner_id"),
+                cast(sv.id, String).label("occurrence"),
+                literal(now, tables.outbox.c.due_at.type).label("due_at"),
+                literal(None, tables.outbox.c.expires_at.type).label("expires_at"),
+                json_obj(literal("visit_id"), sv.id).label("payload"),
+            )
+            .join(tables.service_visits, sv.owner_id == o.id)
+            .where(
+                self._reachable(markets, Category.SERVICE),
+                sv.source != "demo",
+                sv.recorded_at <= recorded_before,
+                sv.recorded_at > recorded_after,
+                ~exists().where(answers.visit_id == sv.id),
+            )
+        )
+        return await self._insert("survey", Category.SERVICE, candidates, now=now)
+
+    async def plan_survey_nudges(
+        self,
+        markets: Sequence[str],
+        *,
+        asked_before: datetime,
+        asked_after: datetime,
+        now: datetime,
+    ) -> int:
+        """One nudge for surveys asked two days ago and still unanswered."""
+        sv = tables.service_visits.c
+        answers = tables.survey_answers.c
+        asked = tables.outbox.alias("asked")
+        candidates = (
+            select(
+                o.id.label("owner_id"),
+                cast(sv.id, String).label("occurrence"),
+                literal(now, tables.outbox.c.due_at.type).label("due_at"),
+                literal(None, tables.outbox.c.expires_at.type).label("expires_at"),
+                json_obj(literal("visit_id"), sv.id).label("payload"),
+            )
+            .join(tables.service_visits, sv.owner_id == o.id)
+            .join(
+                asked,
+                and_(
+                    asked.c.owner_id == o.id,
+                    asked.c.rule == "survey",
+                    asked.c.occurrence == cast(sv.id, String),
+                ),
+            )
+            .where(
+                self._reachable(markets, Category.SERVICE),
+                asked.c.status == OutboxStatus.SENT.value,
+                asked.c.sent_at <= asked_before,
+                asked.c.sent_at > asked_after,
+                ~exists().where(answers.visit_id == sv.id),
+            )
+        )
+        return await self._insert("survey_nudge", Category.SERVICE, candidates, now=now)
+
+    async def plan_win_back(
+        self,
+        markets: Sequence[str],
+        *,
+        touch: int,
+        starts_after_months: int,
+        days_from: int,
+        days_until: int | None,
+        not_before: date,
+        today: date,
+        now: datetime,
+    ) -> int:
+        """Owners who stopped coming back (no visit for `starts_after_months` since their
+        last one): touch number `touch` between `days_from` and `days_until` days into
+        that silence. Owners silent since before `not_before` are lost, not won back."""
+        sv = tables.service_visits.c
+        last_visits = (
+            select(sv.owner_id, func.max(sv.visited_on).label("last_on"))
+            .group_by(sv.owner_id)
+            .subquery()
+        )
+        silence_began = add_months(last_visits.c.last_on, starts_after_months)
+        days_silent = days_between(silence_began, literal(today))
+        conditions = [
+            self._reachable(markets, Category.MARKETING),
+            days_silent >= days_from,
+            last_visits.c.last_on > not_before,
+            self._no_open_booking(o.id, now, by_owner=True),
+        ]
+        if days_until is not None:
+            conditions.append(days_silent < days_until)
+        candidates = (
+            select(
+                o.id.label("owner_id"),
+                (
+                    literal("winback:") + cast(last_visits.c.last_on, String) + literal(f":{touch}")
+                ).label("occurrence"),
+                literal(now, tables.outbox.c.due_at.type).label("due_at"),
+                literal(None, tables.outbox.c.expires_at.type).label("expires_at"),
+                json_obj(literal("touch"), literal(touch)).label("payload"),
+            )
+            .join(last_visits, last_visits.c.owner_id == o.id)
+            .where(*conditions)
+        )
+        return await self._insert("win_back", Category.MARKETING, candidates, now=now)
 
     async def add(self, message: OutboxMessage) -> bool:
         """Plan one message (event-driven rules); False if it was planned before."""
@@ -354,18 +613,31 @@ class SqlCareRepository:
         )
         return result.scalars().all()
 
-    async def stats(self, market: str | None, since: datetime) -> Sequence[Any]:
-        """Messages per rule and status since a date (the KPI report)."""
+    async def outcomes(
+        self, market: str | None, since: datetime
+    ) -> list[tuple[str, str, str, int]]:
+        """(rule, status, reason, count) of messages planned since a date (KPI report)."""
         query = (
-            select(ob.rule, ob.status, func.count().label("count"))
+            select(ob.rule, ob.status, ob.last_error, func.count())
             .join(tables.owners, o.id == ob.owner_id)
             .where(ob.created_at >= since)
-            .group_by(ob.rule, ob.status)
-            .order_by(ob.rule, ob.status)
+            .group_by(ob.rule, ob.status, ob.last_error)
         )
         if market:
             query = query.where(o.market == market)
-        return (await self.session.execute(query)).all()
+        return [
+            (str(rule), str(status), str(reason), int(count))
+            for rule, status, reason, count in (await self.session.execute(query)).all()
+        ]
+
+    def add_answer(self, answer: SurveyAnswer) -> None:
+        self.session.add(answer)
+
+    async def answer_for(self, visit_id: int) -> SurveyAnswer | None:
+        result = await self.session.execute(
+            select(SurveyAnswer).where(tables.survey_answers.c.visit_id == visit_id)
+        )
+        return result.scalar_one_or_none()
 
     async def pending_count(self) -> int:
         return int(

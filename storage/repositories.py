@@ -300,6 +300,9 @@ class SqlSlotReservations(_Repository):
 
 
 class SqlVisitRepository(_Repository):
+    async def get(self, visit_id: int) -> ServiceVisit | None:
+        return await self.session.get(ServiceVisit, visit_id)
+
     async def of_owner(self, owner_id: int) -> Sequence[ServiceVisit]:
         c = tables.service_visits.c
         result = await self.session.execute(
@@ -327,6 +330,9 @@ class SqlVisitRepository(_Repository):
 
 class SqlRecallRepository(_Repository):
     _CHUNK = 400
+
+    async def get(self, recall_id: int) -> VehicleRecall | None:
+        return await self.session.get(VehicleRecall, recall_id)
 
     async def by_keys(
         self, keys: Collection[tuple[str, str]]

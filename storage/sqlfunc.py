@@ -89,3 +89,45 @@ def _json_obj_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 @compiles(json_obj, "postgresql")
 def _json_obj_pg(element: Any, compiler: Any, **kw: Any) -> str:
     return f"json_build_object({compiler.process(element.clauses, **kw)})"
+
+
+class add_months(GenericFunction[Any]):
+    """`day` plus whole calendar months (a bound number)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(add_months, "sqlite")
+def _add_months_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    # SQLite rolls 31 August + 6 months over to 3 March; PostgreSQL clamps to 28/29
+    # February. A reminder two days apart on those dates is harmless.
+    day, months = list(element.clauses)
+    return (
+        f"date({compiler.process(day, **kw)}, printf('%+d months', "
+        f"CAST({compiler.process(months, **kw)} AS INTEGER)))"
+    )
+
+
+@compiles(add_months, "postgresql")
+def _add_months_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    day, months = list(element.clauses)
+    day_sql, months_sql = compiler.process(day, **kw), compiler.process(months, **kw)
+    return f"CAST(CAST({day_sql} AS DATE) + make_interval(months => {months_sql}) AS DATE)"
+
+
+class as_date(GenericFunction[Any]):
+    """The date part of a timestamp."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(as_date, "sqlite")
+def _as_date_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(as_date, "postgresql")
+def _as_date_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"

@@ -477,3 +477,23 @@ referral_stage_changes = Table(
     Column("actor", String(64), nullable=False),
     Column("note", String(200), nullable=False),
 )
+
+
+# Answers to the post-visit survey (one per visit): NPS and the dealer's follow-up.
+survey_answers = Table(
+    "survey_answers",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "visit_id",
+        ForeignKey("service_visits.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
+    Column("score", SmallInteger, nullable=False),
+    Column("comment", String(1000), nullable=False),
+    Column("answered_at", UtcDateTime, nullable=False, index=True),
+    CheckConstraint("score >= 0 AND score <= 10", name="score_0_to_10"),
+)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.services import ports
 from storage.care_repository import SqlCareRepository
 from storage.db import WriteGate, is_sqlite
+from storage.kpi_repository import SqlKpiRepository
 from storage.loyalty_repository import SqlLoyaltyRepository
 from storage.mapping import map_domain
 from storage.referral_repository import SqlReferralRepository
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
         self.loyalty: ports.LoyaltyRepository = SqlLoyaltyRepository(self.session)
         self.care: ports.CareRepository = SqlCareRepository(self.session)
+        self.kpi: ports.KpiRepository = SqlKpiRepository(self.session)
         self.bookings: ports.BookingRepository = SqlBookingRepository(self.session)
         self.reservations: ports.SlotReservations = SqlSlotReservations(self.session)
         self.visits: ports.VisitRepository = SqlVisitRepository(self.session)

@@ -75,8 +75,9 @@ CATEGORY_OF: dict[Rule, Category] = {
     Rule.TRADE_IN: Category.MARKETING,
 }
 
-# Booking changes and safety recalls are urgent enough to ignore quiet hours.
-IGNORES_QUIET_HOURS = frozenset({Category.SAFETY, Category.TRANSACTIONAL})
+# A reminder two hours before an 8:00 visit can't wait for the window to open; a recall
+# notice can wait until morning.
+IGNORES_QUIET_HOURS = frozenset({Category.TRANSACTIONAL})
 
 
 class Segment(StrEnum):
@@ -274,3 +275,33 @@ def decide(
             later = recipient.window.next_opening(allowed, recipient.zone)
             return Decision(Verdict.LATER, at=later, reason="marketing cap")
     return Decision(Verdict.SEND)
+
+
+@dataclass(eq=False)
+class SurveyAnswer:
+    """The post-visit question "how likely are you to recommend us?" (0-10)."""
+
+    visit_id: int
+    owner_id: int
+    dealer_code: str
+    score: int
+    answered_at: datetime
+    comment: str = ""
+    id: int | None = None
+
+    @property
+    def promoter(self) -> bool:
+        return self.score >= 9
+
+    @property
+    def detractor(self) -> bool:
+        return self.score <= 6
+
+
+def nps(scores: list[int]) -> int | None:
+    """Net promoter score: % promoters (9-10) minus % detractors (0-6), rounded."""
+    if not scores:
+        return None
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    return round(100 * (promoters - detractors) / len(scores))

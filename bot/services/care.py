@@ -1,5 +1,5 @@
-"""The care planner: finds who is due with set-based queries, one statement per rule
-and market, and writes outbox rows keyed by (owner, rule, occurrence). Running it
+"""The care planner: finds who is due with set-based queries (one statement per rule,
+not a loop over owners) and writes outbox rows keyed by (owner, rule, occurrence). Running it
 twice, or on two machines at once, plans nothing twice.
 
 Dates are worked out in Python (calendar months and years, the market's local day),
@@ -8,6 +8,7 @@ then handed to the queries as bounds.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -15,7 +16,7 @@ from operator import methodcaller
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.care import CATEGORY_OF, Category, OutboxMessage, OutboxStatus, Rule
+from bot.domain.care import CATEGORY_OF, CarePolicy, Category, OutboxMessage, OutboxStatus, Rule
 from bot.domain.events import TierDemotionNotice, TierPromoted
 from bot.domain.loyalty import add_months
 from bot.domain.reference import Market, Reference
@@ -66,16 +67,24 @@ async def plan_in_steps(
 
 
 def steps(reference: Reference, now: datetime) -> Iterator[Step]:
-    for market in reference.markets.values():
-        yield from _market_steps(reference, market, now)
+    """The planning statements. Rules that depend on the clock alone run once for every
+    market; rules that depend on the local date run once per group of markets sharing
+    that date and policy (at any moment two or three groups); greetings at 10:00 local
+    time run per market. So the number of statements does not grow with the markets."""
+    markets = list(reference.markets.values())
+    policy = reference.care[markets[0].code]
+    yield from _clock_steps([m.code for m in markets], policy, now)
+    groups: dict[tuple[date, CarePolicy], list[str]] = defaultdict(list)
+    for market in markets:
+        today = now.astimezone(ZoneInfo(market.timezone)).date()
+        groups[(today, reference.care[market.code])].append(market.code)
+    for (today, group_policy), codes in groups.items():
+        yield from _date_steps(reference, codes, today, group_policy, now)
+    for market in markets:
+        yield from _greeting_steps(market, reference.care[market.code], now)
 
 
-def _market_steps(reference: Reference, market: Market, now: datetime) -> Iterator[Step]:
-    policy = reference.care[market.code]
-    zone = ZoneInfo(market.timezone)
-    today = now.astimezone(zone).date()
-    code = market.code
-
+def _clock_steps(codes: list[str], policy: CarePolicy, now: datetime) -> Iterator[Step]:
     # Welcome guide on linking, tips on day 7 and day 30 (windows, so a planner that
     # starts after months of data doesn't greet everyone at once).
     for rule, start, end in (
@@ -87,25 +96,122 @@ def _market_steps(reference: Reference, market: Market, now: datetime) -> Iterat
             rule,
             methodcaller(
                 "plan_linked",
-                rule=rule,
-                category=CATEGORY_OF[rule],
-                market=code,
+                rule,
+                CATEGORY_OF[rule],
+                codes,
                 linked_after=now - start,
                 linked_before=now - end,
                 now=now,
             ),
         )
+    # Safety recalls: now, and again every 30 days until the car is booked in.
+    yield (
+        Rule.RECALL,
+        methodcaller(
+            "plan_recalls", codes, today=now.date(), repeat_days=policy.recall_repeat_days, now=now
+        ),
+    )
+    # Booking reminders 24 and 2 hours before (disjoint windows: one of each at most).
+    hours_before = sorted(policy.reminder_hours_before)
+    for hours, after_hours in zip(hours_before, [0, *hours_before[:-1]], strict=True):
+        yield (
+            Rule.BOOKING_REMINDER,
+            methodcaller(
+                "plan_booking_reminders", codes, hours=hours, after_hours=after_hours, now=now
+            ),
+        )
+    # A survey two hours after a completed visit; one nudge two days later.
+    yield (
+        Rule.SURVEY,
+        methodcaller(
+            "plan_surveys",
+            codes,
+            recorded_before=now - timedelta(hours=policy.survey_after_hours),
+            recorded_after=now - timedelta(days=7),
+            now=now,
+        ),
+    )
+    yield (
+        Rule.SURVEY_NUDGE,
+        methodcaller(
+            "plan_survey_nudges",
+            codes,
+            asked_before=now - timedelta(hours=policy.survey_nudge_after_hours),
+            asked_after=now - timedelta(days=7),
+            now=now,
+        ),
+    )
+    # Points expiring within 30 days: one reminder per owner per month.
+    yield (
+        Rule.POINTS_EXPIRING,
+        methodcaller(
+            "plan_points_expiring",
+            codes,
+            until=now + timedelta(days=policy.points_expiring_days),
+            occurrence=f"{now:%Y-%m}",
+            now=now,
+        ),
+    )
+
+
+def _date_steps(
+    reference: Reference, codes: list[str], today: date, policy: CarePolicy, now: datetime
+) -> Iterator[Step]:
+    models = reference.models.values()
+    # First service 30 days before it is due; maintenance 30 and 7 days before and once
+    # a month overdue. "Every X km or Y months, whichever comes first", the kilometres
+    # estimated from the owner's odometer readings; never while a booking is open.
+    yield (
+        Rule.FIRST_SERVICE,
+        methodcaller(
+            "plan_service_due",
+            Rule.FIRST_SERVICE,
+            codes,
+            intervals={m.code: (m.first_service_months, m.first_service_km) for m in models},
+            first_service=True,
+            due_after=today,
+            due_until=today + timedelta(days=policy.first_service_lead_days),
+            occurrence=f"first-{policy.first_service_lead_days}",
+            now=now,
+        ),
+    )
+    leads = sorted(policy.maintenance_lead_days, reverse=True)
+    windows = [
+        (f"due-{lead}", today + timedelta(days=nearer), today + timedelta(days=lead))
+        for lead, nearer in zip(leads, [*leads[1:], 0], strict=True)
+    ]
+    overdue = policy.maintenance_overdue_days
+    windows.append(
+        (f"overdue-{overdue}", today - timedelta(days=2 * overdue), today - timedelta(days=overdue))
+    )
+    for tag, due_after, due_until in windows:
+        yield (
+            Rule.MAINTENANCE_DUE,
+            methodcaller(
+                "plan_service_due",
+                Rule.MAINTENANCE_DUE,
+                codes,
+                intervals={
+                    m.code: (m.service_interval_months, m.service_interval_km) for m in models
+                },
+                first_service=False,
+                due_after=due_after,
+                due_until=due_until,
+                occurrence=tag,
+                now=now,
+            ),
+        )
 
     # Warranty ends N days ahead: delivery + warranty years lies in (today, today + N].
-    for model in reference.models.values():
+    for model in models:
         for lead in policy.warranty_lead_days:
             yield (
                 Rule.WARRANTY_EXPIRY,
                 methodcaller(
                     "plan_vehicle_dates",
-                    rule=Rule.WARRANTY_EXPIRY,
-                    category=Category.SERVICE,
-                    market=code,
+                    Rule.WARRANTY_EXPIRY,
+                    Category.SERVICE,
+                    codes,
                     column="delivery_date",
                     after=add_years(today, -model.warranty_years),
                     until=add_years(today + timedelta(days=lead), -model.warranty_years),
@@ -125,9 +231,9 @@ def _market_steps(reference: Reference, market: Market, now: datetime) -> Iterat
                 rule,
                 methodcaller(
                     "plan_vehicle_dates",
-                    rule=rule,
-                    category=Category.SERVICE,
-                    market=code,
+                    rule,
+                    Category.SERVICE,
+                    codes,
                     column=column,
                     after=today,
                     until=today + timedelta(days=lead),
@@ -144,29 +250,67 @@ def _market_steps(reference: Reference, market: Market, now: datetime) -> Iterat
             Rule.INSPECTION_DUE,
             methodcaller(
                 "plan_month_day",
-                rule=Rule.INSPECTION_DUE,
-                category=Category.SERVICE,
-                market=code,
+                Rule.INSPECTION_DUE,
+                Category.SERVICE,
+                codes,
                 source="delivery",
                 month_days=_month_days(target, CATCH_UP_DAYS),
                 occurrence=f"inspection-{target.year}-{lead}",
                 due_at=now,
-                expires_at=datetime.combine(target, time(), tzinfo=zone),
+                expires_at=datetime.combine(target, time(), tzinfo=now.tzinfo),
                 born_before=add_years(target, -policy.inspection_from_years),
                 now=now,
             ),
         )
 
-    # Birthdays and ownership anniversaries at 10:00 local time, on the day only.
+    # Win-back: owners silent since their last visit (at risk after 6 months, dormant
+    # after 9) get at most three touches, spaced; lost after 18 months.
+    touches = policy.win_back_touch_days
+    for touch, days_from in enumerate(touches):
+        days_until = touches[touch + 1] if touch + 1 < len(touches) else days_from + 30
+        yield (
+            Rule.WIN_BACK,
+            methodcaller(
+                "plan_win_back",
+                codes,
+                touch=touch + 1,
+                starts_after_months=policy.at_risk_months,
+                days_from=days_from,
+                days_until=days_until,
+                not_before=add_months(datetime.combine(today, time()), -policy.lost_months).date(),
+                today=today,
+                now=now,
+            ),
+        )
+
+    # Cars older than five years: a trade-in suggestion once a year.
+    yield (
+        Rule.TRADE_IN,
+        methodcaller(
+            "plan_old_vehicles",
+            Rule.TRADE_IN,
+            Category.MARKETING,
+            codes,
+            delivered_before=add_years(today, -policy.trade_in_after_years),
+            occurrence=f"trade-in-{today.year}",
+            now=now,
+        ),
+    )
+
+
+def _greeting_steps(market: Market, policy: CarePolicy, now: datetime) -> Iterator[Step]:
+    """Birthdays and ownership anniversaries at 10:00 local time, on the day only."""
+    zone = ZoneInfo(market.timezone)
+    today = now.astimezone(zone).date()
     greeting = datetime.combine(today, policy.greeting_local_time, tzinfo=zone)
     end_of_day = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
     yield (
         Rule.BIRTHDAY,
         methodcaller(
             "plan_month_day",
-            rule=Rule.BIRTHDAY,
-            category=Category.MARKETING,
-            market=code,
+            Rule.BIRTHDAY,
+            Category.MARKETING,
+            [market.code],
             source="birthday",
             month_days=_birthday_days(today),
             occurrence=str(today.year),
@@ -179,41 +323,15 @@ def _market_steps(reference: Reference, market: Market, now: datetime) -> Iterat
         Rule.ANNIVERSARY,
         methodcaller(
             "plan_month_day",
-            rule=Rule.ANNIVERSARY,
-            category=Category.MARKETING,
-            market=code,
+            Rule.ANNIVERSARY,
+            Category.MARKETING,
+            [market.code],
             source="delivery",
             month_days=_birthday_days(today),
             occurrence=f"anniversary-{today.year}",
             due_at=max(greeting, now),
             expires_at=end_of_day,
             born_before=add_years(today, -1),
-            now=now,
-        ),
-    )
-
-    # Points expiring within 30 days: one reminder per owner per month.
-    yield (
-        Rule.POINTS_EXPIRING,
-        methodcaller(
-            "plan_points_expiring",
-            market=code,
-            until=now + timedelta(days=policy.points_expiring_days),
-            occurrence=f"{today:%Y-%m}",
-            now=now,
-        ),
-    )
-
-    # Cars older than five years: a trade-in suggestion once a year.
-    yield (
-        Rule.TRADE_IN,
-        methodcaller(
-            "plan_old_vehicles",
-            rule=Rule.TRADE_IN,
-            category=Category.MARKETING,
-            market=code,
-            delivered_before=add_years(today, -policy.trade_in_after_years),
-            occurrence=f"trade-in-{today.year}",
             now=now,
         ),
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
-from bot.domain.care import CapState, Category, OutboxMessage
+from bot.domain.care import CapState, Category, OutboxMessage, SurveyAnswer
 from bot.domain.loyalty import (
     LedgerEntry,
     LoyaltyAccount,
@@ -122,7 +122,7 @@ class CareRepository(Protocol):
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         linked_after: datetime,
         linked_before: datetime,
@@ -132,7 +132,7 @@ class CareRepository(Protocol):
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         column: str,
         after: date,
@@ -146,7 +146,7 @@ class CareRepository(Protocol):
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         source: str,
         month_days: Sequence[str],
@@ -160,14 +160,60 @@ class CareRepository(Protocol):
         self,
         rule: str,
         category: Category,
-        market: str,
+        markets: Sequence[str],
         *,
         delivered_before: date,
         occurrence: str,
         now: datetime,
     ) -> int: ...
+    async def plan_service_due(
+        self,
+        rule: str,
+        markets: Sequence[str],
+        *,
+        intervals: Mapping[str, tuple[int, int]],
+        first_service: bool,
+        due_after: date,
+        due_until: date,
+        occurrence: str,
+        now: datetime,
+    ) -> int: ...
+    async def plan_recalls(
+        self, markets: Sequence[str], *, today: date, repeat_days: int, now: datetime
+    ) -> int: ...
+    async def plan_booking_reminders(
+        self, markets: Sequence[str], *, hours: int, after_hours: int, now: datetime
+    ) -> int: ...
+    async def plan_surveys(
+        self,
+        markets: Sequence[str],
+        *,
+        recorded_before: datetime,
+        recorded_after: datetime,
+        now: datetime,
+    ) -> int: ...
+    async def plan_survey_nudges(
+        self,
+        markets: Sequence[str],
+        *,
+        asked_before: datetime,
+        asked_after: datetime,
+        now: datetime,
+    ) -> int: ...
+    async def plan_win_back(
+        self,
+        markets: Sequence[str],
+        *,
+        touch: int,
+        starts_after_months: int,
+        days_from: int,
+        days_until: int | None,
+        not_before: date,
+        today: date,
+        now: datetime,
+    ) -> int: ...
     async def plan_points_expiring(
-        self, market: str, *, until: datetime, occurrence: str, now: datetime
+        self, markets: Sequence[str], *, until: datetime, occurrence: str, now: datetime
     ) -> int: ...
     async def add(self, message: OutboxMessage) -> bool: ...
     async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[int]: ...
@@ -175,8 +221,12 @@ class CareRepository(Protocol):
     async def lock_owner(self, owner_id: int) -> None: ...
     async def caps(self, owner_id: int, now: datetime) -> CapState: ...
     async def of_owner(self, owner_id: int) -> Sequence[OutboxMessage]: ...
-    async def stats(self, market: str | None, since: datetime) -> Sequence[Any]: ...
+    async def outcomes(
+        self, market: str | None, since: datetime
+    ) -> list[tuple[str, str, str, int]]: ...
     async def pending_count(self) -> int: ...
+    def add_answer(self, answer: SurveyAnswer) -> None: ...
+    async def answer_for(self, visit_id: int) -> SurveyAnswer | None: ...
 
 
 class ReferralRepository(Protocol):
@@ -235,6 +285,21 @@ class ReferralRepository(Protocol):
         ...
 
 
+class KpiRepository(Protocol):
+    async def survey_scores(self, market: str | None, since: datetime) -> list[int]: ...
+    async def return_to_service(self, market: str | None, since: date) -> tuple[int, int]: ...
+    async def segments(
+        self,
+        market: str | None,
+        today: date,
+        *,
+        new_days: int,
+        at_risk_months: int,
+        dormant_months: int,
+        lost_months: int,
+    ) -> dict[str, int]: ...
+
+
 class UpdateLog(Protocol):
     async def first_time(self, channel: str, update_id: str, now: datetime) -> bool:
         """Record the update; False if it was already processed."""
@@ -288,6 +353,7 @@ class SlotReservations(Protocol):
 
 class VisitRepository(Protocol):
     def add(self, visit: ServiceVisit) -> None: ...
+    async def get(self, visit_id: int) -> ServiceVisit | None: ...
     async def of_owner(self, owner_id: int) -> Sequence[ServiceVisit]: ...
     async def of_vehicle(self, vehicle_id: int) -> Sequence[ServiceVisit]: ...
     async def by_booking(self, booking_id: int) -> ServiceVisit | None: ...
@@ -295,6 +361,7 @@ class VisitRepository(Protocol):
 
 class RecallRepository(Protocol):
     def add(self, recall: VehicleRecall) -> None: ...
+    async def get(self, recall_id: int) -> VehicleRecall | None: ...
     async def by_keys(
         self, keys: Collection[tuple[str, str]]
     ) -> dict[tuple[str, str], VehicleRecall]:
@@ -316,6 +383,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     loyalty: LoyaltyRepository
     care: CareRepository
+    kpi: KpiRepository
     bookings: BookingRepository
     reservations: SlotReservations
     visits: VisitRepository

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-23 15:28:43.423319
+Create Date: 2026-11-23 16:09:15.027404
 """
 
 from collections.abc import Sequence
@@ -44,6 +44,25 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_owner_sent', ['owner_id', 'category', 'sent_at'], unique=False)
         batch_op.create_index('ix_outbox_status_due', ['status', 'due_at'], unique=False)
 
+    op.create_table('survey_answers',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('visit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('owner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('dealer_code', sa.String(length=32), nullable=False),
+    sa.Column('score', sa.SmallInteger(), nullable=False),
+    sa.Column('comment', sa.String(length=1000), nullable=False),
+    sa.Column('answered_at', storage.types.UtcDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('score >= 0 AND score <= 10', name=op.f('ck_survey_answers_score_0_to_10')),
+    sa.ForeignKeyConstraint(['dealer_code'], ['dealers.code'], name=op.f('fk_survey_answers_dealer_code_dealers')),
+    sa.ForeignKeyConstraint(['owner_id'], ['owners.id'], name=op.f('fk_survey_answers_owner_id_owners'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['visit_id'], ['service_visits.id'], name=op.f('fk_survey_answers_visit_id_service_visits'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answers')),
+    sa.UniqueConstraint('visit_id', name=op.f('uq_survey_answers_visit_id'))
+    )
+    with op.batch_alter_table('survey_answers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_answers_answered_at'), ['answered_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_answers_owner_id'), ['owner_id'], unique=False)
+
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('linked_at', storage.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_accounts_linked_at'), ['linked_at'], unique=False)
@@ -71,6 +90,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_accounts_linked_at'))
         batch_op.drop_column('linked_at')
 
+    with op.batch_alter_table('survey_answers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_answers_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_answers_answered_at'))
+
+    op.drop_table('survey_answers')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_due')
         batch_op.drop_index('ix_outbox_owner_sent')

@@ -1,0 +1,101 @@
+"""`ownerbot report kpi`: the numbers the briefs track monthly.
+
+NPS (% promoters 9-10 minus % detractors 0-6; the target is 40 or more), the
+return-to-service rate (vehicles with a paid visit in the last 12 months; the target is
+70% or more), owners per life-cycle segment, and care messages per rule and outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.care import CarePolicy, Segment, nps
+from bot.domain.reference import Reference
+from bot.services.ports import UnitOfWork
+
+NPS_TARGET = 40
+RETURN_TARGET = 0.70
+_OPT_OUT_REASONS = ("no service consent", "no marketing consent")
+
+
+@dataclass
+class CareLine:
+    rule: str
+    sent: int = 0
+    failed: int = 0  # blocked the bot, or given up after errors
+    opted_out: int = 0  # skipped for lack of consent
+    skipped: int = 0  # no longer relevant
+    waiting: int = 0
+
+
+@dataclass
+class KpiReport:
+    market: str | None
+    since: datetime
+    nps: int | None
+    answers: int
+    promoters: int
+    detractors: int
+    vehicles: int
+    returned: int
+    segments: dict[str, int]
+    care: list[CareLine] = field(default_factory=list)
+
+    @property
+    def return_rate(self) -> float | None:
+        return self.returned / self.vehicles if self.vehicles else None
+
+
+async def report(
+    uow: UnitOfWork,
+    reference: Reference,
+    *,
+    market: str | None,
+    now: datetime,
+    months: int = 12,
+) -> KpiReport:
+    since = now - timedelta(days=round(months * 30.44))
+    zone = ZoneInfo(reference.market(market).timezone) if market else ZoneInfo("UTC")
+    today = now.astimezone(zone).date()
+    policy = reference.care[market] if market else CarePolicy()
+    scores = await uow.kpi.survey_scores(market, since)
+    returned, vehicles = await uow.kpi.return_to_service(market, since.date())
+    segments = await uow.kpi.segments(
+        market,
+        today,
+        new_days=policy.new_owner_days,
+        at_risk_months=policy.at_risk_months,
+        dormant_months=policy.dormant_months,
+        lost_months=policy.lost_months,
+    )
+    return KpiReport(
+        market=market,
+        since=since,
+        nps=nps(scores),
+        answers=len(scores),
+        promoters=sum(1 for s in scores if s >= 9),
+        detractors=sum(1 for s in scores if s <= 6),
+        vehicles=vehicles,
+        returned=returned,
+        segments={s.value: segments.get(s.value, 0) for s in Segment},
+        care=await _care_lines(uow, market, since),
+    )
+
+
+async def _care_lines(uow: UnitOfWork, market: str | None, since: datetime) -> list[CareLine]:
+    lines: dict[str, CareLine] = {}
+    for rule, status, reason, count in await uow.care.outcomes(market, since):
+        line = lines.setdefault(rule, CareLine(rule))
+        if status == "sent":
+            line.sent += count
+        elif status in ("failed", "dead"):
+            line.failed += count
+        elif status == "skipped" and reason in _OPT_OUT_REASONS:
+            line.opted_out += count
+        elif status == "skipped":
+            line.skipped += count
+        else:
+            line.waiting += count
+    return sorted(lines.values(), key=lambda line: line.rule)

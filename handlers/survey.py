@@ -1,0 +1,94 @@
+"""The post-visit survey in chat: a 0-10 score, an optional comment, and a heads-up to
+the dealer's staff when the score is low (0-6), so someone calls the owner back."""
+
+from __future__ import annotations
+
+from bot.domain.care import SurveyAnswer
+from bot.services import surveys
+from bot.services.surveys import NotTheirVisit
+from handlers.codes import BadCode, make_code, parse_code
+from handlers.common import market_translator, show_main_menu
+from handlers.context import Context
+from handlers.errors import NotYours
+from handlers.router import Router
+from handlers.types import Button
+
+router = Router()
+
+
+@router.button("sv")
+async def survey_button(ctx: Context) -> None:
+    code = parse_code(ctx.event.button)
+    owner = ctx.owner
+    assert owner is not None
+    visit_id = code.int_arg(0)
+    if code.action == "s":
+        score = code.int_arg(1)
+        if score > 10:
+            raise BadCode("score out of range")
+        try:
+            result = await surveys.answer(
+                ctx.uow, ctx.reference, owner=owner, visit_id=visit_id, score=score, now=ctx.now
+            )
+        except NotTheirVisit as error:
+            raise NotYours from error
+        if not result.first_time:
+            ctx.toast(ctx.t._("Thank you, we already have your answer."))
+            return
+        ctx.set_state("survey.comment", visit_id=visit_id)
+        ctx.reply(
+            ctx.t._(
+                "Thank you! Is there anything you'd like to tell us about the visit? "
+                "Write it here, or tap Skip."
+            ),
+            [[Button(ctx.t.pgettext("button", "Skip"), make_code("sv", "skip", visit_id))]],
+            edit=True,
+        )
+        if result.answer.detractor:
+            await _alert_staff(ctx, result.answer)
+    elif code.action == "skip":
+        ctx.clear_state()
+        ctx.reply(ctx.t._("Thank you for your time."), edit=True)
+        show_main_menu(ctx)
+    else:
+        raise BadCode("unknown survey action")
+
+
+@router.state("survey.comment")
+async def survey_comment(ctx: Context) -> None:
+    owner = ctx.owner
+    assert owner is not None
+    visit_id = int(ctx.data["visit_id"])
+    if not ctx.event.text.strip():
+        ctx.reply(ctx.t._("Please write your comment as text, or tap Skip."))
+        return
+    try:
+        recorded = await surveys.comment(
+            ctx.uow, owner=owner, visit_id=visit_id, text=ctx.event.text
+        )
+    except NotTheirVisit as error:
+        raise NotYours from error
+    ctx.clear_state()
+    ctx.reply(ctx.t._("Thank you, we've passed it on to the team."))
+    if recorded.detractor:
+        await _alert_staff(ctx, recorded)
+
+
+async def _alert_staff(ctx: Context, answer: SurveyAnswer) -> None:
+    dealer = ctx.reference.dealers.get(answer.dealer_code)
+    owner = ctx.owner
+    if dealer is None or dealer.staff_chat_id is None or owner is None:
+        return
+    st = market_translator(ctx, dealer.market)
+    lines = [
+        st._(
+            "⚠️ Low score {score}/10 from {name} ({phone}) after their visit. Please call them "
+            "back within a day.",
+            score=answer.score,
+            name=f"{owner.first_name} {owner.last_name}".strip(),
+            phone=owner.phone or "",
+        )
+    ]
+    if answer.comment:
+        lines.append(st._("Their words: “{comment}”", comment=answer.comment))
+    ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)

@@ -1,0 +1,103 @@
+"""Set-based queries behind `ownerbot report kpi`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import tables
+from storage.sqlfunc import add_months
+
+o = tables.owners.c
+v = tables.vehicles.c
+sv = tables.service_visits.c
+
+
+class SqlKpiRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def survey_scores(self, market: str | None, since: datetime) -> list[int]:
+        answers = tables.survey_answers.c
+        query = (
+            select(answers.score)
+            .join(tables.owners, o.id == answers.owner_id)
+            .where(answers.answered_at >= since)
+        )
+        if market:
+            query = query.where(o.market == market)
+        return [int(score) for score in (await self.session.execute(query)).scalars()]
+
+    async def return_to_service(self, market: str | None, since: date) -> tuple[int, int]:
+        """(vehicles with a paid visit since `since`, all vehicles) of living owners."""
+        paid = (
+            select(sv.vehicle_id)
+            .where(sv.visited_on >= since, sv.invoice_minor > 0)
+            .group_by(sv.vehicle_id)
+            .subquery()
+        )
+        query = (
+            select(func.count(v.id), func.count(paid.c.vehicle_id))
+            .join(tables.owners, o.id == v.owner_id)
+            .outerjoin(paid, paid.c.vehicle_id == v.id)
+            .where(o.erased_at.is_(None), v.vin.is_not(None))
+        )
+        if market:
+            query = query.where(o.market == market)
+        total, returned = (await self.session.execute(query)).one()
+        return int(returned or 0), int(total or 0)
+
+    async def segments(
+        self,
+        market: str | None,
+        today: date,
+        *,
+        new_days: int,
+        at_risk_months: int,
+        dormant_months: int,
+        lost_months: int,
+    ) -> dict[str, int]:
+        """Owners per life-cycle segment (bot/domain/care.py, `segment`), in one query."""
+        visits = (
+            select(
+                sv.owner_id,
+                func.max(sv.visited_on).label("last_on"),
+                func.count(sv.id).label("visits"),
+            )
+            .group_by(sv.owner_id)
+            .subquery()
+        )
+        deliveries = (
+            select(v.owner_id, func.min(v.delivery_date).label("delivered"))
+            .group_by(v.owner_id)
+            .subquery()
+        )
+        reference = func.coalesce(visits.c.last_on, deliveries.c.delivered)
+        today_sql = literal(today)
+        segment = case(
+            (deliveries.c.delivered > literal(today - timedelta(days=new_days)), "new"),
+            (reference.is_(None), "active"),
+            (reference <= add_months(today_sql, -lost_months), "lost"),
+            (reference <= add_months(today_sql, -dormant_months), "dormant"),
+            (
+                and_(
+                    func.coalesce(visits.c.visits, 0) >= 1,
+                    reference <= add_months(today_sql, -at_risk_months),
+                ),
+                "at_risk",
+            ),
+            else_="active",
+        ).label("segment")
+        query = (
+            select(segment, func.count())
+            .select_from(tables.owners)
+            .outerjoin(visits, visits.c.owner_id == o.id)
+            .outerjoin(deliveries, deliveries.c.owner_id == o.id)
+            .where(o.erased_at.is_(None))
+            .group_by(segment)
+        )
+        if market:
+            query = query.where(o.market == market)
+        return {str(name): int(count) for name, count in (await self.session.execute(query)).all()}
