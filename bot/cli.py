@@ -861,6 +861,54 @@ def care_preview(
     _with_app(work, clock)
 
 
+@report_cli.command("kpi")
+def report_kpi(
+    market: Annotated[str | None, typer.Option(help="Only this market, e.g. BR")] = None,
+    months: Annotated[int, typer.Option(help="Period: the last N months")] = 12,
+    png: Annotated[Path | None, typer.Option(help="Also draw the report to this PNG file")] = None,
+    now: Annotated[str | None, typer.Option(help="As of this time (ISO with zone)")] = None,
+) -> None:
+    """NPS, return-to-service rate, life-cycle segments and care messages per rule."""
+    from bot.services import kpi
+
+    clock = _parse_now(now)
+
+    async def work(app: App) -> None:
+        if market is not None and market not in app.reference.markets:
+            raise typer.BadParameter(f"unknown market {market!r}")
+        await prepare_database(app)
+        async with app.database.uow() as uow:
+            report = await kpi.report(
+                uow, app.reference, market=market, now=app.clock.now(), months=months
+            )
+        scope = market or "all markets"
+        nps = "no answers yet" if report.nps is None else f"{report.nps:+d}"
+        typer.echo(f"KPIs for {scope} since {report.since:%Y-%m-%d}")
+        typer.echo(
+            f"NPS {nps} (target {kpi.NPS_TARGET}+): {report.answers} answers, "
+            f"{report.promoters} promoters, {report.detractors} detractors"
+        )
+        rate = "n/a" if report.return_rate is None else f"{report.return_rate:.0%}"
+        typer.echo(
+            f"return to service {rate} (target {kpi.RETURN_TARGET:.0%}+): "
+            f"{report.returned} of {report.vehicles} vehicles had a paid visit"
+        )
+        typer.echo("segments: " + ", ".join(f"{k} {v}" for k, v in report.segments.items()))
+        typer.echo("care messages\tsent\tfailed\topted out\tskipped\twaiting")
+        for line in report.care:
+            typer.echo(
+                f"{line.rule}\t{line.sent}\t{line.failed}\t{line.opted_out}\t"
+                f"{line.skipped}\t{line.waiting}"
+            )
+        if png is not None:
+            from bot.services.kpi_chart import render_png
+
+            png.write_bytes(render_png(report))
+            typer.echo(f"chart written to {png}")
+
+    _with_app(work, clock)
+
+
 @report_cli.command("referrals")
 def report_referrals(
     market: Annotated[str | None, typer.Option(help="Only this market, e.g. TH")] = None,

@@ -486,15 +486,16 @@ class SqlCareRepository:
         *,
         touch: int,
         starts_after_months: int,
-        days_from: int,
-        days_until: int | None,
+        previous_sent_before: datetime | None,
         not_before: date,
         today: date,
         now: datetime,
     ) -> int:
         """Owners who stopped coming back (no visit for `starts_after_months` since their
-        last one): touch number `touch` between `days_from` and `days_until` days into
-        that silence. Owners silent since before `not_before` are lost, not won back."""
+        last one). The first touch goes as soon as they are silent; each later one only
+        after the previous was sent before `previous_sent_before` (spacing). A visit
+        starts a new cycle; an open booking stops them; silent since before
+        `not_before` means lost, not won back."""
         sv = tables.service_visits.c
         last_visits = (
             select(sv.owner_id, func.max(sv.visited_on).label("last_on"))
@@ -503,20 +504,28 @@ class SqlCareRepository:
         )
         silence_began = add_months(last_visits.c.last_on, starts_after_months)
         days_silent = days_between(silence_began, literal(today))
+        cycle = literal("winback:") + cast(last_visits.c.last_on, String)
         conditions = [
             self._reachable(markets, Category.MARKETING),
-            days_silent >= days_from,
+            days_silent >= 0,
             last_visits.c.last_on > not_before,
             self._no_open_booking(o.id, now, by_owner=True),
         ]
-        if days_until is not None:
-            conditions.append(days_silent < days_until)
+        if touch > 1:
+            earlier = tables.outbox.alias("earlier")
+            conditions.append(
+                exists().where(
+                    earlier.c.owner_id == o.id,
+                    earlier.c.rule == "win_back",
+                    earlier.c.occurrence == cycle + literal(f":{touch - 1}"),
+                    earlier.c.status == OutboxStatus.SENT.value,
+                    earlier.c.sent_at <= previous_sent_before,
+                )
+            )
         candidates = (
             select(
                 o.id.label("owner_id"),
-                (
-                    literal("winback:") + cast(last_visits.c.last_on, String) + literal(f":{touch}")
-                ).label("occurrence"),
+                (cycle + literal(f":{touch}")).label("occurrence"),
                 literal(now, tables.outbox.c.due_at.type).label("due_at"),
                 literal(None, tables.outbox.c.expires_at.type).label("expires_at"),
                 json_obj(literal("touch"), literal(touch)).label("payload"),

@@ -265,18 +265,17 @@ def _date_steps(
 
     # Win-back: owners silent since their last visit (at risk after 6 months, dormant
     # after 9) get at most three touches, spaced; lost after 18 months.
-    touches = policy.win_back_touch_days
-    for touch, days_from in enumerate(touches):
-        days_until = touches[touch + 1] if touch + 1 < len(touches) else days_from + 30
+    offsets = policy.win_back_touch_days
+    for touch, offset in enumerate(offsets, start=1):
+        spacing = offset - offsets[touch - 2] if touch > 1 else 0
         yield (
             Rule.WIN_BACK,
             methodcaller(
                 "plan_win_back",
                 codes,
-                touch=touch + 1,
+                touch=touch,
                 starts_after_months=policy.at_risk_months,
-                days_from=days_from,
-                days_until=days_until,
+                previous_sent_before=now - timedelta(days=spacing) if touch > 1 else None,
                 not_before=add_months(datetime.combine(today, time()), -policy.lost_months).date(),
                 today=today,
                 now=now,
