@@ -797,22 +797,13 @@ def care_send(
     """Deliver every message that is due now, within quiet hours, caps and Telegram's
     limits. Without a bot token, messages to console chats are printed here."""
     from bot.channels.console_transport import ConsoleTransport
-    from bot.scheduler.limits import InProcessLimiter
-    from bot.scheduler.sender import Sender
-    from handlers.care_messages import renderer_for
+    from bot.scheduler.jobs import build_sender
 
     clock = _parse_now(now)
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
-        sender = Sender(
-            uow_factory=app.database.uow,
-            reference=app.reference,
-            transport=ConsoleTransport(),
-            limiter=InProcessLimiter(),
-            clock=app.clock,
-            render=renderer_for(app.catalogs, app.reference, app.clock.now),
-        )
+        sender = build_sender(app, ConsoleTransport())
         totals: dict[str, int] = {}
         while True:
             report = await sender.run_once()

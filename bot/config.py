@@ -35,3 +35,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Seed the demo data when the database has no owners (make run does this).
     seed_demo_if_empty: bool = True
+    # `ownerbot run` on Telegram also runs the care planner and the outbox sender.
+    care_scheduler: bool = True
+    # Outbox messages in flight at once; after a crash at most this many go out twice.
+    sender_concurrency: int = 4

@@ -69,7 +69,8 @@ def clock() -> FixedClock:
 async def app(tmp_path: Path, seeded_template: Path, clock: FixedClock) -> AsyncIterator[App]:
     path = tmp_path / "ownerbot.db"
     shutil.copy(seeded_template, path)
-    application = build_app(Settings(database_url=sqlite_url(path)), clock)
+    # The care scheduler is tested on its own; here it would send into every runtime test.
+    application = build_app(Settings(database_url=sqlite_url(path), care_scheduler=False), clock)
     yield application
     await application.close()
 

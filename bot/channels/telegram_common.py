@@ -37,6 +37,7 @@ from aiohttp import web
 from bot.channels.text import html_to_text
 from bot.clock import Clock
 from bot.i18n import SHIPPED_LOCALES, Catalogs
+from bot.scheduler.sender import Delivery, Outcome
 from bot.services.accounts import mark_unreachable
 from bot.services.ports import UnitOfWorkFactory
 from handlers.commands import command_menu
@@ -53,6 +54,8 @@ from handlers.types import (
 )
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
     from bot.app import App
 
 log = logging.getLogger(__name__)
@@ -702,6 +705,52 @@ def install_stop_signals(stop: asyncio.Event) -> Callable[[], None]:
     return undo
 
 
+# --- care messages --------------------------------------------------------------------
+
+
+class TelegramTransport:
+    """The outbox sender's way to Telegram: one message's screens to one chat, each
+    Bot API answer mapped to an outcome. No retries here: the sender reschedules."""
+
+    channel = CHANNEL
+
+    def __init__(self, port: TelegramPort) -> None:
+        self.port = port
+
+    async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
+        for screen in screens:
+            markup = Markup.of(screen)
+            try:
+                if screen.attachment is None:
+                    await self.port.send_text(chat_id, screen.text, markup)
+                else:
+                    await self.port.send_file(chat_id, screen.attachment, markup)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                return _delivery(self.port.classify(error))
+        return Delivery(Outcome.SENT)
+
+
+def _delivery(failure: Failure) -> Delivery:
+    outcomes = {
+        FailureKind.RETRY_AFTER: Outcome.RETRY_AFTER,
+        FailureKind.BLOCKED: Outcome.BLOCKED,
+        FailureKind.NETWORK: Outcome.NETWORK,
+    }
+    outcome = outcomes.get(failure.kind, Outcome.REJECTED)
+    return Delivery(outcome, retry_after=failure.retry_after, detail=failure.description[:200])
+
+
+def start_care_scheduler(app: App, port: TelegramPort) -> AsyncIOScheduler:
+    """The planner, the sender and the nightly jobs, next to the runtime."""
+    from bot.scheduler.jobs import build_scheduler, build_sender
+
+    scheduler = build_scheduler(app, build_sender(app, TelegramTransport(port)))
+    scheduler.start()
+    return scheduler
+
+
 # --- the life cycle both runtimes share ---------------------------------------------
 
 
@@ -736,6 +785,7 @@ async def serve(app: App, intake: Intake, options: TelegramOptions, stop: asynci
             options=options,
         )
         await announce_commands(port, app.catalogs, options.retry)
+        scheduler = start_care_scheduler(app, port) if settings.care_scheduler else None
         try:
             if settings.webhook_url:
                 secret = webhook_secret(
@@ -745,6 +795,8 @@ async def serve(app: App, intake: Intake, options: TelegramOptions, stop: asynci
             else:
                 await _poll(intake, pipeline, options, stop)
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             await pipeline.close()
     finally:
         await intake.close()

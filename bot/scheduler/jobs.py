@@ -17,8 +17,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
-from bot.scheduler.sender import Sender
+from bot.scheduler.limits import InProcessLimiter, RateLimiter, RedisLimiter
+from bot.scheduler.sender import Sender, Transport
 from bot.services import care, loyalty
+from handlers.care_messages import renderer_for
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,27 @@ async def review_job(app: App) -> None:
         await app.bus.commit(uow, now)
     log.info(
         "tier review: kept %d, warned %d, demoted %d", report.kept, report.noticed, report.demoted
+    )
+
+
+def build_sender(app: App, transport: Transport) -> Sender:
+    """The outbox sender with the bot-wide limits: shared through Redis when
+    OWNERBOT_REDIS_URL is set (several senders), in process otherwise."""
+    limiter: RateLimiter
+    if app.settings.redis_url:
+        from redis.asyncio import Redis
+
+        limiter = RedisLimiter(Redis.from_url(app.settings.redis_url))
+    else:
+        limiter = InProcessLimiter()
+    return Sender(
+        uow_factory=app.database.uow,
+        reference=app.reference,
+        transport=transport,
+        limiter=limiter,
+        clock=app.clock,
+        render=renderer_for(app.catalogs, app.reference, app.clock.now),
+        concurrency=app.settings.sender_concurrency,
     )
 
 

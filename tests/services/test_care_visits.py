@@ -12,7 +12,7 @@ from bot.domain.care import OutboxStatus, Rule
 from bot.services import care
 from tests.conftest import Chat
 from tests.fakes.transport import FakeTransport
-from tests.services.test_care_sender import chat_of, sender_for
+from tests.services.test_care_sender import sender_for
 
 JOAO = "+5511987654321"  # São Paulo, Aurora S5, Portuguese
 
