@@ -38,4 +38,4 @@ class Settings(BaseSettings):
     # `ownerbot run` on Telegram also runs the care planner and the outbox sender.
     care_scheduler: bool = True
     # Outbox messages in flight at once; after a crash at most this many go out twice.
-    sender_concurrency: int = 4
+    sender_concurrency: int = 16

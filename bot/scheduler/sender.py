@@ -6,7 +6,7 @@ a message is claimed (status "sending", with a lease) and committed *before* it 
 sent, and marked "sent" in a new transaction right after. If the process dies between
 the two, the lease expires and the message is sent again. So after a crash nothing
 planned is lost and nothing is sent twice, except the messages whose send was in
-flight at the moment of the crash: at most `concurrency` of them (one with
+flight at the moment of the crash: at most `concurrency` of them (16 by default; one with
 `OWNERBOT_SENDER_CONCURRENCY=1`), each at most twice.
 """
 
