@@ -219,7 +219,9 @@ def _assert_safe(event: Event, screens: list[Screen] | tuple[Screen, ...] | obje
     for screen in screens:
         text = screen.text + (screen.attachment.caption if screen.attachment else "")
         assert "something went wrong" not in text.lower(), (event, text)
-        body = text + (screen.attachment.data.decode("utf-8", errors="ignore") if screen.attachment else "")
+        body = text + (
+            screen.attachment.data.decode("utf-8", errors="ignore") if screen.attachment else ""
+        )
         for owner_user, secrets in SECRETS.items():
             if owner_user != event.user_id:
                 for secret in secrets:
