@@ -291,7 +291,13 @@ async def trade_in(env: CareEnv) -> list[Screen] | None:
             years,
             model=env.model_name(vehicle),
         ),
-        _menu(t),
+        [
+            Button(
+                t.pgettext("button", "💰 Value my car: {model}", model=env.model_name(vehicle)),
+                make_code("tv", "veh", vehicle.id),
+            )
+        ],
+        [Button(t.pgettext("button", "🚗 Book a test drive"), make_code("td", "ask"))],
     )
 
 

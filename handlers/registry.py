@@ -19,6 +19,7 @@ from handlers import (
     settings,
     staff_tools,
     survey,
+    test_drive,
 )
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
@@ -41,6 +42,7 @@ def build_router() -> Router:
         staff_tools,
         referrals,
         survey,
+        test_drive,
     ):
         router.include(module.router)
     return router
