@@ -15,13 +15,15 @@ from bot.domain.care import OutboxMessage, Rule
 from bot.domain.loyalty import Tier
 from bot.domain.owners import Account, Owner, Vehicle
 from bot.domain.reference import Market, Reference
+from bot.domain.referrals import REWARD_SOURCE, WELCOME_PERK_RULE, Stage
 from bot.i18n import Catalogs, Translator
-from bot.services import loyalty
+from bot.services import care, loyalty
 from bot.services.care import add_years
 from bot.services.ports import UnitOfWork
 from handlers.codes import make_code
 from handlers.context import owner_translator
 from handlers.points import perk_lines, points_text, tier_name
+from handlers.referrals import my_referrals_row, stage_notice, welcome_gift_text
 from handlers.types import Button, Screen
 
 
@@ -453,6 +455,36 @@ async def win_back(env: CareEnv) -> list[Screen] | None:
     return _screen(text, _book(t))
 
 
+async def referral_stage(env: CareEnv) -> list[Screen] | None:
+    """A friend's stage from the CRM import: the text staff moves in chat send at once."""
+    payload = env.message.payload
+    referral_id = payload.get("referral_id")
+    referral = await env.uow.referrals.get(referral_id) if isinstance(referral_id, int) else None
+    if referral is None or referral.referrer_id != env.owner.id:
+        return None
+    if referral.stage != payload.get("stage"):
+        return None  # moved on since: the newest stage's own message tells it
+    if referral.owner_told == referral.stage:
+        return None  # seen already, in "my referrals" or told in chat
+    text = stage_notice(
+        env.t, env.reference, env.owner, referral, care.rewards_from_payload(payload)
+    )
+    return _screen(text, my_referrals_row(env.t))
+
+
+async def welcome_gift(env: CareEnv) -> list[Screen] | None:
+    """To the referred friend: the gift a CRM import paid when their car was delivered."""
+    referral_id = env.message.payload.get("referral_id")
+    points = env.message.payload.get("points")
+    referral = await env.uow.referrals.get(referral_id) if isinstance(referral_id, int) else None
+    if referral is None or not isinstance(points, int) or referral.current is Stage.ORDER_CANCELLED:
+        return None  # a cancelled order took the gift back
+    lot = await env.uow.loyalty.lot_by_award(REWARD_SOURCE, str(referral.id), WELCOME_PERK_RULE)
+    if lot is None or lot.owner_id != env.owner.id:
+        return None
+    return _screen(welcome_gift_text(env.t, points, env.reference.brand), _points(env.t))
+
+
 def _next_anniversary(delivered: date, today: date) -> date:
     for year in (today.year, today.year + 1):
         try:
@@ -485,6 +517,8 @@ RENDERERS: dict[str, Renderer] = {
     Rule.SURVEY: survey,
     Rule.SURVEY_NUDGE: survey,
     Rule.WIN_BACK: win_back,
+    Rule.REFERRAL_STAGE: referral_stage,
+    Rule.WELCOME_GIFT: welcome_gift,
 }
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.owners import Owner
 from bot.domain.phone import PhoneError, PhoneProblem, display_phone, example_phone, normalize_phone
-from bot.domain.reference import Dealer
+from bot.domain.reference import Dealer, Reference
 from bot.domain.referrals import (
     ATTRIBUTION_DAYS,
     DAILY_SUBMISSIONS,
@@ -26,6 +26,7 @@ from bot.domain.referrals import (
     Referral,
     Refusal,
     Stage,
+    StageRewards,
     link_payload,
     next_stages,
 )
@@ -711,10 +712,11 @@ async def friend_became_owner(ctx: Context) -> None:
         return
     points = await referrals.welcome_perk_on_link(ctx.uow, ctx.reference, owner, ctx.now)
     if points:
-        ctx.reply(_welcome_gift_text(ctx.t, points, ctx.reference.brand))
+        ctx.reply(welcome_gift_text(ctx.t, points, ctx.reference.brand))
 
 
-def _welcome_gift_text(t: Translator, points: int, brand: str) -> str:
+def welcome_gift_text(t: Translator, points: int, brand: str) -> str:
+    """The referred friend's gift, in the friend's language."""
     return t._(
         "🎁 Welcome to the {brand} owners' club! A welcome gift of {points} is in your account.",
         brand=brand,
@@ -862,19 +864,14 @@ async def _show_card(ctx: Context, referral: Referral, dealer: Dealer) -> None:
 
 
 async def tell_owner(ctx: Context, move: StageMove) -> None:
-    """The owner hears of each stage in their own language, in their private chat."""
+    """The owner hears of each stage in their own language, in their private chat.
+    (Stages from the CRM import reach them through the outbox: handlers.care_messages.)"""
     referral = move.referral
     reached = await reach_owner(ctx, referral.referrer_id)
     if reached is not None and reached.chat_id is not None:
         ctx.reply(
-            stage_notice(ctx, reached.t, reached.owner, move),
-            [
-                [
-                    Button(
-                        reached.t.pgettext("button", "👥 My referrals"), make_code("ref", "list", 0)
-                    )
-                ]
-            ],
+            stage_notice(reached.t, ctx.reference, reached.owner, referral, move.rewards),
+            [my_referrals_row(reached.t)],
             chat_id=reached.chat_id,
         )
         referral.owner_told = referral.stage
@@ -882,15 +879,22 @@ async def tell_owner(ctx: Context, move: StageMove) -> None:
         friend, points = move.friend_perk
         told = await reach_owner(ctx, friend.id or 0)
         if told is not None and told.chat_id is not None:
-            ctx.reply(_welcome_gift_text(told.t, points, ctx.reference.brand), chat_id=told.chat_id)
+            ctx.reply(welcome_gift_text(told.t, points, ctx.reference.brand), chat_id=told.chat_id)
 
 
-def stage_notice(ctx: Context, t: Translator, owner: Owner, move: StageMove) -> str:
-    """What the owner reads about their friend's new stage, in the owner's language `t`."""
-    referral = move.referral
-    brand = ctx.reference.brand
+def my_referrals_row(t: Translator) -> list[Button]:
+    return [Button(t.pgettext("button", "👥 My referrals"), make_code("ref", "list", 0))]
+
+
+def stage_notice(
+    t: Translator, reference: Reference, owner: Owner, referral: Referral, rewards: StageRewards
+) -> str:
+    """What the owner reads about their friend's stage (the referral's current one), in
+    the owner's language `t`: told at once when staff move it in chat, through the outbox
+    when it comes from the CRM."""
+    brand = reference.brand
     friend = _first_name(referral.friend_name)
-    dealer = ctx.reference.dealers.get(referral.dealer_code)
+    dealer = reference.dealers.get(referral.dealer_code)
     dealer_name = dealer.name if dealer else referral.dealer_code
     texts = {
         Stage.CONTACTED: t._(
@@ -909,33 +913,32 @@ def stage_notice(ctx: Context, t: Translator, owner: Owner, move: StageMove) -> 
         ),
         Stage.ORDER_CANCELLED: t._("{friend}'s order was cancelled.", friend=friend),
     }
-    lines = [texts[move.after]]
-    zone = ZoneInfo(owner.timezone or ctx.reference.market(owner.market).timezone)
-    for rule, points in move.paid:
-        pending = move.spendable_from.get(rule)
-        if pending is None:
+    lines = [texts[referral.current]]
+    zone = ZoneInfo(owner.timezone or reference.market(owner.market).timezone)
+    for payout in rewards.paid:
+        if payout.pending_until is None:
             lines.append(
-                t.ngettext("⭐ You earned {n} point.", "⭐ You earned {n} points.", points)
+                t.ngettext("⭐ You earned {n} point.", "⭐ You earned {n} points.", payout.points)
             )
         else:
             lines.append(
                 t.ngettext(
                     "⏳ {n} point is on its way: spendable from {date}.",
                     "⏳ {n} points are on their way: spendable from {date}.",
-                    points,
-                    date=t.date(pending.astimezone(zone).date()),
+                    payout.points,
+                    date=t.date(payout.pending_until.astimezone(zone).date()),
                 )
             )
-    if move.withdrawn:
+    if rewards.withdrawn:
         lines.append(
             t.ngettext(
                 "The {n} point for the delivery has been withdrawn.",
                 "The {n} points for the delivery have been withdrawn.",
-                move.withdrawn,
+                rewards.withdrawn,
             )
         )
-    if move.no_reward is not None:
-        lines.append(no_reward_explanation(t, move.no_reward, brand))
+    if rewards.no_reward is not None:
+        lines.append(no_reward_explanation(t, rewards.no_reward, brand))
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 class Category(StrEnum):
     SAFETY = "safety"  # recalls: sent even to owners who declined marketing
-    TRANSACTIONAL = "transactional"  # booking reminders the owner asked for
+    TRANSACTIONAL = "transactional"  # booking reminders, news the owner asked to follow
     SERVICE = "service"  # maintenance, warranty, surveys: needs service consent
     MARKETING = "marketing"  # offers, birthdays, win-back: needs marketing consent
 
@@ -50,6 +50,8 @@ class Rule(StrEnum):
     TIER_DEMOTION_NOTICE = "tier_demotion_notice"
     WIN_BACK = "win_back"
     TRADE_IN = "trade_in"
+    REFERRAL_STAGE = "referral_stage"  # a friend's stage came in from the CRM import
+    WELCOME_GIFT = "welcome_gift"  # to the friend: their gift, paid by a CRM import
 
 
 CATEGORY_OF: dict[Rule, Category] = {
@@ -73,11 +75,16 @@ CATEGORY_OF: dict[Rule, Category] = {
     Rule.TIER_DEMOTION_NOTICE: Category.SERVICE,
     Rule.WIN_BACK: Category.MARKETING,
     Rule.TRADE_IN: Category.MARKETING,
+    # The owner asked to follow their friend; the gift is news of the friend's own account.
+    Rule.REFERRAL_STAGE: Category.TRANSACTIONAL,
+    Rule.WELCOME_GIFT: Category.TRANSACTIONAL,
 }
 
 # A reminder two hours before an 8:00 visit can't wait for the window to open; a recall
 # notice can wait until morning.
 IGNORES_QUIET_HOURS = frozenset({Category.TRANSACTIONAL})
+# Transactional, but news that can wait until morning (a nightly CRM import).
+WAITS_FOR_DAYTIME = frozenset({Rule.REFERRAL_STAGE, Rule.WELCOME_GIFT})
 
 
 class Segment(StrEnum):
@@ -253,6 +260,7 @@ def decide(
     expires_at: datetime | None,
     caps: CapState,
     policy: CarePolicy,
+    rule: str = "",
 ) -> Decision:
     """May this message go out now? Checked at send time, never only at planning."""
     if recipient is None or recipient.erased:
@@ -265,7 +273,7 @@ def decide(
         return Decision(Verdict.SKIP, reason="no service consent")
     if category is Category.MARKETING and not recipient.consent_marketing:
         return Decision(Verdict.SKIP, reason="no marketing consent")
-    if category not in IGNORES_QUIET_HOURS:
+    if category not in IGNORES_QUIET_HOURS or rule in WAITS_FOR_DAYTIME:
         opening = recipient.window.next_opening(now, recipient.zone)
         if opening > now:
             return Decision(Verdict.LATER, at=opening, reason="quiet hours")

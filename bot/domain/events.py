@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.referrals import StageRewards
+
 
 @dataclass(frozen=True)
 class VisitCompleted:
@@ -56,4 +58,27 @@ class TierDemoted:
     owner_id: int
     old_tier: str
     new_tier: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReferralStageReached:
+    """A referral reached a stage outside any chat (the CRM import), so nobody has told
+    its owner yet. Several changes to one referral in one import are one event: the
+    stage it ended at, with what all of them paid or took back."""
+
+    referral_id: int
+    owner_id: int  # the owner who recommended the friend
+    stage: str
+    at: datetime
+    rewards: StageRewards  # what the changes paid or took back
+
+
+@dataclass(frozen=True)
+class WelcomeGiftPaid:
+    """A referred friend, already an owner, got the welcome gift outside any chat."""
+
+    referral_id: int
+    owner_id: int  # the friend
+    points: int
     at: datetime

@@ -180,6 +180,40 @@ def reverse_on_cancel(delivered_at: datetime | None, now: datetime, pending_days
     return delivered_at is not None and now < delivered_at + timedelta(days=pending_days)
 
 
+@dataclass(frozen=True)
+class Payout:
+    """Points one stage paid the owner under one rule."""
+
+    rule: str
+    points: int
+    pending_until: datetime | None = None  # spendable from then; None: spendable now
+
+
+@dataclass(frozen=True)
+class StageRewards:
+    """What the owner is told a stage change did to their points: paid, taken back, or
+    nothing and why."""
+
+    paid: tuple[Payout, ...] = ()
+    withdrawn: int = 0  # delivery points taken back on a cancellation
+    no_reward: NoReward | None = None  # found at this change: it paid nothing, and why
+
+    def then(self, later: StageRewards) -> StageRewards:
+        """Two changes told as one (a CRM file that moved a friend twice): a delivery
+        reward paid and withdrawn again in between is neither earned nor lost."""
+        withdrawn = later.withdrawn
+        paid = list(self.paid)
+        if withdrawn:
+            undone = [p for p in paid if p.rule == DELIVERED_RULE]
+            paid = [p for p in paid if p.rule != DELIVERED_RULE]
+            withdrawn = max(withdrawn - sum(p.points for p in undone), 0)
+        return StageRewards(
+            paid=(*paid, *later.paid),
+            withdrawn=self.withdrawn + withdrawn,
+            no_reward=later.no_reward or self.no_reward,
+        )
+
+
 # --- fraud and fairness ------------------------------------------------------------------
 
 

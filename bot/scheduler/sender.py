@@ -198,6 +198,7 @@ class Sender:
                 expires_at=message.expires_at,
                 caps=caps,
                 policy=policy,
+                rule=message.rule,
             )
             if decision.verdict is Verdict.LATER:
                 assert decision.at is not None

@@ -17,9 +17,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.care import CATEGORY_OF, CarePolicy, Category, OutboxMessage, OutboxStatus, Rule
-from bot.domain.events import TierDemotionNotice, TierPromoted
+from bot.domain.events import (
+    ReferralStageReached,
+    TierDemotionNotice,
+    TierPromoted,
+    WelcomeGiftPaid,
+)
 from bot.domain.loyalty import add_months
 from bot.domain.reference import Market, Reference
+from bot.domain.referrals import NoReward, Payout, StageRewards
 from bot.services.ports import CareRepository, UnitOfWork, UnitOfWorkFactory
 
 CATCH_UP_DAYS = 3  # a planner that was down for a day or two still plans date-exact rules
@@ -372,7 +378,61 @@ def subscribers() -> dict[type, list[Callable[[UnitOfWork, Any, datetime], Await
             {"tier": event.tier, "demote_on": event.demote_on.isoformat()},
         )
 
-    return {TierPromoted: [promoted], TierDemotionNotice: [demotion_notice]}
+    async def referral_stage(uow: UnitOfWork, event: ReferralStageReached, now: datetime) -> None:
+        # One row per stage: a re-import, or a second import of the same stage, plans
+        # nothing twice. The renderer drops it if the owner has seen the stage by then.
+        await _queue(
+            uow,
+            event.owner_id,
+            Rule.REFERRAL_STAGE,
+            f"{event.referral_id}:{event.stage}",
+            now,
+            {"referral_id": event.referral_id, "stage": event.stage}
+            | rewards_payload(event.rewards),
+        )
+
+    async def welcome_gift(uow: UnitOfWork, event: WelcomeGiftPaid, now: datetime) -> None:
+        await _queue(
+            uow,
+            event.owner_id,
+            Rule.WELCOME_GIFT,
+            str(event.referral_id),
+            now,
+            {"referral_id": event.referral_id, "points": event.points},
+        )
+
+    return {
+        TierPromoted: [promoted],
+        TierDemotionNotice: [demotion_notice],
+        ReferralStageReached: [referral_stage],
+        WelcomeGiftPaid: [welcome_gift],
+    }
+
+
+def rewards_payload(rewards: StageRewards) -> dict[str, object]:
+    """A stage's rewards as the outbox stores them (JSON)."""
+    return {
+        "paid": [
+            [p.rule, p.points, p.pending_until.isoformat() if p.pending_until else None]
+            for p in rewards.paid
+        ],
+        "withdrawn": rewards.withdrawn,
+        "no_reward": rewards.no_reward.value if rewards.no_reward else "",
+    }
+
+
+def rewards_from_payload(payload: dict[str, object]) -> StageRewards:
+    paid = payload.get("paid")
+    withdrawn = payload.get("withdrawn")
+    no_reward = payload.get("no_reward")
+    return StageRewards(
+        paid=tuple(
+            Payout(str(rule), int(points), datetime.fromisoformat(until) if until else None)
+            for rule, points, until in (paid if isinstance(paid, list) else [])
+        ),
+        withdrawn=withdrawn if isinstance(withdrawn, int) else 0,
+        no_reward=NoReward(no_reward) if isinstance(no_reward, str) and no_reward else None,
+    )
 
 
 async def _queue(

@@ -5,6 +5,10 @@ after the rows before it (stages only move forward; lost and cancelled are the
 exceptions). All or nothing unless `skip_invalid`. A stage the referral has already
 reached changes nothing, so importing the same file twice is harmless; rewards go
 through the ledger, idempotent on the referral.
+
+Owners hear of imported stages through the outbox: the import raises
+`ReferralStageReached` (and `WelcomeGiftPaid` for a friend's gift), and the care
+subscribers queue the messages in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.events import ReferralStageReached, WelcomeGiftPaid
 from bot.domain.owner_import import RowError
 from bot.domain.reference import Reference
 from bot.domain.referral_import import StageRow, header_problems, parse_stage_row
-from bot.domain.referrals import Move, Referral, Stage, check_move
+from bot.domain.referrals import Move, Referral, Stage, StageRewards, check_move
 from bot.services.ports import UnitOfWork
 from bot.services.referrals import StageMove, move_stage
 
@@ -106,6 +111,7 @@ async def import_stages(
         planned.append(_Planned(parsed, referral.id, at))
     if report.errors and not skip_invalid:
         return report
+    news: dict[int, tuple[StageMove, StageRewards]] = {}  # referral -> last move, rewards
     for step in planned:
         done = await move_stage(
             uow,
@@ -122,10 +128,39 @@ async def import_stages(
             report.moved += 1
             report.moves.append(done)
             report.points_paid += sum(points for _rule, points in done.paid)
+            earlier = news.get(step.referral_id)
+            news[step.referral_id] = (
+                done,
+                earlier[1].then(done.rewards) if earlier else done.rewards,
+            )
+            if done.friend_perk is not None:
+                friend, points = done.friend_perk
+                uow.events.append(
+                    WelcomeGiftPaid(step.referral_id, friend.id or 0, points, step.at)
+                )
         else:
             report.unchanged += 1
+    _announce(uow, news, now)
     report.applied = True  # the caller commits
     return report
+
+
+def _announce(
+    uow: UnitOfWork, news: dict[int, tuple[StageMove, StageRewards]], now: datetime
+) -> None:
+    """Nobody has told the owners: one event per referral moved, for the outbox (staff
+    moving a stage in chat tell the owner themselves, so move_stage raises none)."""
+    for referral_id, (last, rewards) in news.items():
+        referral = last.referral
+        uow.events.append(
+            ReferralStageReached(
+                referral_id=referral_id,
+                owner_id=referral.referrer_id,
+                stage=last.after.value,
+                at=referral.stage_at or now,
+                rewards=rewards,
+            )
+        )
 
 
 async def _referral_of(

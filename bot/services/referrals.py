@@ -26,12 +26,14 @@ from bot.domain.referrals import (
     LeadFacts,
     Move,
     NoReward,
+    Payout,
     PayoutFacts,
     Referral,
     Refusal,
     Source,
     Stage,
     StageChange,
+    StageRewards,
     attribution_valid,
     check_move,
     code_from_payload,
@@ -332,6 +334,17 @@ class StageMove:
     withdrawn: int = 0  # points taken back on a cancellation
     no_reward: NoReward | None = None  # found now: this stage paid nothing, and why
     friend_perk: tuple[Owner, int] | None = None  # the friend's welcome gift, paid now
+
+    @property
+    def rewards(self) -> StageRewards:
+        """What the owner's notice says about their points."""
+        return StageRewards(
+            paid=tuple(
+                Payout(rule, points, self.spendable_from.get(rule)) for rule, points in self.paid
+            ),
+            withdrawn=self.withdrawn,
+            no_reward=self.no_reward,
+        )
 
 
 async def move_stage(

@@ -20,10 +20,12 @@ from bot.domain.referrals import (
     LeadFacts,
     Move,
     NoReward,
+    Payout,
     PayoutFacts,
     Refusal,
     Source,
     Stage,
+    StageRewards,
     check_move,
     code_from_payload,
     friend_perk_allowed,
@@ -308,3 +310,26 @@ def test_conversion_is_the_share_of_the_stage_before() -> None:
     both = total_row([row, FunnelRow("TH", "X", (2, 2, 2, 2, 2, 2), points_paid=500)])
     assert both.reached == (12, 10, 6, 6, 3, 2)
     assert both.points_paid == 500
+
+
+# --- several changes told as one -----------------------------------------------------------
+
+
+def test_changes_told_together_add_their_points_and_keep_the_latest_reason() -> None:
+    when = datetime(2026, 12, 7, tzinfo=UTC)
+    test_drive = StageRewards(paid=(Payout(TEST_DRIVE_RULE, 500),))
+    delivered = StageRewards(paid=(Payout(DELIVERED_RULE, 3000, when),))
+    both = test_drive.then(StageRewards()).then(delivered)
+    assert both.paid == (Payout(TEST_DRIVE_RULE, 500), Payout(DELIVERED_RULE, 3000, when))
+    assert (both.withdrawn, both.no_reward) == (0, None)
+    refused = StageRewards(no_reward=NoReward.YEARLY_LIMIT)
+    assert test_drive.then(refused).no_reward is NoReward.YEARLY_LIMIT
+
+
+def test_a_delivery_reward_paid_and_withdrawn_together_is_neither_earned_nor_lost() -> None:
+    paid = StageRewards(paid=(Payout(TEST_DRIVE_RULE, 500), Payout(DELIVERED_RULE, 3000)))
+    cancelled = paid.then(StageRewards(withdrawn=3000))
+    assert cancelled.paid == (Payout(TEST_DRIVE_RULE, 500),)
+    assert cancelled.withdrawn == 0
+    told_before = StageRewards().then(StageRewards(withdrawn=3000))
+    assert told_before.withdrawn == 3000, "paid in an earlier import: the owner knew of it"
