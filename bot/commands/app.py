@@ -1,0 +1,137 @@
+"""Running the bot and looking after it: `ownerbot run`, `console`, `db ...`, `demo ...`
+and `i18n ...`."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+
+from bot.app import App, prepare_database
+from bot.clock import FixedClock
+from bot.commands.common import parse_now, with_app
+from bot.config import Settings
+
+db_cli = typer.Typer(no_args_is_help=True, help="Database migrations.")
+demo_cli = typer.Typer(no_args_is_help=True, help="Demo data.")
+i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
+
+
+def run() -> None:
+    """Migrate, load the demo if the database is empty, and start the bot.
+
+    With TELEGRAM_BOT_TOKEN set it runs on Telegram; without, it opens the console."""
+
+    async def work(app: App) -> None:
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        if app.settings.telegram_bot_token is None:
+            typer.echo(
+                "No TELEGRAM_BOT_TOKEN: starting the console. Try /start, then "
+                "`@contact +66812345678` to be the demo owner in Bangkok. Ctrl-D quits."
+            )
+            await _console(app, user_id=100001, language_code="", name="")
+            return
+        from bot.channels.runtime import run_telegram
+
+        await run_telegram(app)
+
+    with_app(work)
+
+
+def console(
+    user: Annotated[int, typer.Option(help="Telegram-style user id of the speaker")] = 100001,
+    lang: Annotated[str, typer.Option(help="The client's language_code, e.g. pt-br")] = "",
+    now: Annotated[str | None, typer.Option(help="Fixed clock, ISO with zone")] = None,
+    name: Annotated[str, typer.Option(help="The speaker's first name")] = "",
+    echo: Annotated[bool, typer.Option(help="Print each input line")] = False,
+) -> None:
+    """Chat with the bot in the terminal, or pipe a script of lines into it."""
+    clock = parse_now(now)
+
+    async def work(app: App) -> None:
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        await _console(app, user_id=user, language_code=lang, name=name, echo=echo, clock=clock)
+
+    with_app(work, clock)
+
+
+async def _console(
+    app: App,
+    *,
+    user_id: int,
+    language_code: str,
+    name: str,
+    echo: bool = False,
+    clock: FixedClock | None = None,
+) -> None:
+    from bot.channels.console import ConsoleChannel
+
+    channel = ConsoleChannel(
+        app.dispatcher(),
+        user_id=user_id,
+        language_code=language_code,
+        first_name=name,
+        clock=clock,
+        echo=echo or not sys.stdin.isatty(),
+    )
+    if sys.stdin.isatty():
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                return
+            await channel.say(line)
+    await channel.run(sys.stdin)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        typer.echo("database is up to date")
+
+    with_app(work)
+
+
+@db_cli.command("revision")
+def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> None:
+    """Autogenerate a migration from storage/tables.py (against OWNERBOT_DATABASE_URL)."""
+    from storage.migrate import revision
+
+    revision(Settings().database_url, message)
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Load the demo owners (idempotent)."""
+    from bot.services.demo import seed_demo
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        async with app.database.uow() as uow:
+            report = await seed_demo(uow, app.reference, app.clock.now())
+            await app.bus.commit(uow, app.clock.now())
+        typer.echo(
+            f"demo: {report.owners_created} owners and {report.vehicles_created} vehicles "
+            f"added, {report.unchanged} already there"
+        )
+
+    with_app(work)
+
+
+@i18n_cli.command("check")
+def i18n_check() -> None:
+    """Fail on untranslated, fuzzy or broken catalog entries (see bot/i18n_check.py)."""
+    from bot.i18n_check import check_catalogs
+
+    problems = check_catalogs(Settings().locales_dir)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        typer.echo(f"{len(problems)} catalog problems", err=True)
+        raise typer.Exit(1)
+    typer.echo("catalogs OK")
