@@ -74,9 +74,9 @@ def care_preview(
         async with app.database.uow() as uow:
             owner = await owner_for(app, uow, phone)
             before = {m.id for m in await uow.care.of_owner(owner.id)}
-            await care.plan(uow, app.reference, moment)  # a dry run: rolled back below
+            await care.plan(uow, app.reference, moment)  # a dry run: never committed
             rows = await uow.care.of_owner(owner.id)
-            await uow.rollback()
+        # Leaving the unit of work without a commit rolls the dry run back.
         typer.echo(
             f"owner {owner.id} ({owner.market}), consent service={owner.consent_service} "
             f"marketing={owner.consent_marketing}, "
