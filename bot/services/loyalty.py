@@ -331,19 +331,9 @@ async def redeem(
     taken = allocate([lot.view() for lot in lots.values()], reward.points, now)
     if not await repo.take_stock(reward.market, reward.key):
         raise RewardUnavailable("stock")
-    spend = PointSpend(
-        owner_id=owner.id,
-        points=reward.points,
-        kind="redeem",
-        request_key=request_key,
-        created_at=now,
+    spend = await _spend(
+        uow, owner.id, lots, taken, kind="redeem", request_key=request_key, now=now
     )
-    repo.add(spend)
-    await repo.flush()
-    assert spend.id is not None
-    for lot_id, points in taken:
-        lots[lot_id].remaining -= points
-        repo.add(SpendAllocation(spend_id=spend.id, lot_id=lot_id, points=points))
     repo.add(
         LedgerEntry(
             owner_id=owner.id,
@@ -362,7 +352,7 @@ async def redeem(
         market=reward.market,
         reward_key=reward.key,
         points=reward.points,
-        spend_id=spend.id,
+        spend_id=spend.id or 0,
         status=RedemptionStatus.DONATED if charity else RedemptionStatus.ISSUED,
         request_key=request_key,
         issued_at=now,
@@ -528,15 +518,7 @@ async def _deduct(
     await repo.lock_account(owner_id, now, now + REVIEW_PERIOD)
     lots = {lot.id: lot for lot in await repo.open_lots(owner_id)}
     taken = allocate([lot.view() for lot in lots.values()], points, now)
-    spend = PointSpend(
-        owner_id=owner_id, points=points, kind="adjust", request_key=request, created_at=now
-    )
-    repo.add(spend)
-    await repo.flush()
-    assert spend.id is not None
-    for lot_id, take in taken:
-        lots[lot_id].remaining -= take
-        repo.add(SpendAllocation(spend_id=spend.id, lot_id=lot_id, points=take))
+    spend = await _spend(uow, owner_id, lots, taken, kind="adjust", request_key=request, now=now)
     repo.add(
         LedgerEntry(
             owner_id=owner_id,
@@ -552,6 +534,33 @@ async def _deduct(
         )
     )
     await repo.flush()
+
+
+async def _spend(
+    uow: UnitOfWork,
+    owner_id: int,
+    lots: dict[int | None, PointLot],
+    taken: list[tuple[int, int]],
+    *,
+    kind: str,
+    request_key: str,
+    now: datetime,
+) -> PointSpend:
+    """Record a spend and take its points from the lots `allocate` chose."""
+    spend = PointSpend(
+        owner_id=owner_id,
+        points=sum(points for _, points in taken),
+        kind=kind,
+        request_key=request_key,
+        created_at=now,
+    )
+    uow.loyalty.add(spend)
+    await uow.loyalty.flush()
+    assert spend.id is not None
+    for lot_id, points in taken:
+        lots[lot_id].remaining -= points
+        uow.loyalty.add(SpendAllocation(spend_id=spend.id, lot_id=lot_id, points=points))
+    return spend
 
 
 # --- what the owner sees -----------------------------------------------------------------
