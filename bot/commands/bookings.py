@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.app import App, prepare_database
-from bot.commands.common import cli_actor, with_app
+from bot.commands.common import cli_actor, parse_now, with_app
 
 if TYPE_CHECKING:
     from bot.services.service_desk import DeskRow
@@ -102,9 +102,13 @@ def bookings_list(
     day: Annotated[
         str | None, typer.Option("--date", help="Only this local day (YYYY-MM-DD)")
     ] = None,
+    now: Annotated[
+        str | None, typer.Option(help="List from this moment instead of now (ISO, with zone)")
+    ] = None,
 ) -> None:
     """Bookings from now on (or on one day), in each center's local time."""
     wanted = _parse_day(day)
+    clock = parse_now(now)
 
     async def work(app: App) -> None:
         now = app.clock.now()
@@ -129,7 +133,7 @@ def bookings_list(
             )
         typer.echo(f"{len(rows)} bookings")
 
-    with_app(work)
+    with_app(work, clock)
 
 
 @bookings_cli.command("export")

@@ -16,7 +16,7 @@ from bot.cli import cli
 from bot.services.recalls import import_recalls
 from storage import tables
 from tests.booking_scenarios import RACE_CENTER, RACE_START, book_for, make_owners
-from tests.conftest import Chat
+from tests.conftest import NOW, Chat
 from tests.flows.helpers import DEMO_LONDON, linked
 
 HEADER = "vin,campaign_code,title,published_on,status,title_th,title_pt-BR\n"
@@ -134,7 +134,9 @@ def test_the_desk_lists_and_exports_bookings_in_local_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: App
 ) -> None:
     monkeypatch.setenv("OWNERBOT_DATABASE_URL", str(app.database.engine.url))
-    result = CliRunner().invoke(cli, ["bookings", "list", "--dealer", "DE-BER-01"])
+    result = CliRunner().invoke(
+        cli, ["bookings", "list", "--dealer", "DE-BER-01", "--now", NOW.isoformat()]
+    )
     assert result.exit_code == 0, result.output
     assert "DE-BER-01\tconfirmed\tmaintenance" in result.output
     assert "Lukas" in result.output
@@ -146,7 +148,9 @@ def test_the_desk_lists_and_exports_bookings_in_local_time(
     assert [r["dealer_code"] for r in rows] == ["DE-BER-01"]
     assert rows[0]["timezone"] == "Europe/Berlin"
     assert rows[0]["local_start"].endswith(("07:30", "08:30", "09:30", "10:30"))
-    result = CliRunner().invoke(cli, ["bookings", "list", "--date", rows[0]["local_start"][:10]])
+    result = CliRunner().invoke(
+        cli, ["bookings", "list", "--date", rows[0]["local_start"][:10], "--now", NOW.isoformat()]
+    )
     assert "1 bookings" in result.output
     result = CliRunner().invoke(cli, ["bookings", "list", "--dealer", "XX"])
     assert result.exit_code != 0
