@@ -16,6 +16,9 @@ of the bot process alone:
 Each rate runs from the moment the updates are queued at the server until every
 update is answered; a warm-up round comes first. The ratio pipeline/echo is the
 figure to watch (goal >= 0.5). No timing is asserted anywhere in the tests.
+
+3. for reference, the dispatcher alone (no Telegram, no HTTP), with SQLite's statements
+   on the event loop (the default) and in aiosqlite's thread, and their ratio.
 """
 
 from __future__ import annotations
@@ -151,8 +154,9 @@ def echo_load(first_uid: int, users: int) -> tuple[list[Spec], dict[str, int]]:
     return specs, {"sendMessage": 2 * users}
 
 
-async def fresh_app(tmp: str, base_url: str, token: str) -> App:
+async def fresh_app(tmp: str, base_url: str, token: str, *, sqlite_inline: bool = True) -> App:
     settings = Settings(
+        sqlite_inline=sqlite_inline,
         database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
         telegram_bot_token=SecretStr(token),
         telegram_api_base=base_url,
@@ -193,11 +197,13 @@ async def bench_pipeline(
     return run
 
 
-async def bench_dispatcher_alone(users: int, warmup: int, concurrency: int) -> Run:
+async def bench_dispatcher_alone(
+    users: int, warmup: int, concurrency: int, *, sqlite_inline: bool = True
+) -> Run:
     """The same events straight into the dispatcher: no Telegram, no HTTP. The
     ceiling for the pipeline, whatever the runtime does."""
     with tempfile.TemporaryDirectory() as tmp:
-        app = await fresh_app(tmp, "http://127.0.0.1:9", "1:unused")
+        app = await fresh_app(tmp, "http://127.0.0.1:9", "1:unused", sqlite_inline=sqlite_inline)
         dispatcher = app.dispatcher("ownerbot_test_bot")
         slots = asyncio.Semaphore(concurrency)
 
@@ -264,7 +270,9 @@ async def main() -> None:
             control = Control(http, base_url)
             real = await bench_pipeline(control, base_url, token, users, warmup, args.profile)
             echo = await bench_echo(control, base_url, token, users, warmup)
-    alone = await bench_dispatcher_alone(users, warmup, TelegramOptions().max_concurrency)
+    concurrency = TelegramOptions().max_concurrency
+    alone = await bench_dispatcher_alone(users, warmup, concurrency)
+    threaded = await bench_dispatcher_alone(users, warmup, concurrency, sqlite_inline=False)
     print(
         f"updates: {2 * users} ({users} users), fake Bot API in its own process, "
         f"latency {args.latency * 1000:.0f} ms per call"
@@ -273,6 +281,8 @@ async def main() -> None:
     print(echo.line("bare aiogram echo bot"))
     print(f"ratio pipeline/echo: {real.rate / echo.rate:.2f} (goal >= 0.5)")
     print(alone.line("for reference: the dispatcher alone, no Telegram"))
+    print(threaded.line("  the same with SQLite in aiosqlite's thread"))
+    print(f"  ratio inline/thread: {alone.rate / threaded.rate:.2f}")
 
 
 if __name__ == "__main__":

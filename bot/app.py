@@ -69,7 +69,9 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         settings=settings,
         reference=reference,
         catalogs=Catalogs(settings.locales_dir),
-        database=Database(create_engine(settings.database_url)),
+        database=Database(
+            create_engine(settings.database_url, sqlite_inline=settings.sqlite_inline)
+        ),
         clock=clock or SystemClock(),
     )
 

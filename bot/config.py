@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///ownerbot.db"
+    # SQLite statements on the event loop (fast) or in aiosqlite's thread
+    sqlite_inline: bool = True
     # The conventional TELEGRAM_BOT_TOKEN works too, so `make run` picks it up.
     telegram_bot_token: SecretStr | None = Field(
         default=None,

@@ -6,19 +6,26 @@ import asyncio
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.sqlite_inline import DRIVER as INLINE_DRIVER
 
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, sqlite_inline: bool = True) -> AsyncEngine:
+    """An async engine. For SQLite, `sqlite_inline` runs statements on the event loop
+    (storage/sqlite_inline.py says why); otherwise aiosqlite's thread runs them."""
     if not is_sqlite(url):
         return create_async_engine(
             url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
         )
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    driver = INLINE_DRIVER if sqlite_inline else "aiosqlite"
+    sqlite_url = make_url(url).set(drivername=f"sqlite+{driver}")
+    engine = create_async_engine(sqlite_url, echo=echo, connect_args={"timeout": 30})
     _configure_sqlite(engine)
     return engine
 
