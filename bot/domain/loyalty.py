@@ -6,11 +6,12 @@ them inside a unit of work. Points and money are integers (DESIGN.md).
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from bot.domain.months import add_months
 
 
 class Tier(StrEnum):
@@ -109,15 +110,6 @@ def points_for_payment(invoice_minor: int, rules: LoyaltyRules) -> tuple[int, in
     if invoice_minor <= 0:
         return 0, 0
     return invoice_minor // rules.minor_per_point, invoice_minor // rules.minor_per_status_point
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """Calendar months, clamping the day (31 January + 1 month = 28/29 February)."""
-    month_index = moment.month - 1 + months
-    year = moment.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def lot_dates(now: datetime, pending_days: int, expiry_months: int) -> tuple[datetime, datetime]:

@@ -7,11 +7,12 @@ translated in `handlers/service_names.py`, the one module that lists them for ex
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from bot.domain.months import add_months
 
 if TYPE_CHECKING:
     from bot.domain.reference import VehicleModel
@@ -106,15 +107,6 @@ class DueService:
     due_km: int | None
     due_on: date | None
     urgency: Urgency
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def next_service(

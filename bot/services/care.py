@@ -23,7 +23,7 @@ from bot.domain.events import (
     TierPromoted,
     WelcomeGiftPaid,
 )
-from bot.domain.loyalty import add_months
+from bot.domain.months import add_months
 from bot.domain.reference import Market, Reference
 from bot.domain.referrals import NoReward, Payout, StageRewards
 from bot.services.ports import CareRepository, UnitOfWork, UnitOfWorkFactory

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain.booking import BookingStatus, VehicleRecall
+from bot.domain.months import add_months
 from bot.domain.owner_import import REQUIRED_COLUMNS
 from bot.domain.owners import Owner
 from bot.domain.reference import Reference
-from bot.domain.service_catalog import FIRST_SERVICE, MAINTENANCE, add_months
+from bot.domain.service_catalog import FIRST_SERVICE, MAINTENANCE
 from bot.domain.slots import local_day
 from bot.domain.vin import with_check_digit
 from bot.services import booking as booking_service

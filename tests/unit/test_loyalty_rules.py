@@ -12,7 +12,6 @@ from bot.domain.loyalty import (
     LotView,
     ReviewOutcome,
     Tier,
-    add_months,
     allocate,
     points_for_payment,
     progress_bar,
@@ -21,6 +20,7 @@ from bot.domain.loyalty import (
     tier_progress,
     yearly_review,
 )
+from bot.domain.months import add_months
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 THRESHOLDS = {Tier.COMPANION: 1000, Tier.CO_CREATOR: 5000}

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from bot.data import load_reference
+from bot.domain.months import add_months
 from bot.domain.service_catalog import (
     FIRST_SERVICE,
     MAINTENANCE,
     OPERATION_CODES,
     PastService,
     Urgency,
-    add_months,
     next_service,
 )
 
