@@ -100,12 +100,18 @@ class add_months(GenericFunction[Any]):
 
 @compiles(add_months, "sqlite")
 def _add_months_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    # SQLite rolls 31 August + 6 months over to 3 March; PostgreSQL clamps to 28/29
-    # February. A reminder two days apart on those dates is harmless.
-    day, months = list(element.clauses)
+    # SQLite's '+N months' rolls 31 August + 6 months over to 3 March; like PostgreSQL
+    # and bot.domain.months, clamp to the target month's last day instead.
+    day_sql, months_sql = (compiler.process(c, **kw) for c in element.clauses)
+    months = f"CAST({months_sql} AS INTEGER)"
+    last_day = (
+        f"CAST(strftime('%d', date({day_sql}, 'start of month', "
+        f"printf('%+d months', {months} + 1), '-1 day')) AS INTEGER)"
+    )
+    day_of_month = f"CAST(strftime('%d', {day_sql}) AS INTEGER)"
     return (
-        f"date({compiler.process(day, **kw)}, printf('%+d months', "
-        f"CAST({compiler.process(months, **kw)} AS INTEGER)))"
+        f"date({day_sql}, 'start of month', printf('%+d months', {months}), "
+        f"printf('%+d days', min({day_of_month}, {last_day}) - 1))"
     )
 
 

@@ -6,9 +6,11 @@ import asyncio
 
 from bot.app import App
 from handlers.types import Contact, Event, EventKind
+from storage.db import create_engine
 from tests.conftest import Chat
 from tests.flows.helpers import DEMO_BANGKOK, linked
 from tests.migrations_check import schema_differences
+from tests.sqlfunc_checks import sql_add_months_matches_python
 
 
 async def test_migrations_build_exactly_the_schema_in_tables_py(pg_app: App) -> None:
@@ -38,3 +40,13 @@ async def test_the_same_update_racing_on_two_workers_is_processed_once(pg_app: A
     )
     results = await asyncio.gather(*(dispatcher.handle(event) for _ in range(5)))
     assert sum(1 for screens in results if screens) == 1
+
+
+async def test_months_added_in_postgresql_clamp_to_the_month_end_like_python(
+    pg_database_url: str,
+) -> None:
+    engine = create_engine(pg_database_url)
+    try:
+        await sql_add_months_matches_python(engine)
+    finally:
+        await engine.dispose()
