@@ -522,6 +522,16 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
+async def after_sent(uow: UnitOfWork, message: OutboxMessage) -> None:
+    """A stage the owner was told in chat is no longer "new" in their referrals."""
+    if message.rule != Rule.REFERRAL_STAGE:
+        return
+    referral_id = message.payload.get("referral_id")
+    referral = await uow.referrals.get(referral_id) if isinstance(referral_id, int) else None
+    if referral is not None and referral.stage == message.payload.get("stage"):
+        referral.owner_told = referral.stage
+
+
 def renderer_for(
     catalogs: Catalogs, reference: Reference, clock_now: Callable[[], datetime]
 ) -> Callable[[UnitOfWork, OutboxMessage, Owner, Account], Awaitable[list[Screen] | None]]:

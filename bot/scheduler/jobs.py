@@ -20,7 +20,7 @@ from bot.app import App
 from bot.scheduler.limits import InProcessLimiter, RateLimiter, RedisLimiter
 from bot.scheduler.sender import Sender, Transport
 from bot.services import care, loyalty
-from handlers.care_messages import renderer_for
+from handlers.care_messages import after_sent, renderer_for
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ def build_sender(app: App, transport: Transport) -> Sender:
         limiter=limiter,
         clock=app.clock,
         render=renderer_for(app.catalogs, app.reference, app.clock.now),
+        after_sent=after_sent,
         concurrency=app.settings.sender_concurrency,
     )
 

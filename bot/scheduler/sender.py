@@ -77,6 +77,12 @@ class Draft:
 
 
 Render = Callable[[UnitOfWork, OutboxMessage, Owner, Account], Awaitable[list[Screen] | None]]
+# What a delivered message changes besides its own row, in the same transaction.
+AfterSent = Callable[[UnitOfWork, OutboxMessage], Awaitable[None]]
+
+
+async def _nothing_after(_uow: UnitOfWork, _message: OutboxMessage) -> None:
+    return None
 
 
 @dataclass
@@ -102,6 +108,7 @@ class Sender:
         limiter: RateLimiter,
         clock: Clock,
         render: Render,
+        after_sent: AfterSent = _nothing_after,
         lease: timedelta = timedelta(seconds=120),
         concurrency: int = 4,
         batch: int = 200,
@@ -113,6 +120,7 @@ class Sender:
         self.limiter = limiter
         self.clock = clock
         self.render = render
+        self.after_sent = after_sent
         self.lease = lease
         self.concurrency = max(concurrency, 1)
         self.batch = batch
@@ -230,6 +238,7 @@ class Sender:
                 message.status = OutboxStatus.SENT.value
                 message.sent_at = now
                 message.lease_until = None
+                await self.after_sent(uow, message)
                 outcome = "sent"
             elif delivery.outcome is Outcome.RETRY_AFTER:
                 self.limiter.pause(delivery.retry_after)

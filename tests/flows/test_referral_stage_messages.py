@@ -160,6 +160,21 @@ async def test_a_stage_the_owner_already_saw_in_my_referrals_is_not_sent(
     )
 
 
+async def test_a_stage_told_by_the_sender_is_no_longer_new_in_my_referrals(
+    app: App, clock: FixedClock, chat_factory
+) -> None:
+    referral = await a_lead(app, "+971509990407")
+    await run(app, f"{referral.id},,,contacted,{on(5)},,\n")
+    transport = FakeTransport()
+    await sender_for(app, transport, clock).run_once()
+    assert len(transport.to(chat_of(DUBAI))) == 1
+    ahmed: Chat = await linked(chat_factory(user_id=7004, lang="ar"), DUBAI)
+    await ahmed.say("/refer")
+    await ahmed.tap("ref:list:")
+    assert "Sam" in ahmed.text
+    assert "🆕" not in ahmed.text, "told in chat already"
+
+
 async def test_staff_moving_a_stage_in_chat_tell_the_owner_at_once_and_queue_nothing(
     app: App, clock: FixedClock, chat_factory
 ) -> None:

@@ -12,7 +12,7 @@ from bot.domain.care import OutboxMessage, OutboxStatus, Rule
 from bot.scheduler.sender import Delivery, Outcome, Sender
 from bot.services import care
 from bot.services.demo import DEMO_OWNERS, demo_user_id
-from handlers.care_messages import renderer_for
+from handlers.care_messages import after_sent, renderer_for
 from tests.fakes.transport import FakeTransport, NoLimits
 
 
@@ -29,6 +29,7 @@ def sender_for(app: App, transport: FakeTransport, clock: FixedClock) -> Sender:
         limiter=NoLimits(),
         clock=clock,
         render=renderer_for(app.catalogs, app.reference, clock.now),
+        after_sent=after_sent,
     )
 
 
