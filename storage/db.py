@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.sqlite_inline import BUSY_TIMEOUT_MS, begin_immediate
 from storage.sqlite_inline import DRIVER as INLINE_DRIVER
 
 
@@ -26,18 +27,20 @@ def create_engine(url: str, *, echo: bool = False, sqlite_inline: bool = True) -
     driver = INLINE_DRIVER if sqlite_inline else "aiosqlite"
     sqlite_url = make_url(url).set(drivername=f"sqlite+{driver}")
     engine = create_async_engine(sqlite_url, echo=echo, connect_args={"timeout": 30})
-    _configure_sqlite(engine)
+    _configure_sqlite(engine, inline=sqlite_inline)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, inline: bool) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE.
 
     SQLite has one writer. Taking the write lock at BEGIN (instead of at the first
     write, as the driver would) means a transaction that reads a balance and then
     writes it can never be overtaken by another writer in between: SQLite's answer to
-    PostgreSQL's SELECT ... FOR UPDATE.
+    PostgreSQL's SELECT ... FOR UPDATE. Inline, the wait for another process's lock
+    happens on the event loop (sqlite_inline.begin_immediate), not in busy_timeout.
     """
+    busy_timeout = BUSY_TIMEOUT_MS if inline else 30_000
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -47,14 +50,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=NORMAL",
             "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=30000",
+            f"PRAGMA busy_timeout={busy_timeout}",
         ):
             cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if inline:
+            begin_immediate(connection.connection.driver_connection)
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class WriteGate:
@@ -62,7 +68,7 @@ class WriteGate:
 
     Without it, concurrent tasks would contend inside SQLite's busy handler, which
     sleeps in growing steps (up to 100 ms); an asyncio lock hands the writer over in
-    FIFO order at once. Other processes still wait on busy_timeout. PostgreSQL needs
+    FIFO order at once. Other processes are waited for at BEGIN. PostgreSQL needs
     no gate: its row locks do the job.
     """
 

@@ -7,16 +7,19 @@ WAL mode takes microseconds, so running it right where SQLAlchemy asks for it is
 cheaper than any hand-over: the dispatcher handles about twice the updates per second
 (bench/pipeline.py).
 
-The price: while a statement runs, nothing else on the loop does, including a wait
-for another process's write lock (busy_timeout). That suits a bot process, whose
-transactions are short and go one at a time through the WriteGate anyway; heavy
-batch work (imports, care planning over millions of owners) belongs on PostgreSQL
-or in a CLI process. `OWNERBOT_SQLITE_INLINE=false` goes back to aiosqlite.
+The price: while a statement runs, nothing else on the loop does. So nothing here
+waits in SQLite's busy handler: while another process (a CSV import, `ownerbot care
+plan`) holds the write lock, `begin_immediate` waits for it with asyncio.sleep and
+the bot goes on answering. Transactions in this process go one at a time through the
+WriteGate; heavy batch work (care planning over millions of owners) belongs on
+PostgreSQL. `OWNERBOT_SQLITE_INLINE=false` goes back to aiosqlite.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import pool
@@ -26,6 +29,10 @@ from sqlalchemy.engine.url import URL
 from sqlalchemy.util.concurrency import await_
 
 DRIVER = "ownerbot_inline"
+# The busy handler blocks the loop, so it may only ever wait a moment; BEGIN waits
+# for other processes on the loop instead, up to LOCK_WAIT.
+BUSY_TIMEOUT_MS = 5
+LOCK_WAIT = 30.0
 
 
 class InlineCursor(sqlite3.Cursor):
@@ -78,6 +85,22 @@ class InlineSQLiteDialect(SQLiteDialect_pysqlite):
     ) -> None:
         await_(_already_done())
         super().do_executemany(cursor, statement, parameters, context)  # type: ignore[no-untyped-call]
+
+
+def begin_immediate(connection: sqlite3.Connection, wait: float = LOCK_WAIT) -> None:
+    """BEGIN IMMEDIATE (take the write lock now). While another process holds it, sleep
+    on the event loop between tries, so the rest of the bot keeps running."""
+    deadline = time.monotonic() + wait
+    pause = 0.002
+    while True:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+        await_(asyncio.sleep(pause))
+        pause = min(pause * 2, 0.1)
 
 
 registry.register(f"sqlite.{DRIVER}", __name__, "InlineSQLiteDialect")
