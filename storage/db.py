@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from storage.sqlite_inline import BUSY_TIMEOUT_MS, begin_immediate
+from storage.sqlite_inline import BUSY_TIMEOUT_MS
 from storage.sqlite_inline import DRIVER as INLINE_DRIVER
 
 
@@ -26,7 +26,9 @@ def create_engine(url: str, *, echo: bool = False, sqlite_inline: bool = True) -
         )
     driver = INLINE_DRIVER if sqlite_inline else "aiosqlite"
     sqlite_url = make_url(url).set(drivername=f"sqlite+{driver}")
-    engine = create_async_engine(sqlite_url, echo=echo, connect_args={"timeout": 30})
+    # sqlite3's timeout is the busy handler's: inline, it must only ever be a moment
+    timeout = BUSY_TIMEOUT_MS / 1000 if sqlite_inline else 30.0
+    engine = create_async_engine(sqlite_url, echo=echo, connect_args={"timeout": timeout})
     _configure_sqlite(engine, inline=sqlite_inline)
     return engine
 
@@ -37,8 +39,8 @@ def _configure_sqlite(engine: AsyncEngine, *, inline: bool) -> None:
     SQLite has one writer. Taking the write lock at BEGIN (instead of at the first
     write, as the driver would) means a transaction that reads a balance and then
     writes it can never be overtaken by another writer in between: SQLite's answer to
-    PostgreSQL's SELECT ... FOR UPDATE. Inline, the wait for another process's lock
-    happens on the event loop (sqlite_inline.begin_immediate), not in busy_timeout.
+    PostgreSQL's SELECT ... FOR UPDATE. Inline, the dialect begins so itself and
+    waits for another process's lock on the event loop, not in busy_timeout.
     """
     busy_timeout = BUSY_TIMEOUT_MS if inline else 30_000
 
@@ -55,12 +57,12 @@ def _configure_sqlite(engine: AsyncEngine, *, inline: bool) -> None:
             cursor.execute(pragma)
         cursor.close()
 
+    if inline:
+        return  # the inline dialect's do_begin says BEGIN IMMEDIATE itself
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if inline:
-            begin_immediate(connection.connection.driver_connection)
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class WriteGate:

@@ -37,7 +37,8 @@ LOCK_WAIT = 30.0
 
 class InlineCursor(sqlite3.Cursor):
     async def _async_soft_close(self) -> None:
-        """SQLAlchemy's asyncio layer closes cursors this way; rows are already here."""
+        """SQLAlchemy's asyncio layer calls this before handing a result to sync code.
+        A sqlite3 cursor reads on demand with no awaiting, so there is nothing to do."""
 
 
 class InlineConnection(sqlite3.Connection):
@@ -54,11 +55,13 @@ class InlineSQLiteDialect(SQLiteDialect_pysqlite):
 
     driver = DRIVER
     is_async = True
+    has_terminate = True
     supports_statement_cache = True
 
     @classmethod
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:
-        return pool.AsyncAdaptedQueuePool
+        # like aiosqlite: one shared connection for an in-memory database
+        return pool.AsyncAdaptedQueuePool if cls._is_url_file_db(url) else pool.StaticPool
 
     def connect(self, *cargs: Any, **cparams: Any) -> Any:
         cparams["factory"] = InlineConnection
@@ -68,6 +71,15 @@ class InlineSQLiteDialect(SQLiteDialect_pysqlite):
 
     def get_driver_connection(self, connection: Any) -> Any:
         return connection
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        # Here, not in a "begin" event, so that SQLAlchemy wraps a failure in its own
+        # OperationalError and leaves the connection in a clean state.
+        begin_immediate(dbapi_connection.driver_connection)
+
+    def do_terminate(self, dbapi_connection: Any) -> None:
+        # a connection the garbage collector found must not keep the write lock
+        dbapi_connection.close()
 
     # AsyncConnection.execute() insists that a statement awaited something; one
     # switch to the calling coroutine and straight back satisfies it, without a trip
@@ -97,7 +109,10 @@ def begin_immediate(connection: sqlite3.Connection, wait: float = LOCK_WAIT) -> 
             connection.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+            # only "another connection holds the lock" is worth waiting for; a stale
+            # snapshot (SQLITE_BUSY_SNAPSHOT) or anything else will not go away
+            busy = getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() + pause > deadline:
                 raise
         await_(asyncio.sleep(pause))
         pause = min(pause * 2, 0.1)

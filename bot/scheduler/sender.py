@@ -238,7 +238,6 @@ class Sender:
                 message.status = OutboxStatus.SENT.value
                 message.sent_at = now
                 message.lease_until = None
-                await self.after_sent(uow, message)
                 outcome = "sent"
             elif delivery.outcome is Outcome.RETRY_AFTER:
                 self.limiter.pause(delivery.retry_after)
@@ -259,7 +258,21 @@ class Sender:
                 _finish(message, OutboxStatus.DEAD, f"gave up: {reason}")
                 outcome = "dead"
             await uow.commit()
+        if outcome == "sent":
+            await self._after_sent(draft.message_id)
         return outcome
+
+    async def _after_sent(self, message_id: int) -> None:
+        """The hook runs once "sent" is committed, in its own transaction: its failure
+        is logged and can never put the message back in line to be sent again."""
+        try:
+            async with self.uow_factory() as uow:
+                message = await uow.care.get(message_id)
+                if message is not None:
+                    await self.after_sent(uow, message)
+                    await uow.commit()
+        except Exception:
+            log.exception("message %s: the after-sent bookkeeping failed", message_id)
 
     async def _settle_error(self, message_id: int, reason: str) -> None:
         try:

@@ -59,17 +59,20 @@ async def test_while_another_process_holds_the_write_lock_the_bot_keeps_running(
             ticks += 1
 
     # Only a loop that is not stuck in SQLite's busy handler can run this.
-    asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
+    release = asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
     ticking = asyncio.create_task(ticker())
     started = time.monotonic()
-    async with app.database.uow() as uow:
-        assert await uow.updates.first_time("test", "lock-1", NOW)
-        await uow.commit()
-    waited = time.monotonic() - started
-    ticking.cancel()
-    other.close()
+    try:
+        async with app.database.uow() as uow:
+            assert await uow.updates.first_time("test", "lock-1", NOW)
+            await uow.commit()
+        waited = time.monotonic() - started
+    finally:
+        ticking.cancel()
+        release.cancel()
+        other.close()
     assert waited >= 0.29
-    assert ticks >= 10, "the event loop ran on while the transaction waited for the lock"
+    assert ticks >= 3, "the event loop ran on while the transaction waited for the lock"
 
 
 async def test_a_write_lock_held_too_long_ends_in_an_error_not_a_hang(tmp_path: Path) -> None:
@@ -79,8 +82,10 @@ async def test_a_write_lock_held_too_long_ends_in_an_error_not_a_hang(tmp_path: 
     holder.execute("BEGIN IMMEDIATE")
     waiter = sqlite3.connect(path, isolation_level=None, timeout=0.001)
     started = time.monotonic()
-    with pytest.raises(sqlite3.OperationalError, match="locked"):
-        await greenlet_spawn(begin_immediate, waiter, 0.2)
-    assert 0.1 <= time.monotonic() - started < 2
-    holder.close()
-    waiter.close()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await greenlet_spawn(begin_immediate, waiter, 0.2)
+        assert 0.1 <= time.monotonic() - started < 2
+    finally:
+        holder.close()
+        waiter.close()

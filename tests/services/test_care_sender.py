@@ -75,6 +75,26 @@ async def test_a_due_message_arrives_once_in_the_owners_language(
     assert (await status(app, message)).status == OutboxStatus.SENT
 
 
+async def test_a_failing_after_sent_hook_never_sends_the_message_again(
+    app: App, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
+    message = await queue(app, AIGERIM, Rule.WELCOME, clock.now())
+
+    async def broken(_uow: object, _message: OutboxMessage) -> None:
+        raise RuntimeError("bookkeeping broke")
+
+    transport = FakeTransport()
+    sender = sender_for(app, transport, clock)
+    sender.after_sent = broken
+    await sender.run_once()
+    clock.set(clock.now() + timedelta(hours=1))
+    await sender.run_once()
+    assert len(transport.to(chat_of(AIGERIM))) == 1
+    assert (await status(app, message)).status == OutboxStatus.SENT
+    assert "after-sent bookkeeping failed" in caplog.text
+
+
 async def test_quiet_hours_hold_a_message_until_the_window_opens(
     app: App, clock: FixedClock
 ) -> None:
