@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy import Select, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,11 +78,20 @@ class SqlVehicleRepository(_Repository):
         return result.scalars().all()
 
 
+# The two statements every update runs are built once, after the mapping exists:
+# building and hashing a statement costs more than running it on SQLite.
+@cache
+def _account_by_user() -> Select[Account]:
+    c = tables.accounts.c
+    return select(Account).where(
+        c.channel == bindparam("channel"), c.user_id == bindparam("user_id")
+    )
+
+
 class SqlAccountRepository(_Repository):
     async def by_user(self, channel: str, user_id: int) -> Account | None:
-        c = tables.accounts.c
         result = await self.session.execute(
-            select(Account).where(c.channel == channel, c.user_id == user_id)
+            _account_by_user(), {"channel": channel, "user_id": user_id}
         )
         return result.scalar_one_or_none()
 
@@ -112,9 +122,22 @@ class SqlConsentRepository(_Repository):
         return result.scalars().all()
 
 
+@cache
+def _conversation() -> Select[Conversation]:
+    c = tables.conversations.c
+    return select(Conversation).where(
+        c.channel == bindparam("channel"),
+        c.chat_id == bindparam("chat_id"),
+        c.user_id == bindparam("user_id"),
+    )
+
+
 class SqlConversationRepository(_Repository):
     async def load(self, channel: str, chat_id: int, user_id: int) -> Conversation:
-        found = await self.session.get(Conversation, (channel, chat_id, user_id))
+        result = await self.session.execute(
+            _conversation(), {"channel": channel, "chat_id": chat_id, "user_id": user_id}
+        )
+        found = result.scalar_one_or_none()
         if found is None:
             found = Conversation(channel=channel, chat_id=chat_id, user_id=user_id)
             self.session.add(found)
