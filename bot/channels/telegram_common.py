@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels.gc_tuning import collector_tuned_for_serving
 from bot.channels.text import html_to_text
 from bot.clock import Clock
 from bot.i18n import SHIPPED_LOCALES, Catalogs
@@ -787,13 +788,16 @@ async def serve(app: App, intake: Intake, options: TelegramOptions, stop: asynci
         await announce_commands(port, app.catalogs, options.retry)
         scheduler = start_care_scheduler(app, port) if settings.care_scheduler else None
         try:
-            if settings.webhook_url:
-                secret = webhook_secret(
-                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-                )
-                await _serve_webhook(app, intake, pipeline, secret, options, stop)
-            else:
-                await _poll(intake, pipeline, options, stop)
+            with collector_tuned_for_serving():
+                if settings.webhook_url:
+                    secret = webhook_secret(
+                        settings.webhook_secret.get_secret_value()
+                        if settings.webhook_secret
+                        else None
+                    )
+                    await _serve_webhook(app, intake, pipeline, secret, options, stop)
+                else:
+                    await _poll(intake, pipeline, options, stop)
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
