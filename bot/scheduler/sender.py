@@ -77,7 +77,7 @@ class Draft:
 
 
 Render = Callable[[UnitOfWork, OutboxMessage, Owner, Account], Awaitable[list[Screen] | None]]
-# What a delivered message changes besides its own row, in the same transaction.
+# What a delivered message changes besides its own row (run after "sent" is committed).
 AfterSent = Callable[[UnitOfWork, OutboxMessage], Awaitable[None]]
 
 
