@@ -28,15 +28,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.engine import make_url
 
+from bench.scratch_pg import scratch_database
 from bot.app import App, build_app, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.care import CATEGORY_OF, OutboxStatus, Rule
 from bot.services import care
 from storage import tables
-from storage.db import create_engine
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 MARKETS = ["TH", "AE", "SA", "BR", "MX", "KZ", "GB", "ID", "TR", "DE", "MY"]
@@ -201,14 +200,6 @@ async def bench_planning(label: str, url: str, owners: int, naive_slice: int) ->
     await app.close()
 
 
-async def admin(url: str, sql: str) -> None:
-    engine = create_engine(url)
-    async with engine.connect() as connection:
-        conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(sql))
-    await engine.dispose()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -226,13 +217,8 @@ async def main() -> None:
                 "sqlite", f"sqlite+aiosqlite:///{folder}/care.db", args.owners, args.naive
             )
         if args.pg:
-            name = f"ownerbot_care_bench_{os.getpid()}"
-            await admin(args.pg, f'CREATE DATABASE "{name}"')
-            try:
-                url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+            async with scratch_database(args.pg) as url:
                 await bench_planning("postgresql", url, args.owners, args.naive)
-            finally:
-                await admin(args.pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if args.send:
         from bench.care_send import bench_sending
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select, update
 
+from bench.scratch_pg import scratch_database
 from bot.app import App, build_app, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -31,7 +31,6 @@ from bot.domain.loyalty import EntryKind
 from bot.services import loyalty
 from bot.services.loyalty import Award
 from storage import tables
-from storage.db import create_engine
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -180,22 +179,8 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         await run("sqlite", f"sqlite+aiosqlite:///{folder}/bench.db", args.lots, args.naive)
     if args.pg:
-        name = f"ownerbot_bench_{os.getpid()}"
-        await admin(args.pg, f'CREATE DATABASE "{name}"')
-        try:
-            url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+        async with scratch_database(args.pg) as url:
             await run("postgresql", url, args.lots, args.naive)
-        finally:
-            await admin(args.pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def admin(url: str, sql: str) -> None:
-    """Create or drop the scratch database the PostgreSQL run uses."""
-    engine = create_engine(url)
-    async with engine.connect() as connection:
-        conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(sql))
-    await engine.dispose()
 
 
 if __name__ == "__main__":

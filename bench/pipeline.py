@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import cProfile
 import io
+import os
 import pstats
 import subprocess
 import sys
@@ -53,6 +54,7 @@ from aiogram.types import Message  # noqa: E402
 from aiohttp import ClientSession  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 
+from bench.scratch_pg import scratch_database  # noqa: E402
 from bot.app import App, build_app, prepare_database  # noqa: E402
 from bot.channels.gc_tuning import collector_tuned_for_serving  # noqa: E402
 from bot.channels.runtime import run_telegram  # noqa: E402
@@ -163,10 +165,12 @@ def echo_load(first_uid: int, users: int) -> tuple[list[Spec], dict[str, int]]:
     return specs, {"sendMessage": 2 * users}
 
 
-async def fresh_app(tmp: str, base_url: str, token: str, *, sqlite_inline: bool = True) -> App:
+async def fresh_app(
+    database_url: str, base_url: str, token: str, *, sqlite_inline: bool = True
+) -> App:
     settings = Settings(
         sqlite_inline=sqlite_inline,
-        database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+        database_url=database_url,
         telegram_bot_token=SecretStr(token),
         telegram_api_base=base_url,
         webhook_url=None,
@@ -181,7 +185,7 @@ async def bench_pipeline(
     control: Control, base_url: str, token: str, users: int, warmup: int, profile: bool, uids: int
 ) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
-        app = await fresh_app(tmp, base_url, token)
+        app = await fresh_app(f"sqlite+aiosqlite:///{tmp}/bench.db", base_url, token)
         stop = asyncio.Event()
         options = TelegramOptions(poll_timeout=5)
         task = asyncio.create_task(run_telegram(app, options=options, stop=stop))
@@ -207,38 +211,39 @@ async def bench_pipeline(
 
 
 async def bench_dispatcher_alone(
-    users: int, warmup: int, concurrency: int, *, sqlite_inline: bool = True
+    users: int, warmup: int, concurrency: int, database_url: str, *, sqlite_inline: bool = True
 ) -> Run:
     """The same events straight into the dispatcher: no Telegram, no HTTP. The
     ceiling for the pipeline, whatever the runtime does."""
-    with tempfile.TemporaryDirectory() as tmp:
-        app = await fresh_app(tmp, "http://127.0.0.1:9", "1:unused", sqlite_inline=sqlite_inline)
-        dispatcher = app.dispatcher("ownerbot_test_bot")
-        slots = asyncio.Semaphore(concurrency)
+    app = await fresh_app(
+        database_url, "http://127.0.0.1:9", "1:unused", sqlite_inline=sqlite_inline
+    )
+    dispatcher = app.dispatcher("ownerbot_test_bot")
+    slots = asyncio.Semaphore(concurrency)
 
-        async def one_user(uid: int) -> None:
-            async with slots:
-                for i, kind, extra in (
-                    (0, EventKind.COMMAND, {"command": "language"}),
-                    (1, EventKind.BUTTON, {"button": "lang:set:en", "message_id": 2}),
-                ):
-                    event = Event(
-                        channel="telegram",
-                        update_id=f"{uid}.{i}",
-                        user_id=uid,
-                        chat_id=uid,
-                        kind=kind,
-                        language_code="en",
-                        first_name=f"User{uid}",
-                        **extra,
-                    )
-                    await dispatcher.handle(event)
+    async def one_user(uid: int) -> None:
+        async with slots:
+            for i, kind, extra in (
+                (0, EventKind.COMMAND, {"command": "language"}),
+                (1, EventKind.BUTTON, {"button": "lang:set:en", "message_id": 2}),
+            ):
+                event = Event(
+                    channel="telegram",
+                    update_id=f"{uid}.{i}",
+                    user_id=uid,
+                    chat_id=uid,
+                    kind=kind,
+                    language_code="en",
+                    first_name=f"User{uid}",
+                    **extra,
+                )
+                await dispatcher.handle(event)
 
-        await asyncio.gather(*(one_user(uid) for uid in range(5_000_000, 5_000_000 + warmup)))
-        started, cpu = time.perf_counter(), time.process_time()
-        await asyncio.gather(*(one_user(uid) for uid in range(6_000_000, 6_000_000 + users)))
-        seconds = time.perf_counter() - started
-        await app.close()
+    await asyncio.gather(*(one_user(uid) for uid in range(5_000_000, 5_000_000 + warmup)))
+    started, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(one_user(uid) for uid in range(6_000_000, 6_000_000 + users)))
+    seconds = time.perf_counter() - started
+    await app.close()
     return Run(2 * users, seconds, time.process_time() - cpu, 0.0)
 
 
@@ -278,6 +283,7 @@ async def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per Bot API call")
     parser.add_argument("--profile", action="store_true", help="cProfile the pipeline run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are printed")
+    parser.add_argument("--pg", default=os.environ.get("OWNERBOT_TEST_PG_URL", ""))
     args = parser.parse_args()
     users = max(1, args.updates // 2)
     warmup = max(10, users // 10)
@@ -301,9 +307,17 @@ async def main() -> None:
                     )
     real, echo, echo_tuned = median(reals), median(echoes), median(tuned_echoes)
     concurrency = TelegramOptions().max_concurrency
-    with collector_tuned_for_serving():  # as the runtime runs the dispatcher
-        alone = await bench_dispatcher_alone(users, warmup, concurrency)
-        threaded = await bench_dispatcher_alone(users, warmup, concurrency, sqlite_inline=False)
+    on_pg: Run | None = None
+    with collector_tuned_for_serving(), tempfile.TemporaryDirectory() as tmp:
+        # as the runtime runs the dispatcher
+        inline_url, thread_url = (f"sqlite+aiosqlite:///{tmp}/{n}.db" for n in ("a", "b"))
+        alone = await bench_dispatcher_alone(users, warmup, concurrency, inline_url)
+        threaded = await bench_dispatcher_alone(
+            users, warmup, concurrency, thread_url, sqlite_inline=False
+        )
+        if args.pg:
+            async with scratch_database(args.pg) as pg_url:
+                on_pg = await bench_dispatcher_alone(users, warmup, concurrency, pg_url)
     print(
         f"updates: {2 * users} ({users} users), fake Bot API in its own process, "
         f"latency {args.latency * 1000:.0f} ms per call; median of {len(reals)} rounds"
@@ -322,6 +336,10 @@ async def main() -> None:
     print(alone.line("for reference: the dispatcher alone, no Telegram"))
     print(threaded.line("  the same with SQLite in aiosqlite's thread"))
     print(f"  ratio inline/thread: {alone.rate / threaded.rate:.2f}")
+    if on_pg is not None:
+        print(on_pg.line("  the dispatcher alone on PostgreSQL (asyncpg)"))
+    else:
+        print("  (PostgreSQL: pass --pg URL or set OWNERBOT_TEST_PG_URL)")
 
 
 if __name__ == "__main__":

@@ -20,13 +20,17 @@ import os
 import random
 import secrets
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.engine import make_url
 
+from bench.scratch_pg import scratch_database
 from bot.app import App, build_app, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -36,7 +40,6 @@ from bot.domain.vin import with_check_digit
 from bot.services import booking as booking_service
 from bot.services.booking import BookingRequest, SlotTaken
 from storage import tables
-from storage.db import create_engine
 
 CENTER = "AE-DXB-01"  # 10 bays, 60-minute slots
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
@@ -270,19 +273,6 @@ async def _with_app(url: str, work) -> None:  # type: ignore[no-untyped-def]
         await app.close()
 
 
-async def _pg_database(admin_url: str, name: str, create: bool) -> None:
-    engine = create_engine(admin_url)
-    try:
-        async with engine.connect() as connection:
-            conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            if create:
-                await conn.execute(text(f'CREATE DATABASE "{name}"'))
-            else:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await engine.dispose()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", default=os.environ.get("OWNERBOT_TEST_PG_URL", ""))
@@ -296,18 +286,12 @@ async def main() -> None:
         return
     print("PostgreSQL")
     for work in (search_benchmark, throughput_benchmark):
-        name = f"ownerbot_bench_{secrets.token_hex(3)}"
         try:
-            await _pg_database(args.pg, name, create=True)
+            async with scratch_database(args.pg) as url:
+                await _with_app(url, work)
         except OSError as error:
             print(f"  skipped ({error})")
             return
-        try:
-            await _with_app(
-                make_url(args.pg).set(database=name).render_as_string(hide_password=False), work
-            )
-        finally:
-            await _pg_database(args.pg, name, create=False)
 
 
 if __name__ == "__main__":
