@@ -12,7 +12,8 @@ from sqlalchemy.engine import make_url
 from storage.db import create_engine
 
 
-async def _admin(url: str, sql: str) -> None:
+async def admin_sql(url: str, sql: str) -> None:
+    """Run `sql` outside a transaction (CREATE/DROP DATABASE can't run inside one)."""
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
@@ -26,8 +27,8 @@ async def _admin(url: str, sql: str) -> None:
 async def scratch_database(server_url: str, prefix: str = "ownerbot_bench") -> AsyncIterator[str]:
     """The URL of a new, empty database on the server at `server_url`."""
     name = f"{prefix}_{secrets.token_hex(3)}"
-    await _admin(server_url, f'CREATE DATABASE "{name}"')
+    await admin_sql(server_url, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

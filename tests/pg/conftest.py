@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.scratch_pg import admin_sql
 from bot.app import App, build_app, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
-from storage.db import create_engine
 from tests.conftest import NOW
 
 PG_URL = os.environ.get("OWNERBOT_TEST_PG_URL", "")
@@ -31,13 +31,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 async def _admin(sql: str) -> None:
-    engine = create_engine(PG_URL)
-    try:
-        async with engine.connect() as connection:
-            conn = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
+    await admin_sql(PG_URL, sql)
 
 
 @pytest.fixture(scope="session")
