@@ -364,7 +364,7 @@ class SqlCareRepository:
         """Open safety recalls, again every `repeat_days` until the car is booked in or
         the recall is closed. Safety: no consent needed."""
         r = tables.vehicle_recalls.c
-        period = cast(days_between(as_date(r.imported_at), literal(today)) / repeat_days, String)
+        period = cast(days_between(as_date(r.imported_at), literal(today)) // repeat_days, String)
         candidates = (
             select(
                 o.id.label("owner_id"),

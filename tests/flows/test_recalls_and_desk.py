@@ -187,3 +187,29 @@ def test_the_desk_records_a_walk_in_visit(monkeypatch: pytest.MonkeyPatch, app: 
         ).fetchone()
     assert rows == [(14900, "GBP", "staff")]
     assert audited == (1,)
+
+
+async def test_an_open_recall_is_sent_again_every_thirty_days_not_every_day(
+    app: App, chat_factory
+) -> None:
+    from datetime import timedelta
+
+    from bot.domain.care import Rule
+    from bot.services import care
+
+    vin = await vin_of(app, DEMO_LONDON)
+    await run(app, HEADER + f"{vin},R-2026-12,Brake hose may chafe,2026-11-01,open,,\n")
+    await linked(chat_factory(lang="en"), DEMO_LONDON)
+
+    async def recalls_after_planning_on(day: int) -> int:
+        async with app.database.uow() as uow:
+            await care.plan(uow, app.reference, NOW + timedelta(days=day))
+            await uow.commit()
+            owner = await uow.owners.by_phone(DEMO_LONDON)
+            queued = await uow.care.of_owner(owner.id or 0)  # type: ignore[union-attr]
+        return sum(m.rule == Rule.RECALL for m in queued)
+
+    for day in (0, 1, 2, 15, 29):
+        assert await recalls_after_planning_on(day) == 1, f"day {day}"
+    assert await recalls_after_planning_on(30) == 2
+    assert await recalls_after_planning_on(31) == 2
