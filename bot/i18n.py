@@ -197,8 +197,10 @@ class Translator:
         return babel_units.format_unit(km, "length-kilometer", length="short", locale=self.locale)
 
     def duration(self, minutes: int) -> str:
-        """How long something takes, in CLDR's short units ("45 min", "1.5 hr")."""
-        if minutes < 60:
+        """How long something takes, in CLDR's short units ("45 min", "60 min", "1.5 hr").
+        Up to an hour and a half in minutes: CLDR's short "1 hour" is wrong in Spanish
+        and Portuguese ("1 horas")."""
+        if minutes < 90:
             return babel_units.format_unit(
                 minutes, "duration-minute", length="short", locale=self.locale
             )

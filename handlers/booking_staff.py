@@ -171,6 +171,14 @@ async def staff_button(ctx: Context) -> None:
             ctx.t._("This booking is already {status}.", status=status_name(ctx.t, booking.status))
         )
         await _show_card(ctx, booking, _headline(ctx, booking))
+    except service_desk.TooEarly:
+        ctx.screens.clear()
+        dealer = ctx.reference.dealers[booking.dealer_code]
+        ctx.toast(
+            ctx.t._(
+                "Not yet: this visit is on {when}.", when=when(ctx.t, booking.starts_at, dealer)
+            )
+        )
 
 
 def _headline(ctx: Context, booking: Booking) -> str:
@@ -333,7 +341,7 @@ async def _decline(ctx: Context, member: StaffMember, booking: Booking, code: Co
 
 async def _arrived(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
     del code
-    await service_desk.mark_arrived(ctx.uow, member, booking, ctx.now)
+    await service_desk.mark_arrived(ctx.uow, ctx.reference, member, booking, ctx.now)
     st = market_translator(ctx, ctx.reference.dealers[booking.dealer_code].market)
     await _show_card(ctx, booking, st._("🚗 Arrived, checked in by {name}", name=member.name))
 

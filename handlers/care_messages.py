@@ -20,6 +20,7 @@ from bot.i18n import Catalogs, Translator
 from bot.services import care, loyalty
 from bot.services.care import add_years
 from bot.services.ports import UnitOfWork
+from handlers.booking_texts import when as visit_when
 from handlers.codes import make_code
 from handlers.context import owner_translator
 from handlers.points import perk_lines, points_text, tier_name
@@ -381,12 +382,11 @@ async def booking_reminder(env: CareEnv) -> list[Screen] | None:
     if dealer is None:
         return None
     t = env.t
-    when = t.datetime(booking.starts_at, dealer.timezone, "full")
     text = t._(
         "⏰ Reminder: your service visit at {center} is on {when} (the center's local time). "
         "Address: {address}.",
         center=dealer.name,
-        when=when,
+        when=visit_when(t, booking.starts_at, dealer),
         address=dealer.address,
     )
     return _screen(

@@ -24,6 +24,7 @@ class VisitCompleted:
     invoice_minor: int  # the amount the owner paid, in minor units of `currency`
     currency: str
     completed_at: datetime
+    booking_id: int | None = None  # the booking it completed, if it was booked
 
 
 @dataclass(frozen=True)

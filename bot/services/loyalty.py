@@ -61,6 +61,7 @@ REVIEW_PERIOD = timedelta(days=365)
 EXPIRING_SOON = timedelta(days=30)
 
 PAID_SERVICE = "paid_service"
+BOOKING_ATTENDED = "booking_attended"
 ADJUSTMENT = "adjustment"
 
 
@@ -286,6 +287,17 @@ def subscribers(
             market=owner.market,
             now=now,
         )
+        if event.booking_id is not None:  # came as booked: the activity award
+            await award_activity(
+                uow,
+                reference,
+                owner_id=event.owner_id,
+                market=owner.market,
+                rule=BOOKING_ATTENDED,
+                source="booking",
+                source_id=str(event.booking_id),
+                now=now,
+            )
 
     async def visit_refunded(uow: UnitOfWork, event: VisitRefunded, now: datetime) -> None:
         await reverse_award(

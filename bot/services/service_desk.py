@@ -79,15 +79,26 @@ async def confirm(uow: UnitOfWork, member: StaffMember, booking: Booking, now: d
     await _set_status(uow, member, booking, BookingStatus.CONFIRMED, reason="", now=now)
 
 
+class TooEarly(Exception):
+    """A car can't arrive before the day of its visit, nor miss a time still to come."""
+
+
 async def mark_arrived(
-    uow: UnitOfWork, member: StaffMember, booking: Booking, now: datetime
+    uow: UnitOfWork, reference: Reference, member: StaffMember, booking: Booking, now: datetime
 ) -> None:
+    """Checked in: from the start of the visit's day at the center (early is fine)."""
+    zone = reference.dealers[booking.dealer_code].timezone
+    if local_day(now, zone) < local_day(booking.starts_at, zone):
+        raise TooEarly
     await _set_status(uow, member, booking, BookingStatus.ARRIVED, reason="", now=now)
 
 
 async def mark_no_show(
     uow: UnitOfWork, member: StaffMember, booking: Booking, now: datetime
 ) -> None:
+    """Didn't come: only once the booked time has begun."""
+    if now < booking.starts_at:
+        raise TooEarly
     await _set_status(uow, member, booking, BookingStatus.NO_SHOW, reason="", now=now)
 
 
@@ -235,6 +246,7 @@ async def record_visit(
                 invoice_minor=invoice_minor,
                 currency=visit.currency,
                 completed_at=now,
+                booking_id=booking_id,
             )
         )
     return visit

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import App
+from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT
 from bot.domain.booking import BookingStatus
 from bot.domain.events import VisitCompleted
@@ -426,6 +427,11 @@ async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
     ]
     assert [e.visit_id for e in completed] == [visit.id]
     assert completed[0].invoice_minor == 123450
+    async with app.database.uow() as uow:
+        entries = await uow.loyalty.entries(booking.owner_id, 0, 50)
+    rules = {(e.rule, e.source_id) for e in entries}
+    assert ("paid_service", str(visit.id)) in rules
+    assert ("booking_attended", str(booking.id)) in rules, "came as booked: +50 as promised"
 
 
 async def test_staff_propose_another_time_and_the_owner_accepts(chat_factory, app: App) -> None:
@@ -492,13 +498,20 @@ async def test_a_forged_booking_id_in_a_staff_button_is_refused(app: App) -> Non
     assert still.status == BookingStatus.CONFIRMED
 
 
-async def test_a_staff_no_show_tells_the_owner_kindly(chat_factory, app: App) -> None:
+async def test_a_staff_no_show_tells_the_owner_kindly(
+    chat_factory, app: App, clock: FixedClock
+) -> None:
     owner: Chat = await linked(chat_factory(user_id=6600, lang="en"), DEMO_LONDON)
     screens = await book_visit(owner, center="GB-LON-01")
     await make_staff(app, 7600)
     staff = Chat(app, user_id=7600, lang="en", group_chat_id=LONDON_STAFF_CHAT)
     staff.receive(screens)
     await staff.tap("bks:ok:")
+    [booking] = await bookings_of(app, DEMO_LONDON)
+    early = await staff.tap("bks:ns:")
+    assert early[0].toast.startswith("Not yet: this visit is on "), "its time is still to come"
+    assert (await bookings_of(app, DEMO_LONDON))[0].status == BookingStatus.CONFIRMED
+    clock.set(booking.starts_at + timedelta(minutes=20))
     screens = await staff.tap("bks:ns:")
     assert "We missed you" in sent_to(screens, owner.chat_id)[0].text
     assert not screens[0].buttons, "nothing more to do with a no-show"
@@ -615,3 +628,32 @@ async def test_an_owner_with_two_cars_chooses_which_and_cannot_pick_someone_else
     await chat.tap("bk:ok:")
     [booking] = await bookings_of(app, DEMO_LONDON)
     assert (booking.vehicle_id, booking.transport) == (second.id, "pickup")
+
+
+async def test_a_car_checks_in_from_the_morning_of_its_visit_not_the_day_before(
+    app: App, clock: FixedClock
+) -> None:
+    from bot.services import service_desk
+    from tests.booking_scenarios import RACE_START
+
+    [owner] = await make_owners(app, 1, first=960)
+    booking = await book_for(app, owner, RACE_START)  # 09:30 on 26 Nov in Chiang Mai
+    await make_staff(app, 7960, dealer="TH-CNX-01")
+
+    async def check_in(moment: datetime) -> BookingStatus:
+        clock.set(moment)
+        async with app.database.uow() as uow:
+            member, mine = await service_desk.desk_booking(
+                uow, channel="console", user_id=7960, booking_id=booking.id or 0
+            )
+            if mine.status == BookingStatus.REQUESTED:
+                await service_desk.confirm(uow, member, mine, moment)
+            try:
+                await service_desk.mark_arrived(uow, app.reference, member, mine, moment)
+            finally:
+                await uow.commit()
+            return mine.status
+
+    with pytest.raises(service_desk.TooEarly):
+        await check_in(datetime(2026, 11, 25, 16, 30, tzinfo=UTC))  # 23:30 the day before
+    assert await check_in(datetime(2026, 11, 25, 17, 30, tzinfo=UTC)) == BookingStatus.ARRIVED
