@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from bot.app import App
+from bot.clock import FixedClock
 from bot.domain.booking import BookingStatus
 from bot.domain.events import VisitCompleted
 from tests.booking_scenarios import (
@@ -67,6 +68,9 @@ async def test_an_owner_books_and_staff_complete_the_visit_on_postgres(pg_app: A
     staff = Chat(pg_app, user_id=9301, lang="th", group_chat_id=staff_chat)
     assert staff.receive(screens)
     await staff.tap("bks:ok:")
+    [booked] = await bookings_of(pg_app, DEMO_BANGKOK)
+    assert isinstance(pg_app.clock, FixedClock)
+    pg_app.clock.set(booked.starts_at)  # the owner arrives on the day
     await staff.tap("bks:arr:")
     await staff.tap("bks:done:")
     await staff.say("4,500.50")
