@@ -19,6 +19,10 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     bookings = await uow.bookings.of_owner(owner.id)
     visits = await uow.visits.of_owner(owner.id)
     referrals = await uow.referrals.of_referrer(owner.id, 0, 1000)
+    ledger = await uow.loyalty.entries(owner.id, 0, await uow.loyalty.count_entries(owner.id))
+    redemptions = await uow.loyalty.redemptions_of(owner.id)
+    answers = [a for v in visits if v.id and (a := await uow.care.answer_for(v.id))]
+    messages = await uow.care.of_owner(owner.id)
     return {
         "owner": {
             "first_name": owner.first_name,
@@ -92,6 +96,48 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
                 "first_seen_at": a.first_seen_at.isoformat(),
             }
             for a in accounts
+        ],
+        "points_ledger": [
+            {
+                "at": e.created_at.isoformat(),
+                "kind": e.kind,
+                "points": e.points,
+                "rule": e.rule,
+                "source": e.source,
+                "reason": e.reason,
+            }
+            for e in ledger
+        ],
+        "rewards_redeemed": [
+            {
+                "reward": r.reward_key,
+                "points": r.points,
+                "status": r.status,
+                "issued_at": r.issued_at.isoformat(),
+                "valid_until": r.valid_until.isoformat() if r.valid_until else None,
+                "voucher_code": r.code,
+                "donation_receipt": r.receipt,
+                "used_at": r.used_at.isoformat() if r.used_at else None,
+            }
+            for r in redemptions
+        ],
+        "survey_answers": [
+            {
+                "service_center": a.dealer_code,
+                "score": a.score,
+                "comment": a.comment,
+                "answered_at": a.answered_at.isoformat(),
+            }
+            for a in answers
+        ],
+        "messages_from_us": [
+            {
+                "kind": m.rule,
+                "status": m.status,
+                "planned_for": m.due_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            }
+            for m in messages
         ],
     }
 

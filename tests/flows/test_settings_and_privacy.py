@@ -66,6 +66,10 @@ async def test_mydata_sends_a_json_file_with_everything_we_hold(chat_factory) ->
     assert data["owner"]["phone"] == DEMO_BANGKOK
     assert data["vehicles"][0]["model"] == "X7"
     assert {c["category"] for c in data["consents"]} == {"service", "marketing"}
+    assert data["points_ledger"], "every point earned and spent"
+    assert {"paid_service"} <= {e["rule"] for e in data["points_ledger"]}
+    for part in ("rewards_redeemed", "survey_answers", "messages_from_us", "service_visits"):
+        assert isinstance(data[part], list), part
 
 
 async def test_forget_erases_personal_data_after_confirmation(chat_factory, app: App) -> None:
