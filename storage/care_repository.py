@@ -558,7 +558,9 @@ class SqlCareRepository:
     # --- sending ------------------------------------------------------------------------
 
     async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[int]:
-        """Take up to `limit` due messages (and any whose sender died: lease expired)."""
+        """Take up to `limit` due messages (and any whose sender died: lease expired).
+        They come back most urgent first: what expires soonest (a birthday greeting is
+        only good today) goes before what can wait, so it gets the day's marketing cap."""
         due = or_(
             and_(ob.status == OutboxStatus.PENDING.value, ob.due_at <= now),
             and_(ob.status == OutboxStatus.SENDING.value, ob.lease_until < now),
@@ -575,9 +577,13 @@ class SqlCareRepository:
                 lease_until=now + lease,
                 attempts=ob.attempts + 1,
             )
-            .returning(ob.id)
+            .returning(ob.id, ob.expires_at, ob.due_at)
         )
-        return sorted(result.scalars().all())
+        never = datetime.max.replace(tzinfo=UTC)
+        rows = sorted(
+            result.all(), key=lambda r: (_aware(r.expires_at) or never, _aware(r.due_at), r.id)
+        )
+        return [row.id for row in rows]
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)

@@ -126,6 +126,30 @@ async def test_marketing_is_capped_at_one_a_day_and_two_a_week(app: App, clock: 
     assert held.due_at >= clock.now() + timedelta(days=1)
 
 
+async def test_a_birthday_greeting_gets_the_days_marketing_slot_before_a_win_back(
+    app: App, clock: FixedClock
+) -> None:
+    clock.set(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    win_back = await queue(app, OLIVER, Rule.WIN_BACK, clock.now(), touch=1)
+    async with app.database.uow() as uow:
+        owner = await uow.owners.by_phone(OLIVER)
+        await care._queue(
+            uow,
+            owner.id,
+            Rule.BIRTHDAY,
+            "test-birthday",
+            clock.now(),
+            {},
+            expires_at=clock.now() + timedelta(hours=10),  # only good today
+        )
+        await uow.commit()
+        birthday = next(m.id for m in await uow.care.of_owner(owner.id) if m.rule == "birthday")
+    transport = FakeTransport()
+    await sender_for(app, transport, clock).run_once()
+    assert (await status(app, birthday)).status == OutboxStatus.SENT
+    assert (await status(app, win_back)).status == OutboxStatus.PENDING, "it can wait a day"
+
+
 async def test_no_marketing_to_owners_who_declined_it(app: App, clock: FixedClock) -> None:
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # noon in Dubai
     message = await queue(app, AHMED, Rule.BIRTHDAY, clock.now())
