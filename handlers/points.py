@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.loyalty import (
@@ -75,6 +76,22 @@ async def points_button(ctx: Context) -> None:
         raise BadCode("unknown points action")
 
 
+def _pending_by_day(
+    pending: Sequence[tuple[datetime, int]], zone: ZoneInfo, most: int = 3
+) -> list[tuple[date, int]]:
+    """Pending points by the local day they become spendable, soonest first. Past
+    `most` days the rest are one line: spendable from the first of those days on."""
+    days: dict[date, int] = {}
+    for moment, points in sorted(pending):
+        day = moment.astimezone(zone).date()
+        days[day] = days.get(day, 0) + points
+    grouped = list(days.items())
+    if len(grouped) > most:
+        rest = grouped[most - 1 :]
+        grouped = [*grouped[: most - 1], (rest[0][0], sum(p for _, p in rest))]
+    return grouped
+
+
 async def _show_points(ctx: Context, *, edit: bool) -> None:
     owner = ctx.owner
     assert owner is not None
@@ -88,18 +105,16 @@ async def _show_points(ctx: Context, *, edit: bool) -> None:
             summary.balance,
         )
     ]
-    if summary.pending:
-        first_date, _ = summary.pending[0]
+    for day, points in _pending_by_day(summary.pending, _zone(zone)):
         lines.append(
             t.ngettext(
                 "⏳ {n} point is on its way: spendable from {date}.",
                 "⏳ {n} points are on their way: spendable from {date}.",
-                summary.pending_total,
-                date=t.date(first_date.astimezone(_zone(zone)).date()),
+                points,
+                date=t.date(day),
             )
         )
     if summary.expiring:
-        first_date, _ = summary.expiring[0]
         lines.append(
             t.ngettext(
                 "⌛ {n} point expires on {date}: use it before then.",

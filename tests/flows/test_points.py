@@ -18,11 +18,13 @@ async def test_points_screen_shows_balance_pending_expiring_and_tier(
     owner = await owner_by_phone(app, DEMO_LONDON)
     await give(app, owner, 1200, key="a", at=NOW - days(710))  # expires within 30 days
     await give(app, owner, 300, key="b", at=NOW, pending_days=14, status=1500)
+    await give(app, owner, 2000, key="c", at=NOW + days(5), pending_days=14)
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/points")
     text = chat.text
     assert "You have 1,200 points to spend" in text
     assert "300 points are on their way: spendable from 7 Dec 2026" in text
+    assert "2,000 points are on their way: spendable from 12 Dec 2026" in text, "each its date"
     assert "1,200 points expire by" in text
     assert "Tier: Companion" in text
     assert "3,500 status points to Co-creator" in text
@@ -200,3 +202,21 @@ async def test_managers_award_points_with_a_reason_and_advisors_cannot(
     assert [(a.action, a.reason, a.actor) for a in trail] == [
         ("points.adjust", "waited two hours", "console:901")
     ]
+
+
+def test_pending_points_beyond_three_days_are_summed_from_the_third_day_on() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from handlers.points import _pending_by_day
+
+    bangkok = ZoneInfo("Asia/Bangkok")
+    pending = [
+        (datetime(2026, 12, 1, 20, 0, tzinfo=UTC), 100),  # 2 Dec in Bangkok
+        (datetime(2026, 12, 1, 3, 0, tzinfo=UTC), 50),  # 1 Dec
+        (datetime(2026, 12, 2, 3, 0, tzinfo=UTC), 10),  # 2 Dec
+        (datetime(2026, 12, 5, 3, 0, tzinfo=UTC), 7),
+        (datetime(2026, 12, 9, 3, 0, tzinfo=UTC), 3),
+    ]
+    days = [(d.isoformat(), n) for d, n in _pending_by_day(pending, bangkok)]
+    assert days == [("2026-12-01", 50), ("2026-12-02", 110), ("2026-12-05", 10)]
