@@ -241,7 +241,7 @@ def _show_rules(ctx: Context) -> None:
     rules = ctx.reference.rules(ctx.market.code)
     lines = [
         t._(
-            "<b>Recommending a friend in {country}</b>",
+            "<b>Recommending a friend ({country})</b>",
             country=t.country(ctx.market.code),
         )
     ]
@@ -417,7 +417,7 @@ async def friend_name(ctx: Context) -> None:
 def _ask_phone(ctx: Context) -> None:
     ctx.reply(
         ctx.t._(
-            "What is {name}'s mobile number? A number in {country}, for example {example}. "
+            "What is {name}'s mobile number? For example {example} ({country}). "
             "You can also share their contact.",
             name=_first_name(ctx.data["name"]),
             country=ctx.t.country(ctx.market.code),
@@ -449,14 +449,14 @@ async def friend_phone(ctx: Context) -> None:
         country = t.country(ctx.market.code)
         if error.problem is PhoneProblem.WRONG_REGION:
             text = t._(
-                "That number is from another country. Here you can recommend friends in "
-                "{country}, so their local dealer can call them.",
+                "That number is from another country. Here you can recommend friends with a "
+                "local number ({country}), so their local dealer can call them.",
                 country=country,
             )
         else:
             text = t._(
-                "That doesn't look like a mobile number in {country}. Please check it, "
-                "for example {example}.",
+                "That doesn't look like a mobile number. Please check it, for example "
+                "{example} ({country}).",
                 country=country,
                 example=example_phone(region),
             )

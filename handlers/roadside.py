@@ -72,7 +72,7 @@ def _ask_location(ctx: Context) -> None:
         "\n\n".join(
             [
                 t._(
-                    "🆘 24-hour roadside assistance in {country}: <b>{phone}</b>",
+                    "🆘 24-hour roadside assistance ({country}): <b>{phone}</b>",
                     country=t.country(ctx.market.code),
                     phone=ctx.market.roadside_phone,
                 ),

@@ -98,8 +98,8 @@ async def test_an_owner_in_dubai_recommends_a_friend_in_arabic(chat_factory, app
     await chat.say("12345")
     assert (
         ar._(
-            "That doesn't look like a mobile number in {country}. Please check it, "
-            "for example {example}.",
+            "That doesn't look like a mobile number. Please check it, for example "
+            "{example} ({country}).",
             country=country,
             example=example_phone("AE"),
         )
@@ -108,8 +108,8 @@ async def test_an_owner_in_dubai_recommends_a_friend_in_arabic(chat_factory, app
     await chat.say("+66 81 222 3333")
     assert (
         ar._(
-            "That number is from another country. Here you can recommend friends in "
-            "{country}, so their local dealer can call them.",
+            "That number is from another country. Here you can recommend friends with a "
+            "local number ({country}), so their local dealer can call them.",
             country=country,
         )
         in chat.text
