@@ -60,19 +60,28 @@ def care_send(
 
 @care_cli.command("preview")
 def care_preview(
-    phone: Annotated[str, typer.Option(help="The owner's phone number")],
+    owner_id: Annotated[int | None, typer.Option("--owner", help="The owner's id")] = None,
+    phone: Annotated[str | None, typer.Option(help="Or the owner's phone number")] = None,
     now: Annotated[str | None, typer.Option(help="As of this time (ISO with zone)")] = None,
 ) -> None:
     """What is queued for one owner and why, and what planning now would add."""
     from bot.services import care
 
+    if (owner_id is None) == (phone is None):
+        raise typer.BadParameter("give the owner: --owner ID or --phone NUMBER")
     clock = parse_now(now)
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
         moment = app.clock.now()
         async with app.database.uow() as uow:
-            owner = await owner_for(app, uow, phone)
+            owner = (
+                await owner_for(app, uow, phone)
+                if phone is not None
+                else await uow.owners.get(owner_id or 0)
+            )
+            if owner is None or owner.id is None or owner.erased_at is not None:
+                raise typer.BadParameter(f"no owner with id {owner_id}")
             before = {m.id for m in await uow.care.of_owner(owner.id)}
             await care.plan(uow, app.reference, moment)  # a dry run: never committed
             rows = await uow.care.of_owner(owner.id)

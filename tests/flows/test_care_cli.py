@@ -30,6 +30,11 @@ def test_preview_shows_what_would_be_planned_without_planning_it(env: None) -> N
     assert "would be planned now" in first
     again = run("care", "preview", "--phone", "+447911123456", "--now", NOW)
     assert again == first, "a preview changes nothing"
+    owner_id = first.split()[1]  # "owner 7 (GB), ..."
+    assert run("care", "preview", "--owner", owner_id, "--now", NOW) == first
+    nobody = CliRunner().invoke(cli, ["care", "preview", "--owner", "999999"])
+    assert nobody.exit_code != 0
+    assert "no owner with id 999999" in nobody.output
 
 
 def test_plan_then_send_prints_messages_to_console_chats(env: None) -> None:
