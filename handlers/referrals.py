@@ -767,7 +767,7 @@ def _lead_card(
         lines.append(
             t._(
                 "Recommended by: {name}, {phone}",
-                name=f"{referrer.first_name} {referrer.last_name}".strip() or "—",
+                name=referrer.full_name or "—",
                 phone=display_phone(referrer.phone) if referrer.phone else "—",
             )
         )

@@ -188,4 +188,4 @@ async def look_up_owner(ctx: Context) -> None:
 def _full_name(owner: Owner) -> str:
     from bot.i18n import escape
 
-    return escape(f"{owner.first_name} {owner.last_name}".strip())
+    return escape(owner.full_name)

@@ -85,7 +85,7 @@ async def _alert_staff(ctx: Context, answer: SurveyAnswer) -> None:
             "⚠️ Low score {score}/10 from {name} ({phone}) after their visit. Please call them "
             "back within a day.",
             score=answer.score,
-            name=f"{owner.first_name} {owner.last_name}".strip(),
+            name=owner.full_name,
             phone=owner.phone or "",
         )
     ]

@@ -52,7 +52,7 @@ async def _send_request(ctx: Context, model: str) -> None:
         lines = [
             st._(
                 "🚗 Test drive request: {name} ({phone}) would like to try the {model}.",
-                name=f"{owner.first_name} {owner.last_name}".strip(),
+                name=owner.full_name,
                 phone=owner.phone or "—",
                 model=model,
             )

@@ -52,7 +52,18 @@ class Owner:
 
     @property
     def display_name(self) -> str:
+        """How the bot addresses the owner: the first name, except that a name
+        written in Chinese characters is said whole, family name first (陈伟)."""
+        if _han(self.first_name) and _han(self.last_name):
+            return f"{self.last_name}{self.first_name}"
         return self.first_name or "—"
+
+    @property
+    def full_name(self) -> str:
+        """For staff: "Lukas Becker", "陈伟"."""
+        if _han(self.first_name) and _han(self.last_name):
+            return f"{self.last_name}{self.first_name}"
+        return f"{self.first_name} {self.last_name}".strip()
 
     def consents_to(self, category: ConsentCategory) -> bool:
         if category is ConsentCategory.SERVICE:
@@ -143,3 +154,8 @@ class Conversation:
     state: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     updated_at: datetime | None = None
+
+
+def _han(text: str) -> bool:
+    """Written in Chinese characters (CJK unified ideographs)."""
+    return bool(text) and all("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
