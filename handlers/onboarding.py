@@ -122,7 +122,7 @@ async def receive_contact(ctx: Context) -> None:
             ctx.set_state("reg.friend", phone=result.phone, phone_market=result.phone_market)
             referral_flow.welcome_friend(ctx, lead)
             return
-        ctx.set_state("reg.market", phone=result.phone)
+        ctx.set_state("reg.market", phone=result.phone, phone_market=result.phone_market)
         ctx.reply(
             ctx.t._(
                 "I couldn't find a car registered to {phone}. "
@@ -178,6 +178,12 @@ def _ask_market(ctx: Context, preferred: str | None) -> None:
         for i in range(0, len(codes), 2)
     ]
     ctx.reply(ctx.t._("In which country do you drive your car?"), rows)
+
+
+@router.state("reg.market", needs_owner=False)
+async def registration_market_typed(ctx: Context) -> None:
+    """Typed instead of tapped: the same question again, nothing lost."""
+    _ask_market(ctx, preferred=ctx.data.get("phone_market"))
 
 
 @router.button("reg", needs_owner=False)
@@ -263,11 +269,21 @@ async def registration_vin(ctx: Context) -> None:
         )
         return
     ctx.set_state("reg.model", vin=vin)
+    _ask_model(ctx)
+
+
+def _ask_model(ctx: Context) -> None:
     rows = [
         [Button(model.name, make_code("reg", "model", code))]
         for code, model in ctx.reference.models.items()
     ]
     ctx.reply(ctx.t._("Which model is it?"), rows)
+
+
+@router.state("reg.model", needs_owner=False)
+async def registration_model_typed(ctx: Context) -> None:
+    """Typed instead of tapped: the same question again, nothing lost."""
+    _ask_model(ctx)
 
 
 def _vin_problem(ctx: Context, error: VinError) -> str:

@@ -57,6 +57,9 @@ async def test_unknown_phone_registers_a_new_owner_with_a_checked_vin(
     await chat.say("@contact +525587654321")
     assert "couldn't find a car" in chat.text
     assert chat.console.button_labels[0] == "Mexico", "the phone's country comes first"
+    await chat.say("mexico")  # typed instead of tapped: asked again, nothing lost
+    assert "In which country" in chat.text
+    assert chat.console.button_labels[0] == "Mexico"
     await chat.press("Mexico")
     await chat.press("Carlos")
     assert "VIN" in chat.text
@@ -69,6 +72,8 @@ async def test_unknown_phone_registers_a_new_owner_with_a_checked_vin(
     from bot.domain.vin import with_check_digit
 
     await chat.say(with_check_digit("LAUX7AAA0SC000777"))
+    await chat.say("X7")  # typed instead of tapped
+    assert "Which model is it?" in chat.text
     await chat.press("Aurora X7")
     await chat.say("31/02/2025")
     assert "couldn't read" in chat.text
