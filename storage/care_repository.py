@@ -654,6 +654,13 @@ class SqlCareRepository:
         )
         return result.scalar_one_or_none()
 
+    async def answers_of(self, owner_id: int) -> Sequence[SurveyAnswer]:
+        c = tables.survey_answers.c
+        result = await self.session.execute(
+            select(SurveyAnswer).where(c.owner_id == owner_id).order_by(c.answered_at, c.id)
+        )
+        return result.scalars().all()
+
     async def pending_count(self) -> int:
         return int(
             await self.session.scalar(

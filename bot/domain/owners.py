@@ -53,17 +53,21 @@ class Owner:
     @property
     def display_name(self) -> str:
         """How the bot addresses the owner: the first name, except that a name
-        written in Chinese characters is said whole, family name first (陈伟)."""
-        if _han(self.first_name) and _han(self.last_name):
-            return f"{self.last_name}{self.first_name}"
+        written in Chinese characters is said whole (陈伟)."""
+        if self._chinese_name:
+            return self.full_name
         return self.first_name or "—"
 
     @property
     def full_name(self) -> str:
-        """For staff: "Lukas Becker", "陈伟"."""
-        if _han(self.first_name) and _han(self.last_name):
+        """For staff: "Lukas Becker"; a Chinese name family name first, "陈伟"."""
+        if self._chinese_name:
             return f"{self.last_name}{self.first_name}"
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def _chinese_name(self) -> bool:
+        return _han(self.first_name) and _han(self.last_name)
 
     def consents_to(self, category: ConsentCategory) -> bool:
         if category is ConsentCategory.SERVICE:

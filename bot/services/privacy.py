@@ -21,7 +21,7 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     referrals = await uow.referrals.of_referrer(owner.id, 0, 1000)
     ledger = await uow.loyalty.entries(owner.id, 0, await uow.loyalty.count_entries(owner.id))
     redemptions = await uow.loyalty.redemptions_of(owner.id)
-    answers = [a for v in visits if v.id and (a := await uow.care.answer_for(v.id))]
+    answers = await uow.care.answers_of(owner.id)
     messages = await uow.care.of_owner(owner.id)
     return {
         "owner": {
