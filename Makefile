@@ -52,6 +52,7 @@ i18n: $(STAMP)
 		--project=ownerbot --msgid-bugs-address=i18n@ownerbot.invalid \
 		-o $(LOCALES)/messages.pot bot handlers
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-wrap --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/ownerbot i18n fill-source
 	$(MAKE) mo
 
 bench: mo

@@ -19,7 +19,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from bot.config import PROJECT_ROOT
 from bot.i18n import SHIPPED_LOCALES, SOURCE_LOCALE
@@ -97,6 +97,25 @@ def check_catalogs(locales_dir: Path, source_dirs: tuple[Path, ...] | None = Non
     return problems
 
 
+def fill_source_catalog(locales_dir: Path) -> int:
+    """English is the source language: its catalog repeats each msgid as the msgstr
+    (singular and plural), so it is as complete as the others. Returns how many
+    entries were filled; `make i18n` runs this after updating the catalogs."""
+    path = locales_dir / SOURCE_LOCALE / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=SOURCE_LOCALE)
+    filled = 0
+    for message in catalog:
+        if not message.id or all(_texts(message.string)):
+            continue
+        message.string = message.id  # a plural: (singular, plural), as English needs
+        filled += 1
+    if filled:
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=0)  # no wrapping, as `pybabel update --no-wrap`
+    return filled
+
+
 def _check_plural_table() -> list[str]:
     problems = []
     for locale, tags in PLURAL_FORMS.items():
@@ -166,10 +185,8 @@ def _check_message(locale: str, message: Message) -> Iterator[str]:
     is_plural = len(ids) > 1
     if is_plural and len(strings) != len(PLURAL_FORMS[locale]):
         yield f"{len(strings)} plural forms, expected {len(PLURAL_FORMS[locale])}"
-    if locale == SOURCE_LOCALE and not any(strings):
-        strings = ids if not is_plural else (ids[0], *[ids[1]] * (len(PLURAL_FORMS[locale]) - 1))
     if not all(strings):
-        yield "not translated"
+        yield "not translated" + (" (run `make i18n`)" if locale == SOURCE_LOCALE else "")
         return
     source_fields = [_placeholders(text) for text in ids]
     allowed = set().union(*source_fields)

@@ -123,6 +123,14 @@ def demo_seed() -> None:
     with_app(work)
 
 
+@i18n_cli.command("fill-source")
+def i18n_fill_source() -> None:
+    """Fill the English catalog's empty entries with their source text."""
+    from bot.i18n_check import fill_source_catalog
+
+    typer.echo(f"{fill_source_catalog(Settings().locales_dir)} English entries filled")
+
+
 @i18n_cli.command("check")
 def i18n_check() -> None:
     """Fail on untranslated, fuzzy or broken catalog entries (see bot/i18n_check.py)."""

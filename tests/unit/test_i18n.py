@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,26 @@ def test_durations_read_naturally_in_every_language(locale: str) -> None:
         assert "duration-" not in text, (locale, minutes, text)  # a CLDR gap, not a word
     if locale in ("es", "pt_BR"):
         assert "1 horas" not in t.duration(60)
+
+
+def test_the_english_catalog_is_filled_with_its_source_text(tmp_path: Path) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    from bot.i18n_check import fill_source_catalog
+
+    path = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True)
+    catalog = Catalog(locale="en")
+    catalog.add("Hello, {name}!")
+    catalog.add(("{n} point", "{n} points"), ("", ""))
+    catalog.add("Kept as written", "Kept, as written")
+    with path.open("wb") as fh:
+        write_po(fh, catalog)
+    assert fill_source_catalog(tmp_path) == 2
+    with path.open("rb") as fh:
+        filled = read_po(fh, locale="en")
+    assert filled["Hello, {name}!"].string == "Hello, {name}!"
+    assert filled["{n} point"].string == ("{n} point", "{n} points")
+    assert filled["Kept as written"].string == "Kept, as written"
+    assert fill_source_catalog(tmp_path) == 0
