@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from bot.domain.owners import Account, Conversation, Owner
 from bot.domain.reference import Market, Reference
 from bot.i18n import Catalogs, Translator, negotiate_locale
 from bot.services.ports import UnitOfWork
+from handlers.states import FlowData
 from handlers.types import Attachment, Button, Event, RequestButton, Screen
 
 
@@ -37,6 +39,9 @@ def owner_translator(
         [owner.locale_on_file, *languages],
     )
     return catalogs.translator(locale, owner.market)
+
+
+D = TypeVar("D", bound=FlowData)
 
 
 class Context:
@@ -98,8 +103,21 @@ class Context:
     def data(self) -> dict[str, Any]:
         return self.conversation.data
 
+    def in_step(self, *steps: StrEnum) -> bool:
+        return self.conversation.state in steps
+
+    def enter(self, step: StrEnum, data: FlowData | None = None) -> None:
+        """Stand at `step` of a flow holding `data` (which replaces what was held)."""
+        self.conversation.state = step.value
+        self.conversation.data = data.to_json() if data is not None else {}
+        self.conversation.updated_at = self.now
+
+    def draft(self, kind: type[D]) -> D:
+        """What the current flow has gathered, typed; StaleState if it doesn't fit."""
+        return kind.from_json(self.conversation.data)
+
     def set_state(self, state: str, **data: Any) -> None:
-        """Enter `state`, keeping earlier data and adding `data` (JSON values only)."""
+        """TRANSITION (use `enter`): enter `state`, keeping earlier data and adding `data`."""
         self.conversation.state = state
         self.conversation.data = {**self.conversation.data, **data}
         self.conversation.updated_at = self.now

@@ -17,10 +17,11 @@ from bot.logs import correlation_id, new_correlation_id
 from bot.services.accounts import account_for, linked_owner
 from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
-from handlers.codes import BadCode, parse_code
+from handlers.codes import BadCode, route_key
 from handlers.context import Context, FlowDeps
 from handlers.errors import NotYours
 from handlers.router import Handler, Route, Router
+from handlers.states import StaleState
 from handlers.types import Button, Event, EventKind, Screen
 
 log = logging.getLogger(__name__)
@@ -120,14 +121,17 @@ class Dispatcher:
         await self._run(state_route, ctx) if state_route else await self.fallback(ctx)
 
     async def _press(self, ctx: Context) -> None:
+        raw = ctx.event.button
         try:
-            prefix = parse_code(ctx.event.button).prefix
-            route = self.router.buttons[prefix]
+            key = route_key(raw)
+            # A typed code is routed by "flow:action"; an untyped one by its flow.
+            route = self.router.buttons.get(key) or self.router.buttons[key.partition(":")[0]]
+            code = route.code_type.unpack(raw) if route.code_type else None
         except (BadCode, KeyError):
             log.warning("unknown button code from user")
             ctx.toast(ctx.t._("This button is no longer valid."))
             return
-        await self._run(route, ctx)
+        await self._run(route.bind(code), ctx)
 
     async def _run(self, route: Route, ctx: Context) -> None:
         if route.private_only and not ctx.event.is_private:
@@ -145,6 +149,11 @@ class Dispatcher:
             log.warning("malformed button code from user")
             ctx.screens.clear()
             ctx.toast(ctx.t._("This button is no longer valid."))
+        except StaleState:
+            log.warning("conversation data no longer fits its flow; starting over")
+            ctx.screens.clear()
+            ctx.clear_state()
+            await self.fallback(ctx)
         except NotYours:
             log.warning("refused a code naming someone else's data")
             ctx.screens.clear()

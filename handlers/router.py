@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from handlers.codes import ButtonCode
 
 if TYPE_CHECKING:
     from handlers.context import Context
 
 Handler = Callable[["Context"], Awaitable[None]]
+C = TypeVar("C", bound=ButtonCode)
+CodeHandler = Callable[["Context", C], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -19,10 +23,28 @@ class Route:
     private_only: bool = True  # groups get a pointer to the private chat
 
 
+@dataclass(frozen=True)
+class ButtonRoute:
+    """A pressed button's route: its code class (None: an untyped legacy prefix)."""
+
+    code_type: type[ButtonCode] | None
+    handler: Callable[[Context, Any], Awaitable[None]]
+    needs_owner: bool = True
+    private_only: bool = True
+
+    def bind(self, code: ButtonCode | None) -> Route:
+        """The route for one press, its decoded code bound to the handler."""
+
+        async def run(ctx: Context) -> None:
+            await self.handler(ctx, code)
+
+        return Route(run, self.needs_owner, self.private_only)
+
+
 @dataclass
 class Router:
     commands: dict[str, Route] = field(default_factory=dict)
-    buttons: dict[str, Route] = field(default_factory=dict)
+    buttons: dict[str, ButtonRoute] = field(default_factory=dict)
     states: dict[str, Route] = field(default_factory=dict)
     group_events: list[Handler] = field(default_factory=list)
 
@@ -36,13 +58,31 @@ class Router:
 
         return register
 
+    def on(
+        self, code_type: type[C], *, needs_owner: bool = True, private_only: bool = True
+    ) -> Callable[[CodeHandler[C]], CodeHandler[C]]:
+        """Handles presses of one typed button code; the handler gets it decoded."""
+
+        def register(handler: CodeHandler[C]) -> CodeHandler[C]:
+            _add(
+                self.buttons,
+                code_type.prefix,
+                ButtonRoute(code_type, handler, needs_owner, private_only),
+            )
+            return handler
+
+        return register
+
     def button(
         self, prefix: str, *, needs_owner: bool = True, private_only: bool = True
     ) -> Callable[[Handler], Handler]:
-        """Handles every code `prefix:...`; the handler dispatches on the action."""
+        """TRANSITION: handles every untyped code `prefix:...` (use `on` instead)."""
 
         def register(handler: Handler) -> Handler:
-            _add(self.buttons, prefix, Route(handler, needs_owner, private_only))
+            async def untyped(ctx: Context, _code: object) -> None:
+                await handler(ctx)
+
+            _add(self.buttons, prefix, ButtonRoute(None, untyped, needs_owner, private_only))
             return handler
 
         return register
@@ -70,14 +110,17 @@ class Router:
     def include(self, other: Router) -> None:
         for name, route in other.commands.items():
             _add(self.commands, name, route)
-        for prefix, route in other.buttons.items():
-            _add(self.buttons, prefix, route)
+        for prefix, button_route in other.buttons.items():
+            _add(self.buttons, prefix, button_route)
         for name, route in other.states.items():
             _add(self.states, name, route)
         self.group_events.extend(other.group_events)
 
 
-def _add(table: dict[str, Route], key: str, route: Route) -> None:
+R = TypeVar("R", Route, ButtonRoute)
+
+
+def _add(table: dict[str, R], key: str, route: R) -> None:
     if key in table:
         raise ValueError(f"{key!r} is routed twice")
     table[key] = route

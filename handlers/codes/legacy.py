@@ -1,4 +1,6 @@
-"""Compact button codes: `prefix:action:arg...`, at most 64 bytes (Telegram's limit).
+"""Untyped `prefix:action:arg...` codes, being replaced by typed `ButtonCode`s.
+
+TRANSITION ONLY: delete this module once no flow imports it.
 
 Codes come back from the client and may be forged: parse them strictly and re-check
 every id against the person who pressed the button.
@@ -9,15 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_CODE_BYTES = 64
+from handlers.codes import MAX_CODE_BYTES, BadCode
+
 _PART = re.compile(r"^[A-Za-z0-9_.+\-]*$")
 
 
-class BadCode(ValueError):
-    """A button code we did not issue, or no longer understand."""
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Code:
     prefix: str
     action: str

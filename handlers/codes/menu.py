@@ -1,0 +1,22 @@
+"""Button codes of the main menu, help and "My car" (handlers/menu.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.codes import ButtonCode
+
+
+@dataclass(frozen=True)
+class MainMenu(ButtonCode, prefix="menu:home"):
+    pass
+
+
+@dataclass(frozen=True)
+class HelpHome(ButtonCode, prefix="help:home"):
+    pass
+
+
+@dataclass(frozen=True)
+class MyCars(ButtonCode, prefix="car:list"):
+    pass

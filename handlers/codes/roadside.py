@@ -1,0 +1,22 @@
+"""Button codes of roadside help and trade-in valuation (handlers/roadside.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.codes import ButtonCode
+
+
+@dataclass(frozen=True)
+class RoadsideHome(ButtonCode, prefix="sos:home"):
+    pass
+
+
+@dataclass(frozen=True)
+class ValueMyCar(ButtonCode, prefix="tv:start"):
+    pass
+
+
+@dataclass(frozen=True)
+class ValueThisCar(ButtonCode, prefix="tv:veh"):
+    vehicle: int
