@@ -1,5 +1,7 @@
 # ownerbot: `make run` to talk to the bot, `make test` to check everything.
-PYTHON ?= python3.11
+# The first supported Python (3.11 to 3.13) that runs here; `make PYTHON=...` picks another.
+SUPPORTED_PYTHONS := python3.11 python3.12 python3.13 python3
+PYTHON ?= $(firstword $(foreach p,$(SUPPORTED_PYTHONS),$(shell $(p) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' >/dev/null 2>&1 && echo $(p))))
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -10,6 +12,7 @@ STAMP := $(VENV)/.installed
 
 # The venv is rebuilt when the declared or pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "ownerbot needs Python 3.11, 3.12 or 3.13, and none of them runs here (tried: $(SUPPORTED_PYTHONS))." >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
