@@ -1,13 +1,12 @@
-"""What the booking flows share: the prefix, who is booking, the flow's data.
+"""What the booking flows share: who is booking, the draft in progress, its checks.
 
-The flows keep their progress in the conversation data: `vehicle`, `services`,
-`dealer`, `start` (ISO, UTC), `transport`, `notes`, `token` (the summary's confirm
-token) and, while moving a booking, `move` (its id).
+The draft (`handlers.states.booking.BookingDraft`) is checked again on every button:
+a button of a booking no longer in progress, or of a step not reached, is stale.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.booking import Booking
@@ -16,13 +15,16 @@ from bot.domain.reference import Dealer
 from bot.domain.slots import booking_horizon
 from bot.i18n import Translator
 from bot.services import booking as booking_service
+from bot.services.queries import bookings as booking_queries
+from bot.services.queries import vehicles as vehicle_queries
 from bot.services.staff import actor_id
-from handlers.codes import BadCode, make_code
+from handlers.codes import BadCode, button
+from handlers.codes.booking import MyBookings, StopBooking
 from handlers.context import Context
 from handlers.errors import NotYours
+from handlers.states import StaleState
+from handlers.states.booking import BookingDraft, BookingStep
 from handlers.types import Button
-
-PREFIX = "bk"
 
 
 def owner_of(ctx: Context) -> Owner:
@@ -31,66 +33,79 @@ def owner_of(ctx: Context) -> Owner:
     return ctx.owner
 
 
+def owner_id(ctx: Context) -> int:
+    return owner_of(ctx).id or 0
+
+
 def actor_of(ctx: Context) -> str:
     return actor_id(ctx.event.channel, ctx.event.user_id)
 
 
-def forget(ctx: Context, *keys: str) -> None:
-    """Drop flow data that no longer holds (a confirm token once the time changes)."""
-    ctx.conversation.data = {k: v for k, v in ctx.data.items() if k not in keys}
-
-
-def need(ctx: Context, *keys: str) -> None:
-    """A button of a booking flow that is no longer in progress."""
-    if not ctx.state.startswith("bk.") or any(key not in ctx.data for key in keys):
+def draft_of(ctx: Context) -> BookingDraft:
+    """The booking in progress, for one of its buttons; BadCode when there is none."""
+    if not ctx.in_step(*BookingStep):
         raise BadCode("no booking in progress")
+    try:
+        return ctx.draft(BookingDraft)
+    except StaleState as error:
+        raise BadCode("no booking in progress") from error
+
+
+def draft_with_services(ctx: Context) -> BookingDraft:
+    """The booking in progress once its services were offered; BadCode before."""
+    if ctx.in_step(BookingStep.VEHICLE, BookingStep.MILEAGE):
+        raise BadCode("no services offered yet")
+    return draft_of(ctx)
 
 
 async def own_vehicle(ctx: Context, vehicle_id: int) -> Vehicle:
-    vehicle = await ctx.uow.vehicles.get(vehicle_id)
-    if vehicle is None or vehicle.owner_id != owner_of(ctx).id:
+    vehicle = await vehicle_queries.owned_vehicle(ctx.uow, owner_id(ctx), vehicle_id)
+    if vehicle is None:
         raise NotYours
     return vehicle
 
 
 async def own_booking(ctx: Context, booking_id: int) -> Booking:
-    booking = await ctx.uow.bookings.get(booking_id)
-    if booking is None or booking.owner_id != owner_of(ctx).id:
+    booking = await booking_queries.owned_booking(ctx.uow, owner_id(ctx), booking_id)
+    if booking is None:
         raise NotYours
     return booking
 
 
 def stop_button(ctx: Context) -> list[Button]:
-    return [Button(ctx.t.pgettext("button", "✖ Stop booking"), make_code(PREFIX, "stop"))]
+    return [button(ctx.t.pgettext("button", "✖ Stop booking"), StopBooking())]
 
 
-async def flow_vehicle(ctx: Context) -> Vehicle:
-    return await own_vehicle(ctx, int(ctx.data["vehicle"]))
+def my_bookings_button(t: Translator) -> list[Button]:
+    return [button(t.pgettext("button", "📋 My bookings"), MyBookings())]
 
 
-def chosen_services(ctx: Context) -> list[str]:
-    return [str(c) for c in ctx.data["services"]]
+async def flow_vehicle(ctx: Context, draft: BookingDraft) -> Vehicle:
+    return await own_vehicle(ctx, draft.vehicle)
 
 
-def flow_dealer(ctx: Context) -> Dealer:
-    dealer = ctx.reference.dealers.get(str(ctx.data["dealer"]))
+def flow_dealer(ctx: Context, draft: BookingDraft) -> Dealer:
+    """The center chosen; BadCode before one was."""
+    dealer = ctx.reference.dealers.get(draft.dealer or "")
     if dealer is None:
-        raise BadCode("unknown center")
+        raise BadCode("no center chosen")
     return dealer
 
 
-async def flow_minutes(ctx: Context) -> int:
-    vehicle = await flow_vehicle(ctx)
-    return ctx.reference.catalog.duration(chosen_services(ctx), vehicle.model)
+def flow_start(draft: BookingDraft) -> datetime:
+    """The time chosen; BadCode before one was."""
+    if draft.start is None:
+        raise BadCode("no time chosen")
+    return draft.start
 
 
-def moving(ctx: Context) -> int | None:
-    move = ctx.data.get("move")
-    return int(move) if move is not None else None
+async def flow_minutes(ctx: Context, draft: BookingDraft) -> int:
+    vehicle = await flow_vehicle(ctx, draft)
+    return ctx.reference.catalog.duration(draft.services, vehicle.model)
 
 
 async def horizon(ctx: Context, dealer: Dealer) -> tuple[date, date]:
-    window = await booking_service.window_days(ctx.uow, ctx.reference, owner_of(ctx).id or 0)
+    window = await booking_service.window_days(ctx.uow, ctx.reference, owner_id(ctx))
     return booking_horizon(dealer, ctx.now, window)
 
 
@@ -102,7 +117,3 @@ def zone_note(ctx: Context, dealer: Dealer) -> str:
     if here == there:
         return ""
     return ctx.t._("Times are local to {city}.", city=dealer.city)
-
-
-def my_bookings_button(t: Translator) -> list[Button]:
-    return [Button(t.pgettext("button", "📋 My bookings"), make_code(PREFIX, "list"))]

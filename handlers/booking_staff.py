@@ -1,4 +1,4 @@
-"""The service desk in the center's staff chat (prefix `bks`).
+"""The service desk in the center's staff chat.
 
 A new booking arrives as a card with Confirm / Propose another time / Decline; a
 confirmed one offers Arrived / No-show, an arrived one Completed (the advisor replies
@@ -9,13 +9,9 @@ private chat. Cards in the staff chat use the market's language; toasts the pres
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from decimal import InvalidOperation
-
-from babel import Locale
-from babel.numbers import NumberFormatError, get_currency_precision, parse_decimal
+from enum import Enum
 
 from bot.domain.booking import Booking, BookingStatus, InvalidTransition
 from bot.domain.staff import StaffMember
@@ -23,21 +19,43 @@ from bot.i18n import Translator
 from bot.services import booking as booking_service
 from bot.services import service_desk
 from bot.services.booking import NotBookable, SlotGone
+from bot.services.queries import bookings as booking_queries
+from bot.services.queries import vehicles as vehicle_queries
 from bot.services.staff import NotStaff
 from handlers.booking_common import my_bookings_button
-from handlers.booking_texts import booking_card, parse_slot, short_when, slot_code, when
-from handlers.codes import BadCode, Code, make_code, parse_code
+from handlers.booking_texts import booking_card, short_when, when
+from handlers.codes import BadCode, button
+from handlers.codes.booking import AcceptProposal, CancelBooking, MoveBooking, StartBooking
+from handlers.codes.booking_staff import (
+    DeskArrived,
+    DeskCompleted,
+    DeskConfirm,
+    DeskDecline,
+    DeskNoShow,
+    DeskOfferTimes,
+    DeskPropose,
+    DeskShowCard,
+)
 from handlers.common import market_translator, reach_owner
 from handlers.context import Context
 from handlers.router import Router
-from handlers.service_names import CANCEL_REASONS, cancel_reason_label, status_name
+from handlers.service_names import cancellation_reason, status_name
+from handlers.states.booking_staff import DeskStep, InvoiceDraft
 from handlers.types import Button, Screen
 
 router = Router()
 
-PREFIX = "bks"
-OWNER_PREFIX = "bk"
 PROPOSALS = 6
+DeskAction = Callable[[Context, StaffMember, Booking], Awaitable[None]]
+
+
+class DeskNews(Enum):
+    """What the owner did, as the staff chat hears it."""
+
+    NEW = "new"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    ACCEPTED = "accepted"
 
 
 # --- cards ---------------------------------------------------------------------------------
@@ -45,50 +63,39 @@ PROPOSALS = 6
 
 def staff_buttons(t: Translator, booking: Booking) -> list[list[Button]]:
     """What the desk can do next with the booking."""
-    number = booking.id
+    number = booking.id or 0
     state = booking.state
     if state is BookingStatus.REQUESTED:
         rows = []
         if not booking.proposed:
-            rows.append(
-                [Button(t.pgettext("button", "✅ Confirm"), make_code(PREFIX, "ok", number))]
-            )
+            rows.append([button(t.pgettext("button", "✅ Confirm"), DeskConfirm(number))])
         rows.append(
-            [
-                Button(
-                    t.pgettext("button", "🕒 Propose another time"),
-                    make_code(PREFIX, "alt", number),
-                )
-            ]
+            [button(t.pgettext("button", "🕒 Propose another time"), DeskOfferTimes(number))]
         )
-        rows.append([Button(t.pgettext("button", "✖ Decline"), make_code(PREFIX, "no", number))])
+        rows.append([button(t.pgettext("button", "✖ Decline"), DeskDecline(number))])
         return rows
     if state is BookingStatus.CONFIRMED:
         return [
             [
-                Button(t.pgettext("button", "🚗 Arrived"), make_code(PREFIX, "arr", number)),
-                Button(t.pgettext("button", "🚫 No-show"), make_code(PREFIX, "ns", number)),
+                button(t.pgettext("button", "🚗 Arrived"), DeskArrived(number)),
+                button(t.pgettext("button", "🚫 No-show"), DeskNoShow(number)),
             ]
         ]
     if state is BookingStatus.ARRIVED:
-        return [[Button(t.pgettext("button", "🧾 Completed"), make_code(PREFIX, "done", number))]]
+        return [[button(t.pgettext("button", "🧾 Completed"), DeskCompleted(number))]]
     return []
 
 
-async def _card(ctx: Context, t: Translator, booking: Booking, headline: str) -> str:
-    owner = await ctx.uow.owners.get(booking.owner_id)
-    vehicle = await ctx.uow.vehicles.get(booking.vehicle_id)
-    return "\n\n".join([headline, booking_card(t, ctx.reference, booking, vehicle, owner=owner)])
-
-
-def _reason_text(t: Translator, reason: str) -> str:
-    return cancel_reason_label(t, reason) if reason in CANCEL_REASONS else reason
+async def staff_card(ctx: Context, t: Translator, booking: Booking, headline: str) -> str:
+    subjects = await booking_queries.card_subjects(ctx.uow, booking)
+    card = booking_card(t, ctx.reference, booking, subjects.vehicle, owner=subjects.owner)
+    return "\n\n".join([headline, card])
 
 
 async def tell_center(
     ctx: Context,
     booking: Booking,
-    kind: str,
+    news: DeskNews,
     *,
     old_start: datetime | None = None,
     reason: str = "",
@@ -98,26 +105,26 @@ async def tell_center(
     if dealer.staff_chat_id is None:
         return
     st = market_translator(ctx, dealer.market)
-    if kind == "new":
+    if news is DeskNews.NEW:
         headline = st._("🆕 New service booking")
-    elif kind == "moved" and old_start is not None:
+    elif news is DeskNews.MOVED and old_start is not None:
         headline = st._(
             "🔁 The owner moved booking #{number} from {old}.",
             number=booking.id,
             old=when(st, old_start, dealer),
         )
-    elif kind == "cancelled":
+    elif news is DeskNews.CANCELLED:
         headline = st._(
             "✖ The owner cancelled booking #{number}. Reason: {reason}",
             number=booking.id,
-            reason=_reason_text(st, reason),
+            reason=cancellation_reason(st, reason),
         )
     else:
         headline = st._(
             "✅ The owner accepted the proposed time for booking #{number}.", number=booking.id
         )
     ctx.reply(
-        await _card(ctx, st, booking, headline),
+        await staff_card(ctx, st, booking, headline),
         staff_buttons(st, booking),
         chat_id=dealer.staff_chat_id,
     )
@@ -126,10 +133,10 @@ async def tell_center(
 async def _show_card(ctx: Context, booking: Booking, headline: str) -> None:
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
-    ctx.reply(await _card(ctx, st, booking, headline), staff_buttons(st, booking), edit=True)
+    ctx.reply(await staff_card(ctx, st, booking, headline), staff_buttons(st, booking), edit=True)
 
 
-async def _tell_owner(
+async def tell_owner(
     ctx: Context,
     booking: Booking,
     compose: Callable[[Translator], tuple[str, list[list[Button]]]],
@@ -145,18 +152,15 @@ async def _tell_owner(
 # --- buttons ---------------------------------------------------------------------------------
 
 
-@router.button(PREFIX, needs_owner=False, private_only=False)
-async def staff_button(ctx: Context) -> None:
-    code = parse_code(ctx.event.button)
-    action = _ACTIONS.get(code.action)
-    if action is None:
-        raise BadCode("unknown desk action")
+async def at_desk(ctx: Context, booking_id: int, action: DeskAction) -> None:
+    """Run a desk button's action on the booking, once the presser proved to be an
+    advisor of its center; a booking that moved on meanwhile shows its card again."""
     try:
         member, booking = await service_desk.desk_booking(
             ctx.uow,
             channel=ctx.event.channel,
             user_id=ctx.event.user_id,
-            booking_id=code.int_arg(0),
+            booking_id=booking_id,
         )
     except service_desk.UnknownBooking as error:
         raise BadCode("unknown booking") from error
@@ -164,7 +168,7 @@ async def staff_button(ctx: Context) -> None:
         ctx.toast(ctx.t._("Sorry, only the service advisors of this center can do that."))
         return
     try:
-        await action(ctx, member, booking, code)
+        await action(ctx, member, booking)
     except InvalidTransition:
         ctx.screens.clear()
         ctx.toast(
@@ -186,8 +190,12 @@ def _headline(ctx: Context, booking: Booking) -> str:
     return st._("Booking #{number}", number=booking.id)
 
 
-async def _confirm(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    del code
+@router.on(DeskConfirm, needs_owner=False, private_only=False)
+async def desk_confirm(ctx: Context, code: DeskConfirm) -> None:
+    await at_desk(ctx, code.booking, _confirm)
+
+
+async def _confirm(ctx: Context, member: StaffMember, booking: Booking) -> None:
     await service_desk.confirm(ctx.uow, member, booking, ctx.now)
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
@@ -203,11 +211,16 @@ async def _confirm(ctx: Context, member: StaffMember, booking: Booking, code: Co
             [my_bookings_button(t)],
         )
 
-    await _tell_owner(ctx, booking, compose)
+    await tell_owner(ctx, booking, compose)
 
 
-async def _alternatives(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    del member, code
+@router.on(DeskOfferTimes, needs_owner=False, private_only=False)
+async def desk_offer_times(ctx: Context, code: DeskOfferTimes) -> None:
+    await at_desk(ctx, code.booking, _alternatives)
+
+
+async def _alternatives(ctx: Context, member: StaffMember, booking: Booking) -> None:
+    del member
     if not booking.is_open:
         raise InvalidTransition(booking.state, BookingStatus.REQUESTED)
     await _offer_times(ctx, booking, intro="")
@@ -217,7 +230,7 @@ async def _offer_times(ctx: Context, booking: Booking, *, intro: str) -> None:
     assert booking.id is not None
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
-    vehicle = await ctx.uow.vehicles.get(booking.vehicle_id)
+    vehicle = await vehicle_queries.vehicle(ctx.uow, booking.vehicle_id)
     minutes = ctx.reference.catalog.duration(booking.services, vehicle.model if vehicle else "")
     window = await booking_service.window_days(ctx.uow, ctx.reference, booking.owner_id)
     found = await booking_service.alternatives(
@@ -242,23 +255,26 @@ async def _offer_times(ctx: Context, booking: Booking, *, intro: str) -> None:
         else st._("There are no free times near booking #{number}.", number=booking.id)
     )
     rows = [
-        [
-            Button(
-                short_when(st, slot.start, dealer),
-                make_code(PREFIX, "pt", booking.id, slot_code(slot.start)),
-            )
-        ]
+        [button(short_when(st, slot.start, dealer), DeskPropose(booking.id, slot.start))]
         for slot in slots
     ]
-    rows.append([Button(st.pgettext("button", "⬅️ Back"), make_code(PREFIX, "show", booking.id))])
+    rows.append([button(st.pgettext("button", "⬅️ Back"), DeskShowCard(booking.id))])
     ctx.reply("\n".join(lines), rows, edit=True)
 
 
-async def _propose(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    start = parse_slot(code.arg(1))
+@router.on(DeskPropose, needs_owner=False, private_only=False)
+async def desk_propose(ctx: Context, code: DeskPropose) -> None:
+    async def propose(ctx: Context, member: StaffMember, booking: Booking) -> None:
+        await _propose(ctx, member, booking, code.start)
+
+    await at_desk(ctx, code.booking, propose)
+
+
+async def _propose(ctx: Context, member: StaffMember, booking: Booking, start: datetime) -> None:
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
     old = booking.starts_at
+    number = booking.id or 0
     try:
         await service_desk.propose(ctx.uow, ctx.reference, member, booking, start, ctx.now)
     except SlotGone:
@@ -286,32 +302,21 @@ async def _propose(ctx: Context, member: StaffMember, booking: Booking, code: Co
                 new=when(t, start, dealer),
             ),
             [
-                [
-                    Button(
-                        t.pgettext("button", "✅ Yes, that suits me"),
-                        make_code(OWNER_PREFIX, "acc", booking.id),
-                    )
-                ],
-                [
-                    Button(
-                        t.pgettext("button", "🕒 Choose another time"),
-                        make_code(OWNER_PREFIX, "rs", booking.id),
-                    )
-                ],
-                [
-                    Button(
-                        t.pgettext("button", "✖ Cancel the visit"),
-                        make_code(OWNER_PREFIX, "cx", booking.id),
-                    )
-                ],
+                [button(t.pgettext("button", "✅ Yes, that suits me"), AcceptProposal(number))],
+                [button(t.pgettext("button", "🕒 Choose another time"), MoveBooking(number))],
+                [button(t.pgettext("button", "✖ Cancel the visit"), CancelBooking(number))],
             ],
         )
 
-    await _tell_owner(ctx, booking, compose)
+    await tell_owner(ctx, booking, compose)
 
 
-async def _decline(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    del code
+@router.on(DeskDecline, needs_owner=False, private_only=False)
+async def desk_decline(ctx: Context, code: DeskDecline) -> None:
+    await at_desk(ctx, code.booking, _decline)
+
+
+async def _decline(ctx: Context, member: StaffMember, booking: Booking) -> None:
     await service_desk.decline(
         ctx.uow, member, booking, reason="declined by the center", now=ctx.now
     )
@@ -326,28 +331,29 @@ async def _decline(ctx: Context, member: StaffMember, booking: Booking, code: Co
                 center=dealer.name,
                 when=when(t, booking.starts_at, dealer),
             ),
-            [
-                [
-                    Button(
-                        t.pgettext("button", "🔧 Book another time"),
-                        make_code(OWNER_PREFIX, "start"),
-                    )
-                ]
-            ],
+            [[button(t.pgettext("button", "🔧 Book another time"), StartBooking())]],
         )
 
-    await _tell_owner(ctx, booking, compose)
+    await tell_owner(ctx, booking, compose)
 
 
-async def _arrived(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    del code
+@router.on(DeskArrived, needs_owner=False, private_only=False)
+async def desk_arrived(ctx: Context, code: DeskArrived) -> None:
+    await at_desk(ctx, code.booking, _arrived)
+
+
+async def _arrived(ctx: Context, member: StaffMember, booking: Booking) -> None:
     await service_desk.mark_arrived(ctx.uow, ctx.reference, member, booking, ctx.now)
     st = market_translator(ctx, ctx.reference.dealers[booking.dealer_code].market)
     await _show_card(ctx, booking, st._("🚗 Arrived, checked in by {name}", name=member.name))
 
 
-async def _no_show(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    del code
+@router.on(DeskNoShow, needs_owner=False, private_only=False)
+async def desk_no_show(ctx: Context, code: DeskNoShow) -> None:
+    await at_desk(ctx, code.booking, _no_show)
+
+
+async def _no_show(ctx: Context, member: StaffMember, booking: Booking) -> None:
     await service_desk.mark_no_show(ctx.uow, member, booking, ctx.now)
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
@@ -359,25 +365,22 @@ async def _no_show(ctx: Context, member: StaffMember, booking: Booking, code: Co
                 "We missed you at {center} today. Would you like to book another time?",
                 center=dealer.name,
             ),
-            [
-                [
-                    Button(
-                        t.pgettext("button", "🔧 Book another time"),
-                        make_code(OWNER_PREFIX, "start"),
-                    )
-                ]
-            ],
+            [[button(t.pgettext("button", "🔧 Book another time"), StartBooking())]],
         )
 
-    await _tell_owner(ctx, booking, compose)
+    await tell_owner(ctx, booking, compose)
 
 
-async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    del code
+@router.on(DeskCompleted, needs_owner=False, private_only=False)
+async def desk_completed(ctx: Context, code: DeskCompleted) -> None:
+    await at_desk(ctx, code.booking, _ask_invoice)
+
+
+async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking) -> None:
     if booking.state is not BookingStatus.ARRIVED:
         raise InvalidTransition(booking.state, BookingStatus.COMPLETED)
     currency = ctx.reference.market(ctx.reference.dealers[booking.dealer_code].market).currency
-    ctx.set_state("bks.invoice", booking=booking.id)
+    ctx.enter(DeskStep.INVOICE, InvoiceDraft(booking=booking.id or 0))
     # Telegram shows groups' messages to bots only when they reply to the bot: ask for a
     # reply (channel adapters read `force_reply`).
     ctx.screens.append(
@@ -395,102 +398,11 @@ async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking, code
     )
 
 
-async def _show(ctx: Context, member: StaffMember, booking: Booking, code: Code) -> None:
-    del member, code
+@router.on(DeskShowCard, needs_owner=False, private_only=False)
+async def desk_show_card(ctx: Context, code: DeskShowCard) -> None:
+    await at_desk(ctx, code.booking, _show)
+
+
+async def _show(ctx: Context, member: StaffMember, booking: Booking) -> None:
+    del member
     await _show_card(ctx, booking, _headline(ctx, booking))
-
-
-_ACTIONS: dict[str, Callable[[Context, StaffMember, Booking, Code], Awaitable[None]]] = {
-    "ok": _confirm,
-    "alt": _alternatives,
-    "pt": _propose,
-    "no": _decline,
-    "arr": _arrived,
-    "ns": _no_show,
-    "done": _ask_invoice,
-    "show": _show,
-}
-
-
-# --- the invoice amount ------------------------------------------------------------------------
-
-
-def parse_amount(text: str, currency: str, locale: Locale) -> int | None:
-    """Minor units from what an advisor typed ("4,500.50", "4.500,50 €", "٤٥٠٠"), read
-    with their locale's separators; None if it is not an amount in `currency`."""
-    normalized = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text.strip())
-    if any(sign in normalized for sign in "-−"):
-        return None  # a refund is not an invoice
-    kept = "".join(ch for ch in normalized if ch.isdigit() or ch in ".,' \u00a0\u202f\u066b\u066c")
-    kept = kept.strip().replace("\u066b", ".").replace("\u066c", ",")
-    if not any(ch.isdigit() for ch in kept):
-        return None
-    try:
-        value = parse_decimal(kept.replace(" ", "").replace("'", ""), locale=locale)
-    except (NumberFormatError, InvalidOperation):
-        return None
-    minor = value.scaleb(get_currency_precision(currency))
-    if minor < 0 or minor != minor.to_integral_value():
-        return None
-    return int(minor)
-
-
-@router.state("bks.invoice", needs_owner=False, private_only=False)
-async def invoice_entered(ctx: Context) -> None:
-    try:
-        member, booking = await service_desk.desk_booking(
-            ctx.uow,
-            channel=ctx.event.channel,
-            user_id=ctx.event.user_id,
-            booking_id=int(ctx.data["booking"]),
-        )
-    except (service_desk.UnknownBooking, NotStaff):
-        ctx.clear_state()
-        return
-    dealer = ctx.reference.dealers[booking.dealer_code]
-    currency = ctx.reference.market(dealer.market).currency
-    minor = parse_amount(ctx.event.text, currency, ctx.t.locale)
-    if minor is None or minor > service_desk.MAX_INVOICE_MINOR:
-        ctx.reply(
-            ctx.t._(
-                "That doesn't look like an amount in {currency}. Please send just the number, "
-                "for example {example}.",
-                currency=currency,
-                example=ctx.t.money(450050, currency),
-            )
-        )
-        return
-    ctx.clear_state()
-    try:
-        await service_desk.complete(ctx.uow, ctx.reference, member, booking, minor, ctx.now)
-    except InvalidTransition:
-        ctx.reply(
-            ctx.t._("This booking is already {status}.", status=status_name(ctx.t, booking.status))
-        )
-        return
-    st = market_translator(ctx, dealer.market)
-    ctx.reply(
-        await _card(
-            ctx,
-            st,
-            booking,
-            st._(
-                "🧾 Completed by {name}: {amount}",
-                name=member.name,
-                amount=st.money(minor, currency),
-            ),
-        )
-    )
-
-    def compose(t: Translator) -> tuple[str, list[list[Button]]]:
-        return (
-            t._(
-                "Thank you for visiting {center}! Your invoice: {amount}. "
-                "Drive safely, and see you next time.",
-                center=dealer.name,
-                amount=t.money(minor, currency),
-            ),
-            [my_bookings_button(t)],
-        )
-
-    await _tell_owner(ctx, booking, compose)

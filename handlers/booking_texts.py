@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.domain.booking import Booking
 from bot.domain.ics import CalendarEvent, calendar_file
@@ -11,22 +11,8 @@ from bot.domain.owners import Owner, Vehicle
 from bot.domain.reference import Dealer, Reference
 from bot.domain.vin import mask_vin
 from bot.i18n import Translator, native_language_name
-from handlers.codes import BadCode
 from handlers.service_names import operation_name, status_name, transport_label
 from handlers.types import Attachment
-
-SLOT_FORMAT = "%Y%m%dT%H%M"  # slots travel in button codes as UTC, minute precision
-
-
-def slot_code(start: datetime) -> str:
-    return start.astimezone(UTC).strftime(SLOT_FORMAT)
-
-
-def parse_slot(raw: str) -> datetime:
-    try:
-        return datetime.strptime(raw, SLOT_FORMAT).replace(tzinfo=UTC)
-    except ValueError as error:
-        raise BadCode("not a slot") from error
 
 
 def when(t: Translator, start: datetime, dealer: Dealer) -> str:

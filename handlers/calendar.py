@@ -1,48 +1,37 @@
-"""A localized month calendar as inline buttons.
+"""A localized month calendar as inline buttons, for any flow.
 
 Weeks start on the market's first day (CLDR), weekday headers and the month title come
-from the Translator, days that can't be booked are shown as "·" and do nothing, and the
-paging arrows stop at the first and last bookable month.
+from the Translator, days that can't be chosen are shown as "·", and the paging arrows
+stop at the first and last month on offer. The flow says which codes the buttons carry.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import date
 
 from bot.i18n import Translator
-from handlers.codes import BadCode, make_code
+from handlers.codes import ButtonCode, button
 from handlers.types import Button
 
 DISABLED = "·"
 BLANK = " "
 
 
-def month_code(day: date) -> str:
-    return f"{day.year:04d}{day.month:02d}"
+@dataclass(frozen=True)
+class CalendarCodes:
+    """What a calendar's buttons send: a month's page (given its first day), a day
+    chosen, and one code for every cell that does nothing."""
+
+    page: Callable[[date], ButtonCode]
+    day: Callable[[date], ButtonCode]
+    blank: ButtonCode
 
 
-def parse_month(raw: str) -> date:
-    if len(raw) != 6 or not raw.isdigit():
-        raise BadCode("not a month")
-    try:
-        return date(int(raw[:4]), int(raw[4:]), 1)
-    except ValueError as error:
-        raise BadCode("not a month") from error
-
-
-def day_code(day: date) -> str:
-    return day.strftime("%Y%m%d")
-
-
-def parse_day(raw: str) -> date:
-    if len(raw) != 8 or not raw.isdigit():
-        raise BadCode("not a day")
-    try:
-        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-    except ValueError as error:
-        raise BadCode("not a day") from error
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
 
 
 def _shift(month: date, months: int) -> date:
@@ -52,40 +41,30 @@ def _shift(month: date, months: int) -> date:
 
 def month_keyboard(
     t: Translator,
-    prefix: str,
+    codes: CalendarCodes,
     month: date,
     enabled: Collection[date],
     first: date,
     last: date,
 ) -> list[list[Button]]:
-    """Rows: month title with paging, weekday headers, then the weeks of `month`.
-
-    Day buttons carry `prefix:day:YYYYMMDD`, paging `prefix:cal:YYYYMM`, everything
-    inert `prefix:nop`.
-    """
-    nop = make_code(prefix, "nop")
-    month = month.replace(day=1)
+    """Rows: month title with paging, weekday headers, then the weeks of `month`."""
+    month = first_of_month(month)
     previous = _shift(month, -1)
     following = _shift(month, 1)
-    can_go_back = previous >= first.replace(day=1)
-    can_go_on = following <= last.replace(day=1)
+    can_go_back = previous >= first_of_month(first)
+    can_go_on = following <= first_of_month(last)
     back, forward = ("▶️", "◀️") if t.is_rtl else ("◀️", "▶️")
+    blank = codes.blank
     rows: list[list[Button]] = [
         [
-            Button(
-                back if can_go_back else BLANK,
-                make_code(prefix, "cal", month_code(previous)) if can_go_back else nop,
-            ),
-            Button(t.month_year(month), nop),
-            Button(
-                forward if can_go_on else BLANK,
-                make_code(prefix, "cal", month_code(following)) if can_go_on else nop,
-            ),
+            button(back, codes.page(previous)) if can_go_back else button(BLANK, blank),
+            button(t.month_year(month), blank),
+            button(forward, codes.page(following)) if can_go_on else button(BLANK, blank),
         ]
     ]
     first_weekday = t.first_week_day
     order = [(first_weekday + i) % 7 for i in range(7)]
-    rows.append([Button(t.weekday_short(day), nop) for day in order])
+    rows.append([button(t.weekday_short(day), blank) for day in order])
     weeks = calendar.Calendar(firstweekday=first_weekday).monthdatescalendar(
         month.year, month.month
     )
@@ -93,10 +72,10 @@ def month_keyboard(
         row: list[Button] = []
         for day in week:
             if day.month != month.month:
-                row.append(Button(BLANK, nop))
+                row.append(button(BLANK, blank))
             elif day in enabled:
-                row.append(Button(t.number(day.day), make_code(prefix, "day", day_code(day))))
+                row.append(button(t.number(day.day), codes.day(day)))
             else:
-                row.append(Button(DISABLED, nop))
+                row.append(button(DISABLED, blank))
         rows.append(row)
     return rows

@@ -1,59 +1,89 @@
 """/bookings: upcoming and past visits; moving, cancelling (with a reason) and
-accepting a time the center proposed. Buttons share the `bk` prefix (routed by
-`handlers.booking`); the typed cancellation reason is this module's state.
-"""
+accepting a time the center proposed."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from bot.domain.booking import Booking, InvalidTransition
 from bot.domain.slots import local_day
 from bot.services import booking as booking_service
 from bot.services.booking import NotBookable, SlotGone
+from bot.services.queries import bookings as booking_queries
+from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_common import (
-    PREFIX,
     actor_of,
+    draft_of,
     flow_dealer,
+    flow_start,
     my_bookings_button,
-    need,
     own_booking,
-    owner_of,
+    owner_id,
 )
 from handlers.booking_slots import offer_alternatives, show_calendar
-from handlers.booking_staff import tell_center
+from handlers.booking_staff import DeskNews, tell_center
 from handlers.booking_texts import booking_card, calendar_attachment, services_line, when
-from handlers.calendar import month_code
-from handlers.codes import BadCode, Code, make_code
+from handlers.calendar import first_of_month
+from handlers.codes import BadCode, button
+from handlers.codes.booking import (
+    AcceptProposal,
+    CalendarPage,
+    CancelBooking,
+    CancelFor,
+    CancelReason,
+    ConfirmMove,
+    MoveBooking,
+    MyBookings,
+    StartBooking,
+)
 from handlers.context import Context
 from handlers.menu import back_to_menu
 from handlers.router import Router
-from handlers.service_names import CANCEL_REASONS, cancel_reason_label, status_name
+from handlers.service_names import cancel_reason_label, status_name
+from handlers.states.booking import (
+    BookingDraft,
+    BookingStep,
+    CancelDraft,
+    MovedBooking,
+    MyBookingsStep,
+)
 from handlers.types import Button, EventKind
 
 router = Router()
 
 MAX_UPCOMING_SHOWN = 10
 MAX_PAST_SHOWN = 5
+MAX_REASON = 300
+
+
+@router.command("bookings")
+async def bookings_command(ctx: Context) -> None:
+    await list_bookings(ctx, edit=False)
+
+
+@router.on(MyBookings)
+async def my_bookings(ctx: Context, code: MyBookings) -> None:
+    del code
+    ctx.clear_state()
+    await list_bookings(ctx, edit=True)
 
 
 async def list_bookings(ctx: Context, *, edit: bool) -> None:
     t = ctx.t
-    owner = owner_of(ctx)
-    bookings = await ctx.uow.bookings.of_owner(owner.id or 0)
-    upcoming = [b for b in bookings if b.is_upcoming(ctx.now)][:MAX_UPCOMING_SHOWN]
-    visits = list(await ctx.uow.visits.of_owner(owner.id or 0))[:MAX_PAST_SHOWN]
+    overview = await booking_queries.overview(
+        ctx.uow, owner_id(ctx), ctx.now, upcoming=MAX_UPCOMING_SHOWN, past=MAX_PAST_SHOWN
+    )
     lines = [t._("<b>Upcoming visits</b>")]
     rows: list[list[Button]] = []
-    if not upcoming:
+    if not overview.upcoming:
         lines.append(t._("You have no upcoming visits."))
-    for booking in upcoming:
+    for booking in overview.upcoming:
+        number = booking.id or 0
         dealer = ctx.reference.dealers[booking.dealer_code]
         lines.append(
             t._(
                 "#{number} · {when}\n{center}: {services}",
-                number=booking.id,
+                number=number,
                 when=when(t, booking.starts_at, dealer),
                 center=dealer.name,
                 services=services_line(t, booking.services),
@@ -63,30 +93,29 @@ async def list_bookings(ctx: Context, *, edit: bool) -> None:
             lines.append(t._("The center proposed this time. Does it suit you?"))
             rows.append(
                 [
-                    Button(
-                        t.pgettext("button", "✅ Accept #{number}", number=booking.id),
-                        make_code(PREFIX, "acc", booking.id),
+                    button(
+                        t.pgettext("button", "✅ Accept #{number}", number=number),
+                        AcceptProposal(number),
                     )
                 ]
             )
         else:
-            lines.append(_status_line(ctx, booking))
+            lines.append(t._("Status: {status}", status=status_name(t, booking.status)))
         rows.append(
             [
-                Button(
-                    t.pgettext("button", "🔁 Change #{number}", number=booking.id),
-                    make_code(PREFIX, "rs", booking.id),
+                button(
+                    t.pgettext("button", "🔁 Change #{number}", number=number), MoveBooking(number)
                 ),
-                Button(
-                    t.pgettext("button", "✖ Cancel #{number}", number=booking.id),
-                    make_code(PREFIX, "cx", booking.id),
+                button(
+                    t.pgettext("button", "✖ Cancel #{number}", number=number),
+                    CancelBooking(number),
                 ),
             ]
         )
     lines += ["", t._("<b>Past visits</b>")]
-    if not visits:
+    if not overview.past:
         lines.append(t._("No past visits yet."))
-    for visit in visits:
+    for visit in overview.past:
         center = ctx.reference.dealers.get(visit.dealer_code)
         lines.append(
             t._(
@@ -100,19 +129,9 @@ async def list_bookings(ctx: Context, *, edit: bool) -> None:
         if visit.mileage_km is not None:
             details.insert(0, t.distance(visit.mileage_km, ctx.market.distance_unit))
         lines.append("   " + t._(", ").join(details))
-    rows.append([Button(t.pgettext("button", "🔧 Book service"), make_code(PREFIX, "start"))])
+    rows.append([button(t.pgettext("button", "🔧 Book service"), StartBooking())])
     rows.append(back_to_menu(ctx))
     ctx.reply("\n".join(lines), rows, edit=edit)
-
-
-def _status_line(ctx: Context, booking: Booking) -> str:
-    return ctx.t._("Status: {status}", status=status_name(ctx.t, booking.status))
-
-
-async def list_action(ctx: Context, code: Code) -> None:
-    del code
-    ctx.clear_state()
-    await list_bookings(ctx, edit=True)
 
 
 def _no_longer_open(ctx: Context) -> None:
@@ -123,31 +142,35 @@ def _no_longer_open(ctx: Context) -> None:
     )
 
 
-async def reschedule(ctx: Context, code: Code) -> None:
-    booking = await own_booking(ctx, code.int_arg(0))
+# --- moving ------------------------------------------------------------------------------------
+
+
+@router.on(MoveBooking)
+async def reschedule(ctx: Context, code: MoveBooking) -> None:
+    booking = await own_booking(ctx, code.booking)
     if not booking.is_upcoming(ctx.now):
         _no_longer_open(ctx)
         return
-    ctx.clear_state()
-    ctx.set_state(
-        "bk.date",
-        move=booking.id,
+    draft = BookingDraft(
         vehicle=booking.vehicle_id,
         services=list(booking.services),
         dealer=booking.dealer_code,
         transport=booking.transport,
         notes=booking.notes,
+        move=booking.id,
     )
-    await show_calendar(ctx, None, edit=True)
+    ctx.enter(BookingStep.DATE, draft)
+    await show_calendar(ctx, draft, None, edit=True)
 
 
-async def move_summary(ctx: Context) -> None:
+async def move_summary(ctx: Context, draft: BookingDraft) -> None:
+    """The new time is chosen: ask the owner to confirm the move."""
     t = ctx.t
-    booking = await own_booking(ctx, int(ctx.data["move"]))
-    dealer = flow_dealer(ctx)
-    start = datetime.fromisoformat(str(ctx.data["start"]))
-    token = secrets.token_hex(8)
-    ctx.set_state("bk.summary", token=token)
+    booking = await own_booking(ctx, draft.move or 0)
+    dealer = flow_dealer(ctx, draft)
+    start = flow_start(draft)
+    draft.token = secrets.token_hex(8)
+    ctx.enter(BookingStep.SUMMARY, draft)
     text = t._(
         "Move your visit at {center} from {old} to <b>{new}</b>?",
         center=dealer.name,
@@ -157,30 +180,31 @@ async def move_summary(ctx: Context) -> None:
     ctx.reply(
         text,
         [
-            [Button(t.pgettext("button", "✅ Move it"), make_code(PREFIX, "mv", token))],
+            [button(t.pgettext("button", "✅ Move it"), ConfirmMove(draft.token))],
             [
-                Button(
+                button(
                     t.pgettext("button", "🕒 Another time"),
-                    make_code(PREFIX, "cal", month_code(local_day(start, dealer.timezone))),
+                    CalendarPage(first_of_month(local_day(start, dealer.timezone))),
                 )
             ],
-            [Button(t.pgettext("button", "Keep it as it is"), make_code(PREFIX, "list"))],
+            [button(t.pgettext("button", "Keep it as it is"), MyBookings())],
         ],
         edit=True,
     )
 
 
-async def confirm_move(ctx: Context, code: Code) -> None:
-    token = code.arg(0)
-    if ctx.data.get("moved") == token:
+@router.on(ConfirmMove)
+async def confirm_move(ctx: Context, code: ConfirmMove) -> None:
+    token = code.token
+    if ctx.in_step(MyBookingsStep.MOVED) and ctx.draft(MovedBooking).token == token:
         ctx.toast(ctx.t._("Already done."))
         return
-    if ctx.data.get("token") != token:
+    draft = draft_of(ctx)
+    if draft.token != token or draft.move is None:
         raise BadCode("stale move token")
-    need(ctx, "move", "dealer", "start")
-    booking = await own_booking(ctx, int(ctx.data["move"]))
-    dealer = flow_dealer(ctx)
-    start = datetime.fromisoformat(str(ctx.data["start"]))
+    booking = await own_booking(ctx, draft.move)
+    dealer = flow_dealer(ctx, draft)
+    start = flow_start(draft)
     old = booking.starts_at
     try:
         await booking_service.reschedule(
@@ -193,7 +217,7 @@ async def confirm_move(ctx: Context, code: Code) -> None:
             reason="moved by the owner",
         )
     except SlotGone as gone:
-        offer_alternatives(ctx, dealer, start, gone, edit=True)
+        offer_alternatives(ctx, draft, dealer, start, gone, edit=True)
         return
     except InvalidTransition:
         ctx.clear_state()
@@ -201,10 +225,9 @@ async def confirm_move(ctx: Context, code: Code) -> None:
         return
     except NotBookable as error:
         raise BadCode(str(error)) from error
-    ctx.clear_state()
-    ctx.set_state("", moved=token)
+    ctx.enter(MyBookingsStep.MOVED, MovedBooking(token=token))
     t = ctx.t
-    vehicle = await ctx.uow.vehicles.get(booking.vehicle_id)
+    vehicle = await vehicle_queries.vehicle(ctx.uow, booking.vehicle_id)
     ctx.reply(
         "\n\n".join(
             [
@@ -216,43 +239,40 @@ async def confirm_move(ctx: Context, code: Code) -> None:
                 booking_card(t, ctx.reference, booking, vehicle),
             ]
         ),
-        [
-            my_bookings_button(t),
-            back_to_menu(ctx),
-        ],
+        [my_bookings_button(t), back_to_menu(ctx)],
         edit=True,
     )
     await send_calendar(ctx, booking)
-    await tell_center(ctx, booking, "moved", old_start=old)
+    await tell_center(ctx, booking, DeskNews.MOVED, old_start=old)
 
 
 async def send_calendar(ctx: Context, booking: Booking) -> None:
     assert booking.id is not None
-    moves = [
-        c
-        for c in await ctx.uow.bookings.history(booking.id)
-        if c.action in ("rescheduled", "proposed")
-    ]
+    sequence = await booking_queries.calendar_sequence(ctx.uow, booking.id)
     ctx.reply(
         "",
         attachment=calendar_attachment(
-            ctx.t, ctx.reference, booking, sequence=len(moves), now=ctx.now
+            ctx.t, ctx.reference, booking, sequence=sequence, now=ctx.now
         ),
     )
 
 
-async def ask_cancel(ctx: Context, code: Code) -> None:
-    booking = await own_booking(ctx, code.int_arg(0))
+# --- cancelling ----------------------------------------------------------------------------------
+
+
+@router.on(CancelBooking)
+async def ask_cancel(ctx: Context, code: CancelBooking) -> None:
+    booking = await own_booking(ctx, code.booking)
     if not booking.is_upcoming(ctx.now):
         _no_longer_open(ctx)
         return
     t = ctx.t
     dealer = ctx.reference.dealers[booking.dealer_code]
     rows = [
-        [Button(cancel_reason_label(t, reason), make_code(PREFIX, "cxr", booking.id, reason))]
-        for reason in CANCEL_REASONS
+        [button(cancel_reason_label(t, reason), CancelFor(code.booking, reason))]
+        for reason in CancelReason
     ]
-    rows.append([Button(t.pgettext("button", "Keep my booking"), make_code(PREFIX, "list"))])
+    rows.append([button(t.pgettext("button", "Keep my booking"), MyBookings())])
     ctx.reply(
         t._(
             "Cancel your visit on {when} at {center}? Please tell us why: it helps us improve.",
@@ -264,29 +284,28 @@ async def ask_cancel(ctx: Context, code: Code) -> None:
     )
 
 
-async def cancel_reason(ctx: Context, code: Code) -> None:
-    booking = await own_booking(ctx, code.int_arg(0))
-    reason = code.arg(1)
-    if reason not in CANCEL_REASONS:
-        raise BadCode("unknown reason")
-    if reason == "other":
-        ctx.set_state("bk.cancel_reason", cancel=booking.id)
+@router.on(CancelFor)
+async def cancel_for(ctx: Context, code: CancelFor) -> None:
+    booking = await own_booking(ctx, code.booking)
+    if code.reason is CancelReason.OTHER:
+        ctx.enter(MyBookingsStep.CANCEL_REASON, CancelDraft(cancel=code.booking))
         ctx.reply(ctx.t._("Please write the reason in a few words."), edit=True)
         return
-    await _cancel(ctx, booking, reason, edit=True)
+    await _cancel(ctx, booking, code.reason, edit=True)
 
 
-@router.state("bk.cancel_reason")
+@router.state(MyBookingsStep.CANCEL_REASON)
 async def cancel_reason_entered(ctx: Context) -> None:
-    booking = await own_booking(ctx, int(ctx.data["cancel"]))
+    booking = await own_booking(ctx, ctx.draft(CancelDraft).cancel)
     text = " ".join(ctx.event.text.split())
     if ctx.event.kind is not EventKind.TEXT or not text:
         ctx.reply(ctx.t._("Please write the reason in a few words."))
         return
-    await _cancel(ctx, booking, text[:300], edit=False)
+    await _cancel(ctx, booking, text[:MAX_REASON], edit=False)
 
 
 async def _cancel(ctx: Context, booking: Booking, reason: str, *, edit: bool) -> None:
+    """Cancel for `reason`: a CancelReason, or the owner's own words."""
     ctx.clear_state()
     if not booking.is_upcoming(ctx.now):
         _no_longer_open(ctx)
@@ -300,17 +319,15 @@ async def _cancel(ctx: Context, booking: Booking, reason: str, *, edit: bool) ->
             when=when(t, booking.starts_at, dealer),
             center=dealer.name,
         ),
-        [
-            [Button(t.pgettext("button", "🔧 Book another time"), make_code(PREFIX, "start"))],
-            back_to_menu(ctx),
-        ],
+        [[button(t.pgettext("button", "🔧 Book another time"), StartBooking())], back_to_menu(ctx)],
         edit=edit,
     )
-    await tell_center(ctx, booking, "cancelled", reason=reason)
+    await tell_center(ctx, booking, DeskNews.CANCELLED, reason=reason)
 
 
-async def accept(ctx: Context, code: Code) -> None:
-    booking = await own_booking(ctx, code.int_arg(0))
+@router.on(AcceptProposal)
+async def accept(ctx: Context, code: AcceptProposal) -> None:
+    booking = await own_booking(ctx, code.booking)
     try:
         await booking_service.accept_proposal(ctx.uow, booking, actor=actor_of(ctx), now=ctx.now)
     except InvalidTransition:
@@ -327,4 +344,4 @@ async def accept(ctx: Context, code: Code) -> None:
         edit=True,
     )
     await send_calendar(ctx, booking)
-    await tell_center(ctx, booking, "accepted")
+    await tell_center(ctx, booking, DeskNews.ACCEPTED)

@@ -1,4 +1,4 @@
-"""Roadside help (prefix `sos`) and "Value my car" trade-in leads (prefix `tv`).
+"""Roadside help and "Value my car" trade-in leads.
 
 Both end in the staff chat of a center of the owner's market: the nearest to where the
 owner is stuck, or the car's own dealer for a trade-in valuation.
@@ -10,13 +10,22 @@ from bot.domain.geo import distance_km, maps_link
 from bot.domain.owners import Owner, Vehicle
 from bot.domain.reference import Dealer
 from bot.i18n import Translator, native_language_name
+from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_texts import model_name
-from handlers.codes import BadCode, make_code, parse_code
+from handlers.codes import BadCode, button
+from handlers.codes.roadside import (
+    RoadsideHome,
+    SkipTradeInMileage,
+    TradeInPhotosDone,
+    ValueMyCar,
+    ValueThisCar,
+)
 from handlers.common import market_translator, show_main_menu
 from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.menu import back_to_menu, read_odometer
 from handlers.router import Router
+from handlers.states.roadside import RoadsideStep, TradeInDraft, TradeInStep
 from handlers.types import Button, EventKind, RequestButton, RequestKind, Screen
 
 router = Router()
@@ -57,17 +66,15 @@ async def sos_command(ctx: Context) -> None:
     _ask_location(ctx)
 
 
-@router.button("sos")
-async def roadside_button(ctx: Context) -> None:
-    if parse_code(ctx.event.button).action != "home":
-        raise BadCode("unknown roadside action")
+@router.on(RoadsideHome)
+async def roadside_button(ctx: Context, code: RoadsideHome) -> None:
+    del code
     _ask_location(ctx)
 
 
 def _ask_location(ctx: Context) -> None:
     t = ctx.t
-    ctx.clear_state()
-    ctx.set_state("sos.location")
+    ctx.enter(RoadsideStep.LOCATION)
     ctx.reply(
         "\n\n".join(
             [
@@ -97,7 +104,7 @@ def nearest_center(ctx: Context, market: str, latitude: float, longitude: float)
     return min(centers, key=lambda d: distance_km(latitude, longitude, d.latitude, d.longitude))
 
 
-@router.state("sos.location")
+@router.state(RoadsideStep.LOCATION)
 async def roadside_location(ctx: Context) -> None:
     t = ctx.t
     location = ctx.event.location
@@ -122,7 +129,7 @@ async def roadside_location(ctx: Context) -> None:
         )
         return
     st = market_translator(ctx, dealer.market)
-    vehicles = await ctx.uow.vehicles.of_owner(owner.id or 0)
+    vehicles = await vehicle_queries.vehicles_of(ctx.uow, owner.id or 0)
     km = round(
         distance_km(location.latitude, location.longitude, dealer.latitude, dealer.longitude)
     )
@@ -158,44 +165,54 @@ async def roadside_location(ctx: Context) -> None:
 
 
 async def _own_vehicle(ctx: Context, vehicle_id: int) -> Vehicle:
-    vehicle = await ctx.uow.vehicles.get(vehicle_id)
-    if vehicle is None or vehicle.owner_id != _owner(ctx).id:
+    vehicle = await vehicle_queries.owned_vehicle(ctx.uow, _owner(ctx).id or 0, vehicle_id)
+    if vehicle is None:
         raise NotYours
     return vehicle
 
 
-@router.button("tv")
-async def trade_in_button(ctx: Context) -> None:
-    code = parse_code(ctx.event.button)
-    if code.action == "start":
-        ctx.clear_state()
-        vehicles = await ctx.uow.vehicles.of_owner(_owner(ctx).id or 0)
-        if not vehicles:
-            ctx.reply(
-                ctx.t._("No vehicles are registered to you yet."), [back_to_menu(ctx)], edit=True
-            )
-        elif len(vehicles) == 1:
-            _ask_mileage(ctx, vehicles[0])
-        else:
-            rows = [
-                [Button(f"🚗 {model_name(ctx.reference, v)}", make_code("tv", "veh", v.id))]
-                for v in vehicles
-            ]
-            ctx.reply(ctx.t._("Which car would you like us to value?"), rows, edit=True)
-    elif code.action == "veh":
-        ctx.clear_state()
-        _ask_mileage(ctx, await _own_vehicle(ctx, code.int_arg(0)))
-    elif code.action == "km" and code.arg(0) == "skip" and ctx.state == "tv.mileage":
-        _ask_photos(ctx)
-    elif code.action == "done" and ctx.state == "tv.photos":
-        await _send_lead(ctx)
+@router.on(ValueMyCar)
+async def value_my_car(ctx: Context, code: ValueMyCar) -> None:
+    del code
+    ctx.clear_state()
+    vehicles = await vehicle_queries.vehicles_of(ctx.uow, _owner(ctx).id or 0)
+    if not vehicles:
+        ctx.reply(ctx.t._("No vehicles are registered to you yet."), [back_to_menu(ctx)], edit=True)
+    elif len(vehicles) == 1:
+        _ask_mileage(ctx, vehicles[0])
     else:
-        raise BadCode("unknown trade-in action")
+        rows = [
+            [button(f"🚗 {model_name(ctx.reference, v)}", ValueThisCar(v.id or 0))]
+            for v in vehicles
+        ]
+        ctx.reply(ctx.t._("Which car would you like us to value?"), rows, edit=True)
+
+
+@router.on(ValueThisCar)
+async def value_this_car(ctx: Context, code: ValueThisCar) -> None:
+    ctx.clear_state()
+    _ask_mileage(ctx, await _own_vehicle(ctx, code.vehicle))
+
+
+@router.on(SkipTradeInMileage)
+async def skip_trade_in_mileage(ctx: Context, code: SkipTradeInMileage) -> None:
+    del code
+    if not ctx.in_step(TradeInStep.MILEAGE):
+        raise BadCode("no valuation in progress")
+    _ask_photos(ctx, ctx.draft(TradeInDraft))
+
+
+@router.on(TradeInPhotosDone)
+async def photos_done(ctx: Context, code: TradeInPhotosDone) -> None:
+    del code
+    if not ctx.in_step(TradeInStep.PHOTOS):
+        raise BadCode("no valuation in progress")
+    await _send_lead(ctx, ctx.draft(TradeInDraft))
 
 
 def _ask_mileage(ctx: Context, vehicle: Vehicle) -> None:
     t = ctx.t
-    ctx.set_state("tv.mileage", vehicle=vehicle.id)
+    ctx.enter(TradeInStep.MILEAGE, TradeInDraft(vehicle=vehicle.id or 0))
     ctx.reply(
         "\n".join(
             [
@@ -211,28 +228,30 @@ def _ask_mileage(ctx: Context, vehicle: Vehicle) -> None:
                 ),
             ]
         ),
-        [[Button(t.pgettext("button", "Skip ➡️"), make_code("tv", "km", "skip"))]],
+        [[button(t.pgettext("button", "Skip ➡️"), SkipTradeInMileage())]],
         edit=ctx.event.kind is EventKind.BUTTON,
     )
 
 
-@router.state("tv.mileage")
+@router.state(TradeInStep.MILEAGE)
 async def trade_in_mileage(ctx: Context) -> None:
-    vehicle = await _own_vehicle(ctx, int(ctx.data["vehicle"]))
+    draft = ctx.draft(TradeInDraft)
+    vehicle = await _own_vehicle(ctx, draft.vehicle)
     if ctx.event.kind is not EventKind.TEXT:
         _ask_mileage(ctx, vehicle)
         return
     if read_odometer(ctx, vehicle, ctx.event.text) is None:
         return
-    _ask_photos(ctx)
+    _ask_photos(ctx, draft)
 
 
 def _done_button(ctx: Context) -> list[list[Button]]:
-    return [[Button(ctx.t.pgettext("button", "✅ Done"), make_code("tv", "done"))]]
+    return [[button(ctx.t.pgettext("button", "✅ Done"), TradeInPhotosDone())]]
 
 
-def _ask_photos(ctx: Context) -> None:
-    ctx.set_state("tv.photos", photos=[])
+def _ask_photos(ctx: Context, draft: TradeInDraft) -> None:
+    draft.photos = []
+    ctx.enter(TradeInStep.PHOTOS, draft)
     ctx.reply(
         ctx.t._(
             "Photos help us make a good offer: send a few (outside, inside, the dashboard), "
@@ -242,13 +261,14 @@ def _ask_photos(ctx: Context) -> None:
     )
 
 
-@router.state("tv.photos")
+@router.state(TradeInStep.PHOTOS)
 async def trade_in_photo(ctx: Context) -> None:
-    photos = [str(p) for p in ctx.data.get("photos", [])]
+    draft = ctx.draft(TradeInDraft)
+    photos = draft.photos
     if ctx.event.kind is EventKind.PHOTO and ctx.event.photo_id:
         if len(photos) < MAX_PHOTOS:
             photos.append(ctx.event.photo_id)
-        ctx.set_state("tv.photos", photos=photos)
+        ctx.enter(TradeInStep.PHOTOS, draft)
         ctx.reply(
             ctx.t.ngettext(
                 "{n} photo received. Send more, or tap Done.",
@@ -261,11 +281,11 @@ async def trade_in_photo(ctx: Context) -> None:
     ctx.reply(ctx.t._("Please send photos, or tap Done."), _done_button(ctx))
 
 
-async def _send_lead(ctx: Context) -> None:
+async def _send_lead(ctx: Context, draft: TradeInDraft) -> None:
     t = ctx.t
     owner = _owner(ctx)
-    vehicle = await _own_vehicle(ctx, int(ctx.data["vehicle"]))
-    photos = [str(p) for p in ctx.data.get("photos", [])]
+    vehicle = await _own_vehicle(ctx, draft.vehicle)
+    photos = draft.photos
     dealer = ctx.reference.dealers.get(vehicle.dealer_code or "")
     if dealer is None or dealer.market != owner.market:
         centers = ctx.reference.dealers_in(owner.market)

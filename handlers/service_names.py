@@ -8,6 +8,7 @@ One module lists them all, so `make i18n` extracts every one (the catalogue in
 from __future__ import annotations
 
 from bot.i18n import Translator
+from handlers.codes.booking import CancelReason
 
 
 def operation_name(t: Translator, code: str) -> str:
@@ -46,14 +47,20 @@ def status_name(t: Translator, status: str) -> str:
     return names.get(status, status)
 
 
-CANCEL_REASONS = ("plans", "elsewhere", "fixed", "other")
-
-
-def cancel_reason_label(t: Translator, code: str) -> str:
+def cancel_reason_label(t: Translator, reason: CancelReason) -> str:
     labels = {
-        "plans": t.pgettext("button", "My plans changed"),
-        "elsewhere": t.pgettext("button", "Serviced elsewhere"),
-        "fixed": t.pgettext("button", "No longer needed"),
-        "other": t.pgettext("button", "Another reason…"),
+        CancelReason.PLANS: t.pgettext("button", "My plans changed"),
+        CancelReason.ELSEWHERE: t.pgettext("button", "Serviced elsewhere"),
+        CancelReason.FIXED: t.pgettext("button", "No longer needed"),
+        CancelReason.OTHER: t.pgettext("button", "Another reason…"),
     }
-    return labels.get(code, code)
+    return labels[reason]
+
+
+def cancellation_reason(t: Translator, reason: str) -> str:
+    """A cancellation's stored reason as staff read it: a chosen one translated, or the
+    owner's own words."""
+    try:
+        return cancel_reason_label(t, CancelReason(reason))
+    except ValueError:
+        return reason

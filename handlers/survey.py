@@ -6,59 +6,60 @@ from __future__ import annotations
 from bot.domain.care import SurveyAnswer
 from bot.services import surveys
 from bot.services.surveys import NotTheirVisit
-from handlers.codes import BadCode, make_code, parse_code
+from handlers.codes import BadCode, button
+from handlers.codes.survey import SkipSurveyComment, SurveyScore
 from handlers.common import market_translator, show_main_menu
 from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.router import Router
-from handlers.types import Button
+from handlers.states.survey import SurveyComment, SurveyStep
 
 router = Router()
 
+MAX_SCORE = 10
 
-@router.button("sv")
-async def survey_button(ctx: Context) -> None:
-    code = parse_code(ctx.event.button)
+
+@router.on(SurveyScore)
+async def survey_score(ctx: Context, code: SurveyScore) -> None:
     owner = ctx.owner
     assert owner is not None
-    visit_id = code.int_arg(0)
-    if code.action == "s":
-        score = code.int_arg(1)
-        if score > 10:
-            raise BadCode("score out of range")
-        try:
-            result = await surveys.answer(
-                ctx.uow, ctx.reference, owner=owner, visit_id=visit_id, score=score, now=ctx.now
-            )
-        except NotTheirVisit as error:
-            raise NotYours from error
-        if not result.first_time:
-            ctx.toast(ctx.t._("Thank you, we already have your answer."))
-            return
-        ctx.set_state("survey.comment", visit_id=visit_id)
-        ctx.reply(
-            ctx.t._(
-                "Thank you! Is there anything you'd like to tell us about the visit? "
-                "Write it here, or tap Skip."
-            ),
-            [[Button(ctx.t.pgettext("button", "Skip"), make_code("sv", "skip", visit_id))]],
-            edit=True,
+    if code.score > MAX_SCORE:
+        raise BadCode("score out of range")
+    try:
+        result = await surveys.answer(
+            ctx.uow, ctx.reference, owner=owner, visit_id=code.visit, score=code.score, now=ctx.now
         )
-        if result.answer.detractor:
-            await _alert_staff(ctx, result.answer)
-    elif code.action == "skip":
-        ctx.clear_state()
-        ctx.reply(ctx.t._("Thank you for your time."), edit=True)
-        show_main_menu(ctx)
-    else:
-        raise BadCode("unknown survey action")
+    except NotTheirVisit as error:
+        raise NotYours from error
+    if not result.first_time:
+        ctx.toast(ctx.t._("Thank you, we already have your answer."))
+        return
+    ctx.enter(SurveyStep.COMMENT, SurveyComment(visit_id=code.visit))
+    ctx.reply(
+        ctx.t._(
+            "Thank you! Is there anything you'd like to tell us about the visit? "
+            "Write it here, or tap Skip."
+        ),
+        [[button(ctx.t.pgettext("button", "Skip"), SkipSurveyComment(code.visit))]],
+        edit=True,
+    )
+    if result.answer.detractor:
+        await _alert_staff(ctx, result.answer)
 
 
-@router.state("survey.comment")
+@router.on(SkipSurveyComment)
+async def skip_comment(ctx: Context, code: SkipSurveyComment) -> None:
+    del code
+    ctx.clear_state()
+    ctx.reply(ctx.t._("Thank you for your time."), edit=True)
+    show_main_menu(ctx)
+
+
+@router.state(SurveyStep.COMMENT)
 async def survey_comment(ctx: Context) -> None:
     owner = ctx.owner
     assert owner is not None
-    visit_id = int(ctx.data["visit_id"])
+    visit_id = ctx.draft(SurveyComment).visit_id
     if not ctx.event.text.strip():
         ctx.reply(ctx.t._("Please write your comment as text, or tap Skip."))
         return

@@ -1,45 +1,46 @@
-"""Test-drive requests (prefix `td`): offered with the trade-in suggestion to owners of
-older cars, and sent to the dealer's sales staff as a lead. Tiers with test-drive
-priority say so on the lead."""
+"""Test-drive requests: offered with the trade-in suggestion to owners of older cars,
+and sent to the dealer's sales staff as a lead. Tiers with test-drive priority say so
+on the lead."""
 
 from __future__ import annotations
 
 from bot.services import loyalty
-from handlers.codes import BadCode, make_code, parse_code
+from bot.services.queries import vehicles as vehicle_queries
+from handlers.codes import BadCode, button
+from handlers.codes.test_drive import AskTestDrive, ChooseTestDriveModel
 from handlers.common import market_translator
 from handlers.context import Context
 from handlers.menu import back_to_menu
 from handlers.points import tier_name
 from handlers.router import Router
-from handlers.types import Button
 
 router = Router()
 
 
-@router.button("td")
-async def test_drive(ctx: Context) -> None:
-    code = parse_code(ctx.event.button)
-    if code.action == "ask":
-        rows = [
-            [Button(model.name, make_code("td", "m", model.code))]
-            for model in ctx.reference.models.values()
-        ]
-        rows.append(back_to_menu(ctx))
-        ctx.reply(ctx.t._("Which model would you like to try?"), rows, edit=True)
-    elif code.action == "m":
-        model = ctx.reference.models.get(code.arg(0))
-        if model is None:
-            raise BadCode("unknown model")
-        await _send_request(ctx, model.name)
-    else:
-        raise BadCode("unknown test-drive action")
+@router.on(AskTestDrive)
+async def ask_test_drive(ctx: Context, code: AskTestDrive) -> None:
+    del code
+    rows = [
+        [button(model.name, ChooseTestDriveModel(model.code))]
+        for model in ctx.reference.models.values()
+    ]
+    rows.append(back_to_menu(ctx))
+    ctx.reply(ctx.t._("Which model would you like to try?"), rows, edit=True)
+
+
+@router.on(ChooseTestDriveModel)
+async def chose_model(ctx: Context, code: ChooseTestDriveModel) -> None:
+    model = ctx.reference.models.get(code.model)
+    if model is None:
+        raise BadCode("unknown model")
+    await _send_request(ctx, model.name)
 
 
 async def _send_request(ctx: Context, model: str) -> None:
     owner = ctx.owner
     assert owner is not None
     assert owner.id is not None
-    vehicles = await ctx.uow.vehicles.of_owner(owner.id)
+    vehicles = await vehicle_queries.vehicles_of(ctx.uow, owner.id)
     dealer_code = next((v.dealer_code for v in vehicles if v.dealer_code), None)
     dealer = ctx.reference.dealers.get(dealer_code or "") or next(
         iter(ctx.reference.dealers_in(owner.market)), None

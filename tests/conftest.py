@@ -4,6 +4,7 @@ console chat to drive whole conversations."""
 from __future__ import annotations
 
 import io
+import secrets
 import shutil
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -14,12 +15,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.app import App, build_app, prepare_database
-from bot.channels.console import ConsoleChannel
+from bot.channels.console import CHANNEL, ConsoleChannel
 from bot.channels.text import html_to_text
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
-from handlers.codes import MAX_CODE_BYTES
-from handlers.types import Screen
+from handlers.codes import MAX_CODE_BYTES, ButtonCode
+from handlers.types import Event, EventKind, Screen
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 LOCALES = PROJECT_ROOT / "locales"
@@ -144,6 +145,29 @@ class Chat:
         matches = [i for i, code in enumerate(codes, 1) if code.startswith(code_prefix)]
         assert len(matches) > nth, f"no button {code_prefix!r} in {codes}"
         return await self.say(f"#{matches[nth]}")
+
+    async def press_code(self, code: str | ButtonCode) -> list[Screen]:
+        """Press a button carrying `code` that is not on the last screen: one from an old
+        message, or a forged one (a raw string may be anything at all)."""
+        console = self.console
+        event = Event(
+            channel=CHANNEL,
+            update_id=f"press-{secrets.token_hex(6)}",
+            user_id=console.user_id,
+            chat_id=console.chat_id,
+            kind=EventKind.BUTTON,
+            chat_kind=console.chat_kind,
+            language_code=console.language_code,
+            first_name=console.first_name,
+            button=code if isinstance(code, str) else code.pack(),
+            message_id=1,
+        )
+        screens = list(await console.dispatcher.handle(event))
+        for screen in screens:
+            console.show(screen)
+        check_screen_limits(screens)
+        self.screens = screens
+        return screens
 
     def codes(self, prefix: str = "") -> list[str]:
         return [c for c in self.console.button_codes if c.startswith(prefix)]

@@ -20,3 +20,13 @@ class ValueMyCar(ButtonCode, prefix="tv:start"):
 @dataclass(frozen=True)
 class ValueThisCar(ButtonCode, prefix="tv:veh"):
     vehicle: int
+
+
+@dataclass(frozen=True)
+class SkipTradeInMileage(ButtonCode, prefix="tv:km"):
+    pass
+
+
+@dataclass(frozen=True)
+class TradeInPhotosDone(ButtonCode, prefix="tv:done"):
+    pass

@@ -11,3 +11,8 @@ from handlers.codes import ButtonCode
 class SurveyScore(ButtonCode, prefix="sv:s"):
     visit: int
     score: int
+
+
+@dataclass(frozen=True)
+class SkipSurveyComment(ButtonCode, prefix="sv:skip"):
+    visit: int

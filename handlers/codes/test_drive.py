@@ -10,3 +10,8 @@ from handlers.codes import ButtonCode
 @dataclass(frozen=True)
 class AskTestDrive(ButtonCode, prefix="td:ask"):
     pass
+
+
+@dataclass(frozen=True)
+class ChooseTestDriveModel(ButtonCode, prefix="td:m"):
+    model: str  # a model code of the reference data

@@ -48,7 +48,7 @@ async def book_visit(
     await chat.say("/book")
     if chat.codes("bk:veh:"):
         await chat.tap("bk:veh:")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     if not any(label.startswith("✅") for label in chat.console.button_labels):
         await chat.tap("bk:svc:inspection")
     await chat.tap("bk:svok")
@@ -62,7 +62,7 @@ async def book_visit(
     if notes:
         await chat.say(notes)
     else:
-        await chat.tap("bk:nt:skip")
+        await chat.tap("bk:nt")
     return await chat.tap("bk:ok:")
 
 

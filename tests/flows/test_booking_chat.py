@@ -16,6 +16,7 @@ from bot.domain.loyalty import Tier
 from bot.domain.staff import Role
 from bot.i18n import Catalogs
 from bot.services.demo import DEMO_OWNERS
+from handlers.codes.booking import ChooseTime
 from tests.booking_scenarios import book_for, make_owners
 from tests.conftest import Chat
 from tests.flows.helpers import (
@@ -110,13 +111,13 @@ async def test_an_owner_books_a_service_and_gets_a_calendar_file(chat_factory, a
 async def summary_of_a_visit(chat: Chat) -> str:
     """Walk /book up to the summary; returns the confirm button's code."""
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     await chat.tap("bk:svok")
     await chat.tap("bk:ctr:GB-LON-01")
     await chat.tap("bk:day:")
     await chat.tap("bk:tm:")
     await chat.tap("bk:tr:wait")
-    await chat.tap("bk:nt:skip")
+    await chat.tap("bk:nt")
     [confirm] = chat.codes("bk:ok:")
     return confirm
 
@@ -126,8 +127,7 @@ async def test_a_second_tap_on_confirm_books_once(chat_factory, app: App) -> Non
     confirm = await summary_of_a_visit(chat)
     await chat.say(f"#{chat.console.button_codes.index(confirm) + 1}")
     assert "Booked!" in chat.html
-    chat.console._buttons = [(confirm, "✅ Confirm booking")]  # the same button, again
-    await chat.say("#1")
+    await chat.press_code(confirm)  # the same button, again
     assert "already made" in chat.html
     assert "Something went wrong" not in chat.transcript
     assert len(await bookings_of(app, DEMO_LONDON)) == 1
@@ -148,15 +148,15 @@ async def test_a_slot_taken_while_the_owner_hesitated_is_refused_with_fresh_opti
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     await chat.tap("bk:svok")
     await chat.tap("bk:ctr:GB-LON-01")
     await chat.tap("bk:day:")
-    wanted = chat.codes("bk:tm:")[0].split(":")[2]
+    [wanted, *_] = chat.codes("bk:tm:")
     await chat.tap("bk:tm:")
     await chat.tap("bk:tr:wait")
-    await chat.tap("bk:nt:skip")
-    start = datetime.strptime(wanted, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    await chat.tap("bk:nt")
+    start = ChooseTime.unpack(wanted).start
     others = await make_owners(app, 8, market="GB", first=700)
     for owner_id in others:  # every bay of the center at that time
         await book_for(app, owner_id, start, dealer="GB-LON-01")
@@ -164,10 +164,10 @@ async def test_a_slot_taken_while_the_owner_hesitated_is_refused_with_fresh_opti
     assert "someone has just booked that time" in chat.html
     fresh = chat.codes("bk:tm:")
     assert fresh
-    assert f"bk:tm:{wanted}" not in fresh
+    assert wanted not in fresh
     await chat.tap("bk:tm:")
     await chat.tap("bk:tr:wait")
-    await chat.tap("bk:nt:skip")
+    await chat.tap("bk:nt")
     await chat.tap("bk:ok:")
     assert "Booked!" in chat.html
 
@@ -177,13 +177,13 @@ async def test_a_slot_that_passed_while_the_owner_hesitated_is_refused(
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     await chat.tap("bk:svok")
     await chat.tap("bk:ctr:GB-LON-01")
     await chat.tap("bk:day:")
     await chat.tap("bk:tm:")
     await chat.tap("bk:tr:wait")
-    await chat.tap("bk:nt:skip")
+    await chat.tap("bk:nt")
     app.clock.advance(timedelta(days=3))  # type: ignore[attr-defined]
     await chat.tap("bk:ok:")
     assert "That time has passed" in chat.html
@@ -247,7 +247,7 @@ async def test_arabic_booking_is_in_arabic_with_localized_dates(chat_factory, ap
     ar = catalogs.translator("ar", "AE")
     await chat.say("/book")
     assert ar._("What does the odometer show now? It helps the advisor prepare.") in chat.html
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     assert ar._("<b>Which services do you need?</b> Tap to choose, then Continue.") in chat.html
     if not any(label.startswith("✅") for label in chat.console.button_labels):
         await chat.tap("bk:svc:inspection")
@@ -263,7 +263,7 @@ async def test_arabic_booking_is_in_arabic_with_localized_dates(chat_factory, ap
 async def test_a_center_in_another_zone_shows_its_own_local_times(chat_factory) -> None:
     chat: Chat = await linked(chat_factory(lang="pt-br"), DEMO_SAO_PAULO)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     if not any(label.startswith("✅") for label in chat.console.button_labels):
         await chat.tap("bk:svc:inspection")
     await chat.tap("bk:svok")
@@ -273,7 +273,7 @@ async def test_a_center_in_another_zone_shows_its_own_local_times(chat_factory) 
     await chat.tap("bk:day:", 1)
     assert chat.console.button_labels[0] == "07:30"
     code = chat.codes("bk:tm:")[0]
-    assert code.endswith("T1130"), "07:30 in Manaus is 11:30 UTC"
+    assert code.endswith("1130"), "07:30 in Manaus is 11:30 UTC"
 
 
 async def test_open_recalls_are_flagged_and_titled_in_the_owners_language(
@@ -281,7 +281,7 @@ async def test_open_recalls_are_flagged_and_titled_in_the_owners_language(
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     assert "⚠️" in chat.html
     assert "หัวเข็มขัดนิรภัยเบาะหลังอาจล็อกไม่แน่น" in chat.html
     recall = [label for label in chat.console.button_labels if "⚠️" in label]
@@ -294,7 +294,7 @@ async def test_the_calendar_offers_sixty_days_and_the_top_tier_ninety(
 ) -> None:
     async def last_day_offered(chat: Chat) -> datetime:
         await chat.say("/book")
-        await chat.tap("bk:km:skip")
+        await chat.tap("bk:km")
         if not any(label.startswith("✅") for label in chat.console.button_labels):
             await chat.tap("bk:svc:inspection")
         await chat.tap("bk:svok")
@@ -333,11 +333,9 @@ async def test_another_owners_booking_id_is_refused(chat_factory, app: App) -> N
     [lukas_booking] = await bookings_of(app, DEMO_BERLIN)
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     for action in ("rs", "cx", "acc"):
-        chat.console._buttons = [(f"bk:{action}:{lukas_booking.id}", "forged")]
-        await chat.say("#1")
+        await chat.press_code(f"bk:{action}:{lukas_booking.id}")
         assert "not available to you" in chat.html
-    chat.console._buttons = [(f"bk:cxr:{lukas_booking.id}:plans", "forged")]
-    await chat.say("#1")
+    await chat.press_code(f"bk:cxr:{lukas_booking.id}:plans")
     [still] = await bookings_of(app, DEMO_BERLIN)
     assert still.status == BookingStatus.CONFIRMED
 
@@ -345,25 +343,22 @@ async def test_another_owners_booking_id_is_refused(chat_factory, app: App) -> N
 async def test_a_center_of_another_market_is_refused(chat_factory) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     await chat.tap("bk:svok")
-    chat.console._buttons = [("bk:ctr:DE-BER-01", "forged")]
-    await chat.say("#1")
+    await chat.press_code("bk:ctr:DE-BER-01")
     assert "not available to you" in chat.html
 
 
 async def test_a_slot_of_a_closed_day_is_refused(chat_factory, app: App) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     await chat.tap("bk:svok")
     await chat.tap("bk:ctr:GB-LON-01")
-    for forged in ("bk:tm:20261129T1000", "bk:day:20261129", "bk:tm:20261225T1000"):
-        chat.console._buttons = [(forged, "forged")]  # a Sunday, Christmas
-        await chat.say("#1")
+    for forged in ("bk:tm:202611291000", "bk:day:20261129", "bk:tm:202612251000"):
+        await chat.press_code(forged)  # a Sunday, Christmas
         assert "no longer valid" in chat.transcript.splitlines()[-1]
-    chat.console._buttons = [("bk:tm:20261201T0930", "off the grid")]
-    await chat.say("#1")
+    await chat.press_code("bk:tm:202612010930")  # off the grid
     assert "no longer valid" in chat.transcript.splitlines()[-1]
     assert await bookings_of(app, DEMO_LONDON) == []
 
@@ -488,11 +483,9 @@ async def test_a_forged_booking_id_in_a_staff_button_is_refused(app: App) -> Non
     await make_staff(app, 7500)
     staff = Chat(app, user_id=7500, lang="en", group_chat_id=LONDON_STAFF_CHAT)
     [lukas_booking] = await bookings_of(app, DEMO_BERLIN)  # a Berlin booking
-    staff.console._buttons = [(f"bks:ok:{lukas_booking.id}", "forged")]
-    await staff.say("#1")
+    await staff.press_code(f"bks:ok:{lukas_booking.id}")
     assert "only the service advisors of this center" in staff.transcript
-    staff.console._buttons = [("bks:ok:999999", "forged")]
-    await staff.say("#1")
+    await staff.press_code("bks:ok:999999")
     assert "no longer valid" in staff.transcript
     [still] = await bookings_of(app, DEMO_BERLIN)
     assert still.status == BookingStatus.CONFIRMED
@@ -562,19 +555,18 @@ async def test_an_old_confirm_button_never_books_a_time_the_owner_has_not_checke
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     await chat.tap("bk:svok")
     await chat.tap("bk:ctr:GB-LON-01")
     await chat.tap("bk:day:")
     await chat.tap("bk:tm:")
     await chat.tap("bk:tr:wait")
-    await chat.tap("bk:nt:skip")
+    await chat.tap("bk:nt")
     [old_confirm] = chat.codes("bk:ok:")
     await chat.tap("bk:cal:")  # change the time
     await chat.tap("bk:day:", 1)
     await chat.tap("bk:tm:", 2)
-    chat.console._buttons = [(old_confirm, "the old summary's confirm")]
-    await chat.say("#1")
+    await chat.press_code(old_confirm)  # the old summary's
     assert "no longer valid" in chat.transcript.splitlines()[-1]
     assert await bookings_of(app, DEMO_LONDON) == []
 
@@ -582,7 +574,7 @@ async def test_an_old_confirm_button_never_books_a_time_the_owner_has_not_checke
 async def test_the_center_of_the_last_visit_comes_first_in_the_list(chat_factory) -> None:
     chat: Chat = await linked(chat_factory(lang="pt-br"), DEMO_SAO_PAULO)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     if not any(label.startswith("✅") for label in chat.console.button_labels):
         await chat.tap("bk:svc:inspection")
     await chat.tap("bk:svok")
@@ -610,12 +602,11 @@ async def test_an_owner_with_two_cars_chooses_which_and_cannot_pick_someone_else
     await chat.say("/book")
     assert len(chat.codes("bk:veh:")) == 2
     assert any("Aurora X7" in label for label in chat.console.button_labels)
-    chat.console._buttons = [(f"bk:veh:{lukas_booking.vehicle_id}", "forged")]
-    await chat.say("#1")
+    await chat.press_code(f"bk:veh:{lukas_booking.vehicle_id}")
     assert "not available to you" in chat.html
     await chat.say("/book")
     await chat.tap(f"bk:veh:{second.id}")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     assert "EV battery check" in chat.html  # a hybrid X7
     await chat.tap("bk:svc:inspection")
     await chat.tap("bk:svok")
@@ -623,7 +614,7 @@ async def test_an_owner_with_two_cars_chooses_which_and_cannot_pick_someone_else
     await chat.tap("bk:day:")
     await chat.tap("bk:tm:")
     await chat.tap("bk:tr:pickup")
-    await chat.tap("bk:nt:skip")
+    await chat.tap("bk:nt")
     assert "Aurora X7" in chat.html
     await chat.tap("bk:ok:")
     [booking] = await bookings_of(app, DEMO_LONDON)

@@ -56,12 +56,12 @@ async def test_recalls_are_stored_per_vehicle_and_shown_in_the_owners_language(
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     assert "⚠️" in chat.text
     assert "Airbag inflator may rupture" in chat.text
     await run(app, HEADER + f"{vin},R-2026-11,Airbag inflator may rupture,2026-11-01,closed,,\n")
     await chat.say("/book")
-    await chat.tap("bk:km:skip")
+    await chat.tap("bk:km")
     assert "Airbag inflator" not in chat.text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.app import App
+from handlers.codes.test_drive import AskTestDrive
 from tests.conftest import Chat
 from tests.flows.helpers import linked
 
@@ -11,8 +12,7 @@ async def test_a_test_drive_request_reaches_the_dealer_with_the_tier_priority(
     chat_factory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), "+4915112345678")  # Lukas, Co-creator
-    chat.console._buttons = [("td:ask", "🚗 Book a test drive")]
-    await chat.say("#1")
+    await chat.press_code(AskTestDrive())  # from the trade-in suggestion
     assert "Which model would you like to try?" in chat.text
     screens = await chat.press("Aurora E3")
     staff_chat = app.reference.dealers["DE-BER-01"].staff_chat_id

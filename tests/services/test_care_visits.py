@@ -10,6 +10,7 @@ from bot.clock import FixedClock
 from bot.domain.booking import ServiceVisit
 from bot.domain.care import OutboxStatus, Rule
 from bot.services import care
+from handlers.codes.survey import SurveyScore
 from tests.conftest import Chat
 from tests.fakes.transport import FakeTransport
 from tests.services.test_care_sender import sender_for
@@ -80,8 +81,7 @@ async def test_a_survey_answered_in_chat_shows_in_the_nps_and_alerts_on_a_low_sc
     assert [m.status for m in surveys] == [OutboxStatus.SENT]
     index = next(i for i, p in enumerate(DEMO_OWNERS, start=1) if p.phone == JOAO)
     joao = Chat(app, user_id=demo_user_id(index), lang="pt-br")
-    joao.console._buttons = [(f"sv:s:{visit_id}:{score}", str(score)) for score in range(11)]
-    screens = await joao.say("#4")  # a 3
+    screens = await joao.press_code(SurveyScore(visit_id, 3))  # tapped in the survey message
     staff_alert = [
         s for s in screens if s.chat_id == app.reference.dealers["BR-SAO-01"].staff_chat_id
     ]
@@ -91,7 +91,7 @@ async def test_a_survey_answered_in_chat_shows_in_the_nps_and_alerts_on_a_low_sc
         report = await kpi.report(uow, app.reference, market="BR", now=clock.now())
     assert report.nps == -100
     assert report.answers == 1
-    await joao.say("#10")  # a second answer changes nothing
+    await joao.press_code(SurveyScore(visit_id, 9))  # a second answer changes nothing
     assert "something went wrong" not in joao.text.lower()
     async with app.database.uow() as uow:
         assert (await kpi.report(uow, app.reference, market="BR", now=clock.now())).answers == 1

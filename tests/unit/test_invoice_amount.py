@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from handlers.booking_staff import parse_amount
+from handlers.booking_invoice import parse_amount
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,150 @@
+"""The services step of booking: the due service first and chosen, open recalls flagged
+and chosen, each with its duration and indicative price; then on to the center."""
+
+from __future__ import annotations
+
+from bot.domain.service_catalog import RECALL, DueService, Urgency
+from bot.services import booking as booking_service
+from handlers.booking_center import ask_center
+from handlers.booking_common import (
+    draft_of,
+    draft_with_services,
+    flow_vehicle,
+    owner_of,
+    stop_button,
+)
+from handlers.codes import BadCode, button
+from handlers.codes.booking import ServicesChosen, ToggleService
+from handlers.context import Context
+from handlers.router import Router
+from handlers.service_names import operation_name
+from handlers.states.booking import BookingDraft, BookingStep
+from handlers.types import Button
+
+router = Router()
+
+
+async def ask_services(ctx: Context, draft: BookingDraft, *, edit: bool) -> None:
+    owner = owner_of(ctx)
+    vehicle = await flow_vehicle(ctx, draft)
+    assert vehicle.id is not None
+    today = booking_service.owner_today(ctx.reference, owner, ctx.now)
+    due = await booking_service.due_service(ctx.uow, ctx.reference, vehicle, today)
+    recalls = await booking_service.open_recalls(ctx.uow, vehicle)
+    first_done = await booking_service.last_scheduled_service(ctx.uow, vehicle.id) is not None or (
+        due is not None and due.operation != "first_service"
+    )
+    codes = booking_service.bookable_operations(
+        ctx.reference, None, vehicle, first_service_done=first_done, open_recalls=bool(recalls)
+    )
+    centers = ctx.reference.dealers_in(owner.market)
+    codes = [c for c in codes if any(c in d.services for d in centers)]
+    due_code = due.operation if due is not None and due.operation in codes else None
+    codes.sort(key=lambda c: (c != due_code, c != RECALL))
+    if draft.offered:  # asked before: keep what the owner chose
+        selected = [c for c in draft.services if c in codes]
+    else:
+        selected = [due_code] if due_code and due and due.urgency is not Urgency.LATER else []
+        if recalls and RECALL in codes:
+            selected.append(RECALL)
+    draft.services, draft.offered = selected, codes
+    ctx.enter(BookingStep.SERVICES, draft)
+    _render_services(
+        ctx,
+        vehicle.model,
+        codes,
+        selected,
+        due,
+        [r.title_in(ctx.t.code) for r in recalls],
+        edit=edit,
+    )
+
+
+def _due_line(ctx: Context, due: DueService) -> str:
+    t = ctx.t
+    name = operation_name(t, due.operation)
+    unit = ctx.market.distance_unit
+    if due.due_km is not None and due.due_on is not None:
+        moment = t._(
+            "at {distance} or on {date}, whichever comes first",
+            distance=t.distance(due.due_km, unit),
+            date=t.date(due.due_on),
+        )
+    elif due.due_km is not None:
+        moment = t._("at {distance}", distance=t.distance(due.due_km, unit))
+    elif due.due_on is not None:
+        moment = t._("on {date}", date=t.date(due.due_on))
+    else:
+        moment = ""
+    if due.urgency is Urgency.OVERDUE:
+        return t._("⏰ Due now: {service}.", service=name)
+    if due.urgency is Urgency.SOON:
+        return t._("⏰ Due soon: {service}, {when}.", service=name, when=moment)
+    return t._("Next scheduled: {service}, {when}.", service=name, when=moment)
+
+
+def _render_services(
+    ctx: Context,
+    vehicle_model: str,
+    codes: list[str],
+    selected: list[str],
+    due: DueService | None,
+    recall_titles: list[str],
+    *,
+    edit: bool,
+) -> None:
+    t = ctx.t
+    market = ctx.market
+    lines = [t._("<b>Which services do you need?</b> Tap to choose, then Continue.")]
+    if due is not None:
+        lines.append(_due_line(ctx, due))
+    for title in recall_titles:
+        lines.append(t._("⚠️ Open safety recall: {title}. The repair is free.", title=title))
+    lines.append("")
+    catalog = ctx.reference.catalog
+    for code in codes:
+        operation = catalog.operations[code]
+        price = operation.price_for(market.code, vehicle_model)
+        lines.append(
+            t._(
+                "• {service}: about {duration}, {price}",
+                service=operation_name(t, code),
+                duration=t.duration(operation.minutes_for(vehicle_model)),
+                price=t._("free") if price == 0 else t.money(price or 0, market.currency),
+            )
+        )
+    rows: list[list[Button]] = []
+    for code in codes:
+        mark = "✅ " if code in selected else "▫️ "
+        flag = "⚠️ " if code == RECALL else ""
+        rows.append([button(mark + flag + operation_name(t, code), ToggleService(code))])
+    rows.append([button(t.pgettext("button", "Continue ➡️"), ServicesChosen())])
+    rows.append(stop_button(ctx))
+    ctx.reply("\n".join(lines), rows, edit=edit)
+
+
+@router.on(ToggleService)
+async def toggle_service(ctx: Context, code: ToggleService) -> None:
+    draft = draft_of(ctx)
+    wanted = code.service
+    if not ctx.in_step(BookingStep.SERVICES) or wanted not in draft.offered:
+        raise BadCode("service not offered")
+    selected = set(draft.services) ^ {wanted}
+    draft.services = [c for c in draft.offered if c in selected]
+    await ask_services(ctx, draft, edit=True)
+
+
+@router.on(ServicesChosen)
+async def services_chosen(ctx: Context, code: ServicesChosen) -> None:
+    del code
+    draft = draft_with_services(ctx)
+    if not draft.services:
+        ctx.toast(ctx.t._("Please choose at least one service."))
+        return
+    if not await ask_center(ctx, draft):
+        ctx.reply(
+            ctx.t._(
+                "No center near you offers all of these together. Please choose fewer services."
+            )
+        )
+        await ask_services(ctx, draft, edit=False)
