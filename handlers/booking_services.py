@@ -3,7 +3,7 @@ and chosen, each with its duration and indicative price; then on to the center."
 
 from __future__ import annotations
 
-from bot.domain.service_catalog import RECALL, DueService, Urgency
+from bot.domain.service_catalog import FIRST_SERVICE, RECALL, DueService, Urgency
 from bot.services import booking as booking_service
 from handlers.booking_center import ask_center
 from handlers.booking_common import (
@@ -31,9 +31,8 @@ async def ask_services(ctx: Context, draft: BookingDraft, *, edit: bool) -> None
     today = booking_service.owner_today(ctx.reference, owner, ctx.now)
     due = await booking_service.due_service(ctx.uow, ctx.reference, vehicle, today)
     recalls = await booking_service.open_recalls(ctx.uow, vehicle)
-    first_done = await booking_service.last_scheduled_service(ctx.uow, vehicle.id) is not None or (
-        due is not None and due.operation != "first_service"
-    )
+    serviced = await booking_service.last_scheduled_service(ctx.uow, vehicle.id) is not None
+    first_done = serviced or (due is not None and due.operation != FIRST_SERVICE)
     codes = booking_service.bookable_operations(
         ctx.reference, None, vehicle, first_service_done=first_done, open_recalls=bool(recalls)
     )

@@ -188,6 +188,8 @@ async def chose_time(
     """A time was picked: re-check it is a slot of the center and still free (else
     offer the nearest free ones), remember it, and go on with `then`."""
     draft = draft_of(ctx)
+    # Any time picked, even a refused one, voids the summary's confirm: it would book
+    # a time the owner has not checked again.
     draft.token = None
     ctx.enter(BookingStep(ctx.state), draft)
     start = code.start

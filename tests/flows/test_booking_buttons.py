@@ -9,7 +9,7 @@ from bot.domain.booking import BookingStatus
 from handlers.codes.booking import CancelBooking, ConfirmMove, SkipNotes
 from handlers.codes.roadside import TradeInPhotosDone
 from tests.conftest import Chat
-from tests.flows.helpers import DEMO_LONDON, bookings_of, linked, sent_to
+from tests.flows.helpers import DEMO_LONDON, book_visit, bookings_of, linked, sent_to
 
 DEMO_BERLIN = "+4915112345678"  # Lukas, German, an upcoming confirmed booking (demo)
 LONDON_STAFF_CHAT = -1001000000701
@@ -69,15 +69,7 @@ async def test_an_owner_cancelling_in_their_own_words_is_quoted_to_the_desk(
     chat_factory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
-    await chat.say("/book")
-    await chat.tap("bk:km")
-    await chat.tap("bk:svok")
-    await chat.tap("bk:ctr:GB-LON-01")
-    await chat.tap("bk:day:")
-    await chat.tap("bk:tm:")
-    await chat.tap("bk:tr:wait")
-    await chat.tap("bk:nt")
-    await chat.tap("bk:ok:")
+    await book_visit(chat, center="GB-LON-01")
     [booking] = await bookings_of(app, DEMO_LONDON)
     await chat.press_code(CancelBooking(booking.id or 0))
     await chat.press("Another reason")
