@@ -7,30 +7,45 @@ from dataclasses import dataclass
 from bot.domain.owners import Owner
 from bot.i18n import SHIPPED_LOCALES, Translator, native_language_name
 from bot.services.accounts import owner_account
-from handlers.codes import make_code
+from bot.services.queries.owners import owner_by_id
+from handlers.codes import button
+from handlers.codes.booking import StartBooking
+from handlers.codes.menu import HelpHome, MyCars
+from handlers.codes.onboarding import ChooseLanguage
+from handlers.codes.points import PointsHome
+from handlers.codes.referrals import ReferralsHome
+from handlers.codes.roadside import RoadsideHome, ValueMyCar
+from handlers.codes.settings import SettingsHome
 from handlers.context import Context, owner_translator
+from handlers.states.onboarding import OnboardingStep, PhoneRequest
 from handlers.types import Button, RequestButton, RequestKind
 
 
 def main_menu_buttons(ctx: Context) -> list[list[Button]]:
+    t = ctx.t
     return [
         [
-            Button(ctx.t.pgettext("button", "⭐ Points"), make_code("pts", "home")),
-            Button(ctx.t.pgettext("button", "🔧 Book service"), make_code("bk", "start")),
+            button(t.pgettext("button", "⭐ Points"), PointsHome()),
+            button(t.pgettext("button", "🔧 Book service"), StartBooking()),
         ],
         [
-            Button(ctx.t.pgettext("button", "🤝 Refer a friend"), make_code("ref", "home")),
-            Button(ctx.t.pgettext("button", "🚗 My car"), make_code("car", "list")),
+            button(t.pgettext("button", "🤝 Refer a friend"), ReferralsHome()),
+            button(t.pgettext("button", "🚗 My car"), MyCars()),
         ],
         [
-            Button(ctx.t.pgettext("button", "🆘 Roadside help"), make_code("sos", "home")),
-            Button(ctx.t.pgettext("button", "⚙️ Settings"), make_code("set", "home")),
+            button(t.pgettext("button", "🆘 Roadside help"), RoadsideHome()),
+            button(t.pgettext("button", "⚙️ Settings"), SettingsHome()),
         ],
         [
-            Button(ctx.t.pgettext("button", "💰 Value my car"), make_code("tv", "start")),
-            Button(ctx.t.pgettext("button", "❓ Help"), make_code("help", "home")),
+            button(t.pgettext("button", "💰 Value my car"), ValueMyCar()),
+            button(t.pgettext("button", "❓ Help"), HelpHome()),
         ],
     ]
+
+
+def short_label(text: str, limit: int = 30) -> str:
+    """A button label cut to fit narrow phone screens."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def show_main_menu(ctx: Context, *, edit: bool = False, greeting: str = "") -> None:
@@ -48,7 +63,8 @@ def ask_for_phone(ctx: Context, intro: str = "", *, invited: bool = False) -> No
 
     Someone who came through a friend's invitation is told that a dealer will call:
     their number becomes a lead (see handlers.referrals)."""
-    invited = invited or bool(ctx.data.get("invited"))
+    # Asked again (a language change, a typed number): still invited if they were.
+    invited = invited or (ctx.in_step(OnboardingStep.PHONE) and ctx.draft(PhoneRequest).invited)
     if invited:
         text = ctx.t._(
             "Share your phone number with the button below. If you are already an "
@@ -72,7 +88,7 @@ def ask_for_phone(ctx: Context, intro: str = "", *, invited: bool = False) -> No
             [RequestButton(language_label(ctx))],
         ],
     )
-    ctx.set_state("onboard.phone", invited=invited)
+    ctx.enter(OnboardingStep.PHONE, PhoneRequest(invited=invited))
 
 
 def language_picker(ctx: Context, *, edit: bool = False) -> None:
@@ -80,7 +96,7 @@ def language_picker(ctx: Context, *, edit: bool = False) -> None:
     row: list[Button] = []
     for code in SHIPPED_LOCALES:
         mark = "✓ " if code == ctx.t.code else ""
-        row.append(Button(mark + native_language_name(code), make_code("lang", "set", code)))
+        row.append(button(mark + native_language_name(code), ChooseLanguage(code)))
         if len(row) == 2:
             rows.append(row)
             row = []
@@ -100,7 +116,7 @@ class OwnerChat:
 
 async def reach_owner(ctx: Context, owner_id: int) -> OwnerChat | None:
     """The owner's language and private chat, negotiated as for their own updates."""
-    owner = await ctx.uow.owners.get(owner_id)
+    owner = await owner_by_id(ctx.uow, owner_id)
     if owner is None or owner.erased_at is not None:
         return None
     account = await owner_account(ctx.uow, owner_id, ctx.event.channel)

@@ -6,11 +6,15 @@ from __future__ import annotations
 from bot.domain.owners import Vehicle
 from bot.domain.vin import mask_vin
 from bot.i18n import escape
-from handlers.codes import BadCode, make_code, parse_code
+from bot.services.queries.vehicles import owned_vehicle, vehicles_of
+from handlers.codes import button
+from handlers.codes.menu import HelpHome, MainMenu, MyCars, UpdateOdometer
+from handlers.codes.roadside import ValueThisCar
 from handlers.common import show_main_menu
 from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.router import Router
+from handlers.states.menu import CarStep, OdometerOf
 from handlers.types import Button
 
 router = Router()
@@ -23,13 +27,13 @@ async def menu_command(ctx: Context) -> None:
     show_main_menu(ctx)
 
 
-@router.button("menu")
-async def menu_button(ctx: Context) -> None:
+@router.on(MainMenu)
+async def menu_button(ctx: Context, _code: MainMenu) -> None:
     show_main_menu(ctx, edit=True)
 
 
 def back_to_menu(ctx: Context) -> list[Button]:
-    return [Button(ctx.t.pgettext("button", "⬅️ Menu"), make_code("menu", "home"))]
+    return [button(ctx.t.pgettext("button", "⬅️ Menu"), MainMenu())]
 
 
 @router.command("help", needs_owner=False)
@@ -37,8 +41,8 @@ async def help_command(ctx: Context) -> None:
     _show_help(ctx, edit=False)
 
 
-@router.button("help", needs_owner=False)
-async def help_button(ctx: Context) -> None:
+@router.on(HelpHome, needs_owner=False)
+async def help_button(ctx: Context, _code: HelpHome) -> None:
     _show_help(ctx, edit=True)
 
 
@@ -63,37 +67,32 @@ def _show_help(ctx: Context, *, edit: bool) -> None:
     ctx.reply("\n".join(lines), [back_to_menu(ctx)] if ctx.owner else [], edit=edit)
 
 
-@router.button("car")
-async def my_car(ctx: Context) -> None:
-    code = parse_code(ctx.event.button)
-    if code.action == "list":
-        await _list_vehicles(ctx)
-    elif code.action == "km":
-        vehicle_id = code.int_arg(0)
-        await _own_vehicle(ctx, vehicle_id)
-        ctx.set_state("car.mileage", vehicle_id=vehicle_id)
-        unit = ctx.market.distance_unit
-        ctx.reply(
-            ctx.t._("What does the odometer show now? Send the number of miles.")
-            if unit == "mi"
-            else ctx.t._("What does the odometer show now? Send the number of kilometres.")
-        )
-    else:
-        raise BadCode("unknown car action")
+@router.on(UpdateOdometer)
+async def ask_for_odometer(ctx: Context, code: UpdateOdometer) -> None:
+    vehicle = await _own_vehicle(ctx, code.vehicle)
+    ctx.enter(CarStep.MILEAGE, OdometerOf(vehicle_id=vehicle.id or 0))
+    unit = ctx.market.distance_unit
+    ctx.reply(
+        ctx.t._("What does the odometer show now? Send the number of miles.")
+        if unit == "mi"
+        else ctx.t._("What does the odometer show now? Send the number of kilometres.")
+    )
 
 
-async def _own_vehicle(ctx: Context, vehicle_id: int) -> None:
+async def _own_vehicle(ctx: Context, vehicle_id: int) -> Vehicle:
     assert ctx.owner is not None
-    vehicle = await ctx.uow.vehicles.get(vehicle_id)
-    if vehicle is None or vehicle.owner_id != ctx.owner.id:
+    vehicle = await owned_vehicle(ctx.uow, ctx.owner.id or 0, vehicle_id)
+    if vehicle is None:
         raise NotYours
+    return vehicle
 
 
-async def _list_vehicles(ctx: Context) -> None:
+@router.on(MyCars)
+async def list_vehicles(ctx: Context, _code: MyCars) -> None:
     assert ctx.owner is not None
     assert ctx.owner.id is not None
     t = ctx.t
-    vehicles = await ctx.uow.vehicles.of_owner(ctx.owner.id)
+    vehicles = await vehicles_of(ctx.uow, ctx.owner.id)
     if not vehicles:
         ctx.reply(t._("No vehicles are registered to you yet."), [back_to_menu(ctx)], edit=True)
         return
@@ -122,17 +121,17 @@ async def _list_vehicles(ctx: Context) -> None:
         blocks.append("\n".join(lines))
         rows.append(
             [
-                Button(
+                button(
                     t.pgettext("button", "Update odometer: {model}", model=name),
-                    make_code("car", "km", vehicle.id),
+                    UpdateOdometer(vehicle.id or 0),
                 )
             ]
         )
         rows.append(
             [
-                Button(
+                button(
                     t.pgettext("button", "💰 Value my car: {model}", model=name),
-                    make_code("tv", "veh", vehicle.id),
+                    ValueThisCar(vehicle.id or 0),
                 )
             ]
         )
@@ -140,12 +139,9 @@ async def _list_vehicles(ctx: Context) -> None:
     ctx.reply("\n\n".join(blocks), rows, edit=True)
 
 
-@router.state("car.mileage")
+@router.state(CarStep.MILEAGE)
 async def mileage_entered(ctx: Context) -> None:
-    vehicle_id = int(ctx.data["vehicle_id"])
-    await _own_vehicle(ctx, vehicle_id)
-    vehicle = await ctx.uow.vehicles.get(vehicle_id)
-    assert vehicle is not None
+    vehicle = await _own_vehicle(ctx, ctx.draft(OdometerOf).vehicle_id)
     km = read_odometer(ctx, vehicle, ctx.event.text)
     if km is None:
         return

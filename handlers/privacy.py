@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from bot.services.privacy import erase_owner, export_owner_data
-from handlers.codes import BadCode, make_code, parse_code
+from handlers.codes import button
+from handlers.codes.privacy import AskToErase, EraseMyData, ExportMyData, KeepMyData
 from handlers.context import Context
 from handlers.menu import back_to_menu
 from handlers.router import Router
-from handlers.types import Attachment, Button
+from handlers.types import Attachment
 
 router = Router()
 
@@ -19,34 +20,39 @@ async def my_data_command(ctx: Context) -> None:
     await _send_export(ctx)
 
 
+@router.on(ExportMyData)
+async def my_data_button(ctx: Context, _code: ExportMyData) -> None:
+    await _send_export(ctx)
+
+
 @router.command("forget")
 async def forget_command(ctx: Context) -> None:
     _ask_to_confirm(ctx, edit=False)
 
 
-@router.button("priv")
-async def privacy_button(ctx: Context) -> None:
-    code = parse_code(ctx.event.button)
-    if code.action == "export":
-        await _send_export(ctx)
-    elif code.action == "ask":
-        _ask_to_confirm(ctx, edit=True)
-    elif code.action == "erase":
-        owner = ctx.owner
-        assert owner is not None
-        await erase_owner(ctx.uow, owner, ctx.now)
-        ctx.owner = None
-        ctx.reply(
-            ctx.t._(
-                "Your personal data has been erased. Goodbye, and thank you for driving "
-                "with us. You can come back any time with /start."
-            ),
-            edit=True,
-        )
-    elif code.action == "keep":
-        ctx.reply(ctx.t._("Nothing was erased."), [back_to_menu(ctx)], edit=True)
-    else:
-        raise BadCode("unknown privacy action")
+@router.on(AskToErase)
+async def forget_button(ctx: Context, _code: AskToErase) -> None:
+    _ask_to_confirm(ctx, edit=True)
+
+
+@router.on(EraseMyData)
+async def erase(ctx: Context, _code: EraseMyData) -> None:
+    owner = ctx.owner
+    assert owner is not None
+    await erase_owner(ctx.uow, owner, ctx.now)
+    ctx.owner = None
+    ctx.reply(
+        ctx.t._(
+            "Your personal data has been erased. Goodbye, and thank you for driving "
+            "with us. You can come back any time with /start."
+        ),
+        edit=True,
+    )
+
+
+@router.on(KeepMyData)
+async def keep(ctx: Context, _code: KeepMyData) -> None:
+    ctx.reply(ctx.t._("Nothing was erased."), [back_to_menu(ctx)], edit=True)
 
 
 async def _send_export(ctx: Context) -> None:
@@ -73,8 +79,8 @@ def _ask_to_confirm(ctx: Context, *, edit: bool) -> None:
             "It cannot be undone. Erase your data?"
         ),
         [
-            [Button(t.pgettext("button", "Yes, erase my data"), make_code("priv", "erase"))],
-            [Button(t.pgettext("button", "No, keep it"), make_code("priv", "keep"))],
+            [button(t.pgettext("button", "Yes, erase my data"), EraseMyData())],
+            [button(t.pgettext("button", "No, keep it"), KeepMyData())],
         ],
         edit=edit,
     )

@@ -13,6 +13,7 @@ from handlers import (
     booking_services,
     booking_slots,
     booking_staff,
+    consent,
     groups,
     menu,
     my_bookings,
@@ -20,11 +21,16 @@ from handlers import (
     points,
     privacy,
     referrals,
+    referrals_form,
+    referrals_staff,
+    registration,
+    rewards,
     roadside,
     settings,
     staff_tools,
     survey,
     test_drive,
+    vouchers,
 )
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
@@ -35,6 +41,8 @@ def build_router() -> Router:
     router = Router()
     for module in (
         onboarding,
+        registration,
+        consent,
         menu,
         settings,
         privacy,
@@ -49,8 +57,12 @@ def build_router() -> Router:
         booking_invoice,
         roadside,
         points,
+        rewards,
+        vouchers,
         staff_tools,
         referrals,
+        referrals_form,
+        referrals_staff,
         survey,
         test_drive,
     ):

@@ -5,18 +5,25 @@ from __future__ import annotations
 from bot.domain.owners import ConsentCategory, Owner
 from bot.i18n import native_language_name
 from bot.services.consent import set_consent, set_send_window
-from handlers.codes import BadCode, make_code, parse_code
+from handlers.codes import BadCode, button
+from handlers.codes.privacy import AskToErase, ExportMyData
+from handlers.codes.settings import (
+    LanguageSettings,
+    NotificationSettings,
+    QuietHours,
+    SendWindow,
+    SettingsHome,
+    ToggleNotifications,
+)
 from handlers.common import language_picker
 from handlers.context import Context
 from handlers.menu import back_to_menu
 from handlers.router import Router
-from handlers.types import Button
 
 router = Router()
 
 # Windows in which non-urgent messages may arrive, in the owner's local time.
 SEND_WINDOWS = ((8, 21), (9, 20), (10, 18), (12, 21))
-_CATEGORY_KEYS = {"svc": ConsentCategory.SERVICE, "mkt": ConsentCategory.MARKETING}
 
 
 @router.command("settings")
@@ -24,41 +31,53 @@ async def settings_command(ctx: Context) -> None:
     _show_settings(ctx, edit=False)
 
 
-@router.button("set")
-async def settings_button(ctx: Context) -> None:
-    code = parse_code(ctx.event.button)
-    owner = ctx.owner
-    assert owner is not None
-    if code.action == "home":
-        _show_settings(ctx, edit=True)
-    elif code.action == "lang":
-        language_picker(ctx, edit=True)
-    elif code.action == "notif":
-        _show_notifications(ctx)
-    elif code.action == "tg":
-        category = _CATEGORY_KEYS.get(code.arg(0))
-        if category is None:
-            raise BadCode("unknown category")
-        await set_consent(
-            ctx.uow,
-            owner,
-            category,
-            not owner.consents_to(category),
-            channel=ctx.event.channel,
-            now=ctx.now,
-        )
-        _show_notifications(ctx)
-    elif code.action == "quiet":
-        _show_windows(ctx)
-    elif code.action == "win":
-        window = (code.int_arg(0), code.int_arg(1))
-        if window not in SEND_WINDOWS:
-            raise BadCode("unknown window")
-        set_send_window(owner, *window)
-        ctx.toast(ctx.t._("Saved."))
-        _show_settings(ctx, edit=True)
-    else:
-        raise BadCode("unknown settings action")
+@router.on(SettingsHome)
+async def settings_home(ctx: Context, _code: SettingsHome) -> None:
+    _show_settings(ctx, edit=True)
+
+
+@router.on(LanguageSettings)
+async def language_settings(ctx: Context, _code: LanguageSettings) -> None:
+    language_picker(ctx, edit=True)
+
+
+@router.on(NotificationSettings)
+async def notification_settings(ctx: Context, _code: NotificationSettings) -> None:
+    _show_notifications(ctx)
+
+
+@router.on(ToggleNotifications)
+async def toggle_notifications(ctx: Context, code: ToggleNotifications) -> None:
+    owner = _owner(ctx)
+    await set_consent(
+        ctx.uow,
+        owner,
+        code.category,
+        not owner.consents_to(code.category),
+        channel=ctx.event.channel,
+        now=ctx.now,
+    )
+    _show_notifications(ctx)
+
+
+@router.on(QuietHours)
+async def quiet_hours(ctx: Context, _code: QuietHours) -> None:
+    _show_windows(ctx)
+
+
+@router.on(SendWindow)
+async def choose_send_window(ctx: Context, code: SendWindow) -> None:
+    window = (code.start, code.end)
+    if window not in SEND_WINDOWS:
+        raise BadCode("unknown window")
+    set_send_window(_owner(ctx), *window)
+    ctx.toast(ctx.t._("Saved."))
+    _show_settings(ctx, edit=True)
+
+
+def _owner(ctx: Context) -> Owner:
+    assert ctx.owner is not None
+    return ctx.owner
 
 
 def _on_off(ctx: Context, on: bool) -> str:
@@ -74,8 +93,7 @@ def _window(ctx: Context, owner: Owner) -> str:
 
 
 def _show_settings(ctx: Context, *, edit: bool) -> None:
-    owner = ctx.owner
-    assert owner is not None
+    owner = _owner(ctx)
     t = ctx.t
     text = "\n".join(
         [
@@ -96,13 +114,13 @@ def _show_settings(ctx: Context, *, edit: bool) -> None:
         text,
         [
             [
-                Button(t.pgettext("button", "🌐 Language"), make_code("set", "lang")),
-                Button(t.pgettext("button", "🔔 Notifications"), make_code("set", "notif")),
+                button(t.pgettext("button", "🌐 Language"), LanguageSettings()),
+                button(t.pgettext("button", "🔔 Notifications"), NotificationSettings()),
             ],
-            [Button(t.pgettext("button", "🌙 Quiet hours"), make_code("set", "quiet"))],
+            [button(t.pgettext("button", "🌙 Quiet hours"), QuietHours())],
             [
-                Button(t.pgettext("button", "📄 My data"), make_code("priv", "export")),
-                Button(t.pgettext("button", "🗑 Erase my data"), make_code("priv", "ask")),
+                button(t.pgettext("button", "📄 My data"), ExportMyData()),
+                button(t.pgettext("button", "🗑 Erase my data"), AskToErase()),
             ],
             back_to_menu(ctx),
         ],
@@ -111,8 +129,7 @@ def _show_settings(ctx: Context, *, edit: bool) -> None:
 
 
 def _show_notifications(ctx: Context) -> None:
-    owner = ctx.owner
-    assert owner is not None
+    owner = _owner(ctx)
     t = ctx.t
 
     def mark(on: bool) -> str:
@@ -125,36 +142,33 @@ def _show_notifications(ctx: Context) -> None:
         ),
         [
             [
-                Button(
+                button(
                     mark(owner.consents_to(ConsentCategory.SERVICE))
                     + t.pgettext("button", "Service messages"),
-                    make_code("set", "tg", "svc"),
+                    ToggleNotifications(ConsentCategory.SERVICE),
                 )
             ],
             [
-                Button(
+                button(
                     mark(owner.consents_to(ConsentCategory.MARKETING))
                     + t.pgettext("button", "News and offers"),
-                    make_code("set", "tg", "mkt"),
+                    ToggleNotifications(ConsentCategory.MARKETING),
                 )
             ],
-            [Button(t.pgettext("button", "⬅️ Settings"), make_code("set", "home"))],
+            [button(t.pgettext("button", "⬅️ Settings"), SettingsHome())],
         ],
         edit=True,
     )
 
 
 def _show_windows(ctx: Context) -> None:
-    owner = ctx.owner
-    assert owner is not None
+    owner = _owner(ctx)
     rows = []
     for start, end in SEND_WINDOWS:
         current = (start, end) == (owner.send_from_hour, owner.send_until_hour)
         label = ctx.t._("{start}–{end}", start=ctx.t.hour(start), end=ctx.t.hour(end))
-        rows.append(
-            [Button(("✓ " if current else "") + label, make_code("set", "win", start, end))]
-        )
-    rows.append([Button(ctx.t.pgettext("button", "⬅️ Settings"), make_code("set", "home"))])
+        rows.append([button(("✓ " if current else "") + label, SendWindow(start, end))])
+    rows.append([button(ctx.t.pgettext("button", "⬅️ Settings"), SettingsHome())])
     ctx.reply(
         ctx.t._(
             "When may reminders and news arrive? Outside these hours they wait until "
@@ -167,8 +181,7 @@ def _show_windows(ctx: Context) -> None:
 
 @router.command("stop")
 async def stop_command(ctx: Context) -> None:
-    owner = ctx.owner
-    assert owner is not None
+    owner = _owner(ctx)
     await set_consent(
         ctx.uow, owner, ConsentCategory.MARKETING, False, channel=ctx.event.channel, now=ctx.now
     )
@@ -177,9 +190,9 @@ async def stop_command(ctx: Context) -> None:
         buttons.insert(
             0,
             [
-                Button(
+                button(
                     ctx.t.pgettext("button", "Stop service messages too"),
-                    make_code("set", "tg", "svc"),
+                    ToggleNotifications(ConsentCategory.SERVICE),
                 )
             ],
         )

@@ -13,8 +13,11 @@ from bot.domain.owners import Owner
 from bot.domain.phone import PhoneError, normalize_phone
 from bot.domain.staff import Role, StaffMember
 from bot.domain.vin import mask_vin
+from bot.i18n import escape
 from bot.services import loyalty
 from bot.services.loyalty import VoucherProblem
+from bot.services.queries.owners import owner_by_id, owner_by_phone
+from bot.services.queries.vehicles import vehicles_of
 from bot.services.staff import NotStaff, actor_id, require_staff
 from handlers.context import Context
 from handlers.points import points_text, tier_name
@@ -48,7 +51,7 @@ async def _owner_by_phone(ctx: Context, member: StaffMember, raw: str) -> Owner 
     except PhoneError:
         ctx.reply(ctx.t._("“{phone}” is not a phone number I can read.", phone=raw))
         return None
-    owner = await ctx.uow.owners.by_phone(phone)
+    owner = await owner_by_phone(ctx.uow, phone)
     dealer = ctx.reference.dealers.get(member.dealer_code or "")
     if owner is None or (member.role != Role.ADMIN and dealer and owner.market != dealer.market):
         ctx.reply(ctx.t._("No owner with that phone number in your market."))
@@ -79,7 +82,7 @@ async def take_voucher(ctx: Context) -> None:
         ctx.reply(_voucher_problem(ctx, problem))
         return
     reward = ctx.reference.rewards.get((redemption.market, redemption.reward_key))
-    owner = await ctx.uow.owners.get(redemption.owner_id)
+    owner = await owner_by_id(ctx.uow, redemption.owner_id)
     ctx.reply(
         t._(
             "✅ Voucher {code} accepted: {reward}, for {name}.",
@@ -170,7 +173,7 @@ async def look_up_owner(ctx: Context) -> None:
     if owner is None or owner.id is None:
         return
     summary = await loyalty.summary(ctx.uow, ctx.reference, owner, ctx.now)
-    vehicles = await ctx.uow.vehicles.of_owner(owner.id)
+    vehicles = await vehicles_of(ctx.uow, owner.id)
     lines = [
         f"<b>{_full_name(owner)}</b>",
         t._("Tier: {tier}", tier=tier_name(t, summary.tier)),
@@ -186,6 +189,4 @@ async def look_up_owner(ctx: Context) -> None:
 
 
 def _full_name(owner: Owner) -> str:
-    from bot.i18n import escape
-
     return escape(owner.full_name)

@@ -7,7 +7,8 @@ from bot.domain.referrals import Stage
 from bot.services import care
 from bot.services.queries import care as care_queries
 from handlers.care_messages.env import CareEnv, points_row, screen
-from handlers.referrals import my_referrals_row, stage_notice, welcome_gift_text
+from handlers.referrals_notices import my_referrals_row, stage_notice
+from handlers.referrals_texts import welcome_gift_text
 from handlers.types import Screen
 
 

@@ -20,3 +20,8 @@ class HelpHome(ButtonCode, prefix="help:home"):
 @dataclass(frozen=True)
 class MyCars(ButtonCode, prefix="car:list"):
     pass
+
+
+@dataclass(frozen=True)
+class UpdateOdometer(ButtonCode, prefix="car:km"):
+    vehicle: int

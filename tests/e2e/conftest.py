@@ -400,7 +400,7 @@ async def scenario_callbacks_answered(api: FakeBotAPI) -> None:
     picker = await next_send(api, jane.id, 0)
     picker_id = api.last_message_id(jane.id)
     forged = api.press(jane, "zz:nonsense", picker_id)  # no such flow: a toast
-    stale = api.press(jane, "cs:svc:y", picker_id)  # needs a linked owner: a new message
+    stale = api.press(jane, "cs:ans:service:1", picker_id)  # needs a linked owner: a new message
     good = api.press(jane, button_data(picker, "English"), picker_id)
     ids = [u["callback_query"]["id"] for u in (forged, stale, good)]
     await api.wait_for(lambda: all(i in api.answered for i in ids))

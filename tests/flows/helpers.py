@@ -29,7 +29,7 @@ async def linked(
         codes = chat.console.button_codes
         if not codes or not codes[0].startswith("cs:"):
             break
-        yes = service if codes[0].startswith("cs:svc") else marketing
+        yes = service if codes[0].startswith("cs:ans:service") else marketing
         await chat.say(f"#{1 if yes else 2}")
     return chat
 

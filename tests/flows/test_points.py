@@ -59,9 +59,10 @@ async def test_a_double_tap_on_confirm_spends_once(chat_factory, app: App) -> No
     await chat.press("Partner perks")
     await chat.press("Two coffees")
     await chat.press("Redeem for 150")
-    confirm = chat.console.button_labels.index("✅ Confirm") + 1
-    await chat.say(f"#{confirm}")
-    chat.console._buttons = [("rw:ok:coffee:" + chat.console._buttons[0][0].split(":")[-1], "x")]
+    [confirm] = chat.codes("rw:ok:coffee:")
+    await chat.press_code(confirm)
+    assert "Your code" in chat.text
+    await chat.press_code(confirm)  # the same button, tapped again
     await chat.say("/points")
     assert "You have 850 points to spend" in chat.text
 
@@ -121,8 +122,7 @@ async def test_someone_elses_voucher_id_is_refused(chat_factory, app: App) -> No
     await oliver.press("Redeem")
     await oliver.press("Confirm")
     other: Chat = await linked(chat_factory(user_id=2, lang="en"), DEMO_BANGKOK)
-    other.console._buttons = [("vc:cancel:1", "forged")]
-    await other.say("#1")
+    await other.press_code("vc:cancel:1")
     assert "not available to you" in other.text
 
 

@@ -327,17 +327,14 @@ async def test_only_the_dealers_sales_team_can_move_a_lead(chat_factory, app: Ap
     forged = f"rfs:to:{referral.id}:delivered"
     for user in (910, 911, 913):
         chat: Chat = chat_factory(user_id=user, lang="en")
-        chat.console._buttons = [(forged, "forged")]
-        await chat.say("#1")
+        await chat.press_code(forged)
         assert "not available to you" in chat.text, user
     assert (await reload(app, referral)).stage == "lead"
     seller: Chat = chat_factory(user_id=912, lang="en")
-    seller.console._buttons = [("rfs:to:999999:delivered", "x"), (f"rfs:to:{referral.id}:x", "y")]
-    await seller.say("#1")
+    await seller.press_code("rfs:to:999999:delivered")
     assert "not available to you" in seller.text
-    seller.console._buttons = [(f"rfs:to:{referral.id}:x", "y")]
-    await seller.say("#1")
-    assert "no longer valid" in seller.transcript
+    screens = await seller.press_code(f"rfs:to:{referral.id}:x")
+    assert "no longer valid" in " ".join(s.toast for s in screens)
 
 
 async def test_a_backward_tap_changes_nothing(chat_factory, app: App) -> None:
@@ -346,8 +343,7 @@ async def test_a_backward_tap_changes_nothing(chat_factory, app: App) -> None:
     await walk(app, referral, Stage.ORDER, at=NOW)
     await staff(app, 912, "AE-DXB-01")
     seller: Chat = chat_factory(user_id=912, lang="en")
-    seller.console._buttons = [(f"rfs:to:{referral.id}:contacted", "stale")]
-    screens = await seller.say("#1")
+    screens = await seller.press_code(f"rfs:to:{referral.id}:contacted")
     assert "Already done" in " ".join(s.toast for s in screens)
     assert (await reload(app, referral)).stage == "order"
 

@@ -115,6 +115,5 @@ async def test_odometer_updates_refuse_going_backwards(chat_factory, app: App) -
 
 async def test_a_forged_vehicle_id_in_a_button_is_refused(chat_factory) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
-    chat.console._buttons = [("car:km:1", "forged")]  # vehicle 1 belongs to someone else
-    await chat.say("#1")
+    await chat.press_code("car:km:1")  # vehicle 1 belongs to someone else
     assert "not available to you" in chat.text

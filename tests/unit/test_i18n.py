@@ -101,7 +101,7 @@ def test_arabic_is_right_to_left() -> None:
 
 
 def test_thai_buddhist_era_dates_are_understood() -> None:
-    from handlers.onboarding import parse_user_date
+    from handlers.registration import parse_user_date
 
     today = date(2026, 11, 23)
     assert parse_user_date("14/3/2567", "th", today) == date(2024, 3, 14)

@@ -28,3 +28,8 @@ async def registered_vehicle(uow: UnitOfWork, owner_id: int, vehicle_id: int) ->
     erased since a message about it was planned."""
     found = await owned_vehicle(uow, owner_id, vehicle_id)
     return found if found is not None and found.vin is not None else None
+
+
+async def vin_registered(uow: UnitOfWork, vin: str) -> bool:
+    """Whether any owner's car already carries this VIN."""
+    return await uow.vehicles.by_vin(vin) is not None

@@ -1,0 +1,32 @@
+"""What the referral screens read: a pending invitation, one lead, a dealer's open leads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.domain.referrals import Referral
+from bot.domain.staff import Role, StaffMember
+from bot.services.ports import UnitOfWork
+
+OPEN_LEADS_SHOWN = 10
+RECENT_DELIVERIES = timedelta(days=30)  # still listed: an order may yet be cancelled
+
+
+async def has_pending_invitation(uow: UnitOfWork, channel: str, user_id: int) -> bool:
+    """This chat user opened an owner's link and has not become a lead yet."""
+    attribution = await uow.referrals.attribution(channel, user_id)
+    return attribution is not None and attribution.referral_id is None
+
+
+async def referral_by_id(uow: UnitOfWork, referral_id: int) -> Referral | None:
+    return await uow.referrals.get(referral_id)
+
+
+async def open_leads(uow: UnitOfWork, member: StaffMember, now: datetime) -> Sequence[Referral]:
+    """The referrals still in progress that this sales member may see, newest first:
+    their dealer's, or every dealer's for an admin."""
+    dealers = (
+        None if member.role == Role.ADMIN or member.dealer_code is None else [member.dealer_code]
+    )
+    return await uow.referrals.open_at(dealers, now - RECENT_DELIVERIES, OPEN_LEADS_SHOWN)

@@ -1,0 +1,292 @@
+"""Recommending a friend in chat: name, phone, model, dealer, and the friend's consent
+to be contacted; the lead then goes to the dealer's staff."""
+
+from __future__ import annotations
+
+from bot.domain.owners import Owner
+from bot.domain.phone import PhoneError, PhoneProblem, display_phone, example_phone, normalize_phone
+from bot.domain.referrals import Refusal
+from bot.services import referrals
+from bot.services.referrals import FriendForm, Refused
+from bot.services.staff import actor_id
+from handlers.codes import BadCode, button
+from handlers.codes.referrals import (
+    FriendAgreed,
+    FriendDealer,
+    FriendModel,
+    FriendModelUndecided,
+    FriendNotAskedYet,
+    MyReferrals,
+    RecommendFriend,
+    StopRecommending,
+)
+from handlers.common import short_label
+from handlers.context import Context
+from handlers.menu import back_to_menu
+from handlers.referrals_staff import post_lead
+from handlers.referrals_texts import first_name, no_reward_explanation, refusal_text
+from handlers.router import Router
+from handlers.states.referrals import (
+    FriendDealerChosen,
+    FriendModelChosen,
+    FriendNamed,
+    FriendPhone,
+    FriendStep,
+)
+from handlers.types import Button, EventKind
+
+router = Router()
+
+
+def _cancel_row(ctx: Context) -> list[Button]:
+    return [button(ctx.t.pgettext("button", "Cancel"), StopRecommending())]
+
+
+def _owner(ctx: Context) -> Owner:
+    assert ctx.owner is not None
+    return ctx.owner
+
+
+def _at(ctx: Context, step: FriendStep) -> bool:
+    """A button of `step` pressed while the chat stands there; else it is stale."""
+    if ctx.in_step(step):
+        return True
+    ctx.toast(ctx.t._("This button is no longer valid."))
+    return False
+
+
+@router.on(RecommendFriend)
+async def start_submission(ctx: Context, _code: RecommendFriend) -> None:
+    owner = _owner(ctx)
+    refused = await referrals.submissions_refused(ctx.uow, ctx.reference, owner, ctx.now)
+    if refused is not None:
+        ctx.reply(refusal_text(ctx.t, refused), [back_to_menu(ctx)], edit=True)
+        return
+    ctx.enter(FriendStep.NAME)
+    ctx.reply(
+        ctx.t._("What is your friend's name?"),
+        [_cancel_row(ctx)],
+        edit=True,
+    )
+
+
+@router.on(StopRecommending)
+async def stop_submission(ctx: Context, _code: StopRecommending) -> None:
+    ctx.clear_state()
+    ctx.reply(ctx.t._("Nothing was saved."), [back_to_menu(ctx)], edit=True)
+
+
+@router.state(FriendStep.NAME)
+async def friend_name(ctx: Context) -> None:
+    name = " ".join(ctx.event.text.split())
+    if (
+        ctx.event.kind is not EventKind.TEXT
+        or not (1 <= len(name) <= 100)
+        or not any(ch.isalpha() for ch in name)
+    ):
+        ctx.reply(ctx.t._("Please write your friend's name in letters, up to 100 characters."))
+        return
+    ctx.enter(FriendStep.PHONE, FriendNamed(name=name))
+    _ask_phone(ctx, name)
+
+
+def _ask_phone(ctx: Context, name: str) -> None:
+    ctx.reply(
+        ctx.t._(
+            "What is {name}'s mobile number? For example {example} ({country}). "
+            "You can also share their contact.",
+            name=first_name(name),
+            country=ctx.t.country(ctx.market.code),
+            example=example_phone(ctx.market.phone_region),
+        ),
+        [_cancel_row(ctx)],
+    )
+
+
+@router.state(FriendStep.PHONE)
+async def friend_phone(ctx: Context) -> None:
+    event, t = ctx.event, ctx.t
+    draft = ctx.draft(FriendNamed)
+    if event.kind is EventKind.CONTACT and event.contact is not None:
+        raw = event.contact.phone
+        raw = raw if raw.startswith("+") else "+" + raw
+        if event.contact.user_id == event.user_id:
+            ctx.clear_state()
+            ctx.reply(refusal_text(t, Refusal.SELF_PHONE), [back_to_menu(ctx)])
+            return
+    elif event.kind is EventKind.TEXT:
+        raw = event.text
+    else:
+        _ask_phone(ctx, draft.name)
+        return
+    region = ctx.market.phone_region
+    try:
+        phone = normalize_phone(raw, region, require_region=True)
+    except PhoneError as error:
+        country = t.country(ctx.market.code)
+        if error.problem is PhoneProblem.WRONG_REGION:
+            text = t._(
+                "That number is from another country. Here you can recommend friends with a "
+                "local number ({country}), so their local dealer can call them.",
+                country=country,
+            )
+        else:
+            text = t._(
+                "That doesn't look like a mobile number. Please check it, for example "
+                "{example} ({country}).",
+                country=country,
+                example=example_phone(region),
+            )
+        ctx.reply(text, [_cancel_row(ctx)])
+        return
+    if phone == _owner(ctx).phone:
+        ctx.clear_state()
+        ctx.reply(refusal_text(t, Refusal.SELF_PHONE), [back_to_menu(ctx)])
+        return
+    ctx.enter(FriendStep.MODEL, FriendPhone(name=draft.name, phone=phone))
+    rows = [[button(model.name, FriendModel(code))] for code, model in ctx.reference.models.items()]
+    rows.append([button(t.pgettext("button", "Not sure yet"), FriendModelUndecided())])
+    ctx.reply(
+        t._(
+            "Which model is {name} interested in?",
+            name=first_name(draft.name),
+        ),
+        rows,
+    )
+
+
+@router.state(FriendStep.MODEL, FriendStep.DEALER, FriendStep.CONSENT)
+async def waiting_for_a_button(ctx: Context) -> None:
+    ctx.reply(ctx.t._("Please choose with the buttons above."), [_cancel_row(ctx)])
+
+
+@router.on(FriendModel)
+async def model_chosen(ctx: Context, code: FriendModel) -> None:
+    if not _at(ctx, FriendStep.MODEL):
+        return
+    if code.model not in ctx.reference.models:
+        raise BadCode("unknown model")
+    _take_model(ctx, code.model)
+
+
+@router.on(FriendModelUndecided)
+async def model_undecided(ctx: Context, _code: FriendModelUndecided) -> None:
+    if _at(ctx, FriendStep.MODEL):
+        _take_model(ctx, None)
+
+
+def _take_model(ctx: Context, model: str | None) -> None:
+    draft = ctx.draft(FriendPhone)
+    ctx.enter(FriendStep.DEALER, FriendModelChosen(**vars(draft), model=model))
+    dealers = sorted(ctx.reference.dealers_in(ctx.market.code), key=lambda d: d.code)
+    rows = [[button(short_label(f"{d.name}"), FriendDealer(d.code))] for d in dealers]
+    rows.append(_cancel_row(ctx))
+    ctx.reply(
+        ctx.t._(
+            "Which dealer should contact {name}?",
+            name=first_name(draft.name),
+        ),
+        rows,
+        edit=True,
+    )
+
+
+@router.on(FriendDealer)
+async def dealer_chosen(ctx: Context, code: FriendDealer) -> None:
+    if not _at(ctx, FriendStep.DEALER):
+        return
+    dealer = ctx.reference.dealers.get(code.dealer)
+    if dealer is None or dealer.market != ctx.market.code:
+        raise BadCode("no such dealer in the owner's market")
+    draft = FriendDealerChosen(**vars(ctx.draft(FriendModelChosen)), dealer=dealer.code)
+    ctx.enter(FriendStep.CONSENT, draft)
+    t = ctx.t
+    model = ctx.reference.models.get(draft.model or "")
+    lines = [
+        t._("Please check:"),
+        t._("Friend: {name}", name=draft.name),
+        t._("Phone: {phone}", phone=display_phone(draft.phone)),
+        t._("Model: {model}", model=model.name if model else t._("not decided yet")),
+        t._("Dealer: {dealer}", dealer=dealer.name),
+        "",
+        t._(
+            "Has {name} agreed that {dealer} may contact them?",
+            name=first_name(draft.name),
+            dealer=dealer.name,
+        ),
+    ]
+    ctx.reply(
+        "\n".join(lines),
+        [
+            [
+                button(t.pgettext("button", "✅ Yes, they agreed"), FriendAgreed()),
+                # TRANSLATORS: answers "Has {name} agreed that {dealer} may contact them?"
+                button(t.pgettext("button", "Not yet"), FriendNotAskedYet()),
+            ]
+        ],
+        edit=True,
+    )
+
+
+@router.on(FriendNotAskedYet)
+async def friend_not_asked_yet(ctx: Context, _code: FriendNotAskedYet) -> None:
+    if not _at(ctx, FriendStep.CONSENT):
+        return
+    name = first_name(ctx.draft(FriendDealerChosen).name)
+    ctx.clear_state()
+    ctx.reply(
+        ctx.t._(
+            "Please ask {name} first: we only contact people who have agreed. Nothing was saved.",
+            name=name,
+        ),
+        [back_to_menu(ctx)],
+        edit=True,
+    )
+
+
+@router.on(FriendAgreed)
+async def friend_agreed(ctx: Context, _code: FriendAgreed) -> None:
+    if not _at(ctx, FriendStep.CONSENT):
+        return
+    t = ctx.t
+    draft = ctx.draft(FriendDealerChosen)
+    name = first_name(draft.name)
+    ctx.clear_state()
+    form = FriendForm(
+        name=draft.name,
+        phone=draft.phone,
+        model=draft.model,
+        dealer_code=draft.dealer,
+        consent=True,
+    )
+    try:
+        lead = await referrals.submit_friend(
+            ctx.uow,
+            ctx.reference,
+            _owner(ctx),
+            form,
+            channel=ctx.event.channel,
+            actor=actor_id(ctx.event.channel, ctx.event.user_id),
+            now=ctx.now,
+        )
+    except Refused as refused:
+        ctx.reply(refusal_text(t, refused.why), [back_to_menu(ctx)], edit=True)
+        return
+    lines = [
+        t._(
+            "Thank you! {dealer} will contact {name} soon. I'll tell you how it goes.",
+            dealer=lead.dealer.name,
+            name=name,
+        )
+    ]
+    if lead.no_reward is not None:
+        lines.append(no_reward_explanation(t, lead.no_reward, ctx.reference.brand))
+    ctx.reply(
+        "\n\n".join(lines),
+        [
+            [button(t.pgettext("button", "👥 My referrals"), MyReferrals(0))],
+            back_to_menu(ctx),
+        ],
+        edit=True,
+    )
+    post_lead(ctx, lead)
