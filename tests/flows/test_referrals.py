@@ -175,6 +175,24 @@ async def test_a_friend_without_consent_is_not_recorded(chat_factory, app: App) 
         assert await uow.referrals.for_phone("+525512349876") == []
 
 
+async def test_a_choice_from_an_abandoned_recommendation_is_no_longer_valid(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
+    await chat.say("/refer")
+    await chat.tap("ref:new")
+    await chat.say("Lucía Ramírez")
+    await chat.say("55 1234 9876")
+    [model] = chat.codes("ref:model:S5")
+    await chat.press_code("ref:stop")  # the Cancel under the phone question
+    assert t("es", "MX")._("Nothing was saved.") in chat.text
+    screens = await chat.press_code(model)
+    assert [s.toast for s in screens] == [t("es", "MX")._("This button is no longer valid.")]
+    await chat.press_code("ref:yes")
+    async with app.database.uow() as uow:
+        assert await uow.referrals.for_phone("+525512349876") == []
+
+
 async def test_an_owner_cannot_recommend_their_own_number(chat_factory) -> None:
     es = t("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)

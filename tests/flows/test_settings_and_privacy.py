@@ -26,6 +26,20 @@ async def test_consent_answers_are_recorded_with_wording_version(chat_factory, a
     assert all(r.wording_version and r.channel == "console" for r in records)
 
 
+async def test_a_consent_answer_for_a_category_we_never_ask_about_changes_nothing(
+    chat_factory, app: App
+) -> None:
+    chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON, service=True, marketing=False)
+    screens = await chat.press_code("cs:ans:spam:1")
+    assert [s.toast for s in screens] == ["This button is no longer valid."]
+    await chat.press_code("cs:ans:marketing:yes")
+    emma = await owner(app, DEMO_LONDON)
+    assert (emma.consent_service, emma.consent_marketing) == (True, False)
+    await chat.press_code("cs:ans:marketing:1")
+    emma = await owner(app, DEMO_LONDON)
+    assert emma.consent_marketing is True
+
+
 async def test_stop_turns_marketing_off_and_keeps_service(chat_factory, app: App) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/stop")
