@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.domain.owners import Account, Conversation, Owner
 from bot.domain.reference import Market, Reference
@@ -99,10 +99,6 @@ class Context:
     def state(self) -> str:
         return self.conversation.state
 
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.conversation.data
-
     def in_step(self, *steps: StrEnum) -> bool:
         return self.conversation.state in steps
 
@@ -115,12 +111,6 @@ class Context:
     def draft(self, kind: type[D]) -> D:
         """What the current flow has gathered, typed; StaleState if it doesn't fit."""
         return kind.from_json(self.conversation.data)
-
-    def set_state(self, state: str, **data: Any) -> None:
-        """TRANSITION (use `enter`): enter `state`, keeping earlier data and adding `data`."""
-        self.conversation.state = state
-        self.conversation.data = {**self.conversation.data, **data}
-        self.conversation.updated_at = self.now
 
     def clear_state(self) -> None:
         self.conversation.state = ""

@@ -123,10 +123,8 @@ class Dispatcher:
     async def _press(self, ctx: Context) -> None:
         raw = ctx.event.button
         try:
-            key = route_key(raw)
-            # A typed code is routed by "flow:action"; an untyped one by its flow.
-            route = self.router.buttons.get(key) or self.router.buttons[key.partition(":")[0]]
-            code = route.code_type.unpack(raw) if route.code_type else None
+            route = self.router.buttons[route_key(raw)]
+            code = route.code_type.unpack(raw)
         except (BadCode, KeyError):
             log.warning("unknown button code from user")
             ctx.toast(ctx.t._("This button is no longer valid."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from handlers.codes import ButtonCode
@@ -25,14 +26,14 @@ class Route:
 
 @dataclass(frozen=True)
 class ButtonRoute:
-    """A pressed button's route: its code class (None: an untyped legacy prefix)."""
+    """A pressed button's route: the code class it decodes and the handler it calls."""
 
-    code_type: type[ButtonCode] | None
+    code_type: type[ButtonCode]
     handler: Callable[[Context, Any], Awaitable[None]]
     needs_owner: bool = True
     private_only: bool = True
 
-    def bind(self, code: ButtonCode | None) -> Route:
+    def bind(self, code: ButtonCode) -> Route:
         """The route for one press, its decoded code bound to the handler."""
 
         async def run(ctx: Context) -> None:
@@ -73,22 +74,8 @@ class Router:
 
         return register
 
-    def button(
-        self, prefix: str, *, needs_owner: bool = True, private_only: bool = True
-    ) -> Callable[[Handler], Handler]:
-        """TRANSITION: handles every untyped code `prefix:...` (use `on` instead)."""
-
-        def register(handler: Handler) -> Handler:
-            async def untyped(ctx: Context, _code: object) -> None:
-                await handler(ctx)
-
-            _add(self.buttons, prefix, ButtonRoute(None, untyped, needs_owner, private_only))
-            return handler
-
-        return register
-
     def state(
-        self, *names: str, needs_owner: bool = True, private_only: bool = True
+        self, *steps: StrEnum, needs_owner: bool = True, private_only: bool = True
     ) -> Callable[[Handler], Handler]:
         """Handles text, contacts, locations and photos while the chat is in a state.
 
@@ -96,9 +83,13 @@ class Router:
         answer to a question the bot asked them there (group chatter is ignored).
         """
 
+        for step in steps:
+            if not isinstance(step, StrEnum):
+                raise TypeError(f"route a flow's step enum member, not {step!r}")
+
         def register(handler: Handler) -> Handler:
-            for name in names:
-                _add(self.states, name, Route(handler, needs_owner, private_only))
+            for step in steps:
+                _add(self.states, step.value, Route(handler, needs_owner, private_only))
             return handler
 
         return register

@@ -175,18 +175,12 @@ def _decode(raw: str, kind: Any) -> Any:
     raise TypeError(f"button codes can't carry {kind!r}")
 
 
-# Transition: untyped codes, until every flow declares its own.
-from handlers.codes.legacy import Code, make_code, parse_code  # noqa: E402
-
 __all__ = [
     "MAX_CODE_BYTES",
     "BadCode",
     "ButtonCode",
-    "Code",
     "all_code_types",
     "button",
     "code_type",
-    "make_code",
-    "parse_code",
     "route_key",
 ]
