@@ -21,7 +21,7 @@ from sqlalchemy import insert
 
 from bot.app import build_app, prepare_database
 from bot.channels.aiogram_runtime import AiogramPort
-from bot.channels.telegram_common import TelegramTransport
+from bot.channels.telegram.outbox import TelegramTransport
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.scheduler.limits import GLOBAL_PER_SECOND, InProcessLimiter

@@ -58,7 +58,7 @@ from bench.scratch_pg import scratch_database  # noqa: E402
 from bot.app import App, build_app, prepare_database  # noqa: E402
 from bot.channels.gc_tuning import collector_tuned_for_serving  # noqa: E402
 from bot.channels.runtime import run_telegram  # noqa: E402
-from bot.channels.telegram_common import TelegramOptions  # noqa: E402
+from bot.channels.telegram.options import TelegramOptions  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from handlers.types import Event, EventKind  # noqa: E402
 

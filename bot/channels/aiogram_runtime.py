@@ -1,4 +1,4 @@
-"""The Telegram runtime on aiogram 3: long polling or a webhook (see telegram_common).
+"""The Telegram runtime on aiogram 3: long polling or a webhook (see bot/channels/telegram).
 
 aiogram fetches and parses updates; one outer middleware on `update` hands every
 update to the shared `Pipeline` and returns at once, so aiogram's routers, filters and
@@ -40,19 +40,18 @@ from aiogram.types import (
 from aiogram.utils.backoff import BackoffConfig
 
 from bot.app import App
-from bot.channels.telegram_common import (
-    ALLOWED_UPDATES,
-    CommandList,
+from bot.channels.telegram.errors import (
     Failure,
     FailureKind,
-    Markup,
-    TelegramOptions,
-    TgUpdate,
     classify_transport_error,
     describe,
     is_not_modified,
-    serve,
 )
+from bot.channels.telegram.objects import TgUpdate
+from bot.channels.telegram.options import TelegramOptions
+from bot.channels.telegram.port import CommandList, Markup
+from bot.channels.telegram.serving import serve
+from bot.channels.telegram.updates import ALLOWED_UPDATES
 from handlers.types import Attachment, RequestKind
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """The Telegram runtime on python-telegram-bot 22, for teams that already run PTB.
 
-Same behaviour as the aiogram runtime (both drive `telegram_common.serve`): PTB's
-`Application` polls, and one `TypeHandler` hands every update to the shared
-`Pipeline`. In webhook mode our aiohttp endpoint (telegram_common.serve_webhook)
+Same behaviour as the aiogram runtime (both drive `bot.channels.telegram.serving`):
+PTB's `Application` polls, and one `TypeHandler` hands every update to the shared
+`Pipeline`. In webhook mode our aiohttp endpoint (`bot.channels.telegram.webhook`)
 parses updates with `Update.de_json`, so PTB's tornado-based webhook server is not
 needed.
 """
@@ -42,19 +42,18 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.app import App
-from bot.channels.telegram_common import (
-    ALLOWED_UPDATES,
-    CommandList,
+from bot.channels.telegram.errors import (
     Failure,
     FailureKind,
-    Markup,
-    TelegramOptions,
-    TgUpdate,
     classify_transport_error,
     describe,
     is_not_modified,
-    serve,
 )
+from bot.channels.telegram.objects import TgUpdate
+from bot.channels.telegram.options import TelegramOptions
+from bot.channels.telegram.port import CommandList, Markup
+from bot.channels.telegram.serving import serve
+from bot.channels.telegram.updates import ALLOWED_UPDATES
 from handlers.types import Attachment, RequestKind
 
 log = logging.getLogger(__name__)

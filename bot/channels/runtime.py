@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.app import App
-from bot.channels.telegram_common import TelegramOptions, install_stop_signals
+from bot.channels.telegram.options import TelegramOptions
+from bot.channels.telegram.serving import install_stop_signals
 
 
 async def run_telegram(

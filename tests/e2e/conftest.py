@@ -23,7 +23,9 @@ from pydantic import SecretStr
 
 from bot.app import App
 from bot.channels.runtime import run_telegram
-from bot.channels.telegram_common import RetryPolicy, TelegramOptions, events_from_update
+from bot.channels.telegram.options import TelegramOptions
+from bot.channels.telegram.retry import RetryPolicy
+from bot.channels.telegram.updates import events_from_update
 from bot.i18n import SHIPPED_LOCALES, Catalogs
 from handlers.commands import command_menu
 from handlers.types import ChatKind, Contact, Event, EventKind, Location

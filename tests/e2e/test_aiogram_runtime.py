@@ -14,7 +14,8 @@ from aiogram.types import Update
 
 from bot.app import App
 from bot.channels.runtime import run_telegram
-from bot.channels.telegram_common import parse_command, telegram_language_code
+from bot.channels.telegram.commands import telegram_language_code
+from bot.channels.telegram.updates import parse_command
 from handlers.types import Attachment, Event, Screen
 from tests.e2e.conftest import (
     FAST,

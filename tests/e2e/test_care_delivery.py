@@ -11,7 +11,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.app import App
 from bot.channels.aiogram_runtime import AiogramPort
-from bot.channels.telegram_common import TelegramTransport
+from bot.channels.telegram.outbox import TelegramTransport
 from bot.clock import FixedClock
 from bot.domain.care import OutboxStatus, Rule
 from bot.domain.owners import Account

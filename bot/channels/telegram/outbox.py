@@ -1,0 +1,46 @@
+"""Care messages to Telegram: the outbox sender's transport."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from bot.channels.telegram.errors import Failure, FailureKind
+from bot.channels.telegram.port import Markup, TelegramPort
+from bot.channels.telegram.updates import CHANNEL
+from bot.scheduler.sender import Delivery, Outcome
+from handlers.types import Screen
+
+
+class TelegramTransport:
+    """The outbox sender's way to Telegram: one message's screens to one chat, each
+    Bot API answer mapped to an outcome. No retries here: the sender reschedules."""
+
+    channel = CHANNEL
+
+    def __init__(self, port: TelegramPort) -> None:
+        self.port = port
+
+    async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
+        for screen in screens:
+            markup = Markup.of(screen)
+            try:
+                if screen.attachment is None:
+                    await self.port.send_text(chat_id, screen.text, markup)
+                else:
+                    await self.port.send_file(chat_id, screen.attachment, markup)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                return _delivery(self.port.classify(error))
+        return Delivery(Outcome.SENT)
+
+
+def _delivery(failure: Failure) -> Delivery:
+    outcomes = {
+        FailureKind.RETRY_AFTER: Outcome.RETRY_AFTER,
+        FailureKind.BLOCKED: Outcome.BLOCKED,
+        FailureKind.NETWORK: Outcome.NETWORK,
+    }
+    outcome = outcomes.get(failure.kind, Outcome.REJECTED)
+    return Delivery(outcome, retry_after=failure.retry_after, detail=failure.description[:200])

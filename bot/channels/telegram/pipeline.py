@@ -1,0 +1,224 @@
+"""The pipeline: updates in arrival order per chat, the dispatcher call, and delivery
+of the screens with Telegram's error rules (edit-or-send, "message is not modified",
+a blocked chat marked unreachable) and exactly one answer per callback query."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.channels.telegram.errors import Failure, FailureKind
+from bot.channels.telegram.objects import TgUpdate
+from bot.channels.telegram.options import TelegramOptions
+from bot.channels.telegram.port import Markup, TelegramPort
+from bot.channels.telegram.retry import call_with_retries
+from bot.channels.telegram.updates import CHANNEL, events_from_update
+from bot.channels.text import html_to_text
+from bot.clock import Clock
+from bot.services.accounts import mark_unreachable
+from bot.services.ports import UnitOfWorkFactory
+from handlers.types import Event, EventKind, Screen
+
+log = logging.getLogger(__name__)
+
+CALLBACK_ANSWER_LIMIT = 200  # characters Telegram shows in a callback notification
+
+
+class Handles(Protocol):
+    async def handle(self, event: Event) -> Sequence[Screen]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    update_id: int
+    events: tuple[Event, ...]
+    callback_id: str | None
+
+
+class Pipeline:
+    """Takes updates in arrival order and processes each chat's updates one at a time.
+
+    `submit` is synchronous: it appends to the chat's queue (FIFO) and starts a worker
+    for the chat if none runs. That is a per-chat lock whose waiting line is the
+    arrival order, whatever order the library's tasks happen to run in. Different
+    chats run concurrently, up to `max_concurrency` at once. Nothing here raises into
+    the library: a failed update is logged and dropped.
+    """
+
+    def __init__(
+        self,
+        *,
+        dispatcher: Handles,
+        port: TelegramPort,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        bot_username: str,
+        options: TelegramOptions,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.port = port
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.bot_username = bot_username
+        self.options = options
+        self._queues: dict[int, deque[_Work]] = {}
+        self._workers: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(options.max_concurrency)
+        self._answered: OrderedDict[str, None] = OrderedDict()  # recent callback ids
+
+    def submit(self, update: TgUpdate) -> None:
+        try:
+            events = tuple(events_from_update(update, self.bot_username))
+        except Exception:
+            log.exception("update %s could not be read; dropped", update.update_id)
+            return
+        query = update.callback_query
+        if not events and query is None:
+            return
+        if events:
+            chat_id = events[0].chat_id
+        else:
+            assert query is not None
+            chat_id = query.from_user.id
+        work = _Work(update.update_id, events, query.id if query is not None else None)
+        queue = self._queues.get(chat_id)
+        if queue is not None:
+            queue.append(work)
+            return
+        queue = self._queues[chat_id] = deque([work])
+        worker = asyncio.create_task(self._drain(chat_id, queue))
+        self._workers.add(worker)
+        worker.add_done_callback(self._workers.discard)
+
+    async def close(self) -> None:
+        """Finish the updates already taken (up to drain_timeout), then stop."""
+        if not self._workers:
+            return
+        _done, pending = await asyncio.wait(set(self._workers), timeout=self.options.drain_timeout)
+        for worker in pending:
+            worker.cancel()
+        if pending:
+            log.warning("shutdown: %d chats still busy were cancelled", len(pending))
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _drain(self, chat_id: int, queue: deque[_Work]) -> None:
+        try:
+            while queue:
+                async with self._slots:
+                    await self._process(queue[0])
+                queue.popleft()
+        finally:
+            self._queues.pop(chat_id, None)
+
+    async def _process(self, work: _Work) -> None:
+        try:
+            for event in work.events:
+                screens = await self.dispatcher.handle(event)
+                if event.kind is EventKind.BUTTON:
+                    await self._answer(work.callback_id, screens)
+                await self._deliver(event, screens)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("update %s failed while sending; dropped", work.update_id)
+        finally:
+            await self._answer(work.callback_id, ())
+
+    async def _answer(self, callback_id: str | None, screens: Sequence[Screen]) -> None:
+        """Exactly one answer per callback query, so the client's spinner stops."""
+        if callback_id is None or callback_id in self._answered:
+            return
+        self._answered[callback_id] = None
+        if len(self._answered) > 4096:
+            self._answered.popitem(last=False)
+        toast = next((s.toast for s in screens if s.toast), "")
+        text = html_to_text(toast)[:CALLBACK_ANSWER_LIMIT]
+        failure = await call_with_retries(
+            self.port,
+            self.options.retry,
+            "answerCallbackQuery",
+            lambda: self.port.answer_callback(callback_id, text),
+        )
+        if failure is not None:
+            log.warning("answerCallbackQuery failed: %s", failure.description)
+
+    async def _deliver(self, event: Event, screens: Sequence[Screen]) -> None:
+        blocked: set[int] = set()
+        for screen in screens:
+            target = screen.chat_id if screen.chat_id is not None else event.chat_id
+            if target in blocked or not _visible(screen, event):
+                continue
+            failure = await self._show(event, screen, target)
+            if failure is None:
+                continue
+            if failure.kind is FailureKind.BLOCKED:
+                blocked.add(target)
+                await self._mark_unreachable(target)
+            else:
+                log.warning(
+                    "update %s: a message was dropped (%s: %s)",
+                    event.update_id,
+                    failure.kind.value,
+                    failure.description,
+                )
+
+    async def _show(self, event: Event, screen: Screen, chat_id: int) -> Failure | None:
+        markup = Markup.of(screen)
+        # A toast outside a callback is shown as a message (it is HTML already).
+        text = screen.text if screen.text or screen.attachment else screen.toast
+        message_id = event.message_id
+        editable = (
+            screen.edit
+            and message_id is not None
+            and chat_id == event.chat_id
+            and screen.attachment is None
+            and (markup is None or markup.inline)
+        )
+        if editable and text:
+            assert message_id is not None
+            failure = await self._call(
+                "editMessageText", lambda: self.port.edit_text(chat_id, message_id, text, markup)
+            )
+            if failure is None or failure.kind is FailureKind.NOT_MODIFIED:
+                return None
+            if failure.kind is not FailureKind.REJECTED:
+                return failure
+            # too old, deleted, or not a text message: send it as a new one instead
+        attachment = screen.attachment
+        if attachment is None:
+            return await self._call(
+                "sendMessage", lambda: self.port.send_text(chat_id, text, markup)
+            )
+        if text:
+            failure = await self._call(
+                "sendMessage", lambda: self.port.send_text(chat_id, text, None)
+            )
+            if failure is not None:
+                return failure
+        return await self._call(
+            "sendFile", lambda: self.port.send_file(chat_id, attachment, markup)
+        )
+
+    async def _call(self, what: str, call: Callable[[], Awaitable[None]]) -> Failure | None:
+        return await call_with_retries(self.port, self.options.retry, what, call)
+
+    async def _mark_unreachable(self, chat_id: int) -> None:
+        log.info("a chat blocked the bot or removed it; marked unreachable")
+        try:
+            async with self.uow_factory() as uow:
+                await mark_unreachable(uow, channel=CHANNEL, chat_id=chat_id, now=self.clock.now())
+                await uow.commit()
+        except Exception:
+            log.exception("could not mark a chat unreachable")
+
+
+def _visible(screen: Screen, event: Event) -> bool:
+    """A toast-only screen is the callback answer, not a message; outside a callback
+    it is sent as a message so the notice is not lost."""
+    if screen.text or screen.attachment is not None:
+        return True
+    return bool(screen.toast) and event.kind is not EventKind.BUTTON

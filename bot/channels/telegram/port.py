@@ -1,0 +1,55 @@
+"""What a runtime supplies: the Bot API calls we make, in one library's terms, and
+the library-independent `Markup` it turns into its own reply markup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.channels.telegram.errors import Failure
+from handlers.types import Attachment, Button, RequestButton, Screen
+
+CommandList = list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """The markup of one message, independent of the library."""
+
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    keyboard: tuple[tuple[RequestButton, ...], ...] = ()
+    remove_keyboard: bool = False
+
+    @property
+    def inline(self) -> bool:
+        """Only inline keyboards survive an edit."""
+        return not self.keyboard and not self.remove_keyboard
+
+    @classmethod
+    def of(cls, screen: Screen) -> Markup | None:
+        if screen.buttons:
+            return cls(buttons=screen.buttons)
+        if screen.keyboard:
+            return cls(keyboard=screen.keyboard)
+        if screen.remove_keyboard:
+            return cls(remove_keyboard=True)
+        return None
+
+
+class TelegramPort(Protocol):
+    """The Bot API calls the pipeline and the start-up need, in one library's terms."""
+
+    async def get_username(self) -> str: ...
+    async def delete_webhook(self) -> None: ...
+    async def set_webhook(self, url: str, secret: str) -> None: ...
+
+    async def send_text(self, chat_id: int, text: str, markup: Markup | None) -> None: ...
+    async def edit_text(
+        self, chat_id: int, message_id: int, text: str, markup: Markup | None
+    ) -> None: ...
+    async def send_file(
+        self, chat_id: int, attachment: Attachment, markup: Markup | None
+    ) -> None: ...
+    async def answer_callback(self, callback_id: str, text: str) -> None: ...
+    async def set_commands(self, language_code: str | None, commands: CommandList) -> None: ...
+    def classify(self, error: Exception) -> Failure: ...

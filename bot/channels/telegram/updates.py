@@ -1,0 +1,126 @@
+"""A Telegram update becomes zero or more `Event`s (and what we ask Telegram for)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.channels.telegram.objects import TgCallbackQuery, TgMessage, TgUpdate
+from handlers.types import ChatKind, Contact, Event, EventKind, Location
+
+CHANNEL = "telegram"  # both runtimes: update ids dedupe across them
+ALLOWED_UPDATES = ("message", "callback_query")
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.DOTALL)
+_CHAT_KINDS = {
+    "private": ChatKind.PRIVATE,
+    "group": ChatKind.GROUP,
+    "supergroup": ChatKind.GROUP,
+}
+
+
+def events_from_update(update: TgUpdate, bot_username: str) -> list[Event]:
+    """The events in one update; empty for what the flows don't handle."""
+    uid = str(update.update_id)
+    query = update.callback_query
+    if query is not None:
+        return [_button_event(uid, query)]
+    message = update.message
+    if message is None:
+        return []
+    chat_kind = _CHAT_KINDS.get(str(message.chat.type))
+    if chat_kind is None:
+        return []  # channels: we only post there
+    if message.new_chat_members:
+        return _member_events(uid, message, chat_kind)
+    sender = message.from_user
+    if sender is None:
+        return []
+    base = {
+        "channel": CHANNEL,
+        "user_id": sender.id,
+        "chat_id": message.chat.id,
+        "chat_kind": chat_kind,
+        "language_code": sender.language_code or "",
+        "first_name": sender.first_name or "",
+    }
+    event = _message_event(uid, message, bot_username, base)
+    return [event] if event is not None else []
+
+
+def _message_event(
+    uid: str, message: TgMessage, bot_username: str, base: Mapping[str, Any]
+) -> Event | None:
+    if message.contact is not None:
+        contact = Contact(message.contact.phone_number, message.contact.user_id)
+        return Event(update_id=uid, kind=EventKind.CONTACT, contact=contact, **base)
+    if message.location is not None:
+        where = Location(message.location.latitude, message.location.longitude)
+        return Event(update_id=uid, kind=EventKind.LOCATION, location=where, **base)
+    if message.photo:
+        return Event(
+            update_id=uid,
+            kind=EventKind.PHOTO,
+            photo_id=message.photo[-1].file_id,  # Telegram lists sizes smallest first
+            text=message.caption or "",
+            **base,
+        )
+    text = message.text
+    if text is None:
+        return None
+    parsed = parse_command(text, bot_username)
+    if parsed is None:
+        return Event(update_id=uid, kind=EventKind.TEXT, text=text, **base)
+    command, args = parsed
+    if not command:
+        return None  # addressed to another bot
+    return Event(update_id=uid, kind=EventKind.COMMAND, command=command, text=args, **base)
+
+
+def parse_command(text: str, bot_username: str) -> tuple[str, str] | None:
+    """(command, args) for `/cmd@bot args`; None if not a command; ("", "") when it is
+    addressed to another bot."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    name, addressee, args = match.groups()
+    if addressee and addressee.lower() != bot_username.lower():
+        return ("", "")
+    return name.lower(), (args or "").strip()
+
+
+def _button_event(uid: str, query: TgCallbackQuery) -> Event:
+    sender = query.from_user
+    message = query.message
+    chat_id = message.chat.id if message is not None else sender.id
+    chat_type = str(message.chat.type) if message is not None else "private"
+    return Event(
+        channel=CHANNEL,
+        update_id=uid,
+        user_id=sender.id,
+        chat_id=chat_id,
+        kind=EventKind.BUTTON,
+        chat_kind=_CHAT_KINDS.get(chat_type, ChatKind.PRIVATE),
+        button=query.data or "",
+        language_code=sender.language_code or "",
+        first_name=sender.first_name or "",
+        message_id=message.message_id if message is not None else None,
+    )
+
+
+def _member_events(uid: str, message: TgMessage, chat_kind: ChatKind) -> list[Event]:
+    people = [m for m in message.new_chat_members or () if not m.is_bot]
+    return [
+        Event(
+            channel=CHANNEL,
+            update_id=uid if len(people) == 1 else f"{uid}.{i}",
+            user_id=member.id,
+            chat_id=message.chat.id,
+            kind=EventKind.MEMBER_JOINED,
+            chat_kind=chat_kind,
+            language_code=member.language_code or "",
+            first_name=member.first_name or "",
+        )
+        for i, member in enumerate(people)
+    ]
