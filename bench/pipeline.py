@@ -55,7 +55,7 @@ from aiohttp import ClientSession  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 
 from bench.scratch_pg import scratch_database  # noqa: E402
-from bot.app import App, build_app, prepare_database  # noqa: E402
+from bot.app import App, build_app, prepare_database, telegram_deps  # noqa: E402
 from bot.channels.gc_tuning import collector_tuned_for_serving  # noqa: E402
 from bot.channels.runtime import run_telegram  # noqa: E402
 from bot.channels.telegram.options import TelegramOptions  # noqa: E402
@@ -188,7 +188,7 @@ async def bench_pipeline(
         app = await fresh_app(f"sqlite+aiosqlite:///{tmp}/bench.db", base_url, token)
         stop = asyncio.Event()
         options = TelegramOptions(poll_timeout=5)
-        task = asyncio.create_task(run_telegram(app, options=options, stop=stop))
+        task = asyncio.create_task(run_telegram(telegram_deps(app), options=options, stop=stop))
         try:
             # the warm-up also waits for the bot to start polling
             await control.run(*pipeline_load(uids + 1_000_000, warmup))

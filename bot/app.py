@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -19,6 +21,10 @@ from handlers.registry import build_dispatcher
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.uow import Database
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.wiring import TelegramDeps
+    from bot.scheduler.jobs import JobDeps
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,53 @@ class App:
 
     async def close(self) -> None:
         await self.database.dispose()
+
+
+def job_deps(app: App) -> JobDeps:
+    """What the care jobs and the outbox sender use."""
+    from bot.scheduler.jobs import JobDeps
+
+    return JobDeps(
+        uow_factory=app.database.uow,
+        reference=app.reference,
+        catalogs=app.catalogs,
+        clock=app.clock,
+        bus=app.bus,
+        redis_url=app.settings.redis_url,
+        sender_concurrency=app.settings.sender_concurrency,
+    )
+
+
+def telegram_deps(app: App) -> TelegramDeps:
+    """What a Telegram runtime uses; the care jobs run beside it unless
+    OWNERBOT_CARE_SCHEDULER is off. Imported lazily: only `ownerbot run` needs them."""
+    from bot.channels.telegram.wiring import TelegramDeps, WebhookSettings
+    from bot.scheduler.jobs import start_scheduler
+
+    settings = app.settings
+    if settings.telegram_bot_token is None:
+        raise RuntimeError("no Telegram bot token")
+    webhook = None
+    if settings.webhook_url:
+        webhook = WebhookSettings(
+            url=settings.webhook_url,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+        )
+    return TelegramDeps(
+        token=settings.telegram_bot_token.get_secret_value(),
+        api_base=settings.telegram_api_base,
+        library=settings.runtime,
+        dispatcher_for=app.dispatcher,
+        uow_factory=app.database.uow,
+        clock=app.clock,
+        catalogs=app.catalogs,
+        webhook=webhook,
+        start_jobs=(
+            functools.partial(start_scheduler, job_deps(app)) if settings.care_scheduler else None
+        ),
+    )
 
 
 def build_bus(reference: Reference) -> MessageBus:

@@ -39,7 +39,6 @@ from aiogram.types import (
 )
 from aiogram.utils.backoff import BackoffConfig
 
-from bot.app import App
 from bot.channels.telegram.errors import (
     Failure,
     FailureKind,
@@ -52,6 +51,7 @@ from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.port import CommandList, Markup
 from bot.channels.telegram.serving import serve
 from bot.channels.telegram.updates import ALLOWED_UPDATES
+from bot.channels.telegram.wiring import TelegramDeps
 from handlers.types import Attachment, RequestKind
 
 log = logging.getLogger(__name__)
@@ -60,15 +60,12 @@ HTML = "HTML"
 AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-async def run_aiogram(app: App, options: TelegramOptions, stop: asyncio.Event) -> None:
-    token = app.settings.telegram_bot_token
-    if token is None:
-        raise RuntimeError("no Telegram bot token")
-    base = app.settings.telegram_api_base
+async def run_aiogram(deps: TelegramDeps, options: TelegramOptions, stop: asyncio.Event) -> None:
+    base = deps.api_base
     session_type = AiohttpSession if base.startswith("https:") else _PlainHttpSession
     session = session_type(api=TelegramAPIServer.from_base(base), timeout=options.request_timeout)
-    bot = Bot(token.get_secret_value(), session=session)
-    await serve(app, AiogramIntake(bot, options), options, stop)
+    bot = Bot(deps.token, session=session)
+    await serve(deps, AiogramIntake(bot, options), options, stop)
 
 
 class _PlainHttpSession(AiohttpSession):

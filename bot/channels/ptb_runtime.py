@@ -41,7 +41,6 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.app import App
 from bot.channels.telegram.errors import (
     Failure,
     FailureKind,
@@ -54,6 +53,7 @@ from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.port import CommandList, Markup
 from bot.channels.telegram.serving import serve
 from bot.channels.telegram.updates import ALLOWED_UPDATES
+from bot.channels.telegram.wiring import TelegramDeps
 from handlers.types import Attachment, RequestKind
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> None:
+async def run_ptb(deps: TelegramDeps, options: TelegramOptions, stop: asyncio.Event) -> None:
     # Opt in to PTB 23's timedelta durations (RetryAfter.retry_after, ...): without it,
     # PTB 22 emits a deprecation warning each time it builds a RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -70,14 +70,11 @@ async def run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> No
     httpx_log = logging.getLogger("httpx")
     if httpx_log.getEffectiveLevel() < logging.WARNING:
         httpx_log.setLevel(logging.WARNING)
-    token = app.settings.telegram_bot_token
-    if token is None:
-        raise RuntimeError("no Telegram bot token")
-    base = app.settings.telegram_api_base.rstrip("/")
+    base = deps.api_base.rstrip("/")
     timeout = options.request_timeout
     application: PtbApplication = (
         Application.builder()
-        .token(token.get_secret_value())
+        .token(deps.token)
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .request(
@@ -101,7 +98,7 @@ async def run_ptb(app: App, options: TelegramOptions, stop: asyncio.Event) -> No
         .job_queue(None)
         .build()
     )
-    await serve(app, PtbIntake(application, options), options, stop)
+    await serve(deps, PtbIntake(application, options), options, stop)
 
 
 class PtbIntake:

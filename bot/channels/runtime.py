@@ -1,16 +1,17 @@
-"""`ownerbot run` with a bot token: the Telegram runtime chosen by OWNERBOT_RUNTIME."""
+"""`ownerbot run` with a bot token: the Telegram runtime chosen by OWNERBOT_RUNTIME
+(`TelegramDeps.library`)."""
 
 from __future__ import annotations
 
 import asyncio
 
-from bot.app import App
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.serving import install_stop_signals
+from bot.channels.telegram.wiring import TelegramDeps
 
 
 async def run_telegram(
-    app: App, *, options: TelegramOptions | None = None, stop: asyncio.Event | None = None
+    deps: TelegramDeps, *, options: TelegramOptions | None = None, stop: asyncio.Event | None = None
 ) -> None:
     """Run until SIGINT/SIGTERM (or until `stop` is set, when given), then shut down
     gracefully: stop taking updates, finish those already taken, close the session."""
@@ -20,14 +21,14 @@ async def run_telegram(
         stop = asyncio.Event()
         undo_signals = install_stop_signals(stop)
     try:
-        if app.settings.runtime == "ptb":
+        if deps.library == "ptb":
             from bot.channels.ptb_runtime import run_ptb
 
-            await run_ptb(app, options, stop)
+            await run_ptb(deps, options, stop)
         else:
             from bot.channels.aiogram_runtime import run_aiogram
 
-            await run_aiogram(app, options, stop)
+            await run_aiogram(deps, options, stop)
     finally:
         if undo_signals is not None:
             undo_signals()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.app import App, prepare_database
+from bot.app import App, prepare_database, telegram_deps
 from bot.clock import FixedClock
 from bot.commands.common import parse_now, with_app
 from bot.config import Settings
@@ -35,7 +35,7 @@ def run() -> None:
             return
         from bot.channels.runtime import run_telegram
 
-        await run_telegram(app)
+        await run_telegram(telegram_deps(app))
 
     with_app(work)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.app import App, prepare_database
+from bot.app import App, job_deps, prepare_database
 from bot.commands.common import owner_for, parse_now, with_app
 
 care_cli = typer.Typer(no_args_is_help=True, help="Life-cycle care messages (the outbox).")
@@ -45,7 +45,7 @@ def care_send(
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
-        sender = build_sender(app, ConsoleTransport())
+        sender = build_sender(job_deps(app), ConsoleTransport())
         totals: dict[str, int] = {}
         while True:
             report = await sender.run_once()

@@ -9,17 +9,24 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.app import App
+from bot.clock import Clock
+from bot.domain.reference import Reference
+from bot.i18n import Catalogs
 from bot.scheduler.limits import InProcessLimiter, RateLimiter, RedisLimiter
 from bot.scheduler.sender import Sender, Transport
 from bot.services import care, loyalty
+from bot.services.bus import MessageBus
+from bot.services.ports import UnitOfWorkFactory
 from handlers.care_messages import after_sent, renderer_for
 
 log = logging.getLogger(__name__)
@@ -28,66 +35,82 @@ PLAN_EVERY = timedelta(minutes=10)
 SEND_EVERY = timedelta(seconds=2)
 
 
-async def plan_job(app: App) -> None:
-    report = await care.plan_in_steps(app.database.uow, app.reference, app.clock.now())
+@dataclass(frozen=True, slots=True)
+class JobDeps:
+    """What the jobs and the outbox sender use; the composition root (bot/app.py)
+    builds it from the settings."""
+
+    uow_factory: UnitOfWorkFactory
+    reference: Reference
+    catalogs: Catalogs
+    clock: Clock
+    bus: MessageBus
+    redis_url: str | None  # set: the bot-wide limits are shared through Redis
+    sender_concurrency: int  # messages in flight at once
+
+
+async def plan_job(deps: JobDeps) -> None:
+    report = await care.plan_in_steps(deps.uow_factory, deps.reference, deps.clock.now())
     if report.total:
         log.info("care planner queued %d messages: %s", report.total, report.planned)
 
 
-async def expiry_job(app: App) -> None:
-    now = app.clock.now()
-    async with app.database.uow() as uow:
+async def expiry_job(deps: JobDeps) -> None:
+    now = deps.clock.now()
+    async with deps.uow_factory() as uow:
         lots, vouchers = await loyalty.expire(uow, now)
-        await app.bus.commit(uow, now)
+        await deps.bus.commit(uow, now)
     log.info("expired %d lots and %d vouchers", lots, vouchers)
 
 
-async def review_job(app: App) -> None:
-    now = app.clock.now()
-    async with app.database.uow() as uow:
-        report = await loyalty.review_tiers(uow, app.reference, now)
-        await app.bus.commit(uow, now)
+async def review_job(deps: JobDeps) -> None:
+    now = deps.clock.now()
+    async with deps.uow_factory() as uow:
+        report = await loyalty.review_tiers(uow, deps.reference, now)
+        await deps.bus.commit(uow, now)
     log.info(
         "tier review: kept %d, warned %d, demoted %d", report.kept, report.noticed, report.demoted
     )
 
 
-def build_sender(app: App, transport: Transport) -> Sender:
+def build_sender(deps: JobDeps, transport: Transport) -> Sender:
     """The outbox sender with the bot-wide limits: shared through Redis when
     OWNERBOT_REDIS_URL is set (several senders), in process otherwise."""
     limiter: RateLimiter
-    if app.settings.redis_url:
+    if deps.redis_url:
         from redis.asyncio import Redis
 
-        limiter = RedisLimiter(Redis.from_url(app.settings.redis_url))
+        limiter = RedisLimiter(Redis.from_url(deps.redis_url))
     else:
         limiter = InProcessLimiter()
     return Sender(
-        uow_factory=app.database.uow,
-        reference=app.reference,
+        uow_factory=deps.uow_factory,
+        reference=deps.reference,
         transport=transport,
         limiter=limiter,
-        clock=app.clock,
-        render=renderer_for(app.catalogs, app.reference, app.clock.now),
+        clock=deps.clock,
+        render=renderer_for(deps.catalogs, deps.reference, deps.clock.now),
         after_sent=after_sent,
-        concurrency=app.settings.sender_concurrency,
+        concurrency=deps.sender_concurrency,
     )
 
 
-def build_scheduler(app: App, sender: Sender | None) -> AsyncIOScheduler:
+def build_scheduler(deps: JobDeps, sender: Sender | None) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
     scheduler.add_job(
         plan_job,
         IntervalTrigger(seconds=int(PLAN_EVERY.total_seconds())),
-        args=[app],
+        args=[deps],
         id="care-plan",
-        next_run_time=app.clock.now(),
+        next_run_time=deps.clock.now(),
         **common,
     )
-    scheduler.add_job(expiry_job, CronTrigger(hour=2, minute=30), args=[app], id="expiry", **common)
     scheduler.add_job(
-        review_job, CronTrigger(hour=3, minute=0), args=[app], id="tier-review", **common
+        expiry_job, CronTrigger(hour=2, minute=30), args=[deps], id="expiry", **common
+    )
+    scheduler.add_job(
+        review_job, CronTrigger(hour=3, minute=0), args=[deps], id="tier-review", **common
     )
     if sender is not None:
         scheduler.add_job(
@@ -97,3 +120,11 @@ def build_scheduler(app: App, sender: Sender | None) -> AsyncIOScheduler:
             **common,
         )
     return scheduler
+
+
+def start_scheduler(deps: JobDeps, transport: Transport) -> Callable[[], None]:
+    """The planner, the sender (through `transport`) and the nightly jobs, running
+    next to a runtime; returns what stops them."""
+    scheduler = build_scheduler(deps, build_sender(deps, transport))
+    scheduler.start()
+    return functools.partial(scheduler.shutdown, wait=False)

@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from pydantic import SecretStr
 
-from bot.app import App
+from bot.app import App, telegram_deps
 from bot.channels.runtime import run_telegram
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.retry import RetryPolicy
@@ -112,7 +112,7 @@ async def start_bot(app: App, api: FakeBotAPI, runtime: str) -> AsyncIterator[St
         if catalogs is not None:
             bot_app = dataclasses.replace(bot_app, catalogs=catalogs)
         stop = asyncio.Event()
-        task = asyncio.create_task(run_telegram(bot_app, options=options, stop=stop))
+        task = asyncio.create_task(run_telegram(telegram_deps(bot_app), options=options, stop=stop))
         bot = RunningBot(bot_app, api, task, stop)
         running.append(bot)
         ready = (lambda: api.webhook.get("url")) if webhook else (lambda: api.polls)
@@ -424,7 +424,9 @@ async def scenario_wrong_token(
         settings=bot_app.settings.model_copy(update={"telegram_bot_token": SecretStr(wrong)}),
     )
     with pytest.raises(RuntimeError, match="getMe failed") as raised:
-        await asyncio.wait_for(run_telegram(bot_app, options=FAST, stop=asyncio.Event()), 10)
+        await asyncio.wait_for(
+            run_telegram(telegram_deps(bot_app), options=FAST, stop=asyncio.Event()), 10
+        )
     assert wrong not in str(raised.value)
     assert wrong not in caplog.text
     assert [c.status for c in api.calls] == [401], "no retry of a refused token"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiogram.types import Update
 
-from bot.app import App
+from bot.app import App, telegram_deps
 from bot.channels.runtime import run_telegram
 from bot.channels.telegram.commands import telegram_language_code
 from bot.channels.telegram.updates import parse_command
@@ -226,10 +226,10 @@ async def test_screens_go_to_the_chat_they_name_and_photos_carry_an_html_caption
         ),
         Screen(text="", toast="Saved."),  # no callback to answer: shown as a message
     ]
-    bot_app = telegram_app(app, api, "aiogram")
-    bot_app.dispatcher = lambda bot_username="": _Scripted(screens)  # type: ignore[method-assign]
+    deps = telegram_deps(telegram_app(app, api, "aiogram"))
+    scripted = dataclasses.replace(deps, dispatcher_for=lambda _username: _Scripted(screens))
     stop = asyncio.Event()
-    task = asyncio.create_task(run_telegram(bot_app, options=FAST, stop=stop))
+    task = asyncio.create_task(run_telegram(scripted, options=FAST, stop=stop))
     try:
         await api.wait_until_polling()
         wes = TgUser(5023, "Wes", "en")
@@ -254,7 +254,9 @@ def test_every_kind_of_update_becomes_the_right_events() -> None:
 async def test_sigterm_stops_the_runtime_after_the_update_in_flight(
     api: FakeBotAPI, app: App
 ) -> None:
-    task = asyncio.create_task(run_telegram(telegram_app(app, api, "aiogram"), options=FAST))
+    task = asyncio.create_task(
+        run_telegram(telegram_deps(telegram_app(app, api, "aiogram")), options=FAST)
+    )
     try:
         await api.wait_until_polling()
         vic = TgUser(5022, "Vic", "en")

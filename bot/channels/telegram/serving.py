@@ -8,7 +8,7 @@ import functools
 import logging
 import signal
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from bot.channels.gc_tuning import collector_tuned_for_serving
 from bot.channels.telegram.commands import announce_commands
@@ -19,11 +19,7 @@ from bot.channels.telegram.pipeline import Pipeline
 from bot.channels.telegram.port import TelegramPort
 from bot.channels.telegram.retry import RetryPolicy, call_with_retries
 from bot.channels.telegram.webhook import serve_webhook, webhook_path, webhook_secret
-
-if TYPE_CHECKING:
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-    from bot.app import App
+from bot.channels.telegram.wiring import TelegramDeps, WebhookSettings
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +42,6 @@ def install_stop_signals(stop: asyncio.Event) -> Callable[[], None]:
     return undo
 
 
-def start_care_scheduler(app: App, port: TelegramPort) -> AsyncIOScheduler:
-    """The planner, the sender and the nightly jobs, next to the runtime."""
-    from bot.scheduler.jobs import build_scheduler, build_sender
-
-    scheduler = build_scheduler(app, build_sender(app, TelegramTransport(port)))
-    scheduler.start()
-    return scheduler
-
-
 class Intake(Protocol):
     """How updates reach us, in one library's terms."""
 
@@ -70,37 +57,33 @@ class Intake(Protocol):
     async def close(self) -> None: ...
 
 
-async def serve(app: App, intake: Intake, options: TelegramOptions, stop: asyncio.Event) -> None:
-    """getMe, the command menus, then long polling (or the webhook when
-    settings.webhook_url is set) until `stop`; then finish what was taken and close."""
-    settings = app.settings
+async def serve(
+    deps: TelegramDeps, intake: Intake, options: TelegramOptions, stop: asyncio.Event
+) -> None:
+    """getMe, the command menus, the care jobs (if given), then long polling (or the
+    webhook, if configured) until `stop`; then finish what was taken and close."""
     port = intake.port
     try:
         username = await _bot_username(port, options.retry)
         pipeline = Pipeline(
-            dispatcher=app.dispatcher(username),
+            dispatcher=deps.dispatcher_for(username),
             port=port,
-            uow_factory=app.database.uow,
-            clock=app.clock,
+            uow_factory=deps.uow_factory,
+            clock=deps.clock,
             bot_username=username,
             options=options,
         )
-        await announce_commands(port, app.catalogs, options.retry)
-        scheduler = start_care_scheduler(app, port) if settings.care_scheduler else None
+        await announce_commands(port, deps.catalogs, options.retry)
+        stop_jobs = deps.start_jobs(TelegramTransport(port)) if deps.start_jobs else None
         try:
             with collector_tuned_for_serving():
-                if settings.webhook_url:
-                    secret = webhook_secret(
-                        settings.webhook_secret.get_secret_value()
-                        if settings.webhook_secret
-                        else None
-                    )
-                    await _serve_webhook(app, intake, pipeline, secret, options, stop)
+                if deps.webhook is not None:
+                    await _serve_webhook(deps.webhook, intake, pipeline, options, stop)
                 else:
                     await _poll(intake, pipeline, options, stop)
         finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
+            if stop_jobs is not None:
+                stop_jobs()
             await pipeline.close()
     finally:
         await intake.close()
@@ -136,25 +119,22 @@ async def _poll(
 
 
 async def _serve_webhook(
-    app: App,
+    webhook: WebhookSettings,
     intake: Intake,
     pipeline: Pipeline,
-    secret: str,
     options: TelegramOptions,
     stop: asyncio.Event,
 ) -> None:
-    settings = app.settings
-    url = settings.webhook_url
-    assert url is not None
+    secret = webhook_secret(webhook.secret)
 
     def on_update(payload: dict[str, Any]) -> None:
         pipeline.submit(intake.parse_update(payload))
 
     # Listen first, so Telegram's first call after setWebhook finds us.
     runner = await serve_webhook(
-        host=settings.webhook_listen,
-        port=settings.webhook_port,
-        path=webhook_path(url),
+        host=webhook.listen,
+        port=webhook.port,
+        path=webhook_path(webhook.url),
         secret=secret,
         on_update=on_update,
     )
@@ -163,7 +143,7 @@ async def _serve_webhook(
             intake.port,
             options.retry,
             "setWebhook",
-            functools.partial(intake.port.set_webhook, url, secret),
+            functools.partial(intake.port.set_webhook, webhook.url, secret),
         )
         if failure is not None:
             raise RuntimeError(f"setWebhook failed: {failure.description}")

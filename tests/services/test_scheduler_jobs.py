@@ -1,0 +1,48 @@
+"""The jobs `ownerbot run` schedules, built from the composition root's `JobDeps`."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pydantic import SecretStr
+
+from bot.app import App, job_deps, telegram_deps
+from bot.scheduler.jobs import build_scheduler, build_sender, plan_job
+from bot.scheduler.limits import InProcessLimiter
+from tests.fakes.transport import FakeTransport
+
+
+def test_the_scheduler_plans_care_sends_the_outbox_and_runs_the_nightly_jobs(app: App) -> None:
+    deps = job_deps(app)
+    scheduler = build_scheduler(deps, build_sender(deps, FakeTransport()))
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "care-plan",
+        "expiry",
+        "tier-review",
+        "care-send",
+    }
+    assert "care-send" not in {job.id for job in build_scheduler(deps, None).get_jobs()}
+
+
+def test_the_sender_takes_its_limits_and_concurrency_from_the_settings(app: App) -> None:
+    settings = app.settings.model_copy(update={"sender_concurrency": 3})
+    sender = build_sender(job_deps(dataclasses.replace(app, settings=settings)), FakeTransport())
+    assert sender.concurrency == 3
+    assert isinstance(sender.limiter, InProcessLimiter), "no Redis configured"
+
+
+async def test_the_planner_job_queues_what_is_due_in_the_apps_database(app: App) -> None:
+    async with app.database.uow() as uow:
+        before = await uow.care.pending_count()
+    await plan_job(job_deps(app))
+    async with app.database.uow() as uow:
+        after = await uow.care.pending_count()
+    assert after > before, "the demo owners have care messages due"
+
+
+def test_the_care_jobs_run_beside_telegram_only_when_the_settings_say_so(app: App) -> None:
+    with_token = {"telegram_bot_token": SecretStr("123:abc")}
+    off = app.settings.model_copy(update=with_token)  # the tests' app has them off
+    on = app.settings.model_copy(update={**with_token, "care_scheduler": True})
+    assert telegram_deps(dataclasses.replace(app, settings=off)).start_jobs is None
+    assert telegram_deps(dataclasses.replace(app, settings=on)).start_jobs is not None
