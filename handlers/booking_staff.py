@@ -382,7 +382,7 @@ async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking) -> N
     currency = ctx.reference.market(ctx.reference.dealers[booking.dealer_code].market).currency
     ctx.enter(DeskStep.INVOICE, InvoiceDraft(booking=booking.id or 0))
     # Telegram shows groups' messages to bots only when they reply to the bot: ask for a
-    # reply (channel adapters read `force_reply`).
+    # reply.
     ctx.screens.append(
         Screen(
             text=ctx.t._(
@@ -393,7 +393,7 @@ async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking) -> N
                 currency=currency,
                 example=ctx.t.money(450050, currency),
             ),
-            extra={"force_reply": "selective"},
+            force_reply=True,
         )
     )
 

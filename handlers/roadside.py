@@ -316,13 +316,8 @@ async def _send_lead(ctx: Context, draft: TradeInDraft) -> None:
             if photos
             else st._("No photos.")
         )
-        # Channel adapters forward the photos by their ids (`photos`, comma-separated).
         ctx.screens.append(
-            Screen(
-                text="\n".join(lines),
-                chat_id=dealer.staff_chat_id,
-                extra={"photos": ",".join(photos)} if photos else {},
-            )
+            Screen(text="\n".join(lines), chat_id=dealer.staff_chat_id, photos=tuple(photos))
         )
     ctx.reply(
         t._(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -93,16 +93,20 @@ class Attachment:
 class Screen:
     """One message to show. Text is HTML (Telegram's HTML parse mode).
 
-    A screen carries inline `buttons` or a `keyboard` (reply keyboard), not both:
-    Telegram attaches one markup per message.
+    A screen carries at most one of inline `buttons`, a `keyboard` (reply keyboard),
+    `remove_keyboard` or `force_reply`: Telegram attaches one markup per message.
+    `photos` follow the text as messages of their own (an album carries no buttons).
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     keyboard: tuple[tuple[RequestButton, ...], ...] = ()
     remove_keyboard: bool = False
+    # Ask for a reply to this message: in a group, Telegram's privacy mode shows a bot
+    # only replies to its own messages. Selective: the people the message mentions.
+    force_reply: bool = False
     attachment: Attachment | None = None
+    photos: tuple[str, ...] = ()  # photos already on the platform, by their file ids
     edit: bool = False  # replace the message whose button was pressed
     chat_id: int | None = None  # another chat (a dealer's staff group); None: this chat
     toast: str = ""  # short notice on the pressed button
-    extra: dict[str, str] = field(default_factory=dict)

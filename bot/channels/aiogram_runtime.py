@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiogram import Bot, Dispatcher, methods
@@ -29,8 +29,10 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeDefault,
     BufferedInputFile,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -57,7 +59,7 @@ from handlers.types import Attachment, RequestKind
 log = logging.getLogger(__name__)
 
 HTML = "HTML"
-AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
 async def run_aiogram(deps: TelegramDeps, options: TelegramOptions, stop: asyncio.Event) -> None:
@@ -154,6 +156,7 @@ _METHODS_USED = (
     methods.EditMessageText,
     methods.SendPhoto,
     methods.SendDocument,
+    methods.SendMediaGroup,
     methods.AnswerCallbackQuery,
 )
 
@@ -224,6 +227,12 @@ class AiogramPort:
                 reply_markup=_reply_markup(markup),
             )
 
+    async def send_photo(self, chat_id: int, file_id: str, markup: Markup | None) -> None:
+        await self.bot.send_photo(chat_id, file_id, reply_markup=_reply_markup(markup))
+
+    async def send_album(self, chat_id: int, file_ids: Sequence[str]) -> None:
+        await self.bot.send_media_group(chat_id, [InputMediaPhoto(media=f) for f in file_ids])
+
     async def answer_callback(self, callback_id: str, text: str) -> None:
         await self.bot.answer_callback_query(callback_id, text=text or None)
 
@@ -274,4 +283,6 @@ def _reply_markup(markup: Markup | None) -> AnyMarkup | None:
             ],
             resize_keyboard=True,
         )
+    if markup.force_reply:
+        return ForceReply(force_reply=True, selective=True)
     return ReplyKeyboardRemove(remove_keyboard=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, TextIO
 
-from bot.channels.text import html_to_text
+from bot.channels.text import html_to_text, message_lines
 from bot.clock import FixedClock
 from handlers.types import (
     ChatKind,
@@ -155,17 +155,14 @@ class ConsoleChannel:
         """Print a screen; buttons of screens for this chat become pressable (`#N`)."""
         if screen.toast:
             self._print(f"({html_to_text(screen.toast)})")
-        if not screen.text and screen.attachment is None:
+        lines = message_lines(screen)
+        if not lines:
             return
         elsewhere = screen.chat_id is not None and screen.chat_id != self.chat_id
         if elsewhere:
             self._print(f"[to chat {screen.chat_id}]")
-        if screen.text:
-            self._print(html_to_text(screen.text))
-        if screen.attachment is not None:
-            a = screen.attachment
-            caption = f": {html_to_text(a.caption)}" if a.caption else ""
-            self._print(f"📎 {a.filename} ({len(a.data)} bytes){caption}")
+        for line in lines:
+            self._print(line)
         if elsewhere:
             return  # buttons in another chat are not ours to press
         if screen.buttons:

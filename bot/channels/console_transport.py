@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.channels.text import html_to_text
+from bot.channels.text import message_lines
 from bot.scheduler.sender import Delivery, Outcome
 from handlers.types import Screen
 
@@ -20,8 +20,8 @@ class ConsoleTransport:
     async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
         for screen in screens:
             print(f"[to chat {chat_id}]", file=self.out)
-            if screen.text:
-                print(html_to_text(screen.text), file=self.out)
+            for line in message_lines(screen):
+                print(line, file=self.out)
             labels = [b.label for row in screen.buttons for b in row]
             if labels:
                 print("  " + "   ".join(f"[{label}]" for label in labels), file=self.out)

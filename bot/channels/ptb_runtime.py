@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -21,9 +21,11 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeDefault,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -58,7 +60,7 @@ from handlers.types import Attachment, RequestKind
 
 log = logging.getLogger(__name__)
 
-AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -201,6 +203,12 @@ class PtbPort:
                 reply_markup=_reply_markup(markup),
             )
 
+    async def send_photo(self, chat_id: int, file_id: str, markup: Markup | None) -> None:
+        await self.bot.send_photo(chat_id, file_id, reply_markup=_reply_markup(markup))
+
+    async def send_album(self, chat_id: int, file_ids: Sequence[str]) -> None:
+        await self.bot.send_media_group(chat_id, [InputMediaPhoto(f) for f in file_ids])
+
     async def answer_callback(self, callback_id: str, text: str) -> None:
         await self.bot.answer_callback_query(callback_id, text=text or None)
 
@@ -259,4 +267,6 @@ def _reply_markup(markup: Markup | None) -> AnyMarkup | None:
             ],
             resize_keyboard=True,
         )
+    if markup.force_reply:
+        return ForceReply(selective=True)
     return ReplyKeyboardRemove()

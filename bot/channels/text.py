@@ -1,12 +1,31 @@
-"""Plain-text rendering of our HTML for channels without markup (the console)."""
+"""Plain-text rendering for channels without markup (the console): our HTML as text,
+and a screen's message as a terminal shows it."""
 
 from __future__ import annotations
 
 import html
 import re
 
+from handlers.types import Screen
+
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 
 
 def html_to_text(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
+
+
+def message_lines(screen: Screen) -> list[str]:
+    """The text, the attachment, the photos and the request for a reply; buttons and
+    keyboards are the caller's (the console numbers them to be pressed)."""
+    lines: list[str] = []
+    if screen.text:
+        lines.append(html_to_text(screen.text))
+    if screen.attachment is not None:
+        a = screen.attachment
+        caption = f": {html_to_text(a.caption)}" if a.caption else ""
+        lines.append(f"📎 {a.filename} ({len(a.data)} bytes){caption}")
+    lines.extend(f"[photo: {file_id}]" for file_id in screen.photos)
+    if screen.force_reply:
+        lines.append("(reply to this message)")
+    return lines

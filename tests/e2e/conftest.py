@@ -27,7 +27,7 @@ from bot.channels.telegram.retry import RetryPolicy
 from bot.i18n import Catalogs
 from handlers.commands import command_menu
 from tests.conftest import LOCALES
-from tests.fakes.bot_api import Call, FakeBotAPI
+from tests.fakes.bot_api import SENDS, Call, FakeBotAPI, TgChat, TgUser
 
 DEMO_BANGKOK = "+66812345678"  # สมชาย, an Aurora X7 (see bot/services/demo.py)
 
@@ -148,6 +148,86 @@ async def next_send(api: FakeBotAPI, chat_id: int, after: int, within: float = 5
     """The first message sent to the chat after the first `after` ones."""
     sent = await api.wait_for(lambda: api.sent_to(chat_id)[after:], within)
     return sent[0]
+
+
+@dataclasses.dataclass
+class Person:
+    """Someone talking to the bot through the fake server, in a private chat or in
+    `group`. Each step waits for the bot's answer to it before the next one."""
+
+    api: FakeBotAPI
+    user: TgUser
+    group: TgChat | None = None
+    mark: int = 0  # the number of calls the server had seen before the last step
+
+    @property
+    def chat_id(self) -> int:
+        return self.group.id if self.group is not None else self.user.id
+
+    def answered(self) -> list[Call]:
+        """What the bot sent or edited in this chat since the last step."""
+        shown = (*SENDS, "editMessageText")
+        return [
+            c
+            for c in self.api.calls[self.mark :]
+            if c.ok and c.chat_id == self.chat_id and c.method in shown
+        ]
+
+    async def answer(self, within: float = 5.0) -> list[Call]:
+        """All the bot's answer to the last step: at least one message, then quiet."""
+        await self.api.wait_for(self.answered, within)
+        await self.api.settle(quiet=0.1)
+        return self.answered()
+
+    def _step(self) -> None:
+        self.mark = len(self.api.calls)
+
+    async def command(self, name: str, args: str = "") -> list[Call]:
+        self._step()
+        self.api.command(self.user, name, args, chat=self.group)
+        return await self.answer()
+
+    async def say(self, text: str) -> list[Call]:
+        self._step()
+        self.api.user_text(self.user, text, chat=self.group)
+        return await self.answer()
+
+    async def share_contact(self, phone: str) -> list[Call]:
+        self._step()
+        self.api.contact(self.user, phone, self.user.id)
+        return await self.answer()
+
+    async def send_photo(self, file_id: str) -> list[Call]:
+        self._step()
+        self.api.photo(self.user, [f"{file_id}-thumb", file_id])
+        return await self.answer()
+
+    async def tap(self, code_prefix: str, within: float = 5.0) -> list[Call]:
+        """Press the button whose code starts with `code_prefix` among those the bot
+        showed in this chat since the last step (codes stay, labels are translated)."""
+        code = (await self.api.wait_for(lambda: self._codes(code_prefix), within))[0]
+        message_id = max(
+            mid
+            for (cid, mid), message in self.api.messages.items()
+            if cid == self.chat_id and code in _codes_of(message.get("reply_markup") or {})
+        )
+        self._step()
+        self.api.press(self.user, code, message_id, chat=self.group)
+        return await self.answer()
+
+    def _codes(self, prefix: str) -> list[str]:
+        return [
+            code
+            for call in self.answered()
+            for code in _codes_of(markup_of(call))
+            if code.startswith(prefix)
+        ]
+
+
+def _codes_of(markup: dict[str, Any]) -> list[str]:
+    return [
+        str(b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row
+    ]
 
 
 def thai_test_catalogs(tmp_path: Path) -> Catalogs:

@@ -40,6 +40,7 @@ NOT_MODIFIED = (
 _TEXT_FIELDS = {
     "text",
     "caption",
+    "photo",  # a file id (uploads arrive as files)
     "parse_mode",
     "callback_query_id",
     "url",
@@ -51,7 +52,7 @@ _TEXT_FIELDS = {
     "ip_address",
 }
 CLIENT_GONE = 499  # recorded for a delayed call the client stopped waiting for
-_SENT = ("sendMessage", "sendDocument", "sendPhoto")
+SENDS = ("sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -203,15 +204,16 @@ class FakeBotAPI:
         return [c for c in self.calls if c.method == method]
 
     def sent_to(self, chat_id: int) -> list[Call]:
-        """Successful sendMessage/sendDocument/sendPhoto calls to a chat, in order."""
-        return [c for c in self.calls if c.method in _SENT and c.ok and c.chat_id == chat_id]
+        """Successful sendMessage/sendDocument/sendPhoto/sendMediaGroup calls to a chat,
+        in order."""
+        return [c for c in self.calls if c.method in SENDS and c.ok and c.chat_id == chat_id]
 
     def texts_to(self, chat_id: int) -> list[str]:
         """The text (or caption) of each successful send and edit to a chat, in order."""
         return [
             str(c.params.get("text", c.params.get("caption", "")))
             for c in self.calls
-            if c.ok and c.chat_id == chat_id and c.method in (*_SENT, "editMessageText")
+            if c.ok and c.chat_id == chat_id and c.method in (*SENDS, "editMessageText")
         ]
 
     def edits_in(self, chat_id: int) -> list[Call]:
@@ -298,7 +300,7 @@ class FakeBotAPI:
 
     def block(self, chat_id: int) -> None:
         """Every later send to this chat gets 403, as when the user blocked the bot."""
-        for method in (*_SENT, "editMessageText"):
+        for method in (*SENDS, "editMessageText"):
             self.fail_next(method, 403, chat_id=chat_id, times=1_000_000)
 
     def delay_next(
@@ -547,7 +549,7 @@ class FakeBotAPI:
         self.counts[method] = self.counts.get(method, 0) + 1
         if status != 200 and method != "getUpdates":
             self.errors += 1
-        if self.record or method not in ("getUpdates", *_SENT, "answerCallbackQuery"):
+        if self.record or method not in ("getUpdates", *SENDS, "answerCallbackQuery"):
             self.calls.append(Call(method, params, status))
         async with self._changed:
             self._changed.notify_all()
@@ -638,10 +640,27 @@ class FakeBotAPI:
         return self._new_message(params, document=document, **_caption(params))
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> Any:
-        sizes = [
-            {"file_id": f"ph{len(self.messages)}", "file_unique_id": "u", "width": 90, "height": 90}
-        ]
-        return self._new_message(params, photo=sizes, **_caption(params))
+        photo = params.get("photo")
+        file_id = photo if isinstance(photo, str) else f"ph{len(self.messages)}"
+        return self._new_message(params, photo=_sizes(file_id), **_caption(params))
+
+    async def _api_sendMediaGroup(self, params: dict[str, Any]) -> Any:
+        """An album: 2 to 10 photos (by file id here), one message each."""
+        media = params.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            return _error(400, "Bad Request: wrong number of media in the album")
+        if any(
+            item.get("type") != "photo" or not isinstance(item.get("media"), str) for item in media
+        ):
+            return _error(400, "Bad Request: only photos by file id are supported here")
+        group = f"album{len(self.messages)}"
+        sent = []
+        for item in media:
+            message = self._new_message(params, photo=_sizes(item["media"]), media_group_id=group)
+            if isinstance(message, web.Response):
+                return message
+            sent.append(message)
+        return sent
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         key = (params.get("chat_id"), params.get("message_id"))
@@ -741,6 +760,10 @@ def _plain(text: str, params: dict[str, Any]) -> str:
     if str(params.get("parse_mode", "")).upper() == "HTML":
         return html.unescape(_TAG.sub("", text))
     return text
+
+
+def _sizes(file_id: str) -> list[dict[str, Any]]:
+    return [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 90, "height": 90}]
 
 
 def _caption(params: dict[str, Any]) -> dict[str, Any]:

@@ -397,7 +397,7 @@ async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
     )
     await staff.tap("bks:arr:")
     await staff.tap("bks:done:")
-    assert staff.screens[0].extra == {"force_reply": "selective"}
+    assert staff.screens[0].force_reply
     await staff.say("four hundred")
     assert "doesn't look like an amount" in staff.html
     screens = await staff.say("1,234.50")
@@ -546,7 +546,7 @@ async def test_value_my_car_sends_a_trade_in_lead_with_photos(chat_factory, app:
     assert lead
     assert "Trade-in lead" in lead[0].text
     assert "9,500 mi" in lead[0].text
-    assert lead[0].extra == {"photos": "front-123,dash-456"}
+    assert lead[0].photos == ("front-123", "dash-456")
     assert "contact you with an offer" in chat.html
 
 

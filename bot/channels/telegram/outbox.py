@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Sequence
 
 from bot.channels.telegram.errors import Failure, FailureKind
-from bot.channels.telegram.port import Markup, TelegramPort
+from bot.channels.telegram.port import TelegramPort
+from bot.channels.telegram.rendering import sends
 from bot.channels.telegram.updates import CHANNEL
 from bot.scheduler.sender import Delivery, Outcome
 from handlers.types import Screen
@@ -23,16 +24,13 @@ class TelegramTransport:
 
     async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
         for screen in screens:
-            markup = Markup.of(screen)
-            try:
-                if screen.attachment is None:
-                    await self.port.send_text(chat_id, screen.text, markup)
-                else:
-                    await self.port.send_file(chat_id, screen.attachment, markup)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                return _delivery(self.port.classify(error))
+            for send in sends(self.port, chat_id, screen):
+                try:
+                    await send.call()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    return _delivery(self.port.classify(error))
         return Delivery(Outcome.SENT)
 
 

@@ -8,13 +8,14 @@ import asyncio
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.channels.telegram.errors import Failure, FailureKind
 from bot.channels.telegram.objects import TgUpdate
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.port import Markup, TelegramPort
+from bot.channels.telegram.rendering import sends
 from bot.channels.telegram.retry import call_with_retries
 from bot.channels.telegram.updates import CHANNEL, events_from_update
 from bot.channels.text import html_to_text
@@ -167,19 +168,22 @@ class Pipeline:
                 )
 
     async def _show(self, event: Event, screen: Screen, chat_id: int) -> Failure | None:
+        if not screen.text and screen.attachment is None:
+            # A toast outside a callback is shown as a message (it is HTML already).
+            screen = replace(screen, text=screen.toast)
         markup = Markup.of(screen)
-        # A toast outside a callback is shown as a message (it is HTML already).
-        text = screen.text if screen.text or screen.attachment else screen.toast
         message_id = event.message_id
         editable = (
             screen.edit
             and message_id is not None
             and chat_id == event.chat_id
             and screen.attachment is None
+            and not screen.photos
             and (markup is None or markup.inline)
         )
-        if editable and text:
+        if editable and screen.text:
             assert message_id is not None
+            text = screen.text
             failure = await self._call(
                 "editMessageText", lambda: self.port.edit_text(chat_id, message_id, text, markup)
             )
@@ -188,20 +192,11 @@ class Pipeline:
             if failure.kind is not FailureKind.REJECTED:
                 return failure
             # too old, deleted, or not a text message: send it as a new one instead
-        attachment = screen.attachment
-        if attachment is None:
-            return await self._call(
-                "sendMessage", lambda: self.port.send_text(chat_id, text, markup)
-            )
-        if text:
-            failure = await self._call(
-                "sendMessage", lambda: self.port.send_text(chat_id, text, None)
-            )
+        for send in sends(self.port, chat_id, screen):
+            failure = await self._call(send.method, send.call)
             if failure is not None:
                 return failure
-        return await self._call(
-            "sendFile", lambda: self.port.send_file(chat_id, attachment, markup)
-        )
+        return None
 
     async def _call(self, what: str, call: Callable[[], Awaitable[None]]) -> Failure | None:
         return await call_with_retries(self.port, self.options.retry, what, call)
@@ -219,6 +214,6 @@ class Pipeline:
 def _visible(screen: Screen, event: Event) -> bool:
     """A toast-only screen is the callback answer, not a message; outside a callback
     it is sent as a message so the notice is not lost."""
-    if screen.text or screen.attachment is not None:
+    if screen.text or screen.attachment is not None or screen.photos:
         return True
     return bool(screen.toast) and event.kind is not EventKind.BUTTON

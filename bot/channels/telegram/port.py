@@ -3,6 +3,7 @@ the library-independent `Markup` it turns into its own reply markup."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,11 +20,12 @@ class Markup:
     buttons: tuple[tuple[Button, ...], ...] = ()
     keyboard: tuple[tuple[RequestButton, ...], ...] = ()
     remove_keyboard: bool = False
+    force_reply: bool = False  # selective: for the people the message mentions
 
     @property
     def inline(self) -> bool:
         """Only inline keyboards survive an edit."""
-        return not self.keyboard and not self.remove_keyboard
+        return not self.keyboard and not self.remove_keyboard and not self.force_reply
 
     @classmethod
     def of(cls, screen: Screen) -> Markup | None:
@@ -33,6 +35,8 @@ class Markup:
             return cls(keyboard=screen.keyboard)
         if screen.remove_keyboard:
             return cls(remove_keyboard=True)
+        if screen.force_reply:
+            return cls(force_reply=True)
         return None
 
 
@@ -50,6 +54,14 @@ class TelegramPort(Protocol):
     async def send_file(
         self, chat_id: int, attachment: Attachment, markup: Markup | None
     ) -> None: ...
+    async def send_photo(self, chat_id: int, file_id: str, markup: Markup | None) -> None:
+        """A photo already on Telegram, by its file id."""
+        ...
+
+    async def send_album(self, chat_id: int, file_ids: Sequence[str]) -> None:
+        """2 to 10 photos already on Telegram, as one album (sendMediaGroup)."""
+        ...
+
     async def answer_callback(self, callback_id: str, text: str) -> None: ...
     async def set_commands(self, language_code: str | None, commands: CommandList) -> None: ...
     def classify(self, error: Exception) -> Failure: ...
