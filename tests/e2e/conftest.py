@@ -1,8 +1,8 @@
 """End-to-end: a real Telegram runtime (aiogram or PTB) against the fake Bot API server.
 
-A test module sets the `runtime` fixture (test_telegram_runtimes.py runs every
-scenario on both); `start_bot` runs `run_telegram` in the test's event loop with fast
-timeouts and stops it gracefully at the end.
+The `runtime` fixture runs every test that starts a bot on aiogram and on PTB;
+`start_bot` runs `run_telegram` in the test's event loop with fast timeouts and stops
+it gracefully at the end.
 """
 
 from __future__ import annotations
@@ -46,6 +46,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+RUNTIMES = ("aiogram", "ptb")
+
+
+@pytest.fixture(params=RUNTIMES)
+def runtime(request: pytest.FixtureRequest) -> str:
+    """Every test that starts a bot runs on both runtimes."""
+    return str(request.param)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Both Telegram runtimes, aiogram and python-telegram-bot, against the fake Bot API
-server: every scenario runs on each (the `runtime` fixture), so both behave alike."""
+server: every test runs on each (the `runtime` fixture in conftest.py), so both
+behave alike."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import dataclasses
 import logging
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,15 +18,12 @@ from pydantic import SecretStr
 
 from bot.app import App, telegram_deps
 from bot.channels.runtime import run_telegram
-from bot.domain.booking import Booking, BookingStatus
-from bot.domain.staff import Role
 from bot.i18n import SHIPPED_LOCALES
-from bot.services.staff import add_staff
+from bot.scheduler.sender import Outcome, Transport
 from handlers.types import Attachment, Event, Screen
 from tests.e2e.conftest import (
     DEMO_BANGKOK,
     FAST,
-    Person,
     RunningBot,
     StartBot,
     button_data,
@@ -34,13 +33,6 @@ from tests.e2e.conftest import (
     thai_test_catalogs,
 )
 from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
-
-RUNTIMES = ("aiogram", "ptb")
-
-
-@pytest.fixture(params=RUNTIMES)
-def runtime(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 
 async def test_onboarding_links_the_demo_owner_and_edits_the_consent_message(
@@ -417,87 +409,33 @@ async def test_sigterm_stops_the_runtime_after_the_update_in_flight(
     assert task.exception() is None
 
 
-# --- a dealer's staff chat: what flows post there -----------------------------------------
-
-DEMO_LONDON = "+447911123456"  # Emily, one Aurora S5, London (see bot/services/demo.py)
-LONDON = "GB-LON-01"
-
-
-async def _add_staff(app: App, user: TgUser, dealer: str) -> None:
-    async with app.database.uow() as uow:
-        await add_staff(
-            uow,
-            channel="telegram",
-            user_id=user.id,
-            role=Role.ADVISOR,
-            name=user.first_name,
-            dealer_code=dealer,
-            actor="test",
-            now=app.clock.now(),
-        )
-        await uow.commit()
-
-
-async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
-    api: FakeBotAPI, bot: RunningBot, app: App
+async def test_the_care_jobs_start_with_the_runtime_and_send_through_its_port(
+    api: FakeBotAPI, app: App, runtime: str
 ) -> None:
-    staff_chat = app.reference.dealers[LONDON].staff_chat_id
-    assert staff_chat is not None
-    owner = Person(api, TgUser(5030, "Emily", "en"))
-    advisor = Person(api, TgUser(5031, "Tom", "en"), group=TgChat(staff_chat, "London desk"))
-    await _add_staff(app, advisor.user, LONDON)
-    await owner.command("start")
-    await owner.share_contact(DEMO_LONDON)
-    await owner.command("book")
-    for step in ("bk:km:skip", "bk:svok", f"bk:ctr:{LONDON}", "bk:day:", "bk:tm:", "bk:tr:"):
-        await owner.tap(step)
-    await owner.tap("bk:nt:skip")
-    await owner.tap("bk:ok:")
-    await advisor.tap("bks:ok:")
-    await advisor.tap("bks:arr:")
-    [prompt] = await advisor.tap("bks:done:")
+    transports: list[Transport] = []
+    stopped: list[bool] = []
 
-    assert prompt.method == "sendMessage"
-    assert "reply with the invoice amount" in prompt.params["text"]
-    assert markup_of(prompt) == {"force_reply": True, "selective": True}
-    [completed] = await advisor.say("1,234.50")
-    assert "Completed by Tom" in completed.params["text"]
-    [booking] = await _bookings_of(app, DEMO_LONDON)
-    assert booking.status == BookingStatus.COMPLETED
+    def start_jobs(transport: Transport) -> Callable[[], None]:
+        transports.append(transport)
+        return lambda: stopped.append(True)
 
-
-async def _bookings_of(app: App, phone: str) -> list[Booking]:
-    async with app.database.uow() as uow:
-        owner = await uow.owners.by_phone(phone)
-        assert owner is not None
-        return list(await uow.bookings.of_owner(owner.id or 0))
-
-
-async def test_trade_in_photos_reach_the_dealers_staff_chat_as_an_album(
-    api: FakeBotAPI, bot: RunningBot, app: App
-) -> None:
-    staff_chat = app.reference.dealers[LONDON].staff_chat_id
-    assert staff_chat is not None
-    owner = Person(api, TgUser(5032, "Emily", "en"))
-    await owner.command("start")
-    await owner.share_contact(DEMO_LONDON)
-    await owner.command("menu")
-    await owner.tap("tv:start")
-    await owner.say("9,500")
-    assert "1 photo received" in (await owner.send_photo("front-123"))[0].params["text"]
-    assert "2 photos received" in (await owner.send_photo("dash-456"))[0].params["text"]
-    await owner.tap("tv:done")
-
-    lead, album = await api.wait_for(
-        lambda: api.sent_to(staff_chat)[1:] and api.sent_to(staff_chat)
+    deps = telegram_deps(telegram_app(app, api, runtime))
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        run_telegram(dataclasses.replace(deps, start_jobs=start_jobs), options=FAST, stop=stop)
     )
-    assert "Trade-in lead" in lead.params["text"]
-    assert "2 photos attached" in lead.params["text"]
-    assert album.method == "sendMediaGroup"
-    assert album.params["media"] == [
-        {"type": "photo", "media": "front-123"},
-        {"type": "photo", "media": "dash-456"},
-    ]
-    posted = [m for (chat, _id), m in api.messages.items() if chat == staff_chat and "photo" in m]
-    assert [m["photo"][-1]["file_id"] for m in posted] == ["front-123", "dash-456"]
-    assert len({m["media_group_id"] for m in posted}) == 1, "one album"
+    try:
+        await api.wait_until_polling()
+        [transport] = transports
+        delivery = await transport.deliver(5040, [Screen("Your service is due <b>soon</b>")])
+        assert delivery.outcome is Outcome.SENT
+        [sent] = api.sent_to(5040)
+        assert (sent.params["text"], sent.params["parse_mode"]) == (
+            "Your service is due <b>soon</b>",
+            "HTML",
+        )
+        assert stopped == []
+    finally:
+        stop.set()
+        await task
+    assert stopped == [True], "the jobs stop with the runtime"

@@ -1,0 +1,95 @@
+"""What flows post to a dealer's staff chat, as the fake Bot API server receives it
+from each runtime: the invoice prompt asks for a reply (privacy mode shows a bot only
+replies to its own messages), and trade-in photos arrive as an album."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.domain.booking import Booking, BookingStatus
+from bot.domain.staff import Role
+from bot.services.staff import add_staff
+from tests.e2e.conftest import Person, RunningBot, markup_of
+from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
+
+DEMO_LONDON = "+447911123456"  # Emily, one Aurora S5, London (see bot/services/demo.py)
+LONDON = "GB-LON-01"
+
+
+async def _add_staff(app: App, user: TgUser, dealer: str) -> None:
+    async with app.database.uow() as uow:
+        await add_staff(
+            uow,
+            channel="telegram",
+            user_id=user.id,
+            role=Role.ADVISOR,
+            name=user.first_name,
+            dealer_code=dealer,
+            actor="test",
+            now=app.clock.now(),
+        )
+        await uow.commit()
+
+
+async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
+    api: FakeBotAPI, bot: RunningBot, app: App
+) -> None:
+    staff_chat = app.reference.dealers[LONDON].staff_chat_id
+    assert staff_chat is not None
+    owner = Person(api, TgUser(5030, "Emily", "en"))
+    advisor = Person(api, TgUser(5031, "Tom", "en"), group=TgChat(staff_chat, "London desk"))
+    await _add_staff(app, advisor.user, LONDON)
+    await owner.command("start")
+    await owner.share_contact(DEMO_LONDON)
+    await owner.command("book")
+    for step in ("bk:km:skip", "bk:svok", f"bk:ctr:{LONDON}", "bk:day:", "bk:tm:", "bk:tr:"):
+        await owner.tap(step)
+    await owner.tap("bk:nt:skip")
+    await owner.tap("bk:ok:")
+    await advisor.tap("bks:ok:")
+    await advisor.tap("bks:arr:")
+    [prompt] = await advisor.tap("bks:done:")
+
+    assert prompt.method == "sendMessage"
+    assert "reply with the invoice amount" in prompt.params["text"]
+    assert markup_of(prompt) == {"force_reply": True, "selective": True}
+    [completed] = await advisor.say("1,234.50")
+    assert "Completed by Tom" in completed.params["text"]
+    [booking] = await _bookings_of(app, DEMO_LONDON)
+    assert booking.status == BookingStatus.COMPLETED
+
+
+async def _bookings_of(app: App, phone: str) -> list[Booking]:
+    async with app.database.uow() as uow:
+        owner = await uow.owners.by_phone(phone)
+        assert owner is not None
+        return list(await uow.bookings.of_owner(owner.id or 0))
+
+
+async def test_trade_in_photos_reach_the_dealers_staff_chat_as_an_album(
+    api: FakeBotAPI, bot: RunningBot, app: App
+) -> None:
+    staff_chat = app.reference.dealers[LONDON].staff_chat_id
+    assert staff_chat is not None
+    owner = Person(api, TgUser(5032, "Emily", "en"))
+    await owner.command("start")
+    await owner.share_contact(DEMO_LONDON)
+    await owner.command("menu")
+    await owner.tap("tv:start")
+    await owner.say("9,500")
+    assert "1 photo received" in (await owner.send_photo("front-123"))[0].params["text"]
+    assert "2 photos received" in (await owner.send_photo("dash-456"))[0].params["text"]
+    await owner.tap("tv:done")
+
+    lead, album = await api.wait_for(
+        lambda: api.sent_to(staff_chat)[1:] and api.sent_to(staff_chat)
+    )
+    assert "Trade-in lead" in lead.params["text"]
+    assert "2 photos attached" in lead.params["text"]
+    assert album.method == "sendMediaGroup"
+    assert album.params["media"] == [
+        {"type": "photo", "media": "front-123"},
+        {"type": "photo", "media": "dash-456"},
+    ]
+    posted = [m for (chat, _id), m in api.messages.items() if chat == staff_chat and "photo" in m]
+    assert [m["photo"][-1]["file_id"] for m in posted] == ["front-123", "dash-456"]
+    assert len({m["media_group_id"] for m in posted}) == 1, "one album"
