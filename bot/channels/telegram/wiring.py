@@ -26,6 +26,8 @@ class WebhookSettings:
 
 @dataclass(frozen=True, slots=True)
 class TelegramDeps:
+    """A Telegram runtime's dependencies (bot/app.py: `telegram_deps`)."""
+
     token: str = field(repr=False)
     api_base: str  # https://api.telegram.org, or a local Bot API server
     library: Literal["aiogram", "ptb"]
