@@ -42,7 +42,7 @@ class ConsoleChannel:
         language_code: str = "",
         first_name: str = "",
         clock: FixedClock | None = None,
-        out: TextIO = sys.stdout,
+        out: TextIO | None = None,
         echo: bool = False,
         group_chat_id: int | None = None,
     ) -> None:
@@ -55,7 +55,7 @@ class ConsoleChannel:
         self.language_code = language_code
         self.first_name = first_name
         self.clock = clock
-        self.out = out
+        self.out = out if out is not None else sys.stdout  # as it is now, not at import
         self.echo = echo
         # Update ids must be unique across runs on the same database.
         self._run = secrets.token_hex(4)

@@ -14,8 +14,9 @@ from handlers.types import Screen
 class ConsoleTransport:
     channel = "console"
 
-    def __init__(self, out: TextIO = sys.stdout) -> None:
-        self.out = out
+    def __init__(self, out: TextIO | None = None) -> None:
+        # sys.stdout as it is now, not at import: the CLI's test runner swaps it.
+        self.out = out if out is not None else sys.stdout
 
     async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
         for screen in screens:
