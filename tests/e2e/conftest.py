@@ -25,6 +25,7 @@ from bot.channels.runtime import run_telegram
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.retry import RetryPolicy
 from bot.i18n import Catalogs
+from handlers.codes import ButtonCode
 from handlers.commands import command_menu
 from tests.conftest import LOCALES
 from tests.fakes.bot_api import SENDS, Call, FakeBotAPI, TgChat, TgUser
@@ -122,7 +123,8 @@ async def start_bot(app: App, api: FakeBotAPI, runtime: str) -> AsyncIterator[St
         bot = RunningBot(bot_app, api, task, stop)
         running.append(bot)
         ready = (lambda: api.webhook.get("url")) if webhook else (lambda: api.polls)
-        await api.wait_for(lambda: ready() or task.done(), within=10)
+        # the first start in a process imports the library: slow on a busy machine
+        await api.wait_for(lambda: ready() or task.done(), within=30)
         if task.done():
             task.result()  # raises what stopped it
         return bot
@@ -211,10 +213,10 @@ class Person:
         self.api.photo(self.user, [f"{file_id}-thumb", file_id])
         return await self.answer()
 
-    async def tap(self, code_prefix: str, within: float = 5.0) -> list[Call]:
-        """Press the button whose code starts with `code_prefix` among those the bot
-        showed in this chat since the last step (codes stay, labels are translated)."""
-        code = (await self.api.wait_for(lambda: self._codes(code_prefix), within))[0]
+    async def tap(self, button: type[ButtonCode], within: float = 5.0) -> list[Call]:
+        """Press a button carrying a `button` code among those the bot showed in this
+        chat since the last step (codes stay, labels are translated)."""
+        code = (await self.api.wait_for(lambda: self._codes(button), within))[0]
         message_id = max(
             mid
             for (cid, mid), message in self.api.messages.items()
@@ -224,12 +226,12 @@ class Person:
         self.api.press(self.user, code, message_id, chat=self.group)
         return await self.answer()
 
-    def _codes(self, prefix: str) -> list[str]:
+    def _codes(self, button: type[ButtonCode]) -> list[str]:
         return [
             code
             for call in self.answered()
             for code in _codes_of(markup_of(call))
-            if code.startswith(prefix)
+            if code == button.prefix or code.startswith(f"{button.prefix}:")
         ]
 
 

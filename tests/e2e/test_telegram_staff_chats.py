@@ -8,6 +8,18 @@ from bot.app import App
 from bot.domain.booking import Booking, BookingStatus
 from bot.domain.staff import Role
 from bot.services.staff import add_staff
+from handlers.codes.booking import (
+    ChooseCenter,
+    ChooseDay,
+    ChooseTime,
+    ChooseTransport,
+    ConfirmBooking,
+    ServicesChosen,
+    SkipMileage,
+    SkipNotes,
+)
+from handlers.codes.booking_staff import DeskArrived, DeskCompleted, DeskConfirm
+from handlers.codes.roadside import TradeInPhotosDone, ValueMyCar
 from tests.e2e.conftest import Person, RunningBot, markup_of
 from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
 
@@ -41,13 +53,13 @@ async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
     await owner.command("start")
     await owner.share_contact(DEMO_LONDON)
     await owner.command("book")
-    for step in ("bk:km:skip", "bk:svok", f"bk:ctr:{LONDON}", "bk:day:", "bk:tm:", "bk:tr:"):
+    for step in (SkipMileage, ServicesChosen, ChooseCenter, ChooseDay, ChooseTime):
+        await owner.tap(step)  # the first offered: London, the first free day and time
+    for step in (ChooseTransport, SkipNotes, ConfirmBooking):
         await owner.tap(step)
-    await owner.tap("bk:nt:skip")
-    await owner.tap("bk:ok:")
-    await advisor.tap("bks:ok:")
-    await advisor.tap("bks:arr:")
-    [prompt] = await advisor.tap("bks:done:")
+    await advisor.tap(DeskConfirm)
+    await advisor.tap(DeskArrived)
+    [prompt] = await advisor.tap(DeskCompleted)
 
     assert prompt.method == "sendMessage"
     assert "reply with the invoice amount" in prompt.params["text"]
@@ -74,11 +86,11 @@ async def test_trade_in_photos_reach_the_dealers_staff_chat_as_an_album(
     await owner.command("start")
     await owner.share_contact(DEMO_LONDON)
     await owner.command("menu")
-    await owner.tap("tv:start")
+    await owner.tap(ValueMyCar)
     await owner.say("9,500")
     assert "1 photo received" in (await owner.send_photo("front-123"))[0].params["text"]
     assert "2 photos received" in (await owner.send_photo("dash-456"))[0].params["text"]
-    await owner.tap("tv:done")
+    await owner.tap(TradeInPhotosDone)
 
     lead, album = await api.wait_for(
         lambda: api.sent_to(staff_chat)[1:] and api.sent_to(staff_chat)
