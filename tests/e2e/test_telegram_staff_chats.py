@@ -4,10 +4,10 @@ replies to its own messages), and trade-in photos arrive as an album."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import App
-from bot.domain.booking import Booking, BookingStatus
-from bot.domain.staff import Role
-from bot.services.staff import add_staff
+from bot.domain.booking import BookingStatus
 from handlers.codes.booking import (
     ChooseCenter,
     ChooseDay,
@@ -22,34 +22,25 @@ from handlers.codes.booking_staff import DeskArrived, DeskCompleted, DeskConfirm
 from handlers.codes.roadside import TradeInPhotosDone, ValueMyCar
 from tests.e2e.conftest import Person, RunningBot, markup_of
 from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
+from tests.flows.helpers import DEMO_LONDON, bookings_of, make_staff
 
-DEMO_LONDON = "+447911123456"  # Emily, one Aurora S5, London (see bot/services/demo.py)
 LONDON = "GB-LON-01"
 
 
-async def _add_staff(app: App, user: TgUser, dealer: str) -> None:
-    async with app.database.uow() as uow:
-        await add_staff(
-            uow,
-            channel="telegram",
-            user_id=user.id,
-            role=Role.ADVISOR,
-            name=user.first_name,
-            dealer_code=dealer,
-            actor="test",
-            now=app.clock.now(),
-        )
-        await uow.commit()
+@pytest.fixture
+def staff_chat(app: App) -> int:
+    """The London center's staff group."""
+    chat = app.reference.dealers[LONDON].staff_chat_id
+    assert chat is not None
+    return chat
 
 
 async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
-    api: FakeBotAPI, bot: RunningBot, app: App
+    api: FakeBotAPI, bot: RunningBot, app: App, staff_chat: int
 ) -> None:
-    staff_chat = app.reference.dealers[LONDON].staff_chat_id
-    assert staff_chat is not None
-    owner = Person(api, TgUser(5030, "Emily", "en"))
+    owner = Person(api, TgUser(5030, "Oliver", "en"))
     advisor = Person(api, TgUser(5031, "Tom", "en"), group=TgChat(staff_chat, "London desk"))
-    await _add_staff(app, advisor.user, LONDON)
+    await make_staff(app, advisor.user.id, LONDON, channel="telegram")
     await owner.command("start")
     await owner.share_contact(DEMO_LONDON)
     await owner.command("book")
@@ -65,24 +56,15 @@ async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
     assert "reply with the invoice amount" in prompt.params["text"]
     assert markup_of(prompt) == {"force_reply": True, "selective": True}
     [completed] = await advisor.say("1,234.50")
-    assert "Completed by Tom" in completed.params["text"]
-    [booking] = await _bookings_of(app, DEMO_LONDON)
+    assert "Completed by Advisor 5031" in completed.params["text"]
+    [booking] = await bookings_of(app, DEMO_LONDON)
     assert booking.status == BookingStatus.COMPLETED
 
 
-async def _bookings_of(app: App, phone: str) -> list[Booking]:
-    async with app.database.uow() as uow:
-        owner = await uow.owners.by_phone(phone)
-        assert owner is not None
-        return list(await uow.bookings.of_owner(owner.id or 0))
-
-
 async def test_trade_in_photos_reach_the_dealers_staff_chat_as_an_album(
-    api: FakeBotAPI, bot: RunningBot, app: App
+    api: FakeBotAPI, bot: RunningBot, staff_chat: int
 ) -> None:
-    staff_chat = app.reference.dealers[LONDON].staff_chat_id
-    assert staff_chat is not None
-    owner = Person(api, TgUser(5032, "Emily", "en"))
+    owner = Person(api, TgUser(5032, "Oliver", "en"))
     await owner.command("start")
     await owner.share_contact(DEMO_LONDON)
     await owner.command("menu")

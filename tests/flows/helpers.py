@@ -78,12 +78,17 @@ async def bookings_of(app: App, phone: str) -> list[Booking]:
 
 
 async def make_staff(
-    app: App, user_id: int, dealer: str = "GB-LON-01", role: Role = Role.ADVISOR
+    app: App,
+    user_id: int,
+    dealer: str = "GB-LON-01",
+    role: Role = Role.ADVISOR,
+    channel: str = "console",
 ) -> None:
+    """`Advisor {user_id}` on the dealer's staff."""
     async with app.database.uow() as uow:
         await add_staff(
             uow,
-            channel="console",
+            channel=channel,
             user_id=user_id,
             role=role,
             name=f"Advisor {user_id}",
