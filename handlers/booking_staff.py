@@ -15,7 +15,7 @@ from enum import Enum
 
 from bot.domain.booking import Booking, BookingStatus, InvalidTransition
 from bot.domain.staff import StaffMember
-from bot.i18n import Translator
+from bot.i18n import Html, Translator, escape
 from bot.services import booking as booking_service
 from bot.services import service_desk
 from bot.services.booking import NotBookable, SlotGone
@@ -376,19 +376,27 @@ async def desk_completed(ctx: Context, code: DeskCompleted) -> None:
     await at_desk(ctx, code.booking, _ask_invoice)
 
 
+def mention(member: StaffMember) -> Html | str:
+    """The member's name as a mention where the platform has them (Telegram's
+    text mention works for people without a username)."""
+    if member.channel != "telegram":
+        return member.name
+    return Html(f'<a href="tg://user?id={member.user_id}">{escape(member.name)}</a>')
+
+
 async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking) -> None:
     if booking.state is not BookingStatus.ARRIVED:
         raise InvalidTransition(booking.state, BookingStatus.COMPLETED)
     currency = ctx.reference.market(ctx.reference.dealers[booking.dealer_code].market).currency
     ctx.enter(DeskStep.INVOICE, InvoiceDraft(booking=booking.id or 0))
     # Telegram shows groups' messages to bots only when they reply to the bot: ask for a
-    # reply.
+    # reply. A selective force reply reaches only the users the text mentions.
     ctx.screens.append(
         Screen(
             text=ctx.t._(
                 "{name}, please reply with the invoice amount for booking #{number} in "
                 "{currency}, for example {example}.",
-                name=member.name,
+                name=mention(member),
                 number=booking.id,
                 currency=currency,
                 example=ctx.t.money(450050, currency),

@@ -55,6 +55,8 @@ async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
     assert prompt.method == "sendMessage"
     assert "reply with the invoice amount" in prompt.params["text"]
     assert markup_of(prompt) == {"force_reply": True, "selective": True}
+    # A selective force reply reaches only the users the text mentions.
+    assert '<a href="tg://user?id=5031">' in prompt.params["text"]
     [completed] = await advisor.say("1,234.50")
     assert "Completed by Advisor 5031" in completed.params["text"]
     [booking] = await bookings_of(app, DEMO_LONDON)
