@@ -35,8 +35,8 @@ class App:
     reference: Reference
     catalogs: Catalogs
     database: Database
+    bus: MessageBus
     clock: Clock = field(default_factory=SystemClock)
-    bus: MessageBus = field(default_factory=MessageBus)
 
     def flow_deps(self, bot_username: str = "ownerbot") -> FlowDeps:
         return FlowDeps(
@@ -47,9 +47,7 @@ class App:
         )
 
     def dispatcher(self, bot_username: str = "ownerbot") -> Dispatcher:
-        return build_dispatcher(
-            self.database.uow, self.flow_deps(bot_username), self.clock, self.bus
-        )
+        return build_dispatcher(self.database.uow, self.flow_deps(bot_username), self.clock)
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -64,7 +62,6 @@ def job_deps(app: App) -> JobDeps:
         reference=app.reference,
         catalogs=app.catalogs,
         clock=app.clock,
-        bus=app.bus,
         redis_url=app.settings.redis_url,
         sender_concurrency=app.settings.sender_concurrency,
     )
@@ -102,13 +99,11 @@ def telegram_deps(app: App) -> TelegramDeps:
     )
 
 
-def build_bus(reference: Reference) -> MessageBus:
+def build_bus(reference: Reference, clock: Clock) -> MessageBus:
     """Which feature reacts to which domain event (bot/domain/events.py)."""
-    bus = MessageBus()
-    for feature in (loyalty.subscribers(reference), care.subscribers()):
-        for kind, handlers in feature.items():
-            for handler in handlers:
-                bus.subscribe(kind, handler)
+    bus = MessageBus(clock)
+    loyalty.subscribe(bus, reference)
+    care.subscribe(bus)
     return bus
 
 
@@ -117,15 +112,17 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     reference = load_reference()
     if settings.default_market not in reference.markets:
         raise ValueError(f"OWNERBOT_DEFAULT_MARKET {settings.default_market!r} is not a market")
+    clock = clock or SystemClock()
+    bus = build_bus(reference, clock)
     return App(
-        bus=build_bus(reference),
+        bus=bus,
         settings=settings,
         reference=reference,
         catalogs=Catalogs(settings.locales_dir),
         database=Database(
-            create_engine(settings.database_url, sqlite_inline=settings.sqlite_inline)
+            create_engine(settings.database_url, sqlite_inline=settings.sqlite_inline), bus
         ),
-        clock=clock or SystemClock(),
+        clock=clock,
     )
 
 
@@ -142,5 +139,5 @@ async def prepare_database(app: App, *, seed_demo_if_empty: bool = False) -> Non
         if await uow.owners.count() > 0:
             return
         report = await seed_demo(uow, app.reference, app.clock.now())
-        await app.bus.commit(uow, app.clock.now())
+        await uow.commit()
         log.info("demo data loaded: %d owners", report.owners_created)

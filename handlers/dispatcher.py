@@ -15,7 +15,6 @@ from bot.clock import Clock
 from bot.i18n import SOURCE_LOCALE, negotiate_locale
 from bot.logs import correlation_id, new_correlation_id
 from bot.services.accounts import account_for, linked_owner
-from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.codes import BadCode, route_key
 from handlers.context import Context, FlowDeps
@@ -37,7 +36,6 @@ class Dispatcher:
         router: Router,
         unlinked: Handler,
         fallback: Handler,
-        bus: MessageBus | None = None,
     ) -> None:
         """`unlinked` answers someone who must link their chat first; `fallback`
         answers input no flow expects."""
@@ -47,14 +45,13 @@ class Dispatcher:
         self.router = router
         self.unlinked = unlinked
         self.fallback = fallback
-        self.bus = bus or MessageBus()
 
     async def handle(self, event: Event) -> Sequence[Screen]:
         token = correlation_id.set(new_correlation_id())
         try:
             async with self.uow_factory() as uow:
                 screens = await self._handle(uow, event)
-                await self.bus.commit(uow, self.clock.now())
+                await uow.commit()
                 return screens
         except _Duplicate:
             log.info("update %s:%s already processed", event.channel, event.update_id)

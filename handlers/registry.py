@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
     booking,
@@ -70,11 +69,8 @@ def build_router() -> Router:
     return router
 
 
-def build_dispatcher(
-    uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Clock, bus: MessageBus | None = None
-) -> Dispatcher:
+def build_dispatcher(uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Clock) -> Dispatcher:
     return Dispatcher(
-        bus=bus,
         uow_factory=uow_factory,
         deps=deps,
         clock=clock,

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.domain.events import DomainEvent
 from bot.services import ports
 from storage.care_repository import SqlCareRepository
 from storage.db import WriteGate, is_sqlite
@@ -32,9 +33,15 @@ from storage.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: WriteGate | None):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gate: WriteGate | None,
+        publisher: ports.EventPublisher,
+    ) -> None:
         self._sessions = sessions
         self._gate = gate
+        self._publisher = publisher
 
     async def __aenter__(self) -> Self:
         if self._gate is not None:
@@ -57,7 +64,7 @@ class SqlUnitOfWork:
         self.visits: ports.VisitRepository = SqlVisitRepository(self.session)
         self.recalls: ports.RecallRepository = SqlRecallRepository(self.session)
         self.referrals: ports.ReferralRepository = SqlReferralRepository(self.session)
-        self.events: list[object] = []
+        self.events: list[DomainEvent] = []
         return self
 
     async def __aexit__(
@@ -75,6 +82,7 @@ class SqlUnitOfWork:
                 await self._gate.__aexit__(exc_type, exc, tb)
 
     async def commit(self) -> None:
+        await self._publisher.publish(self)
         await self.session.commit()
 
     async def rollback(self) -> None:
@@ -87,14 +95,15 @@ class SqlUnitOfWork:
 class Database:
     """Owns the engine; hands out units of work."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, publisher: ports.EventPublisher) -> None:
         map_domain()
         self.engine = engine
+        self.publisher = publisher
         self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
         self.gate = WriteGate() if is_sqlite(str(engine.url)) else None
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, self.gate)
+        return SqlUnitOfWork(self.sessions, self.gate, self.publisher)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

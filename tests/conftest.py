@@ -19,6 +19,7 @@ from bot.channels.console import CHANNEL, ConsoleChannel
 from bot.channels.text import html_to_text
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
+from bot.services.ports import UnitOfWork
 from handlers.codes import MAX_CODE_BYTES, ButtonCode
 from handlers.types import Event, EventKind, Screen
 
@@ -61,6 +62,32 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database with the shipped dealers and rewards and nobody in it."""
+    import asyncio
+
+    path = tmp_path_factory.mktemp("empty") / "empty.db"
+
+    async def build() -> None:
+        app = build_app(Settings(database_url=sqlite_url(path)), FixedClock(NOW))
+        await prepare_database(app)
+        await app.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+async def empty_app(tmp_path: Path, empty_template: Path, clock: FixedClock) -> AsyncIterator[App]:
+    """An app on a database without the demo data: tests build what they need."""
+    path = tmp_path / "empty.db"
+    shutil.copy(empty_template, path)
+    application = build_app(Settings(database_url=sqlite_url(path), care_scheduler=False), clock)
+    yield application
+    await application.close()
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
@@ -74,6 +101,19 @@ async def app(tmp_path: Path, seeded_template: Path, clock: FixedClock) -> Async
     application = build_app(Settings(database_url=sqlite_url(path), care_scheduler=False), clock)
     yield application
     await application.close()
+
+
+async def commit_as_of(app: App, uow: UnitOfWork, at: datetime) -> None:
+    """Commit with the app's clock at `at`, so subscribers react as of that moment (a
+    test replaying history); the clock goes back to where it was."""
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    before = clock.now()
+    clock.set(at)
+    try:
+        await uow.commit()
+    finally:
+        clock.set(before)
 
 
 def check_screen_limits(screens: Sequence[Screen]) -> None:

@@ -114,7 +114,7 @@ def demo_seed() -> None:
         await prepare_database(app)
         async with app.database.uow() as uow:
             report = await seed_demo(uow, app.reference, app.clock.now())
-            await app.bus.commit(uow, app.clock.now())
+            await uow.commit()
         typer.echo(
             f"demo: {report.owners_created} owners and {report.vehicles_created} vehicles "
             f"added, {report.unchanged} already there"

@@ -222,7 +222,7 @@ def visits_record(
             except VisitRefused as error:
                 typer.echo(f"not recorded: {error}", err=True)
                 return 1
-            await app.bus.commit(uow, app.clock.now())
+            await uow.commit()
         typer.echo(f"visit {visit.id} recorded: {invoice} {currency} at {dealer}")
         return 0
 

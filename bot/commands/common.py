@@ -107,7 +107,7 @@ def run_csv_import(
             async with app.database.uow() as uow:
                 report = await load(app, uow, fh, now)
                 if report.applied:
-                    await app.bus.commit(uow, now)
+                    await uow.commit()
         for error in report.errors:
             typer.echo(str(error), err=True)
         typer.echo(f"{report.rows} rows, {len(report.errors)} errors; {counts(report)}")

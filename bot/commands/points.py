@@ -47,7 +47,7 @@ def _change_points(phone: str, points: int, reason: str) -> None:
             except loyalty.ReasonRequired:
                 typer.echo("a reason is required", err=True)
                 return 1
-            await app.bus.commit(uow, now)
+            await uow.commit()
         typer.echo(f"{points:+d} points for owner {owner.id}; balance now {balance}")
         return 0
 
@@ -196,7 +196,7 @@ def loyalty_review(now: RunAsOf = None) -> None:
 
     async def review(app: App, uow: UnitOfWork, moment: datetime) -> str:
         report = await loyalty.review_tiers(uow, app.reference, moment)
-        await app.bus.commit(uow, moment)
+        await uow.commit()
         return f"kept {report.kept}, warned {report.noticed}, demoted {report.demoted}"
 
     _run_as_of(now, review)

@@ -1,8 +1,8 @@
 """Domain events: facts one feature announces and others react to, in the same
 transaction (a completed visit earns points; a referral stage pays a reward).
 
-Services append events to `uow.events`; `bot.services.bus.MessageBus` hands them to
-the subscribed handlers before the unit of work commits.
+Services append events to `uow.events`; committing the unit of work hands them to the
+subscribed handlers (`bot.services.bus.MessageBus`) before the transaction commits.
 """
 
 from __future__ import annotations
@@ -14,7 +14,12 @@ from bot.domain.referrals import StageRewards
 
 
 @dataclass(frozen=True)
-class VisitCompleted:
+class DomainEvent:
+    """The base of every domain event: what a unit of work collects and its bus hands on."""
+
+
+@dataclass(frozen=True)
+class VisitCompleted(DomainEvent):
     """A service visit was completed and invoiced at a dealer."""
 
     visit_id: int
@@ -28,7 +33,7 @@ class VisitCompleted:
 
 
 @dataclass(frozen=True)
-class VisitRefunded:
+class VisitRefunded(DomainEvent):
     """A completed visit was refunded or its invoice cancelled."""
 
     visit_id: int
@@ -37,7 +42,7 @@ class VisitRefunded:
 
 
 @dataclass(frozen=True)
-class TierPromoted:
+class TierPromoted(DomainEvent):
     owner_id: int
     old_tier: str
     new_tier: str
@@ -45,7 +50,7 @@ class TierPromoted:
 
 
 @dataclass(frozen=True)
-class TierDemotionNotice:
+class TierDemotionNotice(DomainEvent):
     """The yearly review found the owner below their tier; demotion after the grace."""
 
     owner_id: int
@@ -55,7 +60,7 @@ class TierDemotionNotice:
 
 
 @dataclass(frozen=True)
-class TierDemoted:
+class TierDemoted(DomainEvent):
     owner_id: int
     old_tier: str
     new_tier: str
@@ -63,7 +68,7 @@ class TierDemoted:
 
 
 @dataclass(frozen=True)
-class ReferralStageReached:
+class ReferralStageReached(DomainEvent):
     """A referral reached a stage outside any chat (the CRM import), so nobody has told
     its owner yet. Several changes to one referral in one import are one event: the
     stage it ended at, with what all of them paid or took back."""
@@ -76,7 +81,7 @@ class ReferralStageReached:
 
 
 @dataclass(frozen=True)
-class WelcomeGiftPaid:
+class WelcomeGiftPaid(DomainEvent):
     """A referred friend, already an owner, got the welcome gift outside any chat."""
 
     referral_id: int

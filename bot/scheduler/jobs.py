@@ -25,7 +25,6 @@ from bot.i18n import Catalogs
 from bot.scheduler.limits import InProcessLimiter, RateLimiter, RedisLimiter
 from bot.scheduler.sender import Sender, Transport
 from bot.services import care, loyalty
-from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWorkFactory
 from handlers.care_messages import after_sent, renderer_for
 
@@ -44,7 +43,6 @@ class JobDeps:
     reference: Reference
     catalogs: Catalogs
     clock: Clock
-    bus: MessageBus
     redis_url: str | None  # set: the bot-wide limits are shared through Redis
     sender_concurrency: int  # messages in flight at once
 
@@ -59,7 +57,7 @@ async def expiry_job(deps: JobDeps) -> None:
     now = deps.clock.now()
     async with deps.uow_factory() as uow:
         lots, vouchers = await loyalty.expire(uow, now)
-        await deps.bus.commit(uow, now)
+        await uow.commit()
     log.info("expired %d lots and %d vouchers", lots, vouchers)
 
 
@@ -67,7 +65,7 @@ async def review_job(deps: JobDeps) -> None:
     now = deps.clock.now()
     async with deps.uow_factory() as uow:
         report = await loyalty.review_tiers(uow, deps.reference, now)
-        await deps.bus.commit(uow, now)
+        await uow.commit()
     log.info(
         "tier review: kept %d, warned %d, demoted %d", report.kept, report.noticed, report.demoted
     )

@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from operator import methodcaller
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.care import CATEGORY_OF, CarePolicy, Category, OutboxMessage, OutboxStatus, Rule
@@ -26,6 +25,7 @@ from bot.domain.events import (
 from bot.domain.months import add_months
 from bot.domain.reference import Market, Reference
 from bot.domain.referrals import NoReward, Payout, StageRewards
+from bot.services.bus import MessageBus
 from bot.services.ports import CareRepository, UnitOfWork, UnitOfWorkFactory
 
 CATCH_UP_DAYS = 3  # a planner that was down for a day or two still plans date-exact rules
@@ -357,7 +357,7 @@ def _birthday_days(today: date) -> list[str]:
 # --- event-driven messages ---------------------------------------------------------------
 
 
-def subscribers() -> dict[type, list[Callable[[UnitOfWork, Any, datetime], Awaitable[None]]]]:
+def subscribe(bus: MessageBus) -> None:
     async def promoted(uow: UnitOfWork, event: TierPromoted, now: datetime) -> None:
         await _queue(
             uow,
@@ -401,12 +401,10 @@ def subscribers() -> dict[type, list[Callable[[UnitOfWork, Any, datetime], Await
             {"referral_id": event.referral_id, "points": event.points},
         )
 
-    return {
-        TierPromoted: [promoted],
-        TierDemotionNotice: [demotion_notice],
-        ReferralStageReached: [referral_stage],
-        WelcomeGiftPaid: [welcome_gift],
-    }
+    bus.subscribe(TierPromoted, promoted)
+    bus.subscribe(TierDemotionNotice, demotion_notice)
+    bus.subscribe(ReferralStageReached, referral_stage)
+    bus.subscribe(WelcomeGiftPaid, welcome_gift)
 
 
 def rewards_payload(rewards: StageRewards) -> dict[str, object]:

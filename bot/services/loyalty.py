@@ -9,11 +9,10 @@ source id, rule); spends on (owner, request key).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.events import (
@@ -54,6 +53,7 @@ from bot.domain.loyalty import (
 from bot.domain.owners import Owner
 from bot.domain.reference import Reference
 from bot.domain.staff import StaffMember
+from bot.services.bus import MessageBus
 from bot.services.ports import UnitOfWork
 from bot.services.staff import audit
 
@@ -263,9 +263,7 @@ async def reverse_award(
 # --- the domain events loyalty reacts to ------------------------------------------------
 
 
-def subscribers(
-    reference: Reference,
-) -> dict[type, list[Callable[[UnitOfWork, Any, datetime], Awaitable[None]]]]:
+def subscribe(bus: MessageBus, reference: Reference) -> None:
     async def visit_completed(uow: UnitOfWork, event: VisitCompleted, now: datetime) -> None:
         owner = await uow.owners.get(event.owner_id)
         if owner is None or owner.erased_at is not None:
@@ -309,7 +307,8 @@ def subscribers(
             reason="visit refunded",
         )
 
-    return {VisitCompleted: [visit_completed], VisitRefunded: [visit_refunded]}
+    bus.subscribe(VisitCompleted, visit_completed)
+    bus.subscribe(VisitRefunded, visit_refunded)
 
 
 # --- redemptions -------------------------------------------------------------------------
@@ -745,7 +744,7 @@ __all__ = [
     "redeem",
     "reverse_award",
     "review_tiers",
-    "subscribers",
+    "subscribe",
     "summary",
     "tier_of",
     "use_voucher",

@@ -9,6 +9,7 @@ from typing import Any, Protocol, Self
 
 from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import CapState, Category, OutboxMessage, SurveyAnswer
+from bot.domain.events import DomainEvent
 from bot.domain.loyalty import (
     LedgerEntry,
     LoyaltyAccount,
@@ -389,7 +390,7 @@ class UnitOfWork(Protocol):
     visits: VisitRepository
     recalls: RecallRepository
     referrals: ReferralRepository
-    events: list[object]  # domain events raised in this unit of work (see services.bus)
+    events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -398,9 +399,18 @@ class UnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
-    async def commit(self) -> None: ...
+    async def commit(self) -> None:
+        """Hand every pending event to its subscribers (they may raise more), then commit."""
+        ...
+
     async def rollback(self) -> None: ...
     async def flush(self) -> None: ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class EventPublisher(Protocol):
+    """What a unit of work publishes its events through (bot.services.bus.MessageBus)."""
+
+    async def publish(self, uow: UnitOfWork) -> None: ...

@@ -30,7 +30,7 @@ async def run(app: App, text: str, *, skip_invalid: bool = False) -> StageImport
             skip_invalid=skip_invalid,
         )
         if report.applied:
-            await app.bus.commit(uow, app.clock.now())
+            await uow.commit()
     return report
 
 

@@ -44,7 +44,7 @@ async def run(app: App, rows: str) -> StageImportReport:
             actor="import:crm.csv",
         )
         assert report.applied, report.errors
-        await app.bus.commit(uow, app.clock.now())
+        await uow.commit()
     return report
 
 

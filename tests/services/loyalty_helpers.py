@@ -9,6 +9,7 @@ from bot.domain.loyalty import RewardInfo
 from bot.domain.owners import Owner
 from bot.services import loyalty
 from bot.services.loyalty import Award
+from tests.conftest import commit_as_of
 
 BANGKOK_PHONE = "+66891112233"  # Nattaya: no demo points
 
@@ -47,7 +48,7 @@ async def give(
             market=owner.market,
             now=at,
         )
-        await app.bus.commit(uow, at)
+        await commit_as_of(app, uow, at)
     return outcome
 
 

@@ -11,6 +11,7 @@ from bot.domain.staff import Role
 from bot.services import referrals
 from bot.services.referrals import FriendForm, StageMove
 from bot.services.staff import add_staff
+from tests.conftest import commit_as_of
 
 DUBAI = "+971501234567"  # أحمد, Arabic, AE-DXB-01
 BANGKOK = "+66812345678"  # สมชาย, Thai, TH-BKK-01
@@ -36,7 +37,7 @@ async def recommend(
             actor="test",
             now=at,
         )
-        await app.bus.commit(uow, at)
+        await commit_as_of(app, uow, at)
     return lead.referral
 
 
@@ -54,7 +55,7 @@ async def move(
         done = await referrals.move_stage(
             uow, app.reference, referral.id, stage, actor=actor, at=at, now=at, vin=vin
         )
-        await app.bus.commit(uow, at)
+        await commit_as_of(app, uow, at)
     return done
 
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from bot.app import App
 from bot.domain.care import Rule
 from bot.services import care
-from tests.conftest import NOW
+from tests.conftest import NOW, commit_as_of
 
 
 async def plan(app: App, at: datetime) -> care.PlanReport:
     async with app.database.uow() as uow:
         report = await care.plan(uow, app.reference, at)
-        await app.bus.commit(uow, at)
+        await commit_as_of(app, uow, at)
     return report
 
 

@@ -11,7 +11,7 @@ from bot.domain.events import VisitCompleted, VisitRefunded
 from bot.domain.loyalty import InsufficientPoints, RedemptionStatus, Tier
 from bot.services import loyalty
 from bot.services.loyalty import AwardOutcome, RewardUnavailable, VoucherProblem
-from tests.conftest import NOW
+from tests.conftest import NOW, commit_as_of
 from tests.services.loyalty_helpers import balance, days, give, owner_by_phone, reward
 
 
@@ -26,7 +26,7 @@ async def test_paid_service_points_are_pending_for_14_days(app: App) -> None:
     owner = await owner_by_phone(app)
     async with app.database.uow() as uow:
         uow.events.append(VisitCompleted(1, owner.id, 1, "TH-BKK-01", 1_234_500, "THB", NOW))
-        await app.bus.commit(uow, NOW)
+        await commit_as_of(app, uow, NOW)
     async with app.database.uow() as uow:
         summary = await loyalty.summary(uow, app.reference, owner, NOW)
     assert summary.balance == 0
@@ -38,11 +38,11 @@ async def test_a_refund_inside_the_pending_window_reverses_the_points(app: App) 
     owner = await owner_by_phone(app)
     async with app.database.uow() as uow:
         uow.events.append(VisitCompleted(7, owner.id, 1, "TH-BKK-01", 500_000, "THB", NOW))
-        await app.bus.commit(uow, NOW)
+        await commit_as_of(app, uow, NOW)
     async with app.database.uow() as uow:
         uow.events.append(VisitRefunded(7, owner.id, NOW + days(3)))
         uow.events.append(VisitRefunded(7, owner.id, NOW + days(3)))  # twice: harmless
-        await app.bus.commit(uow, NOW + days(3))
+        await commit_as_of(app, uow, NOW + days(3))
     async with app.database.uow() as uow:
         summary = await loyalty.summary(uow, app.reference, owner, NOW + days(3))
         entries = (await loyalty.history(uow, owner.id, 0)).entries

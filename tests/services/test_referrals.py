@@ -22,7 +22,7 @@ from bot.services import referrals
 from bot.services.demo import DEMO_REFERRALS, seed_demo
 from bot.services.referrals import FriendForm, Opened, Refused
 from storage import tables
-from tests.conftest import NOW
+from tests.conftest import NOW, commit_as_of
 from tests.services.loyalty_helpers import balance, days, owner_by_phone
 from tests.services.referral_helpers import (
     DUBAI,
@@ -282,7 +282,7 @@ async def test_seeding_the_demo_twice_adds_no_referrals(app: App) -> None:
             select(func.count()).select_from(tables.referrals)
         )
         await seed_demo(uow, app.reference, NOW)
-        await app.bus.commit(uow, NOW)
+        await commit_as_of(app, uow, NOW)
         after = await uow.session.scalar(  # type: ignore[attr-defined]
             select(func.count()).select_from(tables.referrals)
         )
