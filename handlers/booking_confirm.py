@@ -145,7 +145,7 @@ def _as_booked(ctx: Context, draft: BookingDraft, vehicle: Vehicle) -> Booking:
         starts_at=start,
         ends_at=start + timedelta(minutes=minutes),
         transport=draft.transport or "wait",
-        status=BookingStatus.REQUESTED.value,
+        status=BookingStatus.REQUESTED,
         request_key="",
         notes=draft.notes,
         created_at=ctx.now,

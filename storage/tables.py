@@ -21,7 +21,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from storage.types import BigId, UtcDateTime
+from bot.domain.booking import BookingStatus, RecallState, VisitSource
+from bot.domain.owners import ConsentCategory, OwnerSource
+from bot.domain.referrals import NoReward, Source, Stage
+from bot.domain.staff import Role
+from storage.types import BigId, EnumText, UtcDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -64,7 +68,7 @@ owners = Table(
     Column("consent_marketing", Boolean, nullable=True),
     Column("send_from_hour", SmallInteger, nullable=False),
     Column("send_until_hour", SmallInteger, nullable=False),
-    Column("source", String(16), nullable=False),
+    Column("source", EnumText(OwnerSource, 16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("erased_at", UtcDateTime, nullable=True),
 )
@@ -111,7 +115,7 @@ consent_records = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("category", String(16), nullable=False),
+    Column("category", EnumText(ConsentCategory, 16), nullable=False),
     Column("granted", Boolean, nullable=False),
     Column("wording_version", String(32), nullable=False),
     Column("channel", String(16), nullable=False),
@@ -146,7 +150,7 @@ staff = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("channel", String(16), nullable=False),
     Column("user_id", BigInteger, nullable=False),
-    Column("role", String(16), nullable=False),
+    Column("role", EnumText(Role, 16), nullable=False),
     Column("name", String(100), nullable=False),
     Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
     Column("active", Boolean, nullable=False),
@@ -328,7 +332,7 @@ bookings = Table(
     Column("bay", SmallInteger, nullable=False),
     Column("transport", String(16), nullable=False),
     Column("notes", String(500), nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", EnumText(BookingStatus, 16), nullable=False),
     Column("proposed", Boolean, nullable=False),
     # The confirm token of the chat flow: a second tap finds the booking it made.
     Column("request_key", String(32), nullable=False, unique=True),
@@ -345,8 +349,8 @@ booking_changes = Table(
     Column("at", UtcDateTime, nullable=False),
     Column("actor", String(64), nullable=False),
     Column("action", String(16), nullable=False),
-    Column("from_status", String(16), nullable=True),
-    Column("to_status", String(16), nullable=False),
+    Column("from_status", EnumText(BookingStatus, 16), nullable=True),
+    Column("to_status", EnumText(BookingStatus, 16), nullable=False),
     Column("starts_at", UtcDateTime, nullable=False),
     Column("reason", String(500), nullable=False),
 )
@@ -383,7 +387,7 @@ service_visits = Table(
         nullable=True,
         unique=True,
     ),
-    Column("source", String(16), nullable=False),
+    Column("source", EnumText(VisitSource, 16), nullable=False),
     Column("recorded_at", UtcDateTime, nullable=False),
 )
 
@@ -398,7 +402,7 @@ vehicle_recalls = Table(
     Column("title", String(300), nullable=False),
     Column("titles", JSON, nullable=False),
     Column("published_on", Date, nullable=False),
-    Column("state", String(8), nullable=False),
+    Column("state", EnumText(RecallState, 8), nullable=False),
     Column("closed_at", UtcDateTime, nullable=True),
     Column("vehicle_id", ForeignKey("vehicles.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("imported_at", UtcDateTime, nullable=False),
@@ -424,21 +428,21 @@ referrals = Table(
     Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
     Column("friend_name", String(100), nullable=False),
     Column("friend_phone", String(20), nullable=True),
-    Column("source", String(8), nullable=False),
+    Column("source", EnumText(Source, 8), nullable=False),
     Column("model", String(16), nullable=True),
-    Column("stage", String(24), nullable=False),
-    Column("furthest", String(24), nullable=False),
+    Column("stage", EnumText(Stage, 24), nullable=False),
+    Column("furthest", EnumText(Stage, 24), nullable=False),
     # Rank of `furthest` in the funnel (0 = lead ... 5 = delivered): the funnel report
     # counts "reached at least this stage" with one comparison.
     Column("progress", SmallInteger, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("stage_at", UtcDateTime, nullable=True),
     Column("consent_at", UtcDateTime, nullable=True),
-    Column("no_reward", String(24), nullable=False),
+    Column("no_reward", EnumText(NoReward, 24, empty_is_none=True), nullable=False),
     Column("friend_account_id", ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True),
     Column("delivered_at", UtcDateTime, nullable=True),
     Column("rewarded_at", UtcDateTime, nullable=True),
-    Column("owner_told", String(24), nullable=False),
+    Column("owner_told", EnumText(Stage, 24), nullable=False),
     CheckConstraint("progress >= 0 AND progress <= 5", name="progress_in_funnel"),
     Index("ix_referrals_referrer_created", "referrer_id", "created_at"),
     Index("ix_referrals_phone_created", "friend_phone", "created_at"),
@@ -470,8 +474,8 @@ referral_stage_changes = Table(
         nullable=False,
         index=True,
     ),
-    Column("from_stage", String(24), nullable=False),
-    Column("to_stage", String(24), nullable=False),
+    Column("from_stage", EnumText(Stage, 24, empty_is_none=True), nullable=False),
+    Column("to_stage", EnumText(Stage, 24), nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),
     Column("recorded_at", UtcDateTime, nullable=False),
     Column("actor", String(64), nullable=False),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, String
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
@@ -37,3 +38,34 @@ class UtcDateTime(TypeDecorator[datetime]):
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A domain StrEnum in, the same enum out; the column holds its string value.
+
+    `empty_is_none`: the column keeps "" for "none" (a referral that may still earn, the
+    first stage change of a referral); the domain sees None.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int, *, empty_is_none: bool = False) -> None:
+        super().__init__(length)
+        self.enum = enum
+        self.empty_is_none = empty_is_none
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return "" if self.empty_is_none else None
+        if value == "" and self.empty_is_none:
+            return ""
+        return self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        if value is None or (value == "" and self.empty_is_none):
+            return None
+        return self.enum(value)

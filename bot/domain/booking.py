@@ -58,7 +58,7 @@ class Booking:
     starts_at: datetime  # UTC; shown in the center's zone
     ends_at: datetime
     transport: str
-    status: str
+    status: BookingStatus
     request_key: str  # the confirm token: a second tap finds this booking instead
     created_at: datetime
     updated_at: datetime
@@ -69,11 +69,11 @@ class Booking:
 
     @property
     def state(self) -> BookingStatus:
-        return BookingStatus(self.status)
+        return self.status
 
     @property
     def is_open(self) -> bool:
-        return self.state in OPEN_STATUSES
+        return self.status in OPEN_STATUSES
 
     def is_upcoming(self, now: datetime) -> bool:
         return self.is_open and self.ends_at > now
@@ -84,7 +84,7 @@ class Booking:
         current = self.state
         if wanted not in _TRANSITIONS[current]:
             raise InvalidTransition(current, wanted)
-        self.status = wanted.value
+        self.status = wanted
         self.updated_at = now
         if wanted is not BookingStatus.REQUESTED:
             self.proposed = False
@@ -106,7 +106,7 @@ class Booking:
             raise InvalidTransition(self.state, BookingStatus.REQUESTED)
         before = self.state
         self.starts_at, self.ends_at, self.bay = starts_at, ends_at, bay
-        self.status = BookingStatus.REQUESTED.value
+        self.status = BookingStatus.REQUESTED
         self.proposed = proposed
         self.updated_at = now
         return self._change("proposed" if proposed else "rescheduled", before, actor, reason, now)
@@ -124,7 +124,7 @@ class Booking:
             at=now,
             actor=actor,
             action=action,
-            from_status=before.value if before else None,
+            from_status=before,
             to_status=self.status,
             starts_at=self.starts_at,
             reason=reason[:500],
@@ -139,11 +139,17 @@ class BookingChange:
     at: datetime
     actor: str  # "telegram:12345" (owner or staff) or "cli:<os user>"
     action: str  # requested, confirmed, rescheduled, proposed, cancelled, ...
-    from_status: str | None
-    to_status: str
+    from_status: BookingStatus | None
+    to_status: BookingStatus
     starts_at: datetime
     reason: str = ""
     id: int | None = None
+
+
+class VisitSource(StrEnum):
+    BOOKING = "booking"  # a completed booking
+    STAFF = "staff"  # recorded at the desk (a walk-in, the dealer system)
+    DEMO = "demo"  # the demo's service history
 
 
 @dataclass(eq=False)
@@ -160,7 +166,7 @@ class ServiceVisit:
     mileage_km: int | None = None
     services: list[str] = field(default_factory=list)
     booking_id: int | None = None
-    source: str = "booking"  # booking, staff, demo
+    source: VisitSource = VisitSource.BOOKING
     id: int | None = None
 
 
@@ -179,18 +185,18 @@ class VehicleRecall:
     published_on: date
     imported_at: datetime
     titles: dict[str, str] = field(default_factory=dict)  # locale -> localized title
-    state: str = RecallState.OPEN.value
+    state: RecallState = RecallState.OPEN
     closed_at: datetime | None = None
     vehicle_id: int | None = None
     id: int | None = None
 
     @property
     def is_open(self) -> bool:
-        return self.state == RecallState.OPEN.value
+        return self.state is RecallState.OPEN
 
     def title_in(self, locale: str) -> str:
         return self.titles.get(locale) or self.title
 
     def close(self, now: datetime) -> None:
-        self.state = RecallState.CLOSED.value
+        self.state = RecallState.CLOSED
         self.closed_at = now

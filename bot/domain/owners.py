@@ -23,6 +23,12 @@ CONSENT_WORDING_VERSION = {
     ConsentCategory.MARKETING: "marketing-2026-11",
 }
 
+
+class OwnerSource(StrEnum):
+    CHAT = "chat"  # registered in chat
+    IMPORT = "import"  # the dealer system's export
+
+
 DEFAULT_SEND_FROM_HOUR = 9
 DEFAULT_SEND_UNTIL_HOUR = 20
 
@@ -42,7 +48,7 @@ class Owner:
     consent_marketing: bool | None = None
     send_from_hour: int = DEFAULT_SEND_FROM_HOUR
     send_until_hour: int = DEFAULT_SEND_UNTIL_HOUR
-    source: str = "chat"  # "chat" (registered in chat) or "import" (dealer system)
+    source: OwnerSource = OwnerSource.CHAT
     erased_at: datetime | None = None
     id: int | None = None
 
@@ -85,7 +91,7 @@ class Owner:
             self.consent_marketing = granted
         return ConsentRecord(
             owner_id=self.id,
-            category=category.value,
+            category=category,
             granted=granted,
             wording_version=CONSENT_WORDING_VERSION[category],
             channel=channel,
@@ -140,7 +146,7 @@ class Account:
 @dataclass(eq=False)
 class ConsentRecord:
     owner_id: int
-    category: str
+    category: ConsentCategory
     granted: bool
     wording_version: str
     channel: str

@@ -277,7 +277,7 @@ def no_reward_at_payout(facts: PayoutFacts) -> NoReward | None:
     return None
 
 
-def friend_perk_allowed(no_reward: str) -> bool:
+def friend_perk_allowed(no_reward: NoReward | None) -> bool:
     """The friend's welcome gift depends on the friend, not on the owner's limits: it is
     withheld only when the friend was no new customer of this referral."""
     return no_reward not in (
@@ -319,34 +319,34 @@ class Referral:
     dealer_code: str
     friend_name: str
     friend_phone: str | None  # E.164; None once the friend asked us to forget them
-    source: str
+    source: Source
     created_at: datetime
-    stage: str = Stage.LEAD.value
-    furthest: str = Stage.LEAD.value  # the furthest funnel stage reached
-    progress: int = 0  # Stage(furthest).rank, for set-based funnel queries
+    stage: Stage = Stage.LEAD
+    furthest: Stage = Stage.LEAD  # the furthest funnel stage reached
+    progress: int = 0  # furthest.rank, for set-based funnel queries
     stage_at: datetime | None = None
     model: str | None = None
     consent_at: datetime | None = None  # when the friend's consent to be contacted was given
-    no_reward: str = ""  # a NoReward value: recorded for sales, earns nothing
+    no_reward: NoReward | None = None  # recorded for sales, but it earns nothing
     friend_account_id: int | None = None  # the friend's chat account (link referrals)
     delivered_at: datetime | None = None
     rewarded_at: datetime | None = None  # the first reward paid for this referral
-    owner_told: str = Stage.LEAD.value  # the last stage the owner was told about
+    owner_told: Stage = Stage.LEAD  # the last stage the owner was told about
     id: int | None = None
 
     @property
     def current(self) -> Stage:
-        return Stage(self.stage)
+        return self.stage
 
     @property
     def reached(self) -> Stage:
-        return Stage(self.furthest)
+        return self.furthest
 
     def move_to(self, target: Stage, at: datetime) -> None:
-        self.stage = target.value
+        self.stage = target
         self.stage_at = at
-        if target.rank > self.reached.rank:
-            self.furthest = target.value
+        if target.rank > self.furthest.rank:
+            self.furthest = target
             self.progress = target.rank
         if target is Stage.DELIVERED:
             self.delivered_at = at
@@ -357,8 +357,8 @@ class StageChange:
     """The history: who moved which referral where, when. Never edited."""
 
     referral_id: int
-    from_stage: str
-    to_stage: str
+    from_stage: Stage | None  # None: the referral was recorded
+    to_stage: Stage
     changed_at: datetime  # when it happened (the dealer system's time for imports)
     recorded_at: datetime
     actor: str  # "telegram:123", "import:crm.csv", "system"

@@ -20,7 +20,7 @@ class Role(StrEnum):
 class StaffMember:
     channel: str
     user_id: int
-    role: str
+    role: Role
     name: str
     added_at: datetime
     dealer_code: str | None = None  # None: every dealer of the brand (admins)
@@ -29,15 +29,13 @@ class StaffMember:
 
     def may(self, *roles: Role) -> bool:
         """Managers and admins may do what any role may."""
-        return self.active and (
-            self.role in {r.value for r in roles} or self.role in (Role.MANAGER, Role.ADMIN)
-        )
+        return self.active and (self.role in roles or self.role in (Role.MANAGER, Role.ADMIN))
 
     def serves(self, dealer_code: str | None) -> bool:
         """May act for this dealer (None: the action is not tied to one dealer)."""
         return (
             dealer_code is None
-            or self.role == Role.ADMIN
+            or self.role is Role.ADMIN
             or self.dealer_code is None
             or self.dealer_code == dealer_code
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.booking import (
@@ -51,11 +52,28 @@ class BookingError(Exception):
     """The booking cannot be made as asked."""
 
 
+class Unbookable(StrEnum):
+    """What in a booking request can't be booked."""
+
+    VEHICLE = "vehicle"  # not the owner's vehicle
+    CENTER = "center"  # unknown, or another market's
+    SERVICES = "services"  # unknown, not offered there, or not for this model
+    TRANSPORT = "transport"
+    NOTES = "notes"  # too long
+    SLOT = "slot"  # not a slot of the center
+    REQUEST_KEY = "request key"  # another owner's confirm token
+    BEYOND_WINDOW = "beyond the booking window"
+
+
 class NotBookable(BookingError):
     """The request names something the owner may not book (another market's center, a
     service the center does not offer, a time that is not a slot of the center, a day
     beyond the booking window). Flows only send what they offered, so this means a
     forged or stale button."""
+
+    def __init__(self, why: Unbookable) -> None:
+        super().__init__(why.value)
+        self.why = why
 
 
 class SlotGone(BookingError):
@@ -234,10 +252,10 @@ def _check_request(
     reference: Reference, owner: Owner, vehicle: Vehicle | None, request: BookingRequest
 ) -> tuple[Dealer, int, tuple[datetime, ...]]:
     if vehicle is None or vehicle.owner_id != owner.id:
-        raise NotBookable("vehicle")
+        raise NotBookable(Unbookable.VEHICLE)
     dealer = reference.dealers.get(request.dealer_code)
     if dealer is None or dealer.market != owner.market:
-        raise NotBookable("center")
+        raise NotBookable(Unbookable.CENTER)
     model = reference.models.get(vehicle.model)
     catalog = reference.catalog
     if (
@@ -250,15 +268,15 @@ def _check_request(
             and not all(catalog.operations[c].applies_to(model) for c in request.services)
         )
     ):
-        raise NotBookable("services")
+        raise NotBookable(Unbookable.SERVICES)
     if request.transport not in dealer.transport:
-        raise NotBookable("transport")
+        raise NotBookable(Unbookable.TRANSPORT)
     if len(request.notes) > MAX_NOTES:
-        raise NotBookable("notes")
+        raise NotBookable(Unbookable.NOTES)
     minutes = catalog.duration(request.services, vehicle.model)
     units = slot_at(dealer, request.start, minutes)
     if units is None:
-        raise NotBookable("slot")
+        raise NotBookable(Unbookable.SLOT)
     return dealer, minutes, units
 
 
@@ -277,14 +295,14 @@ async def book(
     existing = await uow.bookings.by_request_key(request.request_key)
     if existing is not None:
         if existing.owner_id != owner.id:
-            raise NotBookable("request key")
+            raise NotBookable(Unbookable.REQUEST_KEY)
         raise AlreadyBooked(existing)
     vehicle = await uow.vehicles.get(request.vehicle_id)
     dealer, minutes, units = _check_request(reference, owner, vehicle, request)
     window = await window_days(uow, reference, owner.id)
     _first, last = booking_horizon(dealer, now, window)
     if local_day(request.start, dealer.timezone) > last:
-        raise NotBookable("beyond the booking window")
+        raise NotBookable(Unbookable.BEYOND_WINDOW)
     if request.start < now + MIN_LEAD:
         raise SlotPast(await alternatives(uow, dealer, request.start, minutes, now, window=window))
     booking = Booking(
@@ -295,7 +313,7 @@ async def book(
         starts_at=request.start,
         ends_at=request.start + timedelta(minutes=minutes),
         transport=request.transport,
-        status=BookingStatus.REQUESTED.value,
+        status=BookingStatus.REQUESTED,
         request_key=request.request_key,
         notes=request.notes,
         created_at=now,
@@ -350,12 +368,12 @@ async def reschedule(
     minutes = reference.catalog.duration(booking.services, model_code)
     units = slot_at(dealer, start, minutes)
     if units is None:
-        raise NotBookable("slot")
+        raise NotBookable(Unbookable.SLOT)
     if window is None:
         window = await window_days(uow, reference, booking.owner_id)
     _first, last = booking_horizon(dealer, now, window)
     if local_day(start, dealer.timezone) > last:
-        raise NotBookable("beyond the booking window")
+        raise NotBookable(Unbookable.BEYOND_WINDOW)
     if start < now + MIN_LEAD:
         raise SlotPast(
             await alternatives(

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.domain.booking import BookingStatus, VehicleRecall
+from bot.domain.booking import BookingStatus, VehicleRecall, VisitSource
 from bot.domain.months import add_months
 from bot.domain.owner_import import REQUIRED_COLUMNS
 from bot.domain.owners import Owner
@@ -416,7 +416,7 @@ async def _past_visits(
             invoice_minor=price,
             mileage_km=round(per_day * (on - delivered).days),
             services=[code],
-            source="demo",
+            source=VisitSource.DEMO,
             now=now,
             announce=False,
         )

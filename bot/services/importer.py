@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.domain.owner_import import REQUIRED_COLUMNS, OwnerRow, RowError, parse_owner_row
-from bot.domain.owners import Owner, Vehicle
+from bot.domain.owners import Owner, OwnerSource, Vehicle
 from bot.domain.reference import Reference
 from bot.services.ports import UnitOfWork
 
@@ -117,7 +117,7 @@ async def _apply(
                 locale_on_file=row.locale,
                 birthday=row.birthday,
                 created_at=now,
-                source="import",
+                source=OwnerSource.IMPORT,
             )
             uow.owners.add(owner)
             await uow.flush()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.owners import Account, Owner, Vehicle
+from bot.domain.owners import Account, Owner, OwnerSource, Vehicle
 from bot.domain.phone import PhoneError, normalize_phone, region_of
 from bot.domain.reference import Reference
 from bot.services.ports import UnitOfWork
@@ -89,7 +89,7 @@ async def register_owner(
             locale=form.locale,
             locale_on_file=form.locale_in_use,
             created_at=now,
-            source="chat",
+            source=OwnerSource.CHAT,
         )
         uow.owners.add(owner)
         await uow.flush()

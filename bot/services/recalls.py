@@ -126,7 +126,7 @@ async def _apply(
             recall.close(now)
             changed = True
         elif row.state is RecallState.OPEN and not recall.is_open:
-            recall.state, recall.closed_at = RecallState.OPEN.value, None
+            recall.state, recall.closed_at = RecallState.OPEN, None
             changed = True
         if changed:
             report.updated += 1

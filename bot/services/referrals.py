@@ -136,7 +136,7 @@ class NewLead:
 
     @property
     def no_reward(self) -> NoReward | None:
-        return NoReward(self.referral.no_reward) if self.referral.no_reward else None
+        return self.referral.no_reward
 
 
 async def submissions_refused(
@@ -183,12 +183,12 @@ async def submit_friend(
             dealer_code=dealer.code,
             friend_name=form.name[:100],
             friend_phone=form.phone,
-            source=Source.CHAT.value,
+            source=Source.CHAT,
             created_at=now,
             stage_at=now,
             model=form.model,
             consent_at=now,
-            no_reward=_reason(no_reward_at_lead(facts, now)),
+            no_reward=no_reward_at_lead(facts, now),
         ),
         actor=actor,
     )
@@ -244,11 +244,11 @@ async def lead_from_link(
             dealer_code=dealer.code,
             friend_name=(friend_name.strip() or "—")[:100],
             friend_phone=phone,
-            source=Source.LINK.value,
+            source=Source.LINK,
             created_at=now,
             stage_at=now,
             consent_at=now,  # they shared their number after reading that a dealer calls
-            no_reward=_reason(no_reward_at_lead(facts, now)),
+            no_reward=no_reward_at_lead(facts, now),
             friend_account_id=account.id,
         ),
         actor=f"{account.channel}:{account.user_id}",
@@ -293,8 +293,8 @@ async def _record(uow: UnitOfWork, referral: Referral, *, actor: str) -> Referra
     uow.referrals.add(
         StageChange(
             referral_id=referral.id,
-            from_stage="",
-            to_stage=Stage.LEAD.value,
+            from_stage=None,
+            to_stage=Stage.LEAD,
             changed_at=referral.created_at,
             recorded_at=referral.created_at,
             actor=actor,
@@ -377,8 +377,8 @@ async def move_stage(
     uow.referrals.add(
         StageChange(
             referral_id=referral_id,
-            from_stage=before.value,
-            to_stage=target.value,
+            from_stage=before,
+            to_stage=target,
             changed_at=at,
             recorded_at=now,
             actor=actor,
@@ -422,7 +422,7 @@ async def _pay(
     )
     reason = no_reward_at_payout(facts)
     if reason is not None:
-        referral.no_reward = reason.value
+        referral.no_reward = reason
         move.no_reward = reason
         return
     activities = reference.rules(referrer.market).activities
@@ -597,10 +597,6 @@ def _start_of_day(reference: Reference, owner: Owner, now: datetime) -> datetime
     zone = ZoneInfo(owner.timezone or reference.market(owner.market).timezone)
     local = now.astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _reason(reason: NoReward | None) -> str:
-    return reason.value if reason else ""
 
 
 def _id(item: Owner | Referral) -> int:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
-from bot.domain.booking import Booking, BookingStatus, ServiceVisit
+from bot.domain.booking import Booking, BookingStatus, ServiceVisit, VisitSource
 from bot.domain.events import VisitCompleted
 from bot.domain.owners import Owner, Vehicle
 from bot.domain.reference import Reference
@@ -178,7 +179,7 @@ async def complete(
         invoice_minor=invoice_minor,
         mileage_km=vehicle.mileage_km if vehicle else None,
         services=list(booking.services),
-        source="booking",
+        source=VisitSource.BOOKING,
         booking_id=booking.id,
         now=now,
     )
@@ -207,7 +208,7 @@ async def record_visit(
     invoice_minor: int,
     mileage_km: int | None,
     services: list[str],
-    source: str,
+    source: VisitSource,
     now: datetime,
     booking_id: int | None = None,
     announce: bool = True,
@@ -252,8 +253,21 @@ async def record_visit(
     return visit
 
 
+class VisitRefusal(StrEnum):
+    UNKNOWN_VEHICLE = "unknown_vehicle"
+    UNKNOWN_DEALER = "unknown_dealer"
+    UNKNOWN_SERVICES = "unknown_services"
+    NO_SERVICES = "no_services"
+    OUT_OF_RANGE = "out_of_range"  # the invoice amount or the date
+
+
 class VisitRefused(ValueError):
-    """A visit the desk tried to record names an unknown vehicle, center or service."""
+    """A visit the desk tried to record names an unknown vehicle, center or service.
+    `why` says which; the message says it to a person at the terminal."""
+
+    def __init__(self, why: VisitRefusal, message: str) -> None:
+        super().__init__(message)
+        self.why = why
 
 
 async def record_desk_visit(
@@ -273,14 +287,16 @@ async def record_desk_visit(
     system). Announced like a completed booking, and audited."""
     vehicle = await uow.vehicles.by_vin(vin)
     if vehicle is None or vehicle.id is None:
-        raise VisitRefused(f"no vehicle with VIN {vin}")
+        raise VisitRefused(VisitRefusal.UNKNOWN_VEHICLE, f"no vehicle with VIN {vin}")
     if dealer_code not in reference.dealers:
-        raise VisitRefused(f"unknown dealer {dealer_code}")
+        raise VisitRefused(VisitRefusal.UNKNOWN_DEALER, f"unknown dealer {dealer_code}")
     unknown = [code for code in services if reference.catalog.get(code) is None]
-    if unknown or not services:
-        raise VisitRefused(f"unknown services {unknown}" if unknown else "no services")
+    if unknown:
+        raise VisitRefused(VisitRefusal.UNKNOWN_SERVICES, f"unknown services {unknown}")
+    if not services:
+        raise VisitRefused(VisitRefusal.NO_SERVICES, "no services")
     if not 0 <= invoice_minor <= MAX_INVOICE_MINOR or visited_on > now.date():
-        raise VisitRefused("invoice amount or date out of range")
+        raise VisitRefused(VisitRefusal.OUT_OF_RANGE, "invoice amount or date out of range")
     if mileage_km is not None and (vehicle.mileage_km or -1) < mileage_km:
         vehicle.mileage_km = mileage_km
         vehicle.mileage_recorded_on = visited_on
@@ -294,7 +310,7 @@ async def record_desk_visit(
         invoice_minor=invoice_minor,
         mileage_km=mileage_km,
         services=services,
-        source="staff",
+        source=VisitSource.STAFF,
         now=now,
     )
     audit(

@@ -30,7 +30,7 @@ async def add_staff(
         member = StaffMember(
             channel=channel,
             user_id=user_id,
-            role=role.value,
+            role=role,
             name=name,
             dealer_code=dealer_code,
             added_at=now,
@@ -38,7 +38,7 @@ async def add_staff(
         uow.staff.add(member)
     else:
         member.role, member.name, member.dealer_code, member.active = (
-            role.value,
+            role,
             name,
             dealer_code,
             True,
@@ -50,7 +50,7 @@ async def add_staff(
         f"staff:{channel}:{user_id}",
         "",
         now,
-        role=role.value,
+        role=role,
         dealer=dealer_code,
     )
     return member

@@ -117,13 +117,13 @@ async def test_a_second_recommendation_of_the_same_friend_never_pays(app: App) -
     fahd = await owner_by_phone(app, "+966501112222")
     first = await recommend(app, ahmed, FRIEND, at=NOW)
     second = await recommend(app, fahd, FRIEND, at=NOW + days(1))
-    assert first.no_reward == ""
+    assert first.no_reward is None
     assert second.no_reward == NoReward.RECENT_LEAD
     await walk(app, first, Stage.TEST_DRIVE_DONE, at=NOW + days(2))
     # A year later someone recommends the same friend again: within the rules for a
     # new lead, but this friend has earned someone a reward already.
     later = await recommend(app, fahd, FRIEND, at=NOW + days(400))
-    assert later.no_reward == ""
+    assert later.no_reward is None
     done = await move(app, later, Stage.TEST_DRIVE_DONE, at=NOW + days(401))
     assert done.no_reward is NoReward.PAID_BEFORE
     assert done.paid == []
