@@ -14,22 +14,30 @@ from storage.db import WriteGate, is_sqlite
 from storage.kpi_repository import SqlKpiRepository
 from storage.loyalty_repository import SqlLoyaltyRepository
 from storage.mapping import map_domain
-from storage.referral_repository import SqlReferralRepository
-from storage.repositories import (
-    SqlAccountRepository,
-    SqlAuditLog,
+from storage.repositories.bookings import (
+    SqlBookingHistory,
     SqlBookingRepository,
-    SqlConsentRepository,
-    SqlConversationRepository,
-    SqlDealerDirectory,
-    SqlOwnerRepository,
     SqlRecallRepository,
     SqlSlotReservations,
-    SqlStaffRepository,
-    SqlUpdateLog,
-    SqlVehicleRepository,
     SqlVisitRepository,
 )
+from storage.repositories.owners import (
+    SqlAccountRepository,
+    SqlConsentRepository,
+    SqlConversationRepository,
+    SqlOwnerRepository,
+    SqlVehicleRepository,
+)
+from storage.repositories.platform import SqlDealerDirectory, SqlUpdateLog
+from storage.repositories.referrals import (
+    SqlAttributions,
+    SqlReferralCodes,
+    SqlReferralFacts,
+    SqlReferralFunnel,
+    SqlReferralRepository,
+    SqlStageHistory,
+)
+from storage.repositories.staff import SqlAuditLog, SqlStaffRepository
 
 
 class SqlUnitOfWork:
@@ -60,10 +68,16 @@ class SqlUnitOfWork:
         self.care: ports.CareRepository = SqlCareRepository(self.session)
         self.kpi: ports.KpiRepository = SqlKpiRepository(self.session)
         self.bookings: ports.BookingRepository = SqlBookingRepository(self.session)
+        self.booking_changes: ports.BookingHistory = SqlBookingHistory(self.session)
         self.reservations: ports.SlotReservations = SqlSlotReservations(self.session)
         self.visits: ports.VisitRepository = SqlVisitRepository(self.session)
         self.recalls: ports.RecallRepository = SqlRecallRepository(self.session)
         self.referrals: ports.ReferralRepository = SqlReferralRepository(self.session)
+        self.referral_facts: ports.ReferralFacts = SqlReferralFacts(self.session)
+        self.stage_changes: ports.StageHistory = SqlStageHistory(self.session)
+        self.referral_codes: ports.ReferralCodes = SqlReferralCodes(self.session)
+        self.attributions: ports.Attributions = SqlAttributions(self.session)
+        self.referral_funnel: ports.ReferralFunnel = SqlReferralFunnel(self.session)
         self.events: list[DomainEvent] = []
         return self
 

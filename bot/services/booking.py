@@ -327,7 +327,7 @@ async def book(
         await uow.bookings.delete(booking)
         raise SlotTaken(await alternatives(uow, dealer, request.start, minutes, now, window=window))
     booking.bay = bay
-    uow.bookings.add_change(booking.opened(actor))
+    uow.booking_changes.add(booking.opened(actor))
     return booking
 
 
@@ -402,7 +402,7 @@ async def reschedule(
         now=now,
         proposed=proposed,
     )
-    uow.bookings.add_change(change)
+    uow.booking_changes.add(change)
     return booking
 
 
@@ -411,7 +411,7 @@ async def cancel(
 ) -> None:
     """Cancel an open booking and give its units back."""
     assert booking.id is not None
-    uow.bookings.add_change(
+    uow.booking_changes.add(
         booking.change_status(BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
     )
     await uow.reservations.release(booking.id)
@@ -421,7 +421,7 @@ async def accept_proposal(uow: UnitOfWork, booking: Booking, *, actor: str, now:
     """The owner accepts the time the center proposed: the booking is confirmed."""
     if not booking.proposed or booking.state is not BookingStatus.REQUESTED:
         raise InvalidTransition(booking.state, BookingStatus.CONFIRMED)
-    uow.bookings.add_change(
+    uow.booking_changes.add(
         booking.change_status(
             BookingStatus.CONFIRMED, actor=actor, reason="", now=now, action="accepted"
         )

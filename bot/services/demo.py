@@ -459,7 +459,7 @@ async def _upcoming_booking(
         actor=DEMO_ACTOR,
         now=now,
     )
-    uow.bookings.add_change(
+    uow.booking_changes.add(
         booking.change_status(BookingStatus.CONFIRMED, actor=DEMO_ACTOR, reason="", now=now)
     )
 

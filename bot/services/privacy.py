@@ -151,7 +151,8 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
     assert owner.id is not None
     accounts = await uow.accounts.of_owner(owner.id)
     if owner.phone:
-        await uow.referrals.forget_friend(owner.phone, [(a.channel, a.user_id) for a in accounts])
+        await uow.referrals.forget_friend(owner.phone)
+        await uow.attributions.forget([(a.channel, a.user_id) for a in accounts])
     owner.erase(now)
     for booking in await uow.bookings.of_owner(owner.id):
         if booking.is_open:

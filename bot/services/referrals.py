@@ -69,11 +69,11 @@ class UnknownReferral(Exception):
 
 async def code_for(uow: UnitOfWork, owner_id: int, now: datetime) -> str:
     """The owner's code, created on first use; the same code ever after."""
-    existing = await uow.referrals.code_of(owner_id)
+    existing = await uow.referral_codes.code_of(owner_id)
     while existing is None:
         # A racing request may store its code first; then that one is the owner's.
-        await uow.referrals.insert_code(owner_id, new_code(), now)
-        existing = await uow.referrals.code_of(owner_id)
+        await uow.referral_codes.insert(owner_id, new_code(), now)
+        existing = await uow.referral_codes.code_of(owner_id)
     return existing.code
 
 
@@ -97,7 +97,7 @@ async def open_link(uow: UnitOfWork, account: Account, payload: str, now: dateti
     code = code_from_payload(payload)
     if code is None:
         return LinkOpened(Opened.NOT_A_REFERRAL)
-    found = await uow.referrals.by_code(code)
+    found = await uow.referral_codes.by_code(code)
     link_owner = await uow.owners.get(found.owner_id) if found else None
     if link_owner is None or link_owner.id is None or link_owner.erased_at is not None:
         return LinkOpened(Opened.UNKNOWN)
@@ -108,8 +108,8 @@ async def open_link(uow: UnitOfWork, account: Account, payload: str, now: dateti
         return LinkOpened(Opened.OWN_LINK, link_owner)
     if account.owner_id is not None:
         return LinkOpened(Opened.MEMBER, link_owner)
-    await uow.referrals.attribute(account.channel, account.user_id, link_owner.id, now)
-    attribution = await uow.referrals.attribution(account.channel, account.user_id)
+    await uow.attributions.attribute(account.channel, account.user_id, link_owner.id, now)
+    attribution = await uow.attributions.of_user(account.channel, account.user_id)
     first = attribution is not None and attribution.referrer_id == link_owner.id
     return LinkOpened(Opened.ATTRIBUTED if first else Opened.EARLIER, link_owner)
 
@@ -144,7 +144,7 @@ async def submissions_refused(
 ) -> Refusal | None:
     """Checked before the owner starts typing: is today's limit reached?"""
     assert referrer.id is not None
-    submitted = await uow.referrals.submitted_since(
+    submitted = await uow.referral_facts.submitted_since(
         referrer.id, _start_of_day(reference, referrer, now)
     )
     probe = LeadFacts(
@@ -212,7 +212,7 @@ async def lead_from_link(
 ) -> LinkLead:
     """The person who opened an owner's link shared their phone: the attribution becomes
     a lead (if it is still valid and was not used before)."""
-    attribution = await uow.referrals.attribution(account.channel, account.user_id)
+    attribution = await uow.attributions.of_user(account.channel, account.user_id)
     if (
         attribution is None
         or attribution.referral_id is not None
@@ -277,20 +277,20 @@ async def _lead_facts(
         referrer_phone=referrer.phone,
         friend_user_id=friend_user_id,
         referrer_user_ids=frozenset(a.user_id for a in accounts if a.channel == channel),
-        submitted_today=await uow.referrals.submitted_since(
+        submitted_today=await uow.referral_facts.submitted_since(
             owner_id, _start_of_day(reference, referrer, now)
         ),
         friend_is_owner=friend is not None and friend.erased_at is None,
-        previous_lead_at=await uow.referrals.latest_lead_at(phone),
+        previous_lead_at=await uow.referral_facts.latest_lead_at(phone),
         referrer_is_staff=await _is_staff(uow, referrer),
     )
 
 
 async def _record(uow: UnitOfWork, referral: Referral, *, actor: str) -> Referral:
     uow.referrals.add(referral)
-    await uow.referrals.flush()
+    await uow.flush()
     assert referral.id is not None
-    uow.referrals.add(
+    uow.stage_changes.add(
         StageChange(
             referral_id=referral.id,
             from_stage=None,
@@ -374,7 +374,7 @@ async def move_stage(
         return move
     referral.move_to(target, at)
     move.after = target
-    uow.referrals.add(
+    uow.stage_changes.add(
         StageChange(
             referral_id=referral_id,
             from_stage=before,
@@ -412,11 +412,11 @@ async def _pay(
     vehicle = await uow.vehicles.by_vin(vin) if vin else None
     facts = PayoutFacts(
         already_rewarded=referral.rewarded_at is not None,
-        rewarded_this_year=await uow.referrals.rewarded_since(
+        rewarded_this_year=await uow.referral_facts.rewarded_since(
             _id(referrer), at - YEAR, _id(referral)
         ),
         friend_paid_before=bool(referral.friend_phone)
-        and await uow.referrals.friend_rewarded(referral.friend_phone or "", _id(referral)),
+        and await uow.referral_facts.friend_rewarded(referral.friend_phone or "", _id(referral)),
         referrer_is_staff=await _is_staff(uow, referrer),
         vehicle_of_referrer=vehicle is not None and vehicle.owner_id == referrer.id,
     )
@@ -578,7 +578,7 @@ async def referrals_of(
 async def funnel(
     uow: UnitOfWork, *, market: str | None, since: datetime | None, now: datetime
 ) -> Sequence[FunnelRow]:
-    return await uow.referrals.funnel(market=market, since=since, now=now)
+    return await uow.referral_funnel.funnel(market=market, since=since, now=now)
 
 
 # --- helpers ------------------------------------------------------------------------------

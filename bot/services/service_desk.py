@@ -61,7 +61,7 @@ async def _set_status(
     now: datetime,
 ) -> None:
     before = booking.status
-    uow.bookings.add_change(
+    uow.booking_changes.add(
         booking.change_status(status, actor=_actor(member), reason=reason, now=now)
     )
     audit(

@@ -104,7 +104,7 @@ async def test_an_owner_books_a_service_and_gets_a_calendar_file(chat_factory, a
         vehicle = await uow.vehicles.get(booking.vehicle_id)
         assert vehicle is not None
         assert vehicle.mileage_km == round(9100 * 1.609344)
-        history = await uow.bookings.history(booking.id or 0)
+        history = await uow.booking_changes.of_booking(booking.id or 0)
         assert [c.action for c in history] == ["requested"]
 
 
@@ -230,7 +230,7 @@ async def test_owners_book_move_and_cancel_in_their_language(
     assert cancelled.status == BookingStatus.CANCELLED
     async with app.database.uow() as uow:
         assert await uow.reservations.held_by(booking.id or 0) == []
-        history = await uow.bookings.history(booking.id or 0)
+        history = await uow.booking_changes.of_booking(booking.id or 0)
     assert [c.action for c in history] == ["requested", "rescheduled", "cancelled"]
     assert history[-1].reason == "plans"
     assert "Something went wrong" not in chat.transcript

@@ -64,7 +64,7 @@ async def test_a_crm_file_moves_stages_pays_once_and_changes_nothing_when_import
     assert again.applied
     assert (again.moved, again.unchanged, again.points_paid) == (0, 4, 0)
     async with app.database.uow() as uow:
-        history = await uow.referrals.history(referral.id or 0)
+        history = await uow.stage_changes.of_referral(referral.id or 0)
     assert [(c.to_stage, c.actor) for c in history[1:]] == [
         ("contacted", "import:test.csv"),
         ("test_drive_done", "import:test.csv"),

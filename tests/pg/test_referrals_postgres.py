@@ -38,7 +38,7 @@ async def test_two_staff_tapping_delivered_at_once_pay_once_on_postgres(pg_app: 
     told = [s for screens in answers for s in screens if s.chat_id not in (None, -1001000000201)]
     assert len(told) <= 1, "the owner hears of the delivery once"
     async with pg_app.database.uow() as uow:
-        history = await uow.referrals.history(referral.id or 0)
+        history = await uow.stage_changes.of_referral(referral.id or 0)
         lot = await uow.loyalty.lot_by_award(REWARD_SOURCE, str(referral.id), DELIVERED_RULE)
     assert [c.to_stage for c in history].count("delivered") == 1
     assert lot is not None

@@ -83,7 +83,7 @@ async def test_a_cancelled_order_within_14_days_takes_back_the_delivery_reward(
     assert await referral_points(app, referral, DELIVERED_RULE) == 0
     assert await referral_points(app, referral, TEST_DRIVE_RULE) == 500, "the drive happened"
     async with app.database.uow() as uow:
-        history = await uow.referrals.history(referral.id or 0)
+        history = await uow.stage_changes.of_referral(referral.id or 0)
         status = await uow.loyalty.status_by_award(REWARD_SOURCE, str(referral.id), DELIVERED_RULE)
     assert [c.to_stage for c in history][-2:] == ["delivered", "order_cancelled"]
     assert status is not None

@@ -69,7 +69,7 @@ async def last_center(uow: UnitOfWork, owner_id: int) -> str | None:
 
 async def calendar_sequence(uow: UnitOfWork, booking_id: int) -> int:
     """How many times the booking's time changed: its calendar file's sequence number."""
-    return sum(1 for c in await uow.bookings.history(booking_id) if c.action in _MOVES)
+    return sum(1 for c in await uow.booking_changes.of_booking(booking_id) if c.action in _MOVES)
 
 
 @dataclass(frozen=True)

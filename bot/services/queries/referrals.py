@@ -15,7 +15,7 @@ RECENT_DELIVERIES = timedelta(days=30)  # still listed: an order may yet be canc
 
 async def has_pending_invitation(uow: UnitOfWork, channel: str, user_id: int) -> bool:
     """This chat user opened an owner's link and has not become a lead yet."""
-    attribution = await uow.referrals.attribution(channel, user_id)
+    attribution = await uow.attributions.of_user(channel, user_id)
     return attribution is not None and attribution.referral_id is None
 
 

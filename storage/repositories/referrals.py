@@ -1,4 +1,5 @@
-"""Referrals' storage: personal codes, link attributions, leads, stage history, funnel."""
+"""Referrals' storage: leads, the facts the fairness rules ask for, stage history,
+personal codes, link attributions and the funnel."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, String, and_, case, cast, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.referrals import (
     FUNNEL,
@@ -20,63 +20,14 @@ from bot.domain.referrals import (
     StageChange,
 )
 from storage import tables
+from storage.repositories.base import SessionBound, SqlRepository
 from storage.sql import insert_ignoring_duplicates
 
 ref_c = tables.referrals.c
 _CLOSED = (Stage.LOST.value, Stage.ORDER_CANCELLED.value)
 
 
-class SqlReferralRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, item: object) -> None:
-        self.session.add(item)
-
-    async def flush(self) -> None:
-        await self.session.flush()
-
-    # --- codes and attributions ---------------------------------------------------------
-
-    async def code_of(self, owner_id: int) -> ReferralCode | None:
-        return await self.session.get(ReferralCode, owner_id)
-
-    async def by_code(self, code: str) -> ReferralCode | None:
-        result = await self.session.execute(
-            select(ReferralCode).where(tables.referral_codes.c.code == code)
-        )
-        return result.scalar_one_or_none()
-
-    async def insert_code(self, owner_id: int, code: str, now: datetime) -> None:
-        await insert_ignoring_duplicates(
-            self.session,
-            tables.referral_codes,
-            {"owner_id": owner_id, "code": code, "created_at": now},
-        )
-
-    async def attribute(self, channel: str, user_id: int, referrer_id: int, now: datetime) -> bool:
-        return await insert_ignoring_duplicates(
-            self.session,
-            tables.referral_attributions,
-            {
-                "channel": channel,
-                "user_id": user_id,
-                "referrer_id": referrer_id,
-                "attributed_at": now,
-            },
-        )
-
-    async def attribution(self, channel: str, user_id: int) -> Attribution | None:
-        c = tables.referral_attributions.c
-        result = await self.session.execute(
-            select(Attribution)
-            .where(c.channel == channel, c.user_id == user_id)
-            .execution_options(populate_existing=True)
-        )
-        return result.scalar_one_or_none()
-
-    # --- referrals --------------------------------------------------------------------------
-
+class SqlReferralRepository(SqlRepository[Referral]):
     async def get(self, referral_id: int) -> Referral | None:
         return await self.session.get(Referral, referral_id)
 
@@ -111,6 +62,29 @@ class SqlReferralRepository:
         )
         return result.scalars().all()
 
+    async def open_at(
+        self, dealer_codes: Collection[str] | None, delivered_since: datetime, limit: int
+    ) -> Sequence[Referral]:
+        query = select(Referral).where(
+            ref_c.stage.not_in(_CLOSED),
+            (ref_c.stage != Stage.DELIVERED.value) | (ref_c.delivered_at >= delivered_since),
+        )
+        if dealer_codes is not None:
+            query = query.where(ref_c.dealer_code.in_(list(dealer_codes)))
+        result = await self.session.execute(
+            query.order_by(ref_c.created_at.desc(), ref_c.id.desc()).limit(limit)
+        )
+        return result.scalars().all()
+
+    async def forget_friend(self, phone: str) -> None:
+        await self.session.execute(
+            update(tables.referrals)
+            .where(ref_c.friend_phone == phone)
+            .values(friend_phone=None, friend_name="")
+        )
+
+
+class SqlReferralFacts(SessionBound):
     async def latest_lead_at(self, phone: str) -> datetime | None:
         latest: datetime | None = await self.session.scalar(
             select(ref_c.created_at)
@@ -150,33 +124,57 @@ class SqlReferralRepository:
         )
         return int(total or 0)
 
-    async def open_at(
-        self, dealer_codes: Collection[str] | None, delivered_since: datetime, limit: int
-    ) -> Sequence[Referral]:
-        query = select(Referral).where(
-            ref_c.stage.not_in(_CLOSED),
-            (ref_c.stage != Stage.DELIVERED.value) | (ref_c.delivered_at >= delivered_since),
-        )
-        if dealer_codes is not None:
-            query = query.where(ref_c.dealer_code.in_(list(dealer_codes)))
-        result = await self.session.execute(
-            query.order_by(ref_c.created_at.desc(), ref_c.id.desc()).limit(limit)
-        )
-        return result.scalars().all()
 
-    async def history(self, referral_id: int) -> Sequence[StageChange]:
+class SqlStageHistory(SqlRepository[StageChange]):
+    async def of_referral(self, referral_id: int) -> Sequence[StageChange]:
         c = tables.referral_stage_changes.c
         result = await self.session.execute(
             select(StageChange).where(c.referral_id == referral_id).order_by(c.id)
         )
         return result.scalars().all()
 
-    async def forget_friend(self, phone: str, users: Collection[tuple[str, int]]) -> None:
-        await self.session.execute(
-            update(tables.referrals)
-            .where(ref_c.friend_phone == phone)
-            .values(friend_phone=None, friend_name="")
+
+class SqlReferralCodes(SessionBound):
+    async def code_of(self, owner_id: int) -> ReferralCode | None:
+        return await self.session.get(ReferralCode, owner_id)
+
+    async def by_code(self, code: str) -> ReferralCode | None:
+        result = await self.session.execute(
+            select(ReferralCode).where(tables.referral_codes.c.code == code)
         )
+        return result.scalar_one_or_none()
+
+    async def insert(self, owner_id: int, code: str, now: datetime) -> None:
+        await insert_ignoring_duplicates(
+            self.session,
+            tables.referral_codes,
+            {"owner_id": owner_id, "code": code, "created_at": now},
+        )
+
+
+class SqlAttributions(SessionBound):
+    async def attribute(self, channel: str, user_id: int, referrer_id: int, now: datetime) -> bool:
+        return await insert_ignoring_duplicates(
+            self.session,
+            tables.referral_attributions,
+            {
+                "channel": channel,
+                "user_id": user_id,
+                "referrer_id": referrer_id,
+                "attributed_at": now,
+            },
+        )
+
+    async def of_user(self, channel: str, user_id: int) -> Attribution | None:
+        c = tables.referral_attributions.c
+        result = await self.session.execute(
+            select(Attribution)
+            .where(c.channel == channel, c.user_id == user_id)
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def forget(self, users: Collection[tuple[str, int]]) -> None:
         c = tables.referral_attributions.c
         for channel, user_id in users:
             await self.session.execute(
@@ -185,8 +183,9 @@ class SqlReferralRepository:
                 )
             )
 
-    # --- the funnel: two grouped queries, never a loop over referrals ---------------------
 
+# The funnel: two grouped queries, never a loop over referrals.
+class SqlReferralFunnel(SessionBound):
     async def funnel(
         self, *, market: str | None, since: datetime | None, now: datetime
     ) -> Sequence[FunnelRow]:

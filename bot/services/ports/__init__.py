@@ -1,0 +1,60 @@
+"""What the services need from storage, one module per aggregate. `storage` implements
+these; tests fake them (tests/fakes)."""
+
+from bot.services.ports.bookings import (
+    BookingHistory,
+    BookingRepository,
+    RecallRepository,
+    SlotReservations,
+    VisitRepository,
+)
+from bot.services.ports.care import CareRepository
+from bot.services.ports.loyalty import LoyaltyRepository
+from bot.services.ports.owners import (
+    AccountRepository,
+    ConsentRepository,
+    ConversationRepository,
+    OwnerRepository,
+    VehicleRepository,
+)
+from bot.services.ports.platform import DealerDirectory, UpdateLog
+from bot.services.ports.referrals import (
+    Attributions,
+    ReferralCodes,
+    ReferralFacts,
+    ReferralFunnel,
+    ReferralRepository,
+    StageHistory,
+)
+from bot.services.ports.reports import KpiRepository
+from bot.services.ports.staff import AuditLog, StaffRepository
+from bot.services.ports.uow import EventPublisher, UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "AccountRepository",
+    "Attributions",
+    "AuditLog",
+    "BookingHistory",
+    "BookingRepository",
+    "CareRepository",
+    "ConsentRepository",
+    "ConversationRepository",
+    "DealerDirectory",
+    "EventPublisher",
+    "KpiRepository",
+    "LoyaltyRepository",
+    "OwnerRepository",
+    "RecallRepository",
+    "ReferralCodes",
+    "ReferralFacts",
+    "ReferralFunnel",
+    "ReferralRepository",
+    "SlotReservations",
+    "StaffRepository",
+    "StageHistory",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UpdateLog",
+    "VehicleRepository",
+    "VisitRepository",
+]

@@ -1,0 +1,88 @@
+"""The unit of work: one transaction, the repositories inside it, and its domain events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Protocol, Self
+
+from bot.domain.events import DomainEvent
+from bot.services.ports.bookings import (
+    BookingHistory,
+    BookingRepository,
+    RecallRepository,
+    SlotReservations,
+    VisitRepository,
+)
+from bot.services.ports.care import CareRepository
+from bot.services.ports.loyalty import LoyaltyRepository
+from bot.services.ports.owners import (
+    AccountRepository,
+    ConsentRepository,
+    ConversationRepository,
+    OwnerRepository,
+    VehicleRepository,
+)
+from bot.services.ports.platform import DealerDirectory, UpdateLog
+from bot.services.ports.referrals import (
+    Attributions,
+    ReferralCodes,
+    ReferralFacts,
+    ReferralFunnel,
+    ReferralRepository,
+    StageHistory,
+)
+from bot.services.ports.reports import KpiRepository
+from bot.services.ports.staff import AuditLog, StaffRepository
+
+
+class UnitOfWork(Protocol):
+    owners: OwnerRepository
+    vehicles: VehicleRepository
+    accounts: AccountRepository
+    consents: ConsentRepository
+    conversations: ConversationRepository
+    updates: UpdateLog
+    dealers: DealerDirectory
+    staff: StaffRepository
+    audit: AuditLog
+    loyalty: LoyaltyRepository
+    care: CareRepository
+    kpi: KpiRepository
+    bookings: BookingRepository
+    booking_changes: BookingHistory
+    reservations: SlotReservations
+    visits: VisitRepository
+    recalls: RecallRepository
+    referrals: ReferralRepository
+    referral_facts: ReferralFacts
+    stage_changes: StageHistory
+    referral_codes: ReferralCodes
+    attributions: Attributions
+    referral_funnel: ReferralFunnel
+    events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None:
+        """Hand every pending event to its subscribers (they may raise more), then commit."""
+        ...
+
+    async def rollback(self) -> None: ...
+    async def flush(self) -> None:
+        """Send pending changes to the database; added objects get their ids."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class EventPublisher(Protocol):
+    """What a unit of work publishes its events through (bot.services.bus.MessageBus)."""
+
+    async def publish(self, uow: UnitOfWork) -> None: ...

@@ -1,0 +1,1 @@
+"""The SQL repositories of the services' ports, one module per aggregate."""
