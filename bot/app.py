@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.data import load_reference
+from bot.demo.seed import seed_demo
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
 from bot.services import care, loyalty
 from bot.services.bus import MessageBus
-from bot.services.demo import seed_demo
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
 from handlers.registry import build_dispatcher

@@ -108,7 +108,7 @@ def db_revision(message: Annotated[str, typer.Option("-m", "--message")]) -> Non
 @demo_cli.command("seed")
 def demo_seed() -> None:
     """Load the demo owners (idempotent)."""
-    from bot.services.demo import seed_demo
+    from bot.demo.seed import seed_demo
 
     async def work(app: App) -> None:
         await prepare_database(app)

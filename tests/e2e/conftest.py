@@ -30,7 +30,7 @@ from handlers.commands import command_menu
 from tests.conftest import LOCALES
 from tests.fakes.bot_api import SENDS, Call, FakeBotAPI, TgChat, TgUser
 
-DEMO_BANGKOK = "+66812345678"  # สมชาย, an Aurora X7 (see bot/services/demo.py)
+DEMO_BANGKOK = "+66812345678"  # สมชาย, an Aurora X7 (see bot/demo/data.py)
 
 # Small timeouts and back-off so faults cost milliseconds, not seconds.
 FAST = TelegramOptions(

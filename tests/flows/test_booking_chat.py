@@ -10,12 +10,12 @@ import pytest
 from bot.app import App
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT
+from bot.demo.data import DEMO_OWNERS
 from bot.domain.booking import BookingStatus
 from bot.domain.events import VisitCompleted
 from bot.domain.loyalty import Tier
 from bot.domain.staff import Role
 from bot.i18n import Catalogs
-from bot.services.demo import DEMO_OWNERS
 from handlers.codes.booking import ChooseTime
 from tests.booking_scenarios import book_for, make_owners
 from tests.conftest import Chat

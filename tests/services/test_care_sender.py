@@ -8,10 +8,11 @@ import pytest
 
 from bot.app import App
 from bot.clock import FixedClock
+from bot.demo.data import DEMO_OWNERS
+from bot.demo.seed import demo_user_id
 from bot.domain.care import OutboxMessage, OutboxStatus, Rule
 from bot.scheduler.sender import Delivery, Outcome, Sender
 from bot.services import care
-from bot.services.demo import DEMO_OWNERS, demo_user_id
 from handlers.care_messages import after_sent, renderer_for
 from tests.fakes.transport import FakeTransport, NoLimits
 

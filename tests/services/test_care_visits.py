@@ -66,8 +66,9 @@ async def test_a_survey_follows_a_visit_two_hours_later_once(app: App) -> None:
 async def test_a_survey_answered_in_chat_shows_in_the_nps_and_alerts_on_a_low_score(
     app: App, clock: FixedClock, chat_factory
 ) -> None:
+    from bot.demo.data import DEMO_OWNERS
+    from bot.demo.seed import demo_user_id
     from bot.services import kpi
-    from bot.services.demo import DEMO_OWNERS, demo_user_id
 
     visit_at = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
     visit_id = await record_visit(app, JOAO, visit_at)

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.demo.data import DEMO_REFERRALS
+from bot.demo.seed import seed_demo
 from bot.domain.owners import Account
 from bot.domain.referrals import (
     DELIVERED_RULE,
@@ -19,7 +21,6 @@ from bot.domain.referrals import (
     Stage,
 )
 from bot.services import referrals
-from bot.services.demo import DEMO_REFERRALS, seed_demo
 from bot.services.referrals import FriendForm, Opened, Refused
 from storage import tables
 from tests.conftest import NOW, commit_as_of
