@@ -9,6 +9,7 @@ import shutil
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -17,11 +18,14 @@ from babel.messages.pofile import read_po
 from bot.app import App, build_app, prepare_database
 from bot.channels.console import CHANNEL, ConsoleChannel
 from bot.channels.text import html_to_text
-from bot.clock import FixedClock
+from bot.clock import Clock, FixedClock
 from bot.config import PROJECT_ROOT, Settings
+from bot.data import load_reference
+from bot.domain.reference import Reference
 from bot.services.ports import UnitOfWork
 from handlers.codes import MAX_CODE_BYTES, ButtonCode
 from handlers.types import Event, EventKind, Screen
+from tests.fakes.uow import FakeApp
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 LOCALES = PROJECT_ROOT / "locales"
@@ -89,6 +93,12 @@ async def empty_app(tmp_path: Path, empty_template: Path, clock: FixedClock) -> 
 
 
 @pytest.fixture
+def fake_app(clock: FixedClock) -> FakeApp:
+    """The services over a fake unit of work: no database, no demo."""
+    return FakeApp.build(load_reference(), clock)
+
+
+@pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
 
@@ -103,7 +113,23 @@ async def app(tmp_path: Path, seeded_template: Path, clock: FixedClock) -> Async
     await application.close()
 
 
-async def commit_as_of(app: App, uow: UnitOfWork, at: datetime) -> None:
+class Opens(Protocol):
+    def uow(self) -> UnitOfWork: ...
+
+
+class Services(Protocol):
+    """What service tests and their helpers use of an app: `App` on a database, or
+    `tests.fakes.uow.FakeApp` in memory."""
+
+    @property
+    def reference(self) -> Reference: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def database(self) -> Opens: ...
+
+
+async def commit_as_of(app: Services, uow: UnitOfWork, at: datetime) -> None:
     """Commit with the app's clock at `at`, so subscribers react as of that moment (a
     test replaying history); the clock goes back to where it was."""
     clock = app.clock

@@ -22,7 +22,8 @@ from handlers.codes.booking_staff import DeskArrived, DeskCompleted, DeskConfirm
 from handlers.codes.roadside import TradeInPhotosDone, ValueMyCar
 from tests.e2e.conftest import Person, RunningBot, markup_of
 from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
-from tests.flows.helpers import DEMO_LONDON, bookings_of, make_staff
+from tests.flows.helpers import DEMO_LONDON, bookings_of
+from tests.staff import make_staff
 
 LONDON = "GB-LON-01"
 
@@ -40,7 +41,7 @@ async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
 ) -> None:
     owner = Person(api, TgUser(5030, "Oliver", "en"))
     advisor = Person(api, TgUser(5031, "Tom", "en"), group=TgChat(staff_chat, "London desk"))
-    await make_staff(app, advisor.user.id, LONDON, channel="telegram")
+    await make_staff(app, advisor.user.id, dealer=LONDON, channel="telegram")
     await owner.command("start")
     await owner.share_contact(DEMO_LONDON)
     await owner.command("book")

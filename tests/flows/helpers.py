@@ -6,8 +6,6 @@ import asyncio
 
 from bot.app import App
 from bot.domain.booking import Booking
-from bot.domain.staff import Role
-from bot.services.staff import add_staff
 from handlers.types import Event, EventKind, Screen
 from tests.conftest import Chat
 
@@ -75,28 +73,6 @@ async def bookings_of(app: App, phone: str) -> list[Booking]:
         owner = await uow.owners.by_phone(phone)
         assert owner is not None
         return list(await uow.bookings.of_owner(owner.id or 0))
-
-
-async def make_staff(
-    app: App,
-    user_id: int,
-    dealer: str = "GB-LON-01",
-    role: Role = Role.ADVISOR,
-    channel: str = "console",
-) -> None:
-    """`Advisor {user_id}` on the dealer's staff."""
-    async with app.database.uow() as uow:
-        await add_staff(
-            uow,
-            channel=channel,
-            user_id=user_id,
-            role=role,
-            name=f"Advisor {user_id}",
-            dealer_code=dealer,
-            actor="test",
-            now=app.clock.now(),
-        )
-        await uow.commit()
 
 
 async def double_tap(

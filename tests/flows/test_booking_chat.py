@@ -29,9 +29,9 @@ from tests.flows.helpers import (
     bookings_of,
     double_tap,
     linked,
-    make_staff,
     sent_to,
 )
+from tests.staff import make_staff
 
 catalogs = Catalogs(PROJECT_ROOT / "locales")
 

@@ -25,8 +25,9 @@ from tests.conftest import NOW, Chat
 from tests.fakes.transport import FakeTransport
 from tests.flows.helpers import linked
 from tests.services.loyalty_helpers import days, owner_by_phone
-from tests.services.referral_helpers import DUBAI, add_staff_member, recommend
+from tests.services.referral_helpers import DUBAI, recommend
 from tests.services.test_care_sender import chat_of, sender_for
+from tests.staff import make_staff
 
 HEADER = "referral_id,friend_phone,market,stage,changed_at,vin,note\n"
 AIGERIM = "+77011234567"  # Almaty, Russian
@@ -180,7 +181,7 @@ async def test_staff_moving_a_stage_in_chat_tell_the_owner_at_once_and_queue_not
 ) -> None:
     referral = await a_lead(app, "+971509990405")
     ahmed: Chat = await linked(chat_factory(user_id=7002, lang="ar"), DUBAI)
-    await add_staff_member(app, 902, Role.SALES, "AE-DXB-01", at=NOW)
+    await make_staff(app, 902, role=Role.SALES, dealer="AE-DXB-01")
     seller: Chat = chat_factory(user_id=902, lang="en")
     await seller.say("/leads")
     await seller.press(f"#{referral.id} Sam")
@@ -201,7 +202,7 @@ async def test_an_imported_stage_overtaken_in_chat_is_told_once_by_the_chat(
     referral = await a_lead(app, "+971509990406")
     await run(app, f"{referral.id},,,contacted,{on(5)},,\n")
     ahmed: Chat = await linked(chat_factory(user_id=7003, lang="ar"), DUBAI)
-    await add_staff_member(app, 903, Role.SALES, "AE-DXB-01", at=NOW)
+    await make_staff(app, 903, role=Role.SALES, dealer="AE-DXB-01")
     seller: Chat = chat_factory(user_id=903, lang="en")
     await seller.say("/leads")
     await seller.press(f"#{referral.id} Sam")

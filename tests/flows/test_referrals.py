@@ -17,7 +17,8 @@ from handlers.types import Screen
 from tests.conftest import NOW, Chat
 from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, DEMO_SAO_PAULO, linked
 from tests.services.loyalty_helpers import balance, days, owner_by_phone
-from tests.services.referral_helpers import add_staff_member, recommend, reload, walk
+from tests.services.referral_helpers import recommend, reload, walk
+from tests.staff import make_staff
 
 CATALOGS = Catalogs(PROJECT_ROOT / "locales")
 DEMO_MEXICO = "+525512345678"  # María, Spanish
@@ -43,7 +44,7 @@ def link_of(chat: Chat) -> str:
 
 
 async def staff(app: App, user_id: int, dealer: str | None, role: Role = Role.SALES) -> None:
-    await add_staff_member(app, user_id, role, dealer, at=NOW)
+    await make_staff(app, user_id, role=role, dealer=dealer)
 
 
 # --- the link -----------------------------------------------------------------------------

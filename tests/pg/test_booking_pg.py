@@ -23,8 +23,8 @@ from tests.flows.helpers import (
     bookings_of,
     double_tap,
     linked,
-    make_staff,
 )
+from tests.staff import make_staff
 
 
 async def test_twenty_owners_racing_for_the_last_free_slot_book_it_once(pg_app: App) -> None:

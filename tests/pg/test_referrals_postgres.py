@@ -10,7 +10,8 @@ from bot.domain.staff import Role
 from handlers.types import Event, EventKind
 from tests.conftest import NOW
 from tests.services.loyalty_helpers import owner_by_phone
-from tests.services.referral_helpers import DUBAI, add_staff_member, recommend, reload, walk
+from tests.services.referral_helpers import DUBAI, recommend, reload, walk
+from tests.staff import make_staff
 
 
 async def test_two_staff_tapping_delivered_at_once_pay_once_on_postgres(pg_app: App) -> None:
@@ -18,7 +19,7 @@ async def test_two_staff_tapping_delivered_at_once_pay_once_on_postgres(pg_app: 
     referral = await recommend(pg_app, owner, "+971509990101", at=NOW)
     await walk(pg_app, referral, Stage.TEST_DRIVE_DONE, Stage.ORDER, at=NOW)
     for user in (801, 802):
-        await add_staff_member(pg_app, user, Role.SALES, "AE-DXB-01", at=NOW)
+        await make_staff(pg_app, user, role=Role.SALES, dealer="AE-DXB-01")
     dispatcher = pg_app.dispatcher()
 
     def tap(user: int) -> Event:

@@ -1,24 +1,21 @@
-"""Shortcuts for referral tests: recommend a friend, move them along, add staff."""
+"""Shortcuts for referral tests: recommend a friend, move them along, read it back.
+They take any `Services` (an app on a database, or the fake app)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.app import App
 from bot.domain.owners import Owner
 from bot.domain.referrals import Referral, Stage
-from bot.domain.staff import Role
 from bot.services import referrals
 from bot.services.referrals import FriendForm, StageMove
-from bot.services.staff import add_staff
-from tests.conftest import commit_as_of
+from tests.conftest import Services, commit_as_of
 
-DUBAI = "+971501234567"  # أحمد, Arabic, AE-DXB-01
-BANGKOK = "+66812345678"  # สมชาย, Thai, TH-BKK-01
+DUBAI = "+971501234567"  # أحمد, Arabic, AE-DXB-01 (a demo owner: for flow tests)
 
 
 async def recommend(
-    app: App,
+    app: Services,
     owner: Owner,
     friend_phone: str,
     *,
@@ -42,7 +39,7 @@ async def recommend(
 
 
 async def move(
-    app: App,
+    app: Services,
     referral: Referral,
     stage: Stage,
     *,
@@ -59,33 +56,11 @@ async def move(
     return done
 
 
-async def walk(app: App, referral: Referral, *stages: Stage, at: datetime) -> list[StageMove]:
+async def walk(app: Services, referral: Referral, *stages: Stage, at: datetime) -> list[StageMove]:
     return [await move(app, referral, stage, at=at) for stage in stages]
 
 
-async def add_staff_member(
-    app: App,
-    user_id: int,
-    role: Role = Role.SALES,
-    dealer: str | None = "AE-DXB-01",
-    *,
-    at: datetime,
-) -> None:
-    async with app.database.uow() as uow:
-        await add_staff(
-            uow,
-            channel="console",
-            user_id=user_id,
-            role=role,
-            name=f"Staff {user_id}",
-            dealer_code=dealer,
-            actor="test",
-            now=at,
-        )
-        await uow.commit()
-
-
-async def reload(app: App, referral: Referral) -> Referral:
+async def reload(app: Services, referral: Referral) -> Referral:
     assert referral.id is not None
     async with app.database.uow() as uow:
         found = await uow.referrals.get(referral.id)

@@ -1,0 +1,144 @@
+"""A unit of work in memory for service tests: the repositories of owners, staff,
+bookings and referrals behave like the SQL ones for what the services use (ids on
+flush, the unique keys, the orderings), and committing publishes the domain events
+through a real bus. The ledger, the outbox and the reports are not faked: a test that
+needs them runs on a database (the `empty_app` fixture)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, NoReturn, Self
+
+from bot.clock import FixedClock
+from bot.domain.events import DomainEvent
+from bot.domain.reference import Reference
+from bot.services import ports
+from bot.services.bus import MessageBus
+from tests.fakes.booking_repos import (
+    FakeBookingHistory,
+    FakeBookingRepository,
+    FakeRecallRepository,
+    FakeSlotReservations,
+    FakeVisitRepository,
+)
+from tests.fakes.owner_repos import (
+    FakeAccountRepository,
+    FakeConsentRepository,
+    FakeConversationRepository,
+    FakeOwnerRepository,
+    FakeVehicleRepository,
+)
+from tests.fakes.referral_repos import (
+    FakeAttributions,
+    FakeReferralCodes,
+    FakeReferralFacts,
+    FakeReferralRepository,
+    FakeStageHistory,
+)
+from tests.fakes.staff_repos import FakeAuditLog, FakeStaffRepository
+from tests.fakes.store import Store
+
+
+class NotFaked:
+    """Stands in for a repository the fakes don't cover; any use says so."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> NoReturn:
+        raise NotImplementedError(
+            f"uow.{self._name}.{attribute} is not faked: run this test on a database"
+        )
+
+
+def _not_faked(name: str) -> Any:
+    return NotFaked(name)
+
+
+class FakeDatabase:
+    """What `Database` is to the SQL units of work: the store they share, and the bus
+    they publish through."""
+
+    def __init__(self, bus: MessageBus) -> None:
+        self.store = Store()
+        self.bus = bus
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, self.bus)
+
+
+@dataclass
+class FakeApp:
+    """The parts of `bot.app.App` service tests use, over a fake database: helpers
+    written for `App` (tests.conftest.Services) take either."""
+
+    reference: Reference
+    clock: FixedClock
+    bus: MessageBus
+    database: FakeDatabase
+
+    @classmethod
+    def build(cls, reference: Reference, clock: FixedClock) -> FakeApp:
+        bus = MessageBus(clock)
+        return cls(reference, clock, bus, FakeDatabase(bus))
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: Store, publisher: ports.EventPublisher) -> None:
+        self.store = store
+        self._publisher = publisher
+        self.owners: ports.OwnerRepository = FakeOwnerRepository(store)
+        self.vehicles: ports.VehicleRepository = FakeVehicleRepository(store)
+        self.accounts: ports.AccountRepository = FakeAccountRepository(store)
+        self.consents: ports.ConsentRepository = FakeConsentRepository(store)
+        self.conversations: ports.ConversationRepository = FakeConversationRepository(store)
+        self.staff: ports.StaffRepository = FakeStaffRepository(store)
+        self.audit: ports.AuditLog = FakeAuditLog(store)
+        self.bookings: ports.BookingRepository = FakeBookingRepository(store)
+        self.booking_changes: ports.BookingHistory = FakeBookingHistory(store)
+        self.reservations: ports.SlotReservations = FakeSlotReservations(store)
+        self.visits: ports.VisitRepository = FakeVisitRepository(store)
+        self.recalls: ports.RecallRepository = FakeRecallRepository(store)
+        self.referrals: ports.ReferralRepository = FakeReferralRepository(store)
+        self.referral_facts: ports.ReferralFacts = FakeReferralFacts(store)
+        self.stage_changes: ports.StageHistory = FakeStageHistory(store)
+        self.referral_codes: ports.ReferralCodes = FakeReferralCodes(store)
+        self.attributions: ports.Attributions = FakeAttributions(store)
+        self.updates: ports.UpdateLog = _not_faked("updates")
+        self.dealers: ports.DealerDirectory = _not_faked("dealers")
+        self.loyalty: ports.LoyaltyRepository = _not_faked("loyalty")
+        self.care: ports.CareRepository = _not_faked("care")
+        self.kpi: ports.KpiRepository = _not_faked("kpi")
+        self.referral_funnel: ports.ReferralFunnel = _not_faked("referral_funnel")
+        self.events: list[DomainEvent] = []
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.store.discard_pending()
+
+    async def commit(self) -> None:
+        await self._publisher.publish(self)
+        self.store.flush()
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        """Forgets what was added since the last flush. Changes to objects already
+        loaded stay (the fake has no snapshots): tests of rollbacks use a database."""
+        self.store.discard_pending()
+        self.events.clear()
+
+    async def flush(self) -> None:
+        self.store.flush()
+
+
+def _conforms(database: FakeDatabase) -> ports.UnitOfWorkFactory:
+    return database.uow  # mypy checks the fake against the port, repository by repository
