@@ -12,6 +12,7 @@ from bot.domain.events import DomainEvent
 from bot.domain.owners import Owner
 from bot.services.ports import UnitOfWork
 from tests.conftest import NOW
+from tests.fakes.uow import FakeApp
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,24 @@ async def test_a_failing_subscriber_commits_nothing(empty_app: App) -> None:
             await uow.commit()
     async with empty_app.database.uow() as uow:
         assert await uow.owners.count() == 0
+
+
+async def test_the_fake_unit_of_work_publishes_on_commit_like_the_real_one(
+    fake_app: FakeApp,
+) -> None:
+    heard: list[DomainEvent] = []
+
+    async def on_ping(uow: UnitOfWork, event: Pinged, now: datetime) -> None:
+        heard.append(event)
+        uow.events.append(Ponged(event.owner_id))
+
+    async def on_pong(uow: UnitOfWork, event: Ponged, now: datetime) -> None:
+        heard.append(event)
+
+    fake_app.bus.subscribe(Pinged, on_ping)
+    fake_app.bus.subscribe(Ponged, on_pong)
+    async with fake_app.database.uow() as uow:
+        uow.events.append(Pinged(owner_id=3))
+        await uow.commit()
+        assert uow.events == []
+    assert heard == [Pinged(3), Ponged(3)]
