@@ -14,12 +14,12 @@ from sqlalchemy import func, select, text
 
 from bot.app import App
 from bot.domain.booking import Booking
-from bot.domain.owners import Owner, Vehicle
+from bot.domain.owners import Owner, OwnerSource, Vehicle
 from bot.domain.reference import Dealer, OpeningHours, Reference
 from bot.domain.slots import Slot, unit_starts
 from bot.domain.vin import with_check_digit
 from bot.services import booking as booking_service
-from bot.services.booking import BookingRequest, NotBookable, SlotTaken
+from bot.services.booking import ALTERNATIVES, BookingRequest, NotBookable, SlotTaken
 from storage import tables
 
 RACE_CENTER = "TH-CNX-01"  # 4 bays, 60-minute slots, Asia/Bangkok
@@ -37,7 +37,7 @@ async def make_owners(app: App, count: int, *, market: str = "TH", first: int = 
                 first_name=f"Racer{n}",
                 created_at=app.clock.now(),
                 phone=None,
-                source="import",
+                source=OwnerSource.IMPORT,
             )
             uow.owners.add(owner)
             await uow.flush()
@@ -185,7 +185,7 @@ def check_race(result: RaceResult, racers: int = 20) -> None:
     assert result.held_units == 4  # one unit per bay, no more
     assert result.bookings_at_start == 4
     for loser in result.losers:
-        assert loser.alternatives, "the losers are offered other times"
+        assert len(loser.alternatives) == ALTERNATIVES, "the losers are offered other times"
         assert all(slot.start != RACE_START for slot in loser.alternatives)
         gaps = [abs(slot.start - RACE_START) for slot in loser.alternatives]
         assert min(gaps) <= timedelta(hours=1), "the nearest free time comes first"

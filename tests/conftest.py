@@ -253,8 +253,12 @@ class Chat:
         return self.out.getvalue()
 
 
+class ChatFactory(Protocol):
+    def __call__(self, user_id: int = 5001, lang: str = "en", name: str = "") -> Chat: ...
+
+
 @pytest.fixture
-def chat_factory(app: App):  # type: ignore[no-untyped-def]
+def chat_factory(app: App) -> ChatFactory:
     def make(user_id: int = 5001, lang: str = "en", name: str = "") -> Chat:
         return Chat(app, user_id=user_id, lang=lang, name=name)
 

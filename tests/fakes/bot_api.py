@@ -664,7 +664,7 @@ class FakeBotAPI:
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         key = (params.get("chat_id"), params.get("message_id"))
-        message = self.messages.get(key)  # type: ignore[arg-type]
+        message = self.messages.get(key)
         if message is None:
             return _error(400, "Bad Request: message to edit not found")
         if message["from"]["id"] != self.bot_id:
@@ -685,7 +685,7 @@ class FakeBotAPI:
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         key = (params.get("chat_id"), params.get("message_id"))
-        message = self.messages.get(key)  # type: ignore[arg-type]
+        message = self.messages.get(key)
         if message is None:
             return _error(400, "Bad Request: message to edit not found")
         markup = _inline_markup(params)
@@ -696,7 +696,7 @@ class FakeBotAPI:
 
     async def _api_deleteMessage(self, params: dict[str, Any]) -> Any:
         key = (params.get("chat_id"), params.get("message_id"))
-        if self.messages.pop(key, None) is None:  # type: ignore[arg-type]
+        if self.messages.pop(key, None) is None:
             return _error(400, "Bad Request: message to delete not found")
         return True
 

@@ -5,20 +5,22 @@ from __future__ import annotations
 from bot.app import App
 from bot.config import PROJECT_ROOT
 from bot.i18n import Catalogs
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 
 DEMO_BANGKOK = "+66812345678"  # สมชาย, Thai on file, an Aurora X7
 
 
-async def test_start_greets_in_english_and_asks_for_the_phone(chat_factory) -> None:
+async def test_start_greets_in_english_and_asks_for_the_phone(chat_factory: ChatFactory) -> None:
     chat: Chat = chat_factory(lang="en")
     screens = await chat.say("/start")
     assert "owners' assistant" in chat.text
-    assert screens[-1].keyboard, "the phone request needs the contact button"
-    assert screens[-1].keyboard[0][0].kind == "contact"
+    kinds = [[button.kind for button in row] for row in screens[-1].keyboard]
+    assert kinds == [["contact"], ["text"]], "the phone request needs the contact button"
 
 
-async def test_sharing_own_phone_links_the_demo_owner_and_asks_consent(chat_factory) -> None:
+async def test_sharing_own_phone_links_the_demo_owner_and_asks_consent(
+    chat_factory: ChatFactory,
+) -> None:
     chat: Chat = chat_factory(lang="en")
     await chat.say("/start")
     await chat.say("/language")
@@ -33,7 +35,7 @@ async def test_sharing_own_phone_links_the_demo_owner_and_asks_consent(chat_fact
     assert "What would you like to do?" in chat.text
 
 
-async def test_someone_elses_contact_is_refused(chat_factory) -> None:
+async def test_someone_elses_contact_is_refused(chat_factory: ChatFactory) -> None:
     chat: Chat = chat_factory(user_id=777, lang="en")
     await chat.say("/start")
     await chat.say(f"@contact {DEMO_BANGKOK} 999")
@@ -42,7 +44,7 @@ async def test_someone_elses_contact_is_refused(chat_factory) -> None:
     assert "share your phone number" in chat.text
 
 
-async def test_a_typed_phone_number_is_not_trusted(chat_factory) -> None:
+async def test_a_typed_phone_number_is_not_trusted(chat_factory: ChatFactory) -> None:
     chat: Chat = chat_factory(lang="en")
     await chat.say("/start")
     await chat.say(DEMO_BANGKOK)
@@ -50,7 +52,7 @@ async def test_a_typed_phone_number_is_not_trusted(chat_factory) -> None:
 
 
 async def test_unknown_phone_registers_a_new_owner_with_a_checked_vin(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = chat_factory(user_id=4242, lang="en", name="Carlos")
     await chat.say("/start")
@@ -85,7 +87,7 @@ async def test_unknown_phone_registers_a_new_owner_with_a_checked_vin(
         assert (owner.first_name, owner.market) == ("Carlos", "MX")
 
 
-async def test_thai_client_is_greeted_in_thai(chat_factory) -> None:
+async def test_thai_client_is_greeted_in_thai(chat_factory: ChatFactory) -> None:
     chat: Chat = chat_factory(lang="th")
     await chat.say("/start")
     thai = Catalogs(PROJECT_ROOT / "locales").translator("th")

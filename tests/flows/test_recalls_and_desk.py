@@ -16,7 +16,7 @@ from bot.cli import cli
 from bot.services.recalls import import_recalls
 from storage import tables
 from tests.booking_scenarios import RACE_CENTER, RACE_START, book_for, make_owners
-from tests.conftest import NOW, Chat
+from tests.conftest import NOW, Chat, ChatFactory
 from tests.flows.helpers import DEMO_LONDON, linked
 
 HEADER = "vin,campaign_code,title,published_on,status,title_th,title_pt-BR\n"
@@ -41,7 +41,7 @@ async def run(app: App, text: str, *, skip_invalid: bool = False):  # type: igno
 
 
 async def test_recalls_are_stored_per_vehicle_and_shown_in_the_owners_language(
-    app: App, chat_factory
+    app: App, chat_factory: ChatFactory
 ) -> None:
     vin = await vin_of(app, DEMO_LONDON)
     good = (
@@ -119,7 +119,7 @@ async def test_the_database_itself_refuses_a_second_hold_on_a_unit(app: App) -> 
     async with app.database.uow() as uow:
         assert not await uow.reservations.reserve(RACE_CENTER, 1, [RACE_START], second.id)  # type: ignore[union-attr]
         with pytest.raises(IntegrityError):
-            await uow.session.execute(  # type: ignore[attr-defined]
+            await uow.session.execute(
                 insert(tables.slot_reservations).values(
                     dealer_code=RACE_CENTER,
                     bay=1,
@@ -190,7 +190,7 @@ def test_the_desk_records_a_walk_in_visit(monkeypatch: pytest.MonkeyPatch, app: 
 
 
 async def test_an_open_recall_is_sent_again_every_thirty_days_not_every_day(
-    app: App, chat_factory
+    app: App, chat_factory: ChatFactory
 ) -> None:
     from datetime import timedelta
 
@@ -206,7 +206,7 @@ async def test_an_open_recall_is_sent_again_every_thirty_days_not_every_day(
             await care.plan(uow, app.reference, NOW + timedelta(days=day))
             await uow.commit()
             owner = await uow.owners.by_phone(DEMO_LONDON)
-            queued = await uow.care.of_owner(owner.id or 0)  # type: ignore[union-attr]
+            queued = await uow.care.of_owner(owner.id or 0)
         return sum(m.rule == Rule.RECALL for m in queued)
 
     for day in (0, 1, 2, 15, 29):

@@ -21,7 +21,7 @@ from bot.domain.staff import Role
 from bot.services import care
 from bot.services.referral_import import StageImportReport, import_stages
 from handlers.points import points_text
-from tests.conftest import NOW, Chat
+from tests.conftest import NOW, Chat, ChatFactory
 from tests.fakes.transport import FakeTransport
 from tests.flows.helpers import linked
 from tests.services.loyalty_helpers import days, owner_by_phone
@@ -139,7 +139,7 @@ async def test_the_sender_tells_the_owner_in_their_language_and_the_friend_of_th
 
 
 async def test_a_stage_the_owner_already_saw_in_my_referrals_is_not_sent(
-    app: App, clock: FixedClock, chat_factory
+    app: App, clock: FixedClock, chat_factory: ChatFactory
 ) -> None:
     referral = await a_lead(app, "+971509990404")
     await run(app, f"{referral.id},,,contacted,{on(5)},,\n")
@@ -162,7 +162,7 @@ async def test_a_stage_the_owner_already_saw_in_my_referrals_is_not_sent(
 
 
 async def test_a_stage_told_by_the_sender_is_no_longer_new_in_my_referrals(
-    app: App, clock: FixedClock, chat_factory
+    app: App, clock: FixedClock, chat_factory: ChatFactory
 ) -> None:
     referral = await a_lead(app, "+971509990407")
     await run(app, f"{referral.id},,,contacted,{on(5)},,\n")
@@ -177,7 +177,7 @@ async def test_a_stage_told_by_the_sender_is_no_longer_new_in_my_referrals(
 
 
 async def test_staff_moving_a_stage_in_chat_tell_the_owner_at_once_and_queue_nothing(
-    app: App, clock: FixedClock, chat_factory
+    app: App, clock: FixedClock, chat_factory: ChatFactory
 ) -> None:
     referral = await a_lead(app, "+971509990405")
     ahmed: Chat = await linked(chat_factory(user_id=7002, lang="ar"), DUBAI)
@@ -197,7 +197,7 @@ async def test_staff_moving_a_stage_in_chat_tell_the_owner_at_once_and_queue_not
 
 
 async def test_an_imported_stage_overtaken_in_chat_is_told_once_by_the_chat(
-    app: App, clock: FixedClock, chat_factory
+    app: App, clock: FixedClock, chat_factory: ChatFactory
 ) -> None:
     referral = await a_lead(app, "+971509990406")
     await run(app, f"{referral.id},,,contacted,{on(5)},,\n")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.domain.care import OutboxStatus
+from bot.domain.care import OutboxStatus, Rule
 from bot.scheduler.sender import Sender
 from bot.services import care
 from handlers.care_messages import renderer_for
@@ -38,7 +38,7 @@ async def test_two_senders_share_the_outbox_and_send_each_message_once(pg_app: A
             if owner is not None:
                 owner.send_from_hour, owner.send_until_hour = 0, 24
                 for n in range(3):
-                    await care._queue(uow, owner_id, care.Rule.WELCOME, f"pg-{n}", AT, {})
+                    await care._queue(uow, owner_id, Rule.WELCOME, f"pg-{n}", AT, {})
         await uow.commit()
     clock = FixedClock(AT)
     transport = FakeTransport()

@@ -12,6 +12,7 @@ from bot.app import App
 from bot.domain.booking import Booking, BookingStatus
 from bot.domain.owners import Owner, Vehicle
 from bot.domain.service_catalog import MAINTENANCE
+from bot.domain.slots import Slot
 from bot.services import booking as booking_service
 from bot.services.booking import (
     AlreadyBooked,
@@ -39,7 +40,7 @@ def minutes(app: App) -> int:
     return app.reference.catalog.duration((MAINTENANCE,), "X7")
 
 
-async def first_free_start(app: App, owner: Owner) -> booking_service.Slot:
+async def first_free_start(app: App, owner: Owner) -> Slot:
     dealer = app.reference.dealers[BANGKOK]
     async with app.database.uow() as uow:
         window = await booking_service.window_days(uow, app.reference, owner.id or 0)
@@ -89,7 +90,7 @@ async def test_a_booked_slot_holds_its_bay_and_a_second_owner_is_offered_others(
     assert {b.status for b in booked} == {BookingStatus.REQUESTED}
     with pytest.raises(SlotTaken) as taken:
         await book(empty_app, first_owner, first_car, slot.start, "one-too-many")
-    assert taken.value.alternatives
+    assert len(taken.value.alternatives) == booking_service.ALTERNATIVES
     assert slot.start not in [s.start for s in taken.value.alternatives]
 
 

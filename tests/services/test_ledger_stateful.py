@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+from collections.abc import Coroutine
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -27,10 +29,13 @@ from bot.app import build_app
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.loyalty import InsufficientPoints, LoyaltyError
+from bot.domain.owners import Owner
 from bot.services import loyalty
 from bot.services.loyalty import Award
 from storage import tables
 from tests.conftest import NOW, sqlite_url
+
+T = TypeVar("T")
 
 TEMPLATE: Path | None = None
 REWARDS = ["coffee", "charging_credit", "wheel_alignment", "road_safety", "labour_hour"]
@@ -53,10 +58,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self.owner = self.run(self._owner())
         self.counter = 0
 
-    def run(self, coro):  # type: ignore[no-untyped-def]
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
         return self.loop.run_until_complete(coro)
 
-    async def _owner(self):  # type: ignore[no-untyped-def]
+    async def _owner(self) -> Owner:
         async with self.app.database.uow() as uow:
             return await uow.owners.by_phone("+66812345678")
 
@@ -166,7 +171,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def books_balance(self) -> None:
         async def check() -> None:
             async with self.app.database.uow() as uow:
-                session = uow.session  # type: ignore[attr-defined]
+                session = uow.session
                 lots = (
                     await session.execute(
                         select(tables.point_lots).where(

@@ -20,7 +20,7 @@ def booking() -> Booking:
         starts_at=NOW + timedelta(days=2),
         ends_at=NOW + timedelta(days=2, hours=2),
         transport="wait",
-        status=BookingStatus.REQUESTED.value,
+        status=BookingStatus.REQUESTED,
         request_key="k",
         created_at=NOW,
         updated_at=NOW,

@@ -229,7 +229,7 @@ def test_a_car_the_owner_already_has_earns_nothing() -> None:
 
 
 def test_the_friends_welcome_gift_depends_on_the_friend_not_on_the_owners_limits() -> None:
-    assert friend_perk_allowed("")
+    assert friend_perk_allowed(None)
     assert friend_perk_allowed(NoReward.YEARLY_LIMIT)
     assert friend_perk_allowed(NoReward.STAFF)
     assert not friend_perk_allowed(NoReward.ALREADY_OWNER)

@@ -34,7 +34,7 @@ def test_every_operation_has_an_indicative_price_in_every_market() -> None:
 def test_prices_and_durations_can_differ_by_model() -> None:
     maintenance = reference.catalog.operations["maintenance"]
     assert maintenance.minutes_for("E3") < maintenance.minutes_for("X7")
-    assert maintenance.price_for("DE", "E3") < maintenance.price_for("DE", "X7")  # type: ignore[operator]
+    assert maintenance.price_for("DE", "E3") < maintenance.price_for("DE", "X7")
 
 
 def test_an_ev_battery_check_is_only_for_electric_and_hybrid_cars() -> None:

@@ -116,7 +116,7 @@ def test_closed_days_and_holidays_have_no_slots() -> None:
     london = load_reference().dealers["GB-LON-01"]
     assert unit_starts(london, date(2027, 3, 28)) == []  # Sunday: closed
     assert unit_starts(london, date(2026, 12, 25)) == []  # Christmas: a holiday
-    assert unit_starts(london, date(2026, 12, 24))
+    assert len(unit_starts(london, date(2026, 12, 24))) == 10  # a Thursday, 08:00-18:00
 
 
 def test_slot_at_refuses_times_that_are_not_slots_of_the_center() -> None:
