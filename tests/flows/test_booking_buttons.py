@@ -8,7 +8,7 @@ from bot.channels.console import CHANNEL
 from bot.domain.booking import BookingStatus
 from handlers.codes.booking import CancelBooking, ConfirmMove, SkipNotes
 from handlers.codes.roadside import TradeInPhotosDone
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import DEMO_LONDON, book_visit, bookings_of, linked, sent_to
 
 DEMO_BERLIN = "+4915112345678"  # Lukas, German, an upcoming confirmed booking (demo)
@@ -20,7 +20,7 @@ def last_line(chat: Chat) -> str:
 
 
 async def test_a_booking_button_pressed_after_leaving_the_booking_is_no_longer_valid(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
@@ -35,7 +35,7 @@ async def test_a_booking_button_pressed_after_leaving_the_booking_is_no_longer_v
 
 
 async def test_a_second_tap_on_move_it_is_already_done_and_moves_the_visit_once(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_BERLIN)
     [booking] = await bookings_of(app, DEMO_BERLIN)
@@ -55,7 +55,7 @@ async def test_a_second_tap_on_move_it_is_already_done_and_moves_the_visit_once(
 
 
 async def test_a_cancellation_reason_never_offered_is_no_longer_valid(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_BERLIN)
     [booking] = await bookings_of(app, DEMO_BERLIN)
@@ -66,7 +66,7 @@ async def test_a_cancellation_reason_never_offered_is_no_longer_valid(
 
 
 async def test_an_owner_cancelling_in_their_own_words_is_quoted_to_the_desk(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await book_visit(chat, center="GB-LON-01")
@@ -82,7 +82,7 @@ async def test_an_owner_cancelling_in_their_own_words_is_quoted_to_the_desk(
 
 
 async def test_booking_data_an_older_version_wrote_starts_over_politely(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(user_id=6400, lang="en"), DEMO_LONDON)
     async with app.database.uow() as uow:
@@ -97,7 +97,9 @@ async def test_booking_data_an_older_version_wrote_starts_over_politely(
     assert chat.codes("bk:km"), "booking works again"
 
 
-async def test_a_trade_in_button_outside_a_valuation_is_no_longer_valid(chat_factory) -> None:
+async def test_a_trade_in_button_outside_a_valuation_is_no_longer_valid(
+    chat_factory: ChatFactory,
+) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.press_code(TradeInPhotosDone())
     assert "no longer valid" in last_line(chat)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.app import App
 from handlers.codes.test_drive import AskTestDrive
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import linked
 
 
 async def test_a_test_drive_request_reaches_the_dealer_with_the_tier_priority(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), "+4915112345678")  # Lukas, Co-creator
     await chat.press_code(AskTestDrive())  # from the trade-in suggestion

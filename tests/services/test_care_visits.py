@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.domain.booking import ServiceVisit
+from bot.domain.booking import ServiceVisit, VisitSource
 from bot.domain.care import OutboxStatus, Rule
 from bot.services import care
 from handlers.codes.survey import SurveyScore
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.fakes.transport import FakeTransport
 from tests.services.test_care_sender import sender_for
 
@@ -45,7 +45,7 @@ async def record_visit(app: App, phone: str, at: datetime, invoice: int = 450_00
             recorded_at=at,
             mileage_km=vehicle.mileage_km,
             services=["maintenance"],
-            source="staff",
+            source=VisitSource.STAFF,
         )
         uow.visits.add(visit)
         await uow.commit()
@@ -64,7 +64,7 @@ async def test_a_survey_follows_a_visit_two_hours_later_once(app: App) -> None:
 
 
 async def test_a_survey_answered_in_chat_shows_in_the_nps_and_alerts_on_a_low_score(
-    app: App, clock: FixedClock, chat_factory
+    app: App, clock: FixedClock, chat_factory: ChatFactory
 ) -> None:
     from bot.demo.data import DEMO_OWNERS
     from bot.demo.seed import demo_user_id
