@@ -8,13 +8,14 @@ import re
 from datetime import date
 
 from bot.app import App
+from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT
 from bot.domain.phone import example_phone
 from bot.domain.referrals import DAILY_SUBMISSIONS, Stage
 from bot.domain.staff import Role
 from bot.i18n import Catalogs, Translator
 from handlers.types import Screen
-from tests.conftest import NOW, Chat
+from tests.conftest import NOW, Chat, ChatFactory
 from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, DEMO_SAO_PAULO, linked
 from tests.services.loyalty_helpers import balance, days, owner_by_phone
 from tests.services.referral_helpers import recommend, reload, walk
@@ -50,7 +51,9 @@ async def staff(app: App, user_id: int, dealer: str | None, role: Role = Role.SA
 # --- the link -----------------------------------------------------------------------------
 
 
-async def test_refer_shows_a_personal_link_a_share_button_and_a_qr_code(chat_factory) -> None:
+async def test_refer_shows_a_personal_link_a_share_button_and_a_qr_code(
+    chat_factory: ChatFactory,
+) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), "+447911123456")
     screens = await chat.say("/refer")
     payload = link_of(chat)
@@ -70,7 +73,7 @@ async def test_refer_shows_a_personal_link_a_share_button_and_a_qr_code(chat_fac
 
 
 async def test_the_rules_show_the_rewards_of_the_owners_market_in_portuguese(
-    chat_factory,
+    chat_factory: ChatFactory,
 ) -> None:
     pt = t("pt_BR", "BR")
     chat: Chat = await linked(chat_factory(lang="pt-br"), DEMO_SAO_PAULO)
@@ -87,7 +90,9 @@ async def test_the_rules_show_the_rewards_of_the_owners_market_in_portuguese(
 # --- a friend submitted in chat ---------------------------------------------------------------
 
 
-async def test_an_owner_in_dubai_recommends_a_friend_in_arabic(chat_factory, app: App) -> None:
+async def test_an_owner_in_dubai_recommends_a_friend_in_arabic(
+    chat_factory: ChatFactory, app: App
+) -> None:
     ar = t("ar", "AE")
     chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
     await chat.say("/refer")
@@ -155,7 +160,9 @@ async def test_an_owner_in_dubai_recommends_a_friend_in_arabic(chat_factory, app
     assert again is not None
 
 
-async def test_a_friend_without_consent_is_not_recorded(chat_factory, app: App) -> None:
+async def test_a_friend_without_consent_is_not_recorded(
+    chat_factory: ChatFactory, app: App
+) -> None:
     es = t("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/refer")
@@ -177,7 +184,7 @@ async def test_a_friend_without_consent_is_not_recorded(chat_factory, app: App) 
 
 
 async def test_a_choice_from_an_abandoned_recommendation_is_no_longer_valid(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/refer")
@@ -194,7 +201,7 @@ async def test_a_choice_from_an_abandoned_recommendation_is_no_longer_valid(
         assert await uow.referrals.for_phone("+525512349876") == []
 
 
-async def test_an_owner_cannot_recommend_their_own_number(chat_factory) -> None:
+async def test_an_owner_cannot_recommend_their_own_number(chat_factory: ChatFactory) -> None:
     es = t("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/refer")
@@ -211,7 +218,9 @@ async def test_an_owner_cannot_recommend_their_own_number(chat_factory) -> None:
     )
 
 
-async def test_the_sixth_friend_in_a_day_is_politely_refused(chat_factory, app: App) -> None:
+async def test_the_sixth_friend_in_a_day_is_politely_refused(
+    chat_factory: ChatFactory, app: App
+) -> None:
     pt = t("pt_BR", "BR")
     owner = await owner_by_phone(app, DEMO_SAO_PAULO)
     for n in range(DAILY_SUBMISSIONS):
@@ -235,7 +244,7 @@ async def test_the_sixth_friend_in_a_day_is_politely_refused(chat_factory, app: 
 
 
 async def test_staff_move_the_friend_and_the_owner_hears_in_thai_and_is_paid(
-    chat_factory, app: App, clock
+    chat_factory: ChatFactory, app: App, clock: FixedClock
 ) -> None:
     th = t("th", "TH")
     owner = await owner_by_phone(app, DEMO_BANGKOK)
@@ -291,7 +300,7 @@ async def test_staff_move_the_friend_and_the_owner_hears_in_thai_and_is_paid(
 
 
 async def test_a_cancelled_order_takes_the_delivery_points_back_and_the_owner_is_told(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     de = t("de", "DE")
     owner = await owner_by_phone(app, DEMO_BERLIN)
@@ -334,7 +343,9 @@ async def test_a_cancelled_order_takes_the_delivery_points_back_and_the_owner_is
     assert de._("delivery reward withdrawn") in lukas.text
 
 
-async def test_only_the_dealers_sales_team_can_move_a_lead(chat_factory, app: App) -> None:
+async def test_only_the_dealers_sales_team_can_move_a_lead(
+    chat_factory: ChatFactory, app: App
+) -> None:
     owner = await owner_by_phone(app, DEMO_DUBAI)
     referral = await recommend(app, owner, "+971509990002", at=NOW)
     await staff(app, 910, "AE-DXB-01", Role.ADVISOR)
@@ -356,7 +367,7 @@ async def test_only_the_dealers_sales_team_can_move_a_lead(chat_factory, app: Ap
     assert "no longer valid" in " ".join(s.toast for s in screens)
 
 
-async def test_a_backward_tap_changes_nothing(chat_factory, app: App) -> None:
+async def test_a_backward_tap_changes_nothing(chat_factory: ChatFactory, app: App) -> None:
     owner = await owner_by_phone(app, DEMO_DUBAI)
     referral = await recommend(app, owner, "+971509990003", at=NOW)
     await walk(app, referral, Stage.ORDER, at=NOW)
@@ -371,7 +382,7 @@ async def test_a_backward_tap_changes_nothing(chat_factory, app: App) -> None:
 
 
 async def test_a_friend_via_the_link_is_attributed_and_welcomed_in_their_language(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     es, th = t("es", "TH"), t("th", "TH")
     somchai: Chat = await linked(chat_factory(user_id=1, lang="th"), DEMO_BANGKOK)
@@ -415,7 +426,9 @@ async def test_a_friend_via_the_link_is_attributed_and_welcomed_in_their_languag
     assert es.country("TH") in friend.console.button_labels, "they may still register a car"
 
 
-async def test_the_first_link_a_friend_opens_is_the_one_that_counts(chat_factory, app: App) -> None:
+async def test_the_first_link_a_friend_opens_is_the_one_that_counts(
+    chat_factory: ChatFactory, app: App
+) -> None:
     ahmed: Chat = await linked(chat_factory(user_id=1, lang="en"), DEMO_DUBAI)
     await ahmed.say("/refer")
     first = link_of(ahmed)
@@ -430,7 +443,9 @@ async def test_the_first_link_a_friend_opens_is_the_one_that_counts(chat_factory
     assert to_chat(screens, 2) == ""
 
 
-async def test_an_owner_who_opens_their_own_link_is_told_it_is_theirs(chat_factory) -> None:
+async def test_an_owner_who_opens_their_own_link_is_told_it_is_theirs(
+    chat_factory: ChatFactory,
+) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_DUBAI)
     await chat.say("/refer")
     payload = link_of(chat)
@@ -439,7 +454,7 @@ async def test_an_owner_who_opens_their_own_link_is_told_it_is_theirs(chat_facto
 
 
 async def test_a_friend_who_already_owns_one_comes_through_the_link_without_a_reward(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     ar = t("ar", "AE")
     ahmed: Chat = await linked(chat_factory(user_id=1, lang="ar"), DEMO_DUBAI)
@@ -460,7 +475,9 @@ async def test_a_friend_who_already_owns_one_comes_through_the_link_without_a_re
     )
 
 
-async def test_my_referrals_shows_first_names_stages_and_pending_rewards(chat_factory) -> None:
+async def test_my_referrals_shows_first_names_stages_and_pending_rewards(
+    chat_factory: ChatFactory,
+) -> None:
     tr = t("tr", "TR")
     chat: Chat = await linked(chat_factory(lang="tr"), DEMO_ISTANBUL)
     await chat.say("/refer")
@@ -476,7 +493,7 @@ async def test_my_referrals_shows_first_names_stages_and_pending_rewards(chat_fa
 # --- privacy ----------------------------------------------------------------------------------
 
 
-async def test_mydata_lists_the_friends_an_owner_recommended(chat_factory) -> None:
+async def test_mydata_lists_the_friends_an_owner_recommended(chat_factory: ChatFactory) -> None:
     import json
 
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_BANGKOK)
@@ -488,7 +505,7 @@ async def test_mydata_lists_the_friends_an_owner_recommended(chat_factory) -> No
 
 
 async def test_a_recommended_friend_who_erases_their_data_leaves_only_the_stage(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     ahmed = await owner_by_phone(app, DEMO_DUBAI)
     referral = await recommend(app, ahmed, DEMO_ABU_DHABI, at=NOW, name="Priya Nair")

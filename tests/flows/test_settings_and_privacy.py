@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.app import App
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import DEMO_BANGKOK, linked
 
 DEMO_LONDON = "+447400123456"  # Emma in Manchester: links in the test, miles
@@ -16,7 +16,9 @@ async def owner(app: App, phone: str):  # type: ignore[no-untyped-def]
         return await uow.owners.by_phone(phone)
 
 
-async def test_consent_answers_are_recorded_with_wording_version(chat_factory, app: App) -> None:
+async def test_consent_answers_are_recorded_with_wording_version(
+    chat_factory: ChatFactory, app: App
+) -> None:
     await linked(chat_factory(lang="en"), DEMO_LONDON, service=True, marketing=False)
     emma = await owner(app, DEMO_LONDON)
     assert (emma.consent_service, emma.consent_marketing) == (True, False)
@@ -27,7 +29,7 @@ async def test_consent_answers_are_recorded_with_wording_version(chat_factory, a
 
 
 async def test_a_consent_answer_for_a_category_we_never_ask_about_changes_nothing(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON, service=True, marketing=False)
     screens = await chat.press_code("cs:ans:spam:1")
@@ -40,7 +42,9 @@ async def test_a_consent_answer_for_a_category_we_never_ask_about_changes_nothin
     assert emma.consent_marketing is True
 
 
-async def test_stop_turns_marketing_off_and_keeps_service(chat_factory, app: App) -> None:
+async def test_stop_turns_marketing_off_and_keeps_service(
+    chat_factory: ChatFactory, app: App
+) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/stop")
     assert "no more news and offers" in chat.text
@@ -52,7 +56,7 @@ async def test_stop_turns_marketing_off_and_keeps_service(chat_factory, app: App
 
 
 async def test_settings_change_language_notifications_and_quiet_hours(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/settings")
@@ -71,7 +75,7 @@ async def test_settings_change_language_notifications_and_quiet_hours(
     assert oliver.locale == "de"
 
 
-async def test_mydata_sends_a_json_file_with_everything_we_hold(chat_factory) -> None:
+async def test_mydata_sends_a_json_file_with_everything_we_hold(chat_factory: ChatFactory) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_BANGKOK)
     screens = await chat.say("/mydata")
     attachment = screens[0].attachment
@@ -86,7 +90,9 @@ async def test_mydata_sends_a_json_file_with_everything_we_hold(chat_factory) ->
         assert isinstance(data[part], list), part
 
 
-async def test_forget_erases_personal_data_after_confirmation(chat_factory, app: App) -> None:
+async def test_forget_erases_personal_data_after_confirmation(
+    chat_factory: ChatFactory, app: App
+) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_BANGKOK)
     before = await owner(app, DEMO_BANGKOK)
     await chat.say("/forget")
@@ -106,7 +112,7 @@ async def test_forget_erases_personal_data_after_confirmation(chat_factory, app:
     assert "share your phone number" in chat.text
 
 
-async def test_a_second_tap_on_erase_is_harmless(chat_factory) -> None:
+async def test_a_second_tap_on_erase_is_harmless(chat_factory: ChatFactory) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_BANGKOK)
     await chat.say("/forget")
     erase_button = chat.console.button_labels.index("Yes, erase my data") + 1
@@ -115,7 +121,7 @@ async def test_a_second_tap_on_erase_is_harmless(chat_factory) -> None:
     assert "Something went wrong" not in chat.transcript
 
 
-async def test_odometer_updates_refuse_going_backwards(chat_factory, app: App) -> None:
+async def test_odometer_updates_refuse_going_backwards(chat_factory: ChatFactory, app: App) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/menu")
     await chat.press("My car")
@@ -127,7 +133,7 @@ async def test_odometer_updates_refuse_going_backwards(chat_factory, app: App) -
     assert "odometer saved: 20,000 mi" in chat.text
 
 
-async def test_a_forged_vehicle_id_in_a_button_is_refused(chat_factory) -> None:
+async def test_a_forged_vehicle_id_in_a_button_is_refused(chat_factory: ChatFactory) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.press_code("car:km:1")  # vehicle 1 belongs to someone else
     assert "not available to you" in chat.text
