@@ -50,46 +50,54 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated database with the demo data; each test gets a copy."""
+def _template(factory: pytest.TempPathFactory, name: str, *, seed_demo: bool) -> Path:
+    """A migrated database (with the demo data if asked) that tests copy."""
     import asyncio
 
-    path = tmp_path_factory.mktemp("template") / "template.db"
+    path = factory.mktemp(name) / f"{name}.db"
 
     async def build() -> None:
         app = build_app(Settings(database_url=sqlite_url(path)), FixedClock(NOW))
-        await prepare_database(app, seed_demo_if_empty=True)
+        await prepare_database(app, seed_demo_if_empty=seed_demo)
         await app.close()
 
     asyncio.run(build())
     return path
+
+
+async def _app_on_a_copy(template: Path, tmp_path: Path, clock: FixedClock) -> AsyncIterator[App]:
+    path = tmp_path / "ownerbot.db"
+    shutil.copy(template, path)
+    # The care scheduler is tested on its own; here it would send into every runtime test.
+    application = build_app(Settings(database_url=sqlite_url(path), care_scheduler=False), clock)
+    yield application
+    await application.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database with the demo data; each test gets a copy."""
+    return _template(tmp_path_factory, "template", seed_demo=True)
 
 
 @pytest.fixture(scope="session")
 def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated database with the shipped dealers and rewards and nobody in it."""
-    import asyncio
+    return _template(tmp_path_factory, "empty", seed_demo=False)
 
-    path = tmp_path_factory.mktemp("empty") / "empty.db"
 
-    async def build() -> None:
-        app = build_app(Settings(database_url=sqlite_url(path)), FixedClock(NOW))
-        await prepare_database(app)
-        await app.close()
-
-    asyncio.run(build())
-    return path
+@pytest.fixture
+async def app(tmp_path: Path, seeded_template: Path, clock: FixedClock) -> AsyncIterator[App]:
+    """An app on a copy of the demo database (flows, storage and the demo's own tests)."""
+    async for application in _app_on_a_copy(seeded_template, tmp_path, clock):
+        yield application
 
 
 @pytest.fixture
 async def empty_app(tmp_path: Path, empty_template: Path, clock: FixedClock) -> AsyncIterator[App]:
     """An app on a database without the demo data: tests build what they need."""
-    path = tmp_path / "empty.db"
-    shutil.copy(empty_template, path)
-    application = build_app(Settings(database_url=sqlite_url(path), care_scheduler=False), clock)
-    yield application
-    await application.close()
+    async for application in _app_on_a_copy(empty_template, tmp_path, clock):
+        yield application
 
 
 @pytest.fixture
@@ -101,16 +109,6 @@ def fake_app(clock: FixedClock) -> FakeApp:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
-
-
-@pytest.fixture
-async def app(tmp_path: Path, seeded_template: Path, clock: FixedClock) -> AsyncIterator[App]:
-    path = tmp_path / "ownerbot.db"
-    shutil.copy(seeded_template, path)
-    # The care scheduler is tested on its own; here it would send into every runtime test.
-    application = build_app(Settings(database_url=sqlite_url(path), care_scheduler=False), clock)
-    yield application
-    await application.close()
 
 
 class Opens(Protocol):
