@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.owners import Owner
 from bot.domain.referrals import link_payload
 from bot.i18n import escape
-from bot.services import referrals
+from bot.services import referral_rewards, referrals
 from handlers.codes import button
 from handlers.codes.referrals import (
     InvitationQr,
@@ -121,7 +121,7 @@ async def show_rules(ctx: Context, _code: ReferralRules) -> None:
 async def show_mine(ctx: Context, code: MyReferrals) -> None:
     owner = _owner(ctx)
     t = ctx.t
-    result = await referrals.referrals_of(ctx.uow, _id(owner), code.page, ctx.now)
+    result = await referral_rewards.referrals_of(ctx.uow, _id(owner), code.page, ctx.now)
     zone = ZoneInfo(owner.timezone or ctx.market.timezone)
     if not result.items:
         lines = [

@@ -4,7 +4,7 @@ new car is delivered and they link their chat, the welcome gift."""
 
 from __future__ import annotations
 
-from bot.services import referrals
+from bot.services import referral_rewards, referrals
 from bot.services.queries.referrals import has_pending_invitation as _pending_invitation
 from bot.services.referrals import NewLead, Opened
 from handlers.codes import button
@@ -106,6 +106,6 @@ async def friend_became_owner(ctx: Context) -> None:
     owner = ctx.owner
     if owner is None:
         return
-    points = await referrals.welcome_perk_on_link(ctx.uow, ctx.reference, owner, ctx.now)
+    points = await referral_rewards.welcome_perk_on_link(ctx.uow, ctx.reference, owner, ctx.now)
     if points:
         ctx.reply(welcome_gift_text(ctx.t, points, ctx.reference.brand))

@@ -9,7 +9,7 @@ from bot.domain.owners import Owner
 from bot.domain.reference import Reference
 from bot.domain.referrals import Referral, Stage, StageRewards
 from bot.i18n import Translator
-from bot.services.referrals import StageMove
+from bot.services.referral_rewards import StageMove
 from handlers.codes import button
 from handlers.codes.referrals import MyReferrals
 from handlers.common import reach_owner

@@ -25,7 +25,8 @@ from bot.domain.reference import Reference
 from bot.domain.referral_import import StageRow, header_problems, parse_stage_row
 from bot.domain.referrals import Move, Referral, Stage, StageRewards, check_move
 from bot.services.ports import UnitOfWork
-from bot.services.referrals import StageMove, move_stage
+from bot.services.referral_rewards import StageMove
+from bot.services.referrals import move_stage
 
 
 @dataclass

@@ -8,7 +8,8 @@ from datetime import datetime
 from bot.domain.owners import Owner
 from bot.domain.referrals import Referral, Stage
 from bot.services import referrals
-from bot.services.referrals import FriendForm, StageMove
+from bot.services.referral_rewards import StageMove
+from bot.services.referrals import FriendForm
 from tests.conftest import Services, commit_as_of
 
 DUBAI = "+971501234567"  # أحمد, Arabic, AE-DXB-01 (a demo owner: for flow tests)

@@ -14,7 +14,7 @@ from bot.domain.referrals import (
     Referral,
     Stage,
 )
-from bot.services import referrals
+from bot.services import referral_rewards, referrals
 from bot.services.referrals import FriendForm
 from tests.builders import a_phone, a_vin, an_owner, stored
 from tests.conftest import NOW
@@ -177,6 +177,8 @@ async def test_a_friend_who_becomes_an_owner_after_delivery_gets_the_gift_when_l
     paid = []
     for _ in range(2):
         async with empty_app.database.uow() as uow:
-            paid.append(await referrals.welcome_perk_on_link(uow, empty_app.reference, friend, NOW))
+            paid.append(
+                await referral_rewards.welcome_perk_on_link(uow, empty_app.reference, friend, NOW)
+            )
             await uow.commit()
     assert paid == [500, 0]
