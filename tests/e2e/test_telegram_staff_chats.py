@@ -47,8 +47,8 @@ async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
     await owner.command("book")
     for step in (SkipMileage, ServicesChosen, ChooseCenter, ChooseDay, ChooseTime):
         await owner.tap(step)  # the first offered: London, the first free day and time
-    for step in (ChooseTransport, SkipNotes, ConfirmBooking):
-        await owner.tap(step)
+    for last_step in (ChooseTransport, SkipNotes, ConfirmBooking):
+        await owner.tap(last_step)
     await advisor.tap(DeskConfirm)
     await advisor.tap(DeskArrived)
     [prompt] = await advisor.tap(DeskCompleted)
