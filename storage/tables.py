@@ -501,3 +501,14 @@ survey_answers = Table(
     Column("answered_at", UtcDateTime, nullable=False, index=True),
     CheckConstraint("score >= 0 AND score <= 10", name="score_0_to_10"),
 )
+
+# The console's last screen with buttons, per chat, so `#N` presses it from a new
+# console process (a piped script carrying a conversation across runs).
+console_screens = Table(
+    "console_screens",
+    metadata,
+    Column("chat_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("message_id", Integer, nullable=False),
+    Column("buttons", JSON, nullable=False),  # [[code or URL, label], ...] in `#N` order
+    Column("shown_at", UtcDateTime, nullable=False),
+)

@@ -28,7 +28,7 @@ from storage.repositories.owners import (
     SqlOwnerRepository,
     SqlVehicleRepository,
 )
-from storage.repositories.platform import SqlDealerDirectory, SqlUpdateLog
+from storage.repositories.platform import SqlConsoleScreens, SqlDealerDirectory, SqlUpdateLog
 from storage.repositories.referrals import (
     SqlAttributions,
     SqlReferralCodes,
@@ -78,6 +78,7 @@ class SqlUnitOfWork:
         self.referral_codes: ports.ReferralCodes = SqlReferralCodes(self.session)
         self.attributions: ports.Attributions = SqlAttributions(self.session)
         self.referral_funnel: ports.ReferralFunnel = SqlReferralFunnel(self.session)
+        self.console_screens: ports.ConsoleScreenRepository = SqlConsoleScreens(self.session)
         self.events: list[DomainEvent] = []
         return self
 

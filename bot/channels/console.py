@@ -1,10 +1,13 @@
 """The console channel: talk to the bot in a terminal, or script whole conversations.
 
-Input lines: a message (`hello`, `/points`), `#N` to press button N of the last
+Input lines: a message (`hello`, `/points`), `#N` to press button N of the chat's last
 screen, `@contact +66812345678 [USER_ID]` to share a contact (your own unless a user
 id is given), `@location 13.75,100.50`, `@photo FILE_ID` to send a photo,
 `@now 2027-03-01T09:00+07:00` to move the clock (scripts only). Buttons are printed as
-`[N] label`.
+`[N] label`, under the chat they were sent to: `#N` in a console speaking in that chat
+presses them. With a `ScreenMemory` each chat's last screen outlives the process, so
+a piped script can carry a conversation across runs; with an `AttachmentFolder` every
+attachment is saved as a file and the console prints where.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, TextIO
 
+from bot.channels.console_files import AttachmentFolder
 from bot.channels.text import html_to_text, message_lines
 from bot.clock import FixedClock
+from bot.services.ports import ShownButtons
 from handlers.types import (
     ChatKind,
     Contact,
@@ -33,6 +38,14 @@ class Handles(Protocol):
     async def handle(self, event: Event) -> Sequence[Screen]: ...
 
 
+class ScreenMemory(Protocol):
+    """Each chat's last screen with buttons, shared by console processes
+    (bot/services/console_screens.py keeps it in the database)."""
+
+    async def last(self, chat_id: int) -> ShownButtons | None: ...
+    async def remember(self, chat_id: int, shown: ShownButtons) -> None: ...
+
+
 class ConsoleChannel:
     def __init__(
         self,
@@ -45,9 +58,12 @@ class ConsoleChannel:
         out: TextIO | None = None,
         echo: bool = False,
         group_chat_id: int | None = None,
+        memory: ScreenMemory | None = None,
+        files: AttachmentFolder | None = None,
     ) -> None:
         """`group_chat_id` speaks in a group (a dealer's staff chat) instead of the
-        private chat with the bot."""
+        private chat with the bot; `memory` keeps every chat's last screen beyond this
+        process; `files` saves attachments."""
         self.dispatcher = dispatcher
         self.user_id = user_id
         self.chat_id = group_chat_id if group_chat_id is not None else user_id
@@ -60,8 +76,11 @@ class ConsoleChannel:
         # Update ids must be unique across runs on the same database.
         self._run = secrets.token_hex(4)
         self._seq = 0
-        self._buttons: list[tuple[str, str]] = []  # (code or url, label) of the last screen
-        self._message_id = 0
+        self.memory = memory
+        self.files = files
+        # The last screen with buttons of every chat this console showed one for.
+        self._shown: dict[int, ShownButtons] = {}
+        self._unsaved: set[int] = set()
 
     async def run(self, lines: Iterable[str]) -> None:
         for raw in lines:
@@ -73,13 +92,36 @@ class ConsoleChannel:
             await self.say(line)
 
     async def say(self, line: str) -> Sequence[Screen]:
+        await self.recall()
         event = self._event_for(line.strip())
         if event is None:
             return []
         screens = await self.dispatcher.handle(event)
         for screen in screens:
             self.show(screen)
+        await self._save()
         return screens
+
+    async def recall(self) -> None:
+        """Take this chat's last screen from the memory: another process (or a console
+        in another chat) may have shown one since."""
+        if self.memory is None:
+            return
+        shown = await self.memory.last(self.chat_id)
+        if shown is not None:
+            self._shown[self.chat_id] = shown
+
+    async def _save(self) -> None:
+        if self.memory is None:
+            return
+        for chat_id in sorted(self._unsaved):
+            await self.memory.remember(chat_id, self._shown[chat_id])
+        self._unsaved.clear()
+
+    @property
+    def _buttons(self) -> tuple[tuple[str, str], ...]:
+        shown = self._shown.get(self.chat_id)
+        return shown.buttons if shown else ()
 
     @property
     def button_labels(self) -> list[str]:
@@ -149,35 +191,43 @@ class ConsoleChannel:
         if target.startswith("http"):
             self._print(f"(opens {target})")
             return None
-        return self._base(EventKind.BUTTON, button=target, message_id=self._message_id)
+        message_id = self._shown[self.chat_id].message_id
+        return self._base(EventKind.BUTTON, button=target, message_id=message_id)
 
     def show(self, screen: Screen) -> None:
-        """Print a screen; buttons of screens for this chat become pressable (`#N`)."""
+        """Print a screen; its buttons become the last screen of the chat it went to,
+        pressable with `#N` in that chat."""
         if screen.toast:
             self._print(f"({html_to_text(screen.toast)})")
         lines = message_lines(screen)
         if not lines:
             return
-        elsewhere = screen.chat_id is not None and screen.chat_id != self.chat_id
+        chat_id = self.chat_id if screen.chat_id is None else screen.chat_id
+        elsewhere = chat_id != self.chat_id
         if elsewhere:
             self._print(f"[to chat {screen.chat_id}]")
         for line in lines:
             self._print(line)
-        if elsewhere:
-            return  # buttons in another chat are not ours to press
+        if screen.attachment is not None and self.files is not None:
+            self._print(f"   saved to {self.files.save(screen.attachment)}")
         if screen.buttons:
-            self._message_id += 1
-            self._buttons = []
-            for row in screen.buttons:
-                cells = []
-                for button in row:
-                    self._buttons.append((button.url or button.code, button.label))
-                    cells.append(f"[{len(self._buttons)}] {button.label}")
-                self._print("  " + "   ".join(cells))
-        if screen.keyboard:
+            self._keep_buttons(chat_id, screen)
+        if screen.keyboard and not elsewhere:
             labels = " | ".join(b.label for row in screen.keyboard for b in row)
             self._print(f"  ⌨ {labels}")
         self._print("")
+
+    def _keep_buttons(self, chat_id: int, screen: Screen) -> None:
+        pairs: list[tuple[str, str]] = []
+        for row in screen.buttons:
+            cells = []
+            for button in row:
+                pairs.append((button.url or button.code, button.label))
+                cells.append(f"[{len(pairs)}] {button.label}")
+            self._print("  " + "   ".join(cells))
+        before = self._shown.get(chat_id)
+        self._shown[chat_id] = ShownButtons((before.message_id if before else 0) + 1, tuple(pairs))
+        self._unsaved.add(chat_id)
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)

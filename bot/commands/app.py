@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,11 +29,13 @@ def run() -> None:
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
         if app.settings.telegram_bot_token is None:
+            # A notice, not the chat: stdout carries only the conversation.
             typer.echo(
                 "No TELEGRAM_BOT_TOKEN: starting the console. Try /start, then "
-                "`@contact +66812345678` to be the demo owner in Bangkok. Ctrl-D quits."
+                "`@contact +66812345678` to be the demo owner in Bangkok. Ctrl-D quits.",
+                err=True,
             )
-            await _console(app, user_id=100001, language_code="", name="")
+            await _console(app, ConsoleOptions(user_id=100001))
             return
         from bot.channels.runtime import run_telegram
 
@@ -46,35 +50,53 @@ def console(
     now: Annotated[str | None, typer.Option(help="Fixed clock, ISO with zone")] = None,
     name: Annotated[str, typer.Option(help="The speaker's first name")] = "",
     echo: Annotated[bool, typer.Option(help="Print each input line")] = False,
+    chat: Annotated[
+        int | None,
+        typer.Option(help="Speak in this group chat (a dealer's staff chat, e.g. -1001000000101)"),
+    ] = None,
+    files: Annotated[
+        Path | None,
+        typer.Option(help="Save every attachment (QR codes, .ics, /mydata) in this folder"),
+    ] = None,
 ) -> None:
     """Chat with the bot in the terminal, or pipe a script of lines into it."""
+    if chat is not None and chat >= 0:
+        raise typer.BadParameter("a group chat's id is negative, e.g. -1001000000101")
+    options = ConsoleOptions(user, lang, name, echo, chat, files)
     clock = parse_now(now)
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
-        await _console(app, user_id=user, language_code=lang, name=name, echo=echo, clock=clock)
+        await _console(app, options, clock)
 
     with_app(work, clock)
 
 
-async def _console(
-    app: App,
-    *,
-    user_id: int,
-    language_code: str,
-    name: str,
-    echo: bool = False,
-    clock: FixedClock | None = None,
-) -> None:
+@dataclass(frozen=True)
+class ConsoleOptions:
+    user_id: int
+    language_code: str = ""
+    name: str = ""
+    echo: bool = False
+    group_chat_id: int | None = None
+    files: Path | None = None
+
+
+async def _console(app: App, options: ConsoleOptions, clock: FixedClock | None = None) -> None:
     from bot.channels.console import ConsoleChannel
+    from bot.channels.console_files import AttachmentFolder
+    from bot.services.console_screens import ScreenMemory
 
     channel = ConsoleChannel(
         app.dispatcher(),
-        user_id=user_id,
-        language_code=language_code,
-        first_name=name,
+        user_id=options.user_id,
+        language_code=options.language_code,
+        first_name=options.name,
         clock=clock,
-        echo=echo or not sys.stdin.isatty(),
+        echo=options.echo or not sys.stdin.isatty(),
+        group_chat_id=options.group_chat_id,
+        memory=ScreenMemory(app.database.uow, app.clock),
+        files=AttachmentFolder(options.files) if options.files is not None else None,
     )
     if sys.stdin.isatty():
         while True:

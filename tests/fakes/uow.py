@@ -111,6 +111,7 @@ class FakeUnitOfWork:
         self.care: ports.CareRepository = _not_faked("care")
         self.kpi: ports.KpiRepository = _not_faked("kpi")
         self.referral_funnel: ports.ReferralFunnel = _not_faked("referral_funnel")
+        self.console_screens: ports.ConsoleScreenRepository = _not_faked("console_screens")
         self.events: list[DomainEvent] = []
         self.commits = 0
 

@@ -17,7 +17,12 @@ from bot.services.ports.owners import (
     OwnerRepository,
     VehicleRepository,
 )
-from bot.services.ports.platform import DealerDirectory, UpdateLog
+from bot.services.ports.platform import (
+    ConsoleScreenRepository,
+    DealerDirectory,
+    ShownButtons,
+    UpdateLog,
+)
 from bot.services.ports.referrals import (
     Attributions,
     ReferralCodes,
@@ -38,6 +43,7 @@ __all__ = [
     "BookingRepository",
     "CareRepository",
     "ConsentRepository",
+    "ConsoleScreenRepository",
     "ConversationRepository",
     "DealerDirectory",
     "EventPublisher",
@@ -49,6 +55,7 @@ __all__ = [
     "ReferralFacts",
     "ReferralFunnel",
     "ReferralRepository",
+    "ShownButtons",
     "SlotReservations",
     "StaffRepository",
     "StageHistory",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -17,3 +18,17 @@ class UpdateLog(Protocol):
 
 class DealerDirectory(Protocol):
     async def sync(self, dealers: Sequence[Dealer]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ShownButtons:
+    """The inline buttons of a console chat's last screen, in `#N` order, kept so a
+    new console process can press them."""
+
+    message_id: int
+    buttons: tuple[tuple[str, str], ...]  # (callback code or URL, label)
+
+
+class ConsoleScreenRepository(Protocol):
+    async def last(self, chat_id: int) -> ShownButtons | None: ...
+    async def remember(self, chat_id: int, shown: ShownButtons, now: datetime) -> None: ...

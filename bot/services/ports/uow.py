@@ -23,7 +23,7 @@ from bot.services.ports.owners import (
     OwnerRepository,
     VehicleRepository,
 )
-from bot.services.ports.platform import DealerDirectory, UpdateLog
+from bot.services.ports.platform import ConsoleScreenRepository, DealerDirectory, UpdateLog
 from bot.services.ports.referrals import (
     Attributions,
     ReferralCodes,
@@ -60,6 +60,7 @@ class UnitOfWork(Protocol):
     referral_codes: ReferralCodes
     attributions: Attributions
     referral_funnel: ReferralFunnel
+    console_screens: ConsoleScreenRepository
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...
