@@ -1,5 +1,6 @@
 """A table module: the demo's people, their points history and the friends they
-recommended, and the fixed names the seed and the README use. No logic here; the
+recommended, the advisors in the staff chats, and the fixed names the seed and the
+README use. No logic here; the
 seed (bot/demo/seed.py) loads these through the same services as real data."""
 
 from __future__ import annotations
@@ -312,3 +313,30 @@ DEMO_REFERRALS: tuple[DemoReferral, ...] = (
         ),
     ),
 )
+
+# The advisor in each center's staff chat, for `ownerbot console --chat CHAT --user ID`:
+# dealer code -> (console user id, the name colleagues see on cards). Ids mirror the
+# chat's: the advisor of staff chat -1001000000101 is console user 900101.
+DEMO_ADVISORS: dict[str, tuple[int, str]] = {
+    "TH-BKK-01": (900101, "วิชัย"),
+    "TH-CNX-01": (900102, "ศิริพร"),
+    "AE-DXB-01": (900201, "راشد"),
+    "AE-AUH-01": (900202, "Anil"),
+    "SA-RUH-01": (900301, "عبدالله"),
+    "SA-JED-01": (900302, "سارة"),
+    "BR-SAO-01": (900401, "Camila"),
+    "BR-MAO-01": (900402, "Rafael"),
+    "MX-CDMX-01": (900501, "Alejandro"),
+    "MX-MTY-01": (900502, "Fernanda"),
+    "KZ-ALA-01": (900601, "Ерлан"),
+    "KZ-AST-01": (900602, "Динара"),
+    "GB-LON-01": (900701, "Sophie"),
+    "GB-MAN-01": (900702, "James"),
+    "ID-JKT-01": (900801, "Dewi"),
+    "ID-SUB-01": (900802, "Agus"),
+    "TR-IST-01": (900901, "Emre"),
+    "TR-ANK-01": (900902, "Zeynep"),
+    "DE-BER-01": (901001, "Jonas"),
+    "DE-MUC-01": (901002, "Katharina"),
+    "MY-KUL-01": (901101, "Siti"),
+}

@@ -4,8 +4,8 @@ Loaded through the same import path as a real dealer export, so demo data obeys 
 validation rule; the people and their history are in bot/demo/data.py. The README
 lists the phone numbers to share in the console. Each owner also gets a service history
 (past visits on the maintenance schedule of their model), Lukas in Berlin an upcoming
-confirmed booking, and สมชาย's Aurora X7 an open safety recall. Seeding twice changes
-nothing.
+confirmed booking, and สมชาย's Aurora X7 an open safety recall; every center's staff
+chat has an advisor. Seeding twice changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from bot.demo.data import (
     DEMO_ACTOR,
+    DEMO_ADVISORS,
     DEMO_CHANNEL,
     DEMO_OWNERS,
     DEMO_POINTS,
@@ -38,11 +39,13 @@ from bot.domain.owners import Owner
 from bot.domain.reference import Reference
 from bot.domain.service_catalog import FIRST_SERVICE, MAINTENANCE
 from bot.domain.slots import local_day
+from bot.domain.staff import Role
 from bot.domain.vin import with_check_digit
 from bot.services import booking as booking_service
 from bot.services.importer import ImportReport, import_owners
 from bot.services.ports import UnitOfWork
 from bot.services.service_desk import record_visit
+from bot.services.staff import add_staff
 
 _MODEL_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"  # ISO 3779 position 10, from 2010
 
@@ -80,13 +83,15 @@ def demo_csv(reference: Reference, today: date) -> str:
 
 
 async def seed_demo(uow: UnitOfWork, reference: Reference, now: datetime) -> ImportReport:
-    """Owners and vehicles, their chats, points and service history. The caller commits."""
+    """Owners and vehicles, their chats, points and service history, and an advisor
+    in every center's staff chat. The caller commits."""
     lines = demo_csv(reference, now.date()).splitlines(keepends=True)
     report = await import_owners(uow, lines, reference, now=now)
     await _seed_chats(uow, now)
     await _seed_points(uow, reference, now)
     await seed_service_history(uow, reference, now)
     await _seed_referrals(uow, reference, now)
+    await seed_demo_staff(uow, reference, now)
     # The demo history is backdated: its tier promotions are not news to congratulate.
     uow.events.clear()
     return report  # the caller commits
@@ -318,3 +323,26 @@ async def _seed_referrals(uow: UnitOfWork, reference: Reference, now: datetime) 
                 uow, reference, lead.referral.id, Stage(stage), actor="demo", at=at, now=at
             )
         lead.referral.owner_told = lead.referral.stage
+
+
+async def seed_demo_staff(uow: UnitOfWork, reference: Reference, now: datetime) -> int:
+    """The advisors not yet on staff (one already there keeps whatever role it was
+    given since). Returns how many were added."""
+    added = 0
+    for dealer_code, (user_id, name) in DEMO_ADVISORS.items():
+        if dealer_code not in reference.dealers:
+            continue
+        if await uow.staff.by_user(DEMO_CHANNEL, user_id) is not None:
+            continue
+        await add_staff(
+            uow,
+            channel=DEMO_CHANNEL,
+            user_id=user_id,
+            role=Role.ADVISOR,
+            name=name,
+            dealer_code=dealer_code,
+            actor=DEMO_ACTOR,
+            now=now,
+        )
+        added += 1
+    return added
