@@ -10,11 +10,11 @@ from bot.domain.phone import display_phone
 from bot.domain.vin import mask_vin
 from bot.i18n import SHIPPED_LOCALES, native_language_name
 from bot.services.accounts import choose_locale
-from bot.services.onboarding import LinkOutcome, link_by_contact
+from bot.services.onboarding import LinkOutcome, link_by_contact, switch_owner
 from bot.services.queries.vehicles import vehicles_of
 from handlers import referrals_invited
-from handlers.codes import BadCode
-from handlers.codes.onboarding import ChooseLanguage
+from handlers.codes import BadCode, button
+from handlers.codes.onboarding import ChooseLanguage, SwitchOwner
 from handlers.common import ask_for_phone, language_label, language_picker, show_main_menu
 from handlers.consent import continue_after_link
 from handlers.context import Context
@@ -104,10 +104,10 @@ async def receive_contact(ctx: Context) -> None:
     elif result.outcome is LinkOutcome.LINKED:
         assert result.owner is not None
         assert result.phone is not None
-        ctx.owner = result.owner
-        ctx.use_locale(ctx.negotiated_locale())
-        await referrals_invited.friend_shared_phone(ctx, result.phone)
-        await _welcome_linked(ctx, result.owner)
+        await _linked(ctx, result.owner, result.phone)
+    elif result.outcome is LinkOutcome.OTHER_OWNER:
+        assert result.phone is not None
+        _ask_to_switch(ctx, PhoneShared(phone=result.phone, phone_market=result.phone_market))
     else:
         assert result.phone is not None
         ctx.clear_state()
@@ -127,6 +127,62 @@ async def receive_contact(ctx: Context) -> None:
             remove_keyboard=True,
         )
         ask_market(ctx, preferred=result.phone_market)
+
+
+async def _linked(ctx: Context, owner: Owner, phone: str) -> None:
+    ctx.owner = owner
+    ctx.use_locale(ctx.negotiated_locale())
+    await referrals_invited.friend_shared_phone(ctx, phone)
+    await _welcome_linked(ctx, owner)
+
+
+# --- a linked chat shares another membership's number ---------------------------------
+
+
+def _ask_to_switch(ctx: Context, shared: PhoneShared) -> None:
+    """The number is the person's own (the platform vouches for it) but belongs to
+    another membership: a new phone, or a car registered in a relative's name. Ask
+    before the chat stops speaking for the owner it is linked to."""
+    assert ctx.owner is not None
+    ctx.enter(OnboardingStep.SWITCH, shared)
+    ctx.reply(
+        ctx.t._(
+            "This chat is linked to the membership of {name}. The number {phone} belongs "
+            "to another membership. Switch this chat to that one?",
+            name=ctx.owner.display_name,
+            phone=display_phone(shared.phone),
+        ),
+        [
+            [button(ctx.t.pgettext("button", "🔁 Yes, switch"), SwitchOwner(switch=True))],
+            [button(ctx.t.pgettext("button", "✖ No, stay linked"), SwitchOwner(switch=False))],
+        ],
+        remove_keyboard=True,
+    )
+
+
+@router.on(SwitchOwner)
+async def switch_answered(ctx: Context, code: SwitchOwner) -> None:
+    if not ctx.in_step(OnboardingStep.SWITCH):
+        raise BadCode("no switch was asked")
+    shared = ctx.draft(PhoneShared)
+    ctx.clear_state()
+    owner = (
+        await switch_owner(ctx.uow, ctx.account, phone=shared.phone, now=ctx.now)
+        if code.switch
+        else None
+    )
+    if owner is None:
+        assert ctx.owner is not None
+        ctx.reply(
+            ctx.t._(
+                "Nothing changed: this chat stays linked to the membership of {name}.",
+                name=ctx.owner.display_name,
+            ),
+            edit=True,
+        )
+        show_main_menu(ctx)
+        return
+    await _linked(ctx, owner, shared.phone)
 
 
 async def _welcome_linked(ctx: Context, owner: Owner) -> None:

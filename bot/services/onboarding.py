@@ -9,11 +9,13 @@ from enum import StrEnum
 from bot.domain.owners import Account, Owner, OwnerSource, Vehicle
 from bot.domain.phone import PhoneError, normalize_phone, region_of
 from bot.domain.reference import Reference
+from bot.services.accounts import linked_owner
 from bot.services.ports import UnitOfWork
 
 
 class LinkOutcome(StrEnum):
     LINKED = "linked"
+    OTHER_OWNER = "other_owner"  # the chat is linked to someone else: ask before switching
     UNKNOWN_PHONE = "unknown_phone"  # a valid number that no imported owner has
     NOT_OWN_CONTACT = "not_own_contact"
     INVALID_PHONE = "invalid_phone"
@@ -48,11 +50,29 @@ async def link_by_contact(
     owner = await uow.owners.by_phone(e164)
     if owner is None or owner.erased_at is not None:
         return LinkResult(LinkOutcome.UNKNOWN_PHONE, phone=e164, phone_market=market)
+    if account.owner_id not in (None, owner.id) and await linked_owner(uow, account):
+        return LinkResult(LinkOutcome.OTHER_OWNER, owner=owner, phone=e164, phone_market=market)
+    _link(account, owner, now)
+    return LinkResult(LinkOutcome.LINKED, owner=owner, phone=e164, phone_market=market)
+
+
+async def switch_owner(
+    uow: UnitOfWork, account: Account, *, phone: str, now: datetime
+) -> Owner | None:
+    """Link the chat to the owner of `phone`, a number its user shared as their own
+    (LinkOutcome.OTHER_OWNER) and agreed to switch to; None if that owner is gone."""
+    owner = await uow.owners.by_phone(phone)
+    if owner is None or owner.erased_at is not None:
+        return None
+    _link(account, owner, now)
+    return owner
+
+
+def _link(account: Account, owner: Owner, now: datetime) -> None:
     account.owner_id = owner.id
     account.linked_at = now
     if account.locale and not owner.locale:
         owner.locale = account.locale
-    return LinkResult(LinkOutcome.LINKED, owner=owner, phone=e164, phone_market=market)
 
 
 class VinTaken(Exception):

@@ -43,3 +43,10 @@ class ConsentAnswer(ButtonCode, prefix="cs:ans"):
 @dataclass(frozen=True)
 class ChooseLanguage(ButtonCode, prefix="lang:set"):
     locale: str
+
+
+@dataclass(frozen=True)
+class SwitchOwner(ButtonCode, prefix="link:switch"):
+    """The answer to "switch this chat to the membership of the number you shared?"."""
+
+    switch: bool

@@ -14,6 +14,8 @@ from handlers.states import FlowData
 
 class OnboardingStep(StrEnum):
     PHONE = "onboard.phone"
+    # A linked chat shared a number of another membership (PhoneShared): switch?
+    SWITCH = "onboard.switch"
 
 
 @dataclass
