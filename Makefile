@@ -19,14 +19,15 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 # Compiled catalogs are build output, never committed.
+# Quiet (@, -q): make's echo of a command would land on stdout, before the chat.
 mo: $(STAMP)
-	$(BIN)/pybabel compile -d $(LOCALES) -D messages >/dev/null
+	@$(BIN)/pybabel -q compile -d $(LOCALES) -D messages >/dev/null
 
 run: mo
-	$(BIN)/ownerbot run
+	@$(BIN)/ownerbot run
 
 console: mo
-	$(BIN)/ownerbot console
+	@$(BIN)/ownerbot console
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers storage tests bench
