@@ -17,11 +17,13 @@ from babel.messages.pofile import read_po
 
 from bot.app import App, build_app, prepare_database
 from bot.channels.console import CHANNEL, ConsoleChannel
+from bot.channels.console_files import AttachmentFolder
 from bot.channels.text import html_to_text
 from bot.clock import Clock, FixedClock
 from bot.config import PROJECT_ROOT, Settings
 from bot.data import load_reference
 from bot.domain.reference import Reference
+from bot.services.console_screens import ScreenMemory
 from bot.services.ports import UnitOfWork
 from handlers.codes import MAX_CODE_BYTES, ButtonCode
 from handlers.types import Event, EventKind, Screen
@@ -163,8 +165,13 @@ class Chat:
         lang: str = "",
         name: str = "",
         group_chat_id: int | None = None,
+        remember: bool = False,
+        files: Path | None = None,
     ) -> None:
-        """`group_chat_id`: this person speaks in a group (a dealer's staff chat)."""
+        """`group_chat_id`: this person speaks in a group (a dealer's staff chat).
+        `remember`: chats' last screens are kept in the database, as the `ownerbot
+        console` command keeps them (a new Chat is then a new console process).
+        `files`: attachments are saved in this folder (`--files`)."""
         self.out = io.StringIO()
         clock = app.clock if isinstance(app.clock, FixedClock) else None
         self.console = ConsoleChannel(
@@ -176,6 +183,8 @@ class Chat:
             out=self.out,
             echo=True,
             group_chat_id=group_chat_id,
+            memory=ScreenMemory(app.database.uow, app.clock) if remember else None,
+            files=AttachmentFolder(files) if files is not None else None,
         )
         self.chat_id = self.console.chat_id
         self.screens: list[Screen] = []
@@ -197,6 +206,7 @@ class Chat:
         return screens
 
     async def press(self, label_part: str) -> list[Screen]:
+        await self.console.recall()
         labels = self.console.button_labels
         matches = [i for i, label in enumerate(labels, 1) if label_part in label]
         assert matches, f"no button with {label_part!r} in {labels}"
@@ -205,6 +215,7 @@ class Chat:
     async def tap(self, code_prefix: str, nth: int = 0) -> list[Screen]:
         """Press the `nth` button whose callback code starts with `code_prefix` (codes
         don't change with the language, labels do)."""
+        await self.console.recall()
         codes = self.console.button_codes
         matches = [i for i, code in enumerate(codes, 1) if code.startswith(code_prefix)]
         assert len(matches) > nth, f"no button {code_prefix!r} in {codes}"
