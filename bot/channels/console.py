@@ -2,7 +2,8 @@
 
 Input lines: a message (`hello`, `/points`), `#N` to press button N of the chat's last
 screen, `@contact +66812345678 [USER_ID]` to share a contact (your own unless a user
-id is given), `@location 13.75,100.50`, `@photo FILE_ID` to send a photo,
+id is given), `@location 13.75,100.50`, `@photo FILE_ID` to send a photo (the path of
+a picture, to see it again among the saved files),
 `@now 2027-03-01T09:00+07:00` to move the clock (scripts only). Buttons are printed as
 `[N] label`, under the chat they were sent to: `#N` in a console speaking in that chat
 presses them. With a `ScreenMemory` each chat's last screen outlives the process, so
@@ -208,14 +209,20 @@ class ConsoleChannel:
             self._print(f"[to chat {screen.chat_id}]")
         for line in lines:
             self._print(line)
-        if screen.attachment is not None and self.files is not None:
-            self._print(f"   saved to {self.files.save(screen.attachment)}")
+        if self.files is not None:
+            self._save_files(screen, self.files)
         if screen.buttons:
             self._keep_buttons(chat_id, screen)
         if screen.keyboard and not elsewhere:
             labels = " | ".join(b.label for row in screen.keyboard for b in row)
             self._print(f"  ⌨ {labels}")
         self._print("")
+
+    def _save_files(self, screen: Screen, files: AttachmentFolder) -> None:
+        saved = [files.save(screen.attachment)] if screen.attachment is not None else []
+        saved.extend(path for photo in screen.photos if (path := files.copy_photo(photo)))
+        for path in saved:
+            self._print(f"   saved to {path}")
 
     def _keep_buttons(self, chat_id: int, screen: Screen) -> None:
         pairs: list[tuple[str, str]] = []

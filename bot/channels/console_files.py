@@ -1,5 +1,5 @@
 """Where the console puts attachments (`--files DIR`): each one a file a person can
-open (a voucher's QR, a visit's `.ics`, the `/mydata` JSON)."""
+open (a voucher's QR, a visit's `.ics`, the `/mydata` JSON, a trade-in's photos)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ class AttachmentFolder:
             path = self.directory / f"{stem}-{number}{dot}{suffix}"
         path.write_bytes(attachment.data)
         return path
+
+    def copy_photo(self, file_id: str) -> Path | None:
+        """A console photo's id may be a picture's path (`@photo ~/car.jpg`): copy that
+        picture here. Other ids (a platform's file ids) name nothing to copy: None."""
+        source = Path(file_id).expanduser()
+        if not source.is_file():
+            return None
+        return self.save(Attachment(source.name, source.read_bytes(), kind="photo"))
 
 
 def safe_filename(filename: str) -> str:

@@ -64,6 +64,28 @@ async def test_mydata_is_saved_as_a_json_file_to_open(app: App, tmp_path: Path) 
     assert data["owner"]["phone"] == DEMO_MEXICO_CITY
 
 
+async def test_a_trade_in_photo_sent_as_a_picture_path_is_saved_for_the_dealer(
+    app: App, tmp_path: Path
+) -> None:
+    picture = tmp_path / "camera" / "front.jpg"
+    picture.parent.mkdir()
+    picture.write_bytes(b"\xff\xd8\xff front of the car")
+    files = tmp_path / "files"
+    chat = await linked(Chat(app, user_id=5305, lang="ar", files=files), DEMO_DUBAI)
+    await chat.say("/menu")
+    await chat.tap("tv:start")
+    await chat.say("24500")
+    await chat.say(f"@photo {picture}")
+    await chat.say("@photo AgACAgIAAxkBAAIB")  # a platform's file id: nothing to copy
+    screens = await chat.tap("tv:done")
+    [lead] = [s for s in screens if s.photos]
+    assert lead.photos == (str(picture), "AgACAgIAAxkBAAIB")
+    assert (files / "front.jpg").read_bytes() == picture.read_bytes()
+    photo_lines = f"[photo: {picture}]\n[photo: AgACAgIAAxkBAAIB]\n"
+    assert f"{photo_lines}   saved to {files / 'front.jpg'}\n" in chat.transcript
+    assert [p.name for p in files.iterdir()] == ["front.jpg"]
+
+
 def test_the_same_file_twice_is_written_once(tmp_path: Path) -> None:
     folder = AttachmentFolder(tmp_path)
     qr = Attachment("voucher.png", b"\x89PNG same")
