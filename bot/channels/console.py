@@ -225,16 +225,26 @@ class ConsoleChannel:
             self._print(f"   saved to {path}")
 
     def _keep_buttons(self, chat_id: int, screen: Screen) -> None:
-        pairs: list[tuple[str, str]] = []
-        for row in screen.buttons:
-            cells = []
-            for button in row:
-                pairs.append((button.url or button.code, button.label))
-                cells.append(f"[{len(pairs)}] {button.label}")
-            self._print("  " + "   ".join(cells))
+        rows, pairs = numbered_buttons(screen)
+        for row in rows:
+            self._print(row)
         before = self._shown.get(chat_id)
-        self._shown[chat_id] = ShownButtons((before.message_id if before else 0) + 1, tuple(pairs))
+        self._shown[chat_id] = ShownButtons((before.message_id if before else 0) + 1, pairs)
         self._unsaved.add(chat_id)
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def numbered_buttons(screen: Screen) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """The screen's button rows as printed (`[1] label   [2] label`), and what `#N`
+    presses: (callback code or URL, label) in that order."""
+    rows: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    for row in screen.buttons:
+        cells = []
+        for button in row:
+            pairs.append((button.url or button.code, button.label))
+            cells.append(f"[{len(pairs)}] {button.label}")
+        rows.append("  " + "   ".join(cells))
+    return rows, tuple(pairs)

@@ -1,4 +1,6 @@
-"""Care messages for the console channel: printed, as a chat would show them."""
+"""Care messages for the console channel: printed, as a chat would show them. With a
+`ScreenMemory` a message's buttons become its chat's last screen, so the owner's next
+console run presses them with `#N`."""
 
 from __future__ import annotations
 
@@ -6,25 +8,32 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from bot.channels.console import ScreenMemory, numbered_buttons
 from bot.channels.text import message_lines
 from bot.scheduler.sender import Delivery, Outcome
+from bot.services.ports import ShownButtons
 from handlers.types import Screen
 
 
 class ConsoleTransport:
     channel = "console"
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO | None = None, memory: ScreenMemory | None = None) -> None:
         # sys.stdout as it is now, not at import: the CLI's test runner swaps it.
         self.out = out if out is not None else sys.stdout
+        self.memory = memory
 
     async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
         for screen in screens:
             print(f"[to chat {chat_id}]", file=self.out)
             for line in message_lines(screen):
                 print(line, file=self.out)
-            labels = [b.label for row in screen.buttons for b in row]
-            if labels:
-                print("  " + "   ".join(f"[{label}]" for label in labels), file=self.out)
+            rows, pairs = numbered_buttons(screen)
+            for row in rows:
+                print(row, file=self.out)
             print("", file=self.out, flush=True)
+            if pairs and self.memory is not None:
+                before = await self.memory.last(chat_id)
+                shown = ShownButtons((before.message_id if before else 0) + 1, pairs)
+                await self.memory.remember(chat_id, shown)
         return Delivery(Outcome.SENT)

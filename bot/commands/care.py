@@ -40,12 +40,14 @@ def care_send(
     limits. Without a bot token, messages to console chats are printed here."""
     from bot.channels.console_transport import ConsoleTransport
     from bot.scheduler.jobs import build_sender
+    from bot.services.console_screens import ScreenMemory
 
     clock = parse_now(now)
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
-        sender = build_sender(job_deps(app), ConsoleTransport())
+        memory = ScreenMemory(app.database.uow, app.clock)
+        sender = build_sender(job_deps(app), ConsoleTransport(memory=memory))
         totals: dict[str, int] = {}
         while True:
             report = await sender.run_once()

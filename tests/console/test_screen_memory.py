@@ -3,14 +3,19 @@ database, so a piped script carries one conversation over several processes."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
 from bot.app import App
+from bot.channels.console_transport import ConsoleTransport
 from bot.services.console_screens import ScreenMemory
 from bot.services.ports import ShownButtons
+from handlers.codes import button
+from handlers.codes.booking import StartBooking
+from handlers.types import Screen
 from storage import tables
 from tests.conftest import Chat
 from tests.console.cli import database_url_of, ownerbot
@@ -101,3 +106,22 @@ async def test_a_piped_script_carries_a_conversation_across_ownerbot_runs(
     assert "> #1" in second.stdout
     services = es._(SERVICES_QUESTION).replace("<b>", "").replace("</b>", "")
     assert services in second.stdout
+
+
+async def test_a_care_message_printed_by_care_send_is_pressed_in_the_owners_next_run(
+    app: App,
+) -> None:
+    await linked(Chat(app, user_id=5209, lang="th"), DEMO_BANGKOK)
+    out = io.StringIO()
+    transport = ConsoleTransport(out, memory=ScreenMemory(app.database.uow, app.clock))
+    reminder = Screen("Time for a service", buttons=((button("🔧 Book service", StartBooking()),),))
+    await transport.deliver(5209, [reminder])
+    assert out.getvalue().splitlines() == [
+        "[to chat 5209]",
+        "Time for a service",
+        "  [1] 🔧 Book service",
+        "",
+    ]
+    owner = Chat(app, user_id=5209, lang="th", remember=True)
+    await owner.say("#1")
+    assert app.catalogs.translator("th")._(ODOMETER_QUESTION) in owner.html

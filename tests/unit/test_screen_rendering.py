@@ -108,6 +108,7 @@ def test_the_console_shows_the_reply_request_and_the_photos() -> None:
         "Lead",
         "[photo: front-123]",
         "[photo: dash-456]",
+        "",
     ]
 
 
