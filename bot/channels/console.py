@@ -1,9 +1,9 @@
 """The console channel: talk to the bot in a terminal, or script whole conversations.
 
 Input lines: a message (`hello`, `/points`), `#N` to press button N of the chat's last
-screen, `@contact +66812345678 [USER_ID]` to share a contact (your own unless a user
-id is given), `@location 13.75,100.50`, `@photo FILE_ID` to send a photo (the path of
-a picture, to see it again among the saved files),
+screen (`#` alone lists them), `@contact +66812345678 [USER_ID]` to share a contact
+(your own unless a user id is given), `@location 13.75,100.50`, `@photo FILE_ID` to
+send a photo (the path of a picture, to see it again among the saved files),
 `@now 2027-03-01T09:00+07:00` to move the clock (scripts only). Buttons are printed as
 `[N] label`, under the chat they were sent to: `#N` in a console speaking in that chat
 presses them. With a `ScreenMemory` each chat's last screen outlives the process, so
@@ -154,6 +154,13 @@ class ConsoleChannel:
     def _event_for(self, line: str) -> Event | None:
         if line.startswith("#") and line[1:].isdigit():
             return self._press(int(line[1:]))
+        if line == "#":
+            self._print(
+                "  " + "   ".join(f"[{n}] {label}" for n, label in enumerate(self.button_labels, 1))
+                if self._buttons
+                else "! no buttons on the last screen"
+            )
+            return None
         if line.startswith("@contact"):
             parts = line.split()
             if len(parts) < 2:

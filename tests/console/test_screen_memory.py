@@ -125,3 +125,15 @@ async def test_a_care_message_printed_by_care_send_is_pressed_in_the_owners_next
     owner = Chat(app, user_id=5209, lang="th", remember=True)
     await owner.say("#1")
     assert app.catalogs.translator("th")._(ODOMETER_QUESTION) in owner.html
+
+
+async def test_a_hash_alone_lists_the_buttons_a_new_run_would_press(app: App) -> None:
+    await linked(Chat(app, user_id=5210, lang="ar", remember=True), DEMO_DUBAI)
+    again = Chat(app, user_id=5210, lang="ar", remember=True)
+    assert await again.say("#") == []
+    ar = app.catalogs.translator("ar")
+    listed = again.transcript.splitlines()[-1]
+    assert listed.startswith(f"  [1] {ar.pgettext('button', '⭐ Points')}   [2] ")
+    nobody = Chat(app, user_id=5211, lang="ar", remember=True)
+    await nobody.say("#")
+    assert nobody.transcript.splitlines()[-1] == "! no buttons on the last screen"
