@@ -1,5 +1,5 @@
-"""The schema. Alembic migrations in `storage/migrations` must produce exactly this
-(a test compares them on SQLite and PostgreSQL)."""
+"""A table module: the schema. Alembic migrations in `storage/migrations` must produce
+exactly this (a test compares them on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
