@@ -8,7 +8,7 @@ PY := $(BIN)/python
 LOCALES := locales
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test test-fast test-slow lint typecheck i18n i18n-check mo bench bench-slots lock clean
+.PHONY: docs run console test test-fast test-slow lint typecheck i18n i18n-check mo bench bench-slots lock clean
 
 # The venv is rebuilt when the declared or pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -49,6 +49,10 @@ test-fast: mo
 # Long races and big property runs; CI runs them after `make test`.
 test-slow: mo
 	$(BIN)/pytest -m slow -q
+
+# The glossary of button codes and steps is written from the code (a test checks it).
+docs: $(STAMP)
+	$(PY) -m handlers.glossary > docs/glossary.md
 
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F pyproject.toml -k N_ -k pgettext:1c,2 -k npgettext:1c,2,3 \
