@@ -113,8 +113,10 @@ def calendar_attachment(
     *,
     sequence: int,
     now: datetime,
+    cancelled: bool = False,
 ) -> Attachment:
-    """An .ics file the owner adds to their calendar; moves bump its sequence."""
+    """An .ics file the owner adds to their calendar; moves bump its sequence. For a
+    cancelled visit, the same event marked cancelled, which takes it off the calendar."""
     dealer = reference.dealers[booking.dealer_code]
     event = CalendarEvent(
         uid=f"booking-{booking.id}@ownerbot",
@@ -138,7 +140,14 @@ def calendar_attachment(
             )
         ),
         sequence=sequence,
+        cancelled=cancelled,
     )
+    if cancelled:
+        return Attachment(
+            filename=f"service-{booking.id}-cancelled.ics",
+            data=calendar_file(event),
+            caption=t._("Open this file to take the visit off your calendar."),
+        )
     return Attachment(
         filename=f"service-{booking.id}.ics",
         data=calendar_file(event),

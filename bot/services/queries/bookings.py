@@ -11,7 +11,7 @@ from bot.domain.owners import Owner, Vehicle
 from bot.services.ports import UnitOfWork
 
 # Changes after which an owner's calendar file must replace the one they saved.
-_MOVES = ("rescheduled", "proposed")
+_CALENDAR_CHANGES = ("rescheduled", "proposed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ async def overview(
     bookings = [b for b in await uow.bookings.of_owner(owner_id) if b.is_upcoming(now)]
     visits = list(await uow.visits.of_owner(owner_id))
     return BookingOverview(bookings[:upcoming], visits[:past])
+
+
+async def upcoming_bookings(uow: UnitOfWork, owner_id: int, now: datetime) -> list[Booking]:
+    """The owner's open bookings still ahead, soonest first."""
+    return [b for b in await uow.bookings.of_owner(owner_id) if b.is_upcoming(now)]
 
 
 async def owned_booking(uow: UnitOfWork, owner_id: int, booking_id: int) -> Booking | None:
@@ -68,8 +73,11 @@ async def last_center(uow: UnitOfWork, owner_id: int) -> str | None:
 
 
 async def calendar_sequence(uow: UnitOfWork, booking_id: int) -> int:
-    """How many times the booking's time changed: its calendar file's sequence number."""
-    return sum(1 for c in await uow.booking_changes.of_booking(booking_id) if c.action in _MOVES)
+    """How many times the booking's time changed or it was cancelled: its calendar
+    file's sequence number (a cancellation is the event's last version)."""
+    return sum(
+        1 for c in await uow.booking_changes.of_booking(booking_id) if c.action in _CALENDAR_CHANGES
+    )
 
 
 @dataclass(frozen=True)
