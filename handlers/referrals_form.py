@@ -121,10 +121,18 @@ async def friend_phone(ctx: Context) -> None:
         return
     region = ctx.market.phone_region
     try:
-        phone = normalize_phone(raw, region, require_region=True)
+        phone = normalize_phone(raw, region, require_region=True, require_mobile=True)
     except PhoneError as error:
         country = t.country(ctx.market.code)
-        if error.problem is PhoneProblem.WRONG_REGION:
+        if error.problem is PhoneProblem.LANDLINE:
+            text = t._(
+                "That is a landline number. The dealer calls and texts friends on their "
+                "mobile: please send {name}'s mobile number, for example {example} ({country}).",
+                name=first_name(draft.name),
+                country=country,
+                example=example_phone(region),
+            )
+        elif error.problem is PhoneProblem.WRONG_REGION:
             text = t._(
                 "That number is from another country. Here you can recommend friends with a "
                 "local number ({country}), so their local dealer can call them.",
