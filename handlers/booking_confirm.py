@@ -29,6 +29,7 @@ from handlers.booking_common import (
 from handlers.booking_slots import chose_time, offer_alternatives
 from handlers.booking_staff import DeskNews, tell_center
 from handlers.booking_texts import booking_card, calendar_attachment
+from handlers.booking_twice import already_booked, offer_to_move
 from handlers.calendar import first_of_month
 from handlers.codes import BadCode, button
 from handlers.codes.booking import (
@@ -201,6 +202,10 @@ async def confirm(ctx: Context, code: ConfirmBooking) -> None:
     start = flow_start(draft)
     if draft.transport is None:
         raise BadCode("no transport chosen")
+    booked = await already_booked(ctx, draft)
+    if booked is not None:  # booked meanwhile, from another device
+        offer_to_move(ctx, draft, booked, edit=True)
+        return
     request = BookingRequest(
         owner_id=owner_id(ctx),
         vehicle_id=draft.vehicle,

@@ -34,6 +34,17 @@ async def upcoming_bookings(uow: UnitOfWork, owner_id: int, now: datetime) -> li
     return [b for b in await uow.bookings.of_owner(owner_id) if b.is_upcoming(now)]
 
 
+async def booked_for(
+    uow: UnitOfWork, owner_id: int, vehicle_id: int, services: Sequence[str], now: datetime
+) -> Booking | None:
+    """The car's upcoming open booking that already holds one of `services`, if any."""
+    wanted = set(services)
+    for booking in await upcoming_bookings(uow, owner_id, now):
+        if booking.vehicle_id == vehicle_id and wanted & set(booking.services):
+            return booking
+    return None
+
+
 async def owned_booking(uow: UnitOfWork, owner_id: int, booking_id: int) -> Booking | None:
     """The booking, if it is this owner's (ids come back from the client)."""
     found = await uow.bookings.get(booking_id)
