@@ -94,7 +94,14 @@ async def staff_card(
     (after an erasure there is nobody to name)."""
     subjects = await booking_queries.card_subjects(ctx.uow, booking)
     owner = subjects.owner if with_owner else None
-    card = booking_card(t, ctx.reference, booking, subjects.vehicle, owner=owner)
+    percent = (
+        await booking_queries.service_discount_percent(ctx.uow, ctx.reference, booking.owner_id)
+        if owner is not None
+        else 0
+    )
+    card = booking_card(
+        t, ctx.reference, booking, subjects.vehicle, owner=owner, discount_percent=percent
+    )
     return "\n\n".join([headline, card])
 
 

@@ -14,6 +14,7 @@ from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_common import (
     actor_of,
     calendar_of,
+    card_for_owner,
     draft_of,
     flow_dealer,
     flow_start,
@@ -23,7 +24,7 @@ from handlers.booking_common import (
 )
 from handlers.booking_slots import offer_alternatives, show_calendar
 from handlers.booking_staff import DeskNews, tell_center
-from handlers.booking_texts import booking_card, services_line, when
+from handlers.booking_texts import services_line, when
 from handlers.calendar import first_of_month
 from handlers.codes import BadCode, button
 from handlers.codes.booking import (
@@ -237,7 +238,7 @@ async def confirm_move(ctx: Context, code: ConfirmMove) -> None:
                     when=when(t, booking.starts_at, dealer),
                     center=dealer.name,
                 ),
-                booking_card(t, ctx.reference, booking, vehicle),
+                await card_for_owner(ctx, booking, vehicle),
             ]
         ),
         [my_bookings_button(t), back_to_menu(ctx)],

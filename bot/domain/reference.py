@@ -28,6 +28,7 @@ class Market:
     roadside_phone: str
     vin_check_digit: bool = False
     timezones: tuple[str, ...] = ()
+    cash_digits: int | None = None  # minor digits prices use, if fewer than the currency's
 
     @property
     def default_locale(self) -> str:

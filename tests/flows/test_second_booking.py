@@ -12,26 +12,16 @@ from bot.i18n import Catalogs
 from bot.services import booking as booking_service
 from tests.booking_scenarios import book_for
 from tests.conftest import Chat, ChatFactory
-from tests.flows.helpers import DEMO_BANGKOK, DEMO_LONDON, book_visit, bookings_of, linked
+from tests.flows.helpers import (
+    DEMO_BANGKOK,
+    DEMO_LONDON,
+    book_visit,
+    bookings_of,
+    choose_services,
+    linked,
+)
 
 catalogs = Catalogs(PROJECT_ROOT / "locales")
-
-
-async def choose_services(chat: Chat, wanted: set[str]) -> None:
-    """Toggle the services step until exactly `wanted` is chosen."""
-    for _ in range(10):
-        chosen = {
-            code.removeprefix("bk:svc:")
-            for code, label in zip(
-                chat.console.button_codes, chat.console.button_labels, strict=True
-            )
-            if code.startswith("bk:svc:") and label.startswith("✅")
-        }
-        differ = sorted(chosen ^ wanted)
-        if not differ:
-            return
-        await chat.tap(f"bk:svc:{differ[0]}")
-    raise AssertionError("could not choose the services")
 
 
 async def test_booking_the_same_service_again_offers_to_move_the_visit_in_thai(

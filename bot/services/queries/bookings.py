@@ -8,6 +8,8 @@ from datetime import datetime
 
 from bot.domain.booking import Booking, ServiceVisit
 from bot.domain.owners import Owner, Vehicle
+from bot.domain.reference import Reference
+from bot.services.booking_perks import loyalty_tier
 from bot.services.ports import UnitOfWork
 
 # Changes after which an owner's calendar file must replace the one they saved.
@@ -102,3 +104,12 @@ async def card_subjects(uow: UnitOfWork, booking: Booking) -> CardSubjects:
     return CardSubjects(
         await uow.owners.get(booking.owner_id), await uow.vehicles.get(booking.vehicle_id)
     )
+
+
+async def service_discount_percent(uow: UnitOfWork, reference: Reference, owner_id: int) -> int:
+    """The owner's tier discount on service labour, in percent (0 for Explorers)."""
+    owner = await uow.owners.get(owner_id)
+    if owner is None or owner.market not in reference.loyalty:
+        return 0
+    tier = await loyalty_tier(uow, owner_id)
+    return reference.rules(owner.market).perks[tier].service_discount_percent
