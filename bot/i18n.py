@@ -6,7 +6,8 @@ check holds labels to what Telegram shows well). Placeholder values are HTML-esc
 after translating, because we send in Telegram's HTML parse mode; wrap a value in `Html`
 when it is already safe markup.
 
-Dates, numbers, money, distances and country names come from Babel/CLDR.
+Dates, numbers, money, distances and country names come from Babel/CLDR; the order
+lists are sorted in comes from ICU's CLDR collation (`Translator.sort_key`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from babel import numbers as babel_numbers
 from babel import units as babel_units
 from babel.core import get_global
 from babel.support import Translations
+from icu import Collator
+from icu import Locale as IcuLocale
 
 SOURCE_LOCALE = "en"
 SHIPPED_LOCALES: tuple[str, ...] = (
@@ -165,6 +168,11 @@ class Translator:
 
     # --- formatting -------------------------------------------------------------
 
+    def sort_key(self, text: str) -> bytes:
+        """Sorts as the language does (CLDR collation): Ägypten after Afghanistan in
+        German, pinyin order in Chinese, Thai by consonant rather than leading vowel."""
+        return bytes(_collator(self.code).getSortKey(text))
+
     @property
     def is_rtl(self) -> bool:
         return self.locale.text_direction == "rtl"
@@ -259,6 +267,11 @@ class Translator:
 
     def currency_name(self, currency: str) -> str:
         return babel_numbers.get_currency_name(currency, locale=self.locale)
+
+
+@cache
+def _collator(locale_code: str) -> Collator:
+    return Collator.createInstance(IcuLocale(locale_code))
 
 
 def _cldr_cash_digits(currency: str) -> int:

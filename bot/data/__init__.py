@@ -63,6 +63,7 @@ def _market(code: str, raw: dict[str, Any]) -> Market:
         distance_unit=raw["distance_unit"],
         phone_region=raw.get("phone_region", code),
         roadside_phone=raw["roadside_phone"],
+        emergency_phone=raw["emergency_phone"],
         vin_check_digit=raw.get("vin_check_digit", False),
         cash_digits=raw.get("cash_digits"),
     )
