@@ -38,14 +38,20 @@ def test_a_number_that_may_be_fixed_or_mobile_is_accepted(
     assert normalize_phone(raw, region, require_mobile=True) == expected
 
 
+async def friend_named(chat: Chat, owner_phone: str, friend: str) -> Chat:
+    """The owner recommends a friend in chat, up to the friend's phone number."""
+    await linked(chat, owner_phone)
+    await chat.say("/refer")
+    await chat.tap("ref:new")
+    await chat.say(friend)
+    return chat
+
+
 async def test_a_brazilian_landline_given_for_a_friend_is_refused_with_the_reason(
     chat_factory: ChatFactory, app: App
 ) -> None:
     pt = CATALOGS.translator("pt_BR", "BR")
-    chat: Chat = await linked(chat_factory(lang="pt-br"), DEMO_SAO_PAULO)
-    await chat.say("/refer")
-    await chat.press(pt.pgettext("button", "➕ Recommend a friend"))
-    await chat.say("Rafael Souza")
+    chat = await friend_named(chat_factory(lang="pt-br"), DEMO_SAO_PAULO, "Rafael Souza")
     await chat.say("(11) 3456-7890")
     reason = pt._(
         "That is a landline number. The dealer calls and texts friends on their mobile: "
@@ -62,10 +68,6 @@ async def test_a_brazilian_landline_given_for_a_friend_is_refused_with_the_reaso
 
 
 async def test_a_mexican_number_that_may_be_a_mobile_is_taken(chat_factory: ChatFactory) -> None:
-    es = CATALOGS.translator("es", "MX")
-    chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
-    await chat.say("/refer")
-    await chat.press(es.pgettext("button", "➕ Recommend a friend"))
-    await chat.say("Lucía Pérez")
+    chat = await friend_named(chat_factory(lang="es"), DEMO_MEXICO, "Lucía Pérez")
     await chat.say("55 1234 9876")
     assert chat.codes("ref:model:")

@@ -4,6 +4,7 @@ button refuses before asking, and the history shows the status points of each li
 from __future__ import annotations
 
 from bot.app import App
+from bot.domain.owners import Owner
 from bot.services import loyalty
 from handlers.codes.points import AskToCancelVoucher
 from tests.conftest import NOW, Chat, ChatFactory
@@ -23,12 +24,17 @@ async def redeem_coffee(chat: Chat) -> None:
     await chat.tap("rw:ok:coffee")
 
 
+async def emma_with_points(app: App, chat_factory: ChatFactory) -> tuple[Owner, Chat]:
+    """Emma, linked in chat, with 1,000 points to spend."""
+    owner = await owner_by_phone(app, DEMO_MANCHESTER)
+    await give(app, owner, 1000, key="a", at=NOW)
+    return owner, await linked(chat_factory(lang="en"), DEMO_MANCHESTER)
+
+
 async def test_my_vouchers_goes_back_to_points_not_the_main_menu(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    owner = await owner_by_phone(app, DEMO_MANCHESTER)
-    await give(app, owner, 1000, key="a", at=NOW)
-    chat: Chat = await linked(chat_factory(lang="en"), DEMO_MANCHESTER)
+    _emma, chat = await emma_with_points(app, chat_factory)
     await chat.say("/points")
     await chat.tap("vc:list")
     assert "no vouchers yet" in chat.text
@@ -46,9 +52,7 @@ async def test_my_vouchers_goes_back_to_points_not_the_main_menu(
 async def test_a_stale_cancel_button_on_a_cancelled_voucher_refuses_before_asking(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    owner = await owner_by_phone(app, DEMO_MANCHESTER)
-    await give(app, owner, 1000, key="a", at=NOW)
-    chat: Chat = await linked(chat_factory(lang="en"), DEMO_MANCHESTER)
+    owner, chat = await emma_with_points(app, chat_factory)
     await redeem_coffee(chat)
     [voucher] = await _vouchers(app, owner.id or 0)
     await chat.press_code(AskToCancelVoucher(voucher))
