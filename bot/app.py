@@ -118,7 +118,14 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         bus=bus,
         settings=settings,
         reference=reference,
-        catalogs=Catalogs(settings.locales_dir),
+        catalogs=Catalogs(
+            settings.locales_dir,
+            {
+                m.code: m.cash_digits
+                for m in reference.markets.values()
+                if m.cash_digits is not None
+            },
+        ),
         database=Database(
             create_engine(settings.database_url, sqlite_inline=settings.sqlite_inline), bus
         ),

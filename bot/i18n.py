@@ -6,11 +6,13 @@ check holds labels to what Telegram shows well). Placeholder values are HTML-esc
 after translating, because we send in Telegram's HTML parse mode; wrap a value in `Html`
 when it is already safe markup.
 
-Dates, numbers, money, distances and country names come from Babel/CLDR.
+Dates, numbers, money, distances and country names come from Babel/CLDR; the order
+lists are sorted in comes from ICU's CLDR collation (`Translator.sort_key`).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gettext as _gettext
 import html
@@ -25,7 +27,10 @@ from babel import Locale, localedata
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel import units as babel_units
+from babel.core import get_global
 from babel.support import Translations
+from icu import Collator
+from icu import Locale as IcuLocale
 
 SOURCE_LOCALE = "en"
 SHIPPED_LOCALES: tuple[str, ...] = (
@@ -134,11 +139,15 @@ class Translator:
         locale_code: str,
         translations: _gettext.NullTranslations,
         territory: str | None = None,
+        cash_digits: int | None = None,
     ) -> None:
+        """`cash_digits`: the minor digits people use in prices in the territory, where
+        they use fewer than the currency has (CLDR's cash digits otherwise)."""
         self.code = locale_code
         self.territory = territory
         self.locale = Locale.parse(formatting_locale(locale_code, territory))
         self._tr = translations
+        self._cash_digits = cash_digits
 
     # --- messages -------------------------------------------------------------
 
@@ -158,6 +167,11 @@ class Translator:
         return _fill(text, {"n": self.number(n), **values})
 
     # --- formatting -------------------------------------------------------------
+
+    def sort_key(self, text: str) -> bytes:
+        """Sorts as the language does (CLDR collation): Ägypten after Afghanistan in
+        German, pinyin order in Chinese, Thai by consonant rather than leading vowel."""
+        return bytes(_collator(self.code).getSortKey(text))
 
     @property
     def is_rtl(self) -> bool:
@@ -183,9 +197,21 @@ class Translator:
         return babel_numbers.format_percent(value, format=pattern, locale=self.locale)
 
     def money(self, minor_units: int, currency: str) -> str:
-        """Amounts are integers in minor units (DESIGN.md); CLDR knows each currency's digits."""
+        """Amounts are integers in minor units; CLDR knows each currency's digits.
+
+        Where people don't write minor units in prices (฿4,500, Rp500.000: the market's
+        `cash_digits`, else CLDR's cash digits for the currency) a whole amount is
+        written without them; an amount that has them (an invoice of ฿4,500.50) keeps
+        them all."""
         digits = babel_numbers.get_currency_precision(currency)
         amount = Decimal(minor_units).scaleb(-digits)
+        cash = self._cash_digits if self._cash_digits is not None else _cldr_cash_digits(currency)
+        if cash < digits and minor_units % 10 ** (digits - cash) == 0:
+            pattern = copy.copy(
+                babel_numbers.parse_pattern(self.locale.currency_formats["standard"])
+            )
+            pattern.frac_prec = (cash, cash)
+            return str(pattern.apply(amount, self.locale, currency=currency, currency_digits=False))
         return babel_numbers.format_currency(amount, currency, locale=self.locale)
 
     def distance(self, km: int, unit: DistanceUnit) -> str:
@@ -243,6 +269,18 @@ class Translator:
         return babel_numbers.get_currency_name(currency, locale=self.locale)
 
 
+@cache
+def _collator(locale_code: str) -> Collator:
+    return Collator.createInstance(IcuLocale(locale_code))
+
+
+def _cldr_cash_digits(currency: str) -> int:
+    """The minor digits used in cash (CLDR: 0 for the rupiah, 2 for most currencies)."""
+    fractions = get_global("currency_fractions")
+    digits, _rounding, cash_digits, _cash_rounding = fractions.get(currency, fractions["DEFAULT"])
+    return int(cash_digits if cash_digits is not None else digits)
+
+
 def _fill(template: str, values: Mapping[str, object]) -> str:
     if not values:
         return template
@@ -252,14 +290,18 @@ def _fill(template: str, values: Mapping[str, object]) -> str:
 class Catalogs:
     """Loads each shipped locale's compiled catalog once."""
 
-    def __init__(self, locales_dir: Path) -> None:
+    def __init__(self, locales_dir: Path, cash_digits: Mapping[str, int] | None = None) -> None:
+        """`cash_digits`: by territory, the minor digits prices use there when fewer than
+        the currency's (bot/data/markets.toml)."""
         self.locales_dir = locales_dir
+        self.cash_digits = dict(cash_digits or {})
 
     @cache  # noqa: B019 - one instance per process, few combinations
     def translator(self, locale_code: str, territory: str | None = None) -> Translator:
         if locale_code not in SHIPPED_LOCALES:
             locale_code = SOURCE_LOCALE
-        return Translator(locale_code, self._translations(locale_code), territory)
+        cash = self.cash_digits.get(territory) if territory else None
+        return Translator(locale_code, self._translations(locale_code), territory, cash)
 
     @cache  # noqa: B019
     def _translations(self, locale_code: str) -> _gettext.NullTranslations:

@@ -66,11 +66,16 @@ async def _center_list(
         distances = {
             d.code: round(distance_km(where[0], where[1], d.latitude, d.longitude)) for d in centers
         }
-        centers = sorted(centers, key=lambda d: (distances[d.code], d.name))
+        centers = sorted(centers, key=lambda d: (distances[d.code], t.sort_key(d.name)))
     else:
         centers = sorted(
             centers,
-            key=lambda d: (d.code != last_used, d.code != vehicle.dealer_code, d.city, d.name),
+            key=lambda d: (
+                d.code != last_used,
+                d.code != vehicle.dealer_code,
+                t.sort_key(d.city),
+                t.sort_key(d.name),
+            ),
         )
     lines = [t._("<b>Service centers</b>")]
     rows: list[list[Button]] = []

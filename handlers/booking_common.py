@@ -18,13 +18,14 @@ from bot.services import booking as booking_service
 from bot.services.queries import bookings as booking_queries
 from bot.services.queries import vehicles as vehicle_queries
 from bot.services.staff import actor_id
+from handlers.booking_texts import booking_card, calendar_attachment
 from handlers.codes import BadCode, button
 from handlers.codes.booking import MyBookings, StopBooking
 from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.states import StaleState
 from handlers.states.booking import BookingDraft, BookingStep
-from handlers.types import Button
+from handlers.types import Attachment, Button
 
 
 def owner_of(ctx: Context) -> Owner:
@@ -117,3 +118,27 @@ def zone_note(ctx: Context, dealer: Dealer) -> str:
     if here == there:
         return ""
     return ctx.t._("Times are local to {city}.", city=dealer.city)
+
+
+async def calendar_of(
+    ctx: Context, t: Translator, booking: Booking, *, cancelled: bool = False
+) -> Attachment:
+    """The booking's calendar file as it stands now, in `t`'s language: its sequence
+    counts the moves (and the cancellation), so calendars replace what they saved."""
+    assert booking.id is not None
+    sequence = await booking_queries.calendar_sequence(ctx.uow, booking.id)
+    return calendar_attachment(
+        t, ctx.reference, booking, sequence=sequence, now=ctx.now, cancelled=cancelled
+    )
+
+
+async def card_for_owner(
+    ctx: Context, booking: Booking, vehicle: Vehicle | None, *, with_status: bool = True
+) -> str:
+    """The booking's card as its owner reads it, the price with their tier discount."""
+    percent = await booking_queries.service_discount_percent(
+        ctx.uow, ctx.reference, booking.owner_id
+    )
+    return booking_card(
+        ctx.t, ctx.reference, booking, vehicle, with_status=with_status, discount_percent=percent
+    )

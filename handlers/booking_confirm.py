@@ -16,6 +16,7 @@ from bot.services.queries import bookings as booking_queries
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_common import (
     actor_of,
+    card_for_owner,
     draft_of,
     flow_dealer,
     flow_start,
@@ -28,7 +29,8 @@ from handlers.booking_common import (
 )
 from handlers.booking_slots import chose_time, offer_alternatives
 from handlers.booking_staff import DeskNews, tell_center
-from handlers.booking_texts import booking_card, calendar_attachment
+from handlers.booking_texts import calendar_attachment
+from handlers.booking_twice import already_booked, offer_to_move
 from handlers.calendar import first_of_month
 from handlers.codes import BadCode, button
 from handlers.codes.booking import (
@@ -162,7 +164,7 @@ async def _summary(ctx: Context, draft: BookingDraft, *, edit: bool) -> None:
     text = "\n\n".join(
         [
             t._("<b>Please check your booking:</b>"),
-            booking_card(t, ctx.reference, booking, vehicle, with_status=False),
+            await card_for_owner(ctx, booking, vehicle, with_status=False),
         ]
     )
     note = zone_note(ctx, flow_dealer(ctx, draft))
@@ -201,6 +203,10 @@ async def confirm(ctx: Context, code: ConfirmBooking) -> None:
     start = flow_start(draft)
     if draft.transport is None:
         raise BadCode("no transport chosen")
+    booked = await already_booked(ctx, draft)
+    if booked is not None:  # booked meanwhile, from another device
+        offer_to_move(ctx, draft, booked, edit=True)
+        return
     request = BookingRequest(
         owner_id=owner_id(ctx),
         vehicle_id=draft.vehicle,
@@ -230,7 +236,7 @@ async def confirm(ctx: Context, code: ConfirmBooking) -> None:
         "\n\n".join(
             [
                 t._("✅ Booked! {center} will confirm your visit shortly.", center=dealer.name),
-                booking_card(t, ctx.reference, booking, vehicle),
+                await card_for_owner(ctx, booking, vehicle),
             ]
         ),
         [my_bookings_button(t), back_to_menu(ctx)],
@@ -248,7 +254,7 @@ async def _already_booked(ctx: Context, booking: Booking) -> None:
         "\n\n".join(
             [
                 ctx.t._("This booking is already made."),
-                booking_card(ctx.t, ctx.reference, booking, vehicle),
+                await card_for_owner(ctx, booking, vehicle),
             ]
         ),
         [my_bookings_button(ctx.t), back_to_menu(ctx)],

@@ -3,18 +3,23 @@ and chosen, each with its duration and indicative price; then on to the center."
 
 from __future__ import annotations
 
+from bot.domain.booking import Booking
 from bot.domain.service_catalog import FIRST_SERVICE, RECALL, DueService, Urgency
 from bot.services import booking as booking_service
+from bot.services.queries import bookings as booking_queries
 from handlers.booking_center import ask_center
 from handlers.booking_common import (
     draft_of,
     draft_with_services,
     flow_vehicle,
+    owner_id,
     owner_of,
     stop_button,
 )
+from handlers.booking_texts import services_line, when
+from handlers.booking_twice import already_booked, offer_to_move
 from handlers.codes import BadCode, button
-from handlers.codes.booking import ServicesChosen, ToggleService
+from handlers.codes.booking import BookOtherServices, ServicesChosen, ToggleService
 from handlers.context import Context
 from handlers.router import Router
 from handlers.service_names import operation_name
@@ -40,12 +45,19 @@ async def ask_services(ctx: Context, draft: BookingDraft, *, edit: bool) -> None
     codes = [c for c in codes if any(c in d.services for d in centers)]
     due_code = due.operation if due is not None and due.operation in codes else None
     codes.sort(key=lambda c: (c != due_code, c != RECALL))
+    booked = [
+        b
+        for b in await booking_queries.upcoming_bookings(ctx.uow, owner_id(ctx), ctx.now)
+        if b.vehicle_id == vehicle.id and b.id != draft.move
+    ]
     if draft.offered:  # asked before: keep what the owner chose
         selected = [c for c in draft.services if c in codes]
     else:
         selected = [due_code] if due_code and due and due.urgency is not Urgency.LATER else []
         if recalls and RECALL in codes:
             selected.append(RECALL)
+        # What an open visit of the car already holds is not chosen for a second one.
+        selected = [c for c in selected if not any(c in b.services for b in booked)]
     draft.services, draft.offered = selected, codes
     ctx.enter(BookingStep.SERVICES, draft)
     _render_services(
@@ -55,7 +67,17 @@ async def ask_services(ctx: Context, draft: BookingDraft, *, edit: bool) -> None
         selected,
         due,
         [r.title_in(ctx.t.code) for r in recalls],
+        [_booked_line(ctx, b) for b in booked],
         edit=edit,
+    )
+
+
+def _booked_line(ctx: Context, booking: Booking) -> str:
+    dealer = ctx.reference.dealers[booking.dealer_code]
+    return ctx.t._(
+        "📅 Already booked: {services}, {when}.",
+        services=services_line(ctx.t, booking.services),
+        when=when(ctx.t, booking.starts_at, dealer),
     )
 
 
@@ -89,6 +111,7 @@ def _render_services(
     selected: list[str],
     due: DueService | None,
     recall_titles: list[str],
+    booked_lines: list[str],
     *,
     edit: bool,
 ) -> None:
@@ -99,6 +122,7 @@ def _render_services(
         lines.append(_due_line(ctx, due))
     for title in recall_titles:
         lines.append(t._("⚠️ Open safety recall: {title}. The repair is free.", title=title))
+    lines += booked_lines
     lines.append("")
     catalog = ctx.reference.catalog
     for code in codes:
@@ -140,6 +164,28 @@ async def services_chosen(ctx: Context, code: ServicesChosen) -> None:
     if not draft.services:
         ctx.toast(ctx.t._("Please choose at least one service."))
         return
+    booked = await already_booked(ctx, draft)
+    if booked is not None:
+        offer_to_move(ctx, draft, booked, edit=False)
+        return
+    await _go_to_centers(ctx, draft)
+
+
+@router.on(BookOtherServices)
+async def book_other_services(ctx: Context, code: BookOtherServices) -> None:
+    """Only the services the car's open visit doesn't hold already."""
+    del code
+    draft = draft_with_services(ctx)
+    booked = await already_booked(ctx, draft)
+    if not ctx.in_step(BookingStep.SERVICES) or booked is None:
+        raise BadCode("nothing is booked twice")
+    draft.services = [c for c in draft.services if c not in booked.services]
+    if not draft.services:
+        raise BadCode("no other services chosen")
+    await _go_to_centers(ctx, draft)
+
+
+async def _go_to_centers(ctx: Context, draft: BookingDraft) -> None:
     if not await ask_center(ctx, draft):
         ctx.reply(
             ctx.t._(

@@ -22,7 +22,7 @@ from bot.services.booking import NotBookable, SlotGone
 from bot.services.queries import bookings as booking_queries
 from bot.services.queries import vehicles as vehicle_queries
 from bot.services.staff import NotStaff
-from handlers.booking_common import my_bookings_button
+from handlers.booking_common import calendar_of, my_bookings_button
 from handlers.booking_texts import booking_card, short_when, when
 from handlers.codes import BadCode, button
 from handlers.codes.booking import AcceptProposal, CancelBooking, MoveBooking, StartBooking
@@ -56,6 +56,7 @@ class DeskNews(Enum):
     MOVED = "moved"
     CANCELLED = "cancelled"
     ACCEPTED = "accepted"
+    ERASED = "erased"  # cancelled because the owner had their data erased
 
 
 # --- cards ---------------------------------------------------------------------------------
@@ -86,9 +87,21 @@ def staff_buttons(t: Translator, booking: Booking) -> list[list[Button]]:
     return []
 
 
-async def staff_card(ctx: Context, t: Translator, booking: Booking, headline: str) -> str:
+async def staff_card(
+    ctx: Context, t: Translator, booking: Booking, headline: str, *, with_owner: bool = True
+) -> str:
+    """The booking as staff read it; `with_owner=False` leaves out who the owner is
+    (after an erasure there is nobody to name)."""
     subjects = await booking_queries.card_subjects(ctx.uow, booking)
-    card = booking_card(t, ctx.reference, booking, subjects.vehicle, owner=subjects.owner)
+    owner = subjects.owner if with_owner else None
+    percent = (
+        await booking_queries.service_discount_percent(ctx.uow, ctx.reference, booking.owner_id)
+        if owner is not None
+        else 0
+    )
+    card = booking_card(
+        t, ctx.reference, booking, subjects.vehicle, owner=owner, discount_percent=percent
+    )
     return "\n\n".join([headline, card])
 
 
@@ -119,12 +132,19 @@ async def tell_center(
             number=booking.id,
             reason=cancellation_reason(st, reason),
         )
+    elif news is DeskNews.ERASED:
+        headline = st._(
+            "✖ Booking #{number} on {when} is cancelled: the owner asked us to erase "
+            "their personal data, so their name and phone number are no longer available.",
+            number=booking.id,
+            when=when(st, booking.starts_at, dealer),
+        )
     else:
         headline = st._(
             "✅ The owner accepted the proposed time for booking #{number}.", number=booking.id
         )
     ctx.reply(
-        await staff_card(ctx, st, booking, headline),
+        await staff_card(ctx, st, booking, headline, with_owner=news is not DeskNews.ERASED),
         staff_buttons(st, booking),
         chat_id=dealer.staff_chat_id,
     )
@@ -140,13 +160,19 @@ async def tell_owner(
     ctx: Context,
     booking: Booking,
     compose: Callable[[Translator], tuple[str, list[list[Button]]]],
+    *,
+    calendar_cancelled: bool = False,
 ) -> None:
-    """A message to the owner's private chat, in the owner's language."""
+    """A message to the owner's private chat, in the owner's language; with
+    `calendar_cancelled`, the calendar file that takes the visit off their calendar."""
     chat = await reach_owner(ctx, booking.owner_id)
     if chat is None or chat.chat_id is None:
         return
     text, buttons = compose(chat.t)
     ctx.reply(text, buttons, chat_id=chat.chat_id)
+    if calendar_cancelled:
+        attachment = await calendar_of(ctx, chat.t, booking, cancelled=True)
+        ctx.reply("", attachment=attachment, chat_id=chat.chat_id)
 
 
 # --- buttons ---------------------------------------------------------------------------------
@@ -334,7 +360,7 @@ async def _decline(ctx: Context, member: StaffMember, booking: Booking) -> None:
             [[button(t.pgettext("button", "🔧 Book another time"), StartBooking())]],
         )
 
-    await tell_owner(ctx, booking, compose)
+    await tell_owner(ctx, booking, compose, calendar_cancelled=True)
 
 
 @router.on(DeskArrived, needs_owner=False, private_only=False)

@@ -54,8 +54,10 @@ def booking_card(
     *,
     owner: Owner | None = None,
     with_status: bool = True,
+    discount_percent: int = 0,
 ) -> str:
-    """The booking as the owner (or, given the `owner`, staff) should read it."""
+    """The booking as the owner (or, given the `owner`, staff) should read it;
+    `discount_percent`: the owner's tier discount on labour, shown with the price."""
     dealer = reference.dealers[booking.dealer_code]
     market = reference.market(dealer.market)
     lines = [
@@ -65,11 +67,15 @@ def booking_card(
         t._("🚗 {model}", model=model_name(reference, vehicle)),
         t._("Transport: {option}", option=transport_label(t, booking.transport)),
     ]
-    estimate = reference.catalog.estimate(
-        booking.services, market.code, vehicle.model if vehicle else ""
-    )
+    model_code = vehicle.model if vehicle else ""
+    estimate = reference.catalog.estimate(booking.services, market.code, model_code)
     if estimate is not None:
-        lines.append(t._("Indicative price: {amount}", amount=t.money(estimate, market.currency)))
+        discount = reference.catalog.labour_discount(
+            booking.services, market.code, model_code, discount_percent
+        )
+        lines.append(
+            _price_line(t, estimate, discount, discount_percent, market.currency, staff=bool(owner))
+        )
     if booking.notes:
         lines.append(t._("Notes: {notes}", notes=booking.notes))
     if owner is not None:
@@ -102,6 +108,32 @@ def booking_card(
     return "\n".join(lines)
 
 
+def _price_line(
+    t: Translator, estimate: int, discount: int, percent: int, currency: str, *, staff: bool
+) -> str:
+    if estimate == 0:  # a recall's repair, say: nothing to pay
+        return t._("Indicative price: {amount}", amount=t._("free"))
+    amount = t.money(estimate, currency)
+    if not discount:
+        return t._("Indicative price: {amount}", amount=amount)
+    values = {
+        "amount": amount,
+        "discounted": t.money(estimate - discount, currency),
+        "percent": t.percent(percent / 100),
+    }
+    if staff:
+        return t._(
+            "Indicative price: {amount}, or {discounted} with the owner's tier discount "
+            "({percent} off labour)",
+            **values,
+        )
+    return t._(
+        "Indicative price: {amount}, or {discounted} with your tier discount "
+        "({percent} off labour)",
+        **values,
+    )
+
+
 def masked(vehicle: Vehicle | None) -> str:
     return mask_vin(vehicle.vin) if vehicle and vehicle.vin else "—"
 
@@ -113,8 +145,10 @@ def calendar_attachment(
     *,
     sequence: int,
     now: datetime,
+    cancelled: bool = False,
 ) -> Attachment:
-    """An .ics file the owner adds to their calendar; moves bump its sequence."""
+    """An .ics file the owner adds to their calendar; moves bump its sequence. For a
+    cancelled visit, the same event marked cancelled, which takes it off the calendar."""
     dealer = reference.dealers[booking.dealer_code]
     event = CalendarEvent(
         uid=f"booking-{booking.id}@ownerbot",
@@ -138,7 +172,14 @@ def calendar_attachment(
             )
         ),
         sequence=sequence,
+        cancelled=cancelled,
     )
+    if cancelled:
+        return Attachment(
+            filename=f"service-{booking.id}-cancelled.ics",
+            data=calendar_file(event),
+            caption=t._("Open this file to take the visit off your calendar."),
+        )
     return Attachment(
         filename=f"service-{booking.id}.ics",
         data=calendar_file(event),

@@ -53,6 +53,21 @@ def show_main_menu(ctx: Context, *, edit: bool = False, greeting: str = "") -> N
     ctx.reply(text, main_menu_buttons(ctx), edit=edit)
 
 
+def private_chat_pointer(ctx: Context) -> None:
+    """In a group: personal things are for the private chat, one tap away."""
+    ctx.reply(
+        ctx.t._("Let's talk in a private chat, where your details stay yours."),
+        [
+            [
+                Button(
+                    ctx.t.pgettext("button", "Open private chat"),
+                    url=f"https://t.me/{ctx.deps.bot_username}",
+                )
+            ]
+        ],
+    )
+
+
 def language_label(ctx: Context) -> str:
     """The reply-keyboard button that opens the language picker during onboarding."""
     return ctx.t.pgettext("button", "🌐 Language")

@@ -17,11 +17,12 @@ from bot.logs import correlation_id, new_correlation_id
 from bot.services.accounts import account_for, linked_owner
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.codes import BadCode, route_key
+from handlers.common import private_chat_pointer
 from handlers.context import Context, FlowDeps
 from handlers.errors import NotYours
 from handlers.router import Handler, Route, Router
 from handlers.states import StaleState
-from handlers.types import Button, Event, EventKind, Screen
+from handlers.types import Event, EventKind, Screen
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +131,7 @@ class Dispatcher:
 
     async def _run(self, route: Route, ctx: Context) -> None:
         if route.private_only and not ctx.event.is_private:
-            ctx.reply(
-                ctx.t._("Let's talk in a private chat, where your details stay yours."),
-                [[Button(ctx.t.pgettext("button", "Open private chat"), url=self._bot_link())]],
-            )
+            private_chat_pointer(ctx)
             return
         if route.needs_owner and ctx.owner is None:
             await self.unlinked(ctx)
@@ -153,9 +151,6 @@ class Dispatcher:
             log.warning("refused a code naming someone else's data")
             ctx.screens.clear()
             ctx.reply(ctx.t._("Sorry, that is not available to you."))
-
-    def _bot_link(self) -> str:
-        return f"https://t.me/{self.deps.bot_username}"
 
     def _apology(self, event: Event, code: str) -> Screen:
         try:

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 from bot.domain.owners import Vehicle
+from bot.domain.staff import StaffMember
 from bot.domain.vin import mask_vin
 from bot.i18n import escape
 from bot.services.queries.vehicles import owned_vehicle, vehicles_of
+from bot.services.staff import active_staff
 from handlers.codes import button
 from handlers.codes.menu import HelpHome, MainMenu, MyCars, UpdateOdometer
 from handlers.codes.roadside import ValueThisCar
-from handlers.common import show_main_menu
+from handlers.common import private_chat_pointer, show_main_menu
 from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.router import Router
+from handlers.staff_help import staff_help_lines
 from handlers.states.menu import CarStep, OdometerOf
 from handlers.types import Button
 
@@ -36,17 +39,27 @@ def back_to_menu(ctx: Context) -> list[Button]:
     return [button(ctx.t.pgettext("button", "⬅️ Menu"), MainMenu())]
 
 
-@router.command("help", needs_owner=False)
+@router.command("help", needs_owner=False, private_only=False)
 async def help_command(ctx: Context) -> None:
-    _show_help(ctx, edit=False)
+    """Owners' help in the private chat; staff also read their commands, and in a group
+    (the staff chat) only theirs."""
+    member = await active_staff(ctx.uow, ctx.event.channel, ctx.event.user_id)
+    if not ctx.event.is_private:
+        if member is None:
+            private_chat_pointer(ctx)
+        else:
+            ctx.reply("\n".join(staff_help_lines(ctx, member)))
+        return
+    _show_help(ctx, edit=False, member=member)
 
 
 @router.on(HelpHome, needs_owner=False)
 async def help_button(ctx: Context, _code: HelpHome) -> None:
-    _show_help(ctx, edit=True)
+    member = await active_staff(ctx.uow, ctx.event.channel, ctx.event.user_id)
+    _show_help(ctx, edit=True, member=member)
 
 
-def _show_help(ctx: Context, *, edit: bool) -> None:
+def _show_help(ctx: Context, *, edit: bool, member: StaffMember | None) -> None:
     t = ctx.t
     lines = [
         t._("I am the {brand} owners' assistant. Commands:", brand=ctx.reference.brand),
@@ -64,6 +77,8 @@ def _show_help(ctx: Context, *, edit: bool) -> None:
         "",
         t._("24-hour roadside assistance: {phone}", phone=ctx.market.roadside_phone),
     ]
+    if member is not None:
+        lines += ["", *staff_help_lines(ctx, member)]
     ctx.reply("\n".join(lines), [back_to_menu(ctx)] if ctx.owner else [], edit=edit)
 
 

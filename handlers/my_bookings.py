@@ -13,6 +13,8 @@ from bot.services.queries import bookings as booking_queries
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_common import (
     actor_of,
+    calendar_of,
+    card_for_owner,
     draft_of,
     flow_dealer,
     flow_start,
@@ -22,7 +24,7 @@ from handlers.booking_common import (
 )
 from handlers.booking_slots import offer_alternatives, show_calendar
 from handlers.booking_staff import DeskNews, tell_center
-from handlers.booking_texts import booking_card, calendar_attachment, services_line, when
+from handlers.booking_texts import services_line, when
 from handlers.calendar import first_of_month
 from handlers.codes import BadCode, button
 from handlers.codes.booking import (
@@ -236,7 +238,7 @@ async def confirm_move(ctx: Context, code: ConfirmMove) -> None:
                     when=when(t, booking.starts_at, dealer),
                     center=dealer.name,
                 ),
-                booking_card(t, ctx.reference, booking, vehicle),
+                await card_for_owner(ctx, booking, vehicle),
             ]
         ),
         [my_bookings_button(t), back_to_menu(ctx)],
@@ -247,14 +249,7 @@ async def confirm_move(ctx: Context, code: ConfirmMove) -> None:
 
 
 async def send_calendar(ctx: Context, booking: Booking) -> None:
-    assert booking.id is not None
-    sequence = await booking_queries.calendar_sequence(ctx.uow, booking.id)
-    ctx.reply(
-        "",
-        attachment=calendar_attachment(
-            ctx.t, ctx.reference, booking, sequence=sequence, now=ctx.now
-        ),
-    )
+    ctx.reply("", attachment=await calendar_of(ctx, ctx.t, booking))
 
 
 # --- cancelling ----------------------------------------------------------------------------------
@@ -322,6 +317,7 @@ async def _cancel(ctx: Context, booking: Booking, reason: str, *, edit: bool) ->
         [[button(t.pgettext("button", "🔧 Book another time"), StartBooking())], back_to_menu(ctx)],
         edit=edit,
     )
+    ctx.reply("", attachment=await calendar_of(ctx, t, booking, cancelled=True))
     await tell_center(ctx, booking, DeskNews.CANCELLED, reason=reason)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.domain.owners import Owner
-from bot.domain.phone import display_phone
+from bot.domain.phone import display_phone, region_of
 from bot.domain.vin import mask_vin
 from bot.i18n import SHIPPED_LOCALES, native_language_name
 from bot.services.accounts import choose_locale
@@ -18,7 +18,7 @@ from handlers.codes.onboarding import ChooseLanguage, SwitchOwner
 from handlers.common import ask_for_phone, language_label, language_picker, show_main_menu
 from handlers.consent import continue_after_link
 from handlers.context import Context
-from handlers.registration import ask_market
+from handlers.registration import ask_market, served_countries
 from handlers.router import Router
 from handlers.states.onboarding import OnboardingStep, PhoneShared, RegistrationStep
 from handlers.types import EventKind
@@ -118,14 +118,24 @@ async def receive_contact(ctx: Context) -> None:
             referrals_invited.welcome_friend(ctx, lead)
             return
         ctx.enter(RegistrationStep.MARKET, shared)
-        ctx.reply(
+        lines = [
             ctx.t._(
                 "I couldn't find a car registered to {phone}. "
                 "Let's register you: it takes about a minute.",
                 phone=display_phone(result.phone),
-            ),
-            remove_keyboard=True,
-        )
+            )
+        ]
+        region = region_of(result.phone)
+        if result.phone_market is None and region:  # a number from a country we don't serve
+            lines.append(
+                ctx.t._(
+                    "Your number is from {country}, where the owners' club isn't available "
+                    "yet. It is open to owners who drive their car in: {countries}.",
+                    country=ctx.t.country(region),
+                    countries=ctx.t._(", ").join(ctx.t.country(c) for c in served_countries(ctx)),
+                )
+            )
+        ctx.reply("\n\n".join(lines), remove_keyboard=True)
         ask_market(ctx, preferred=result.phone_market)
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.loyalty import EntryKind, LedgerEntry, Tier, TierPerks, progress_bar
 from bot.i18n import Translator
 from bot.services import loyalty
+from bot.services.queries.loyalty import status_per_entry
 from handlers.codes import button
 from handlers.codes.points import HowToEarn, MyVouchers, PointsHistory, PointsHome, RewardCategories
 from handlers.context import Context
@@ -170,16 +171,21 @@ async def show_history(ctx: Context, code: PointsHistory) -> None:
     if not result.entries:
         lines = [t._("No points movements yet. Your first service visit will start the story.")]
     else:
+        status = await status_per_entry(ctx.uow, owner.id, result.entries)
         lines = [
             t._(
                 "<b>Points history</b> (page {page} of {pages})",
                 page=result.page + 1,
                 pages=result.pages,
-            )
+            ),
+            t._("🏅 status points, which count toward your tier"),
         ]
         for entry in result.entries:
             when = t.date(entry.created_at.astimezone(zone).date(), "short")
-            lines.append(f"{when} · {entry_label(ctx, entry)} · <b>{t.signed(entry.points)}</b>")
+            line = f"{when} · {entry_label(ctx, entry)} · <b>{t.signed(entry.points)}</b>"
+            if status.get(entry.id or 0):
+                line += f" · 🏅 {t.signed(status[entry.id or 0])}"
+            lines.append(line)
     nav: list[Button] = []
     if result.page > 0:
         nav.append(button(t.pgettext("button", "◀️ Newer"), PointsHistory(result.page - 1)))

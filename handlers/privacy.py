@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 
 from bot.services.privacy import erase_owner, export_owner_data
+from bot.services.queries.bookings import upcoming_bookings
+from handlers.booking_common import calendar_of
+from handlers.booking_staff import DeskNews, tell_center
+from handlers.booking_texts import when
 from handlers.codes import button
 from handlers.codes.privacy import AskToErase, EraseMyData, ExportMyData, KeepMyData
 from handlers.context import Context
@@ -27,19 +31,20 @@ async def my_data_button(ctx: Context, _code: ExportMyData) -> None:
 
 @router.command("forget")
 async def forget_command(ctx: Context) -> None:
-    _ask_to_confirm(ctx, edit=False)
+    await _ask_to_confirm(ctx, edit=False)
 
 
 @router.on(AskToErase)
 async def forget_button(ctx: Context, _code: AskToErase) -> None:
-    _ask_to_confirm(ctx, edit=True)
+    await _ask_to_confirm(ctx, edit=True)
 
 
 @router.on(EraseMyData)
 async def erase(ctx: Context, _code: EraseMyData) -> None:
     owner = ctx.owner
     assert owner is not None
-    await erase_owner(ctx.uow, owner, ctx.now)
+    upcoming = {b.id for b in await upcoming_bookings(ctx.uow, owner.id or 0, ctx.now)}
+    cancelled = await erase_owner(ctx.uow, owner, ctx.now)
     ctx.owner = None
     ctx.reply(
         ctx.t._(
@@ -48,6 +53,10 @@ async def erase(ctx: Context, _code: EraseMyData) -> None:
         ),
         edit=True,
     )
+    for booking in cancelled:
+        if booking.id in upcoming:  # still in their calendar: take it off
+            ctx.reply("", attachment=await calendar_of(ctx, ctx.t, booking, cancelled=True))
+        await tell_center(ctx, booking, DeskNews.ERASED)
 
 
 @router.on(KeepMyData)
@@ -70,14 +79,31 @@ async def _send_export(ctx: Context) -> None:
     )
 
 
-def _ask_to_confirm(ctx: Context, *, edit: bool) -> None:
+async def _ask_to_confirm(ctx: Context, *, edit: bool) -> None:
+    """The warning names every upcoming visit: erasing cancels them (and tells their
+    centers)."""
     t = ctx.t
-    ctx.reply(
+    assert ctx.owner is not None
+    lines = []
+    for booking in await upcoming_bookings(ctx.uow, ctx.owner.id or 0, ctx.now):
+        dealer = ctx.reference.dealers[booking.dealer_code]
+        lines.append(
+            t._(
+                "⚠️ Your visit on {when} at {center} will be cancelled, and the center "
+                "will be told.",
+                when=when(t, booking.starts_at, dealer),
+                center=dealer.name,
+            )
+        )
+    lines.append(
         t._(
             "This erases your name, phone number, birthday, vehicle identification numbers "
             "and the link to this chat. Your points and vouchers will be lost. "
             "It cannot be undone. Erase your data?"
-        ),
+        )
+    )
+    ctx.reply(
+        "\n\n".join(lines),
         [
             [button(t.pgettext("button", "Yes, erase my data"), EraseMyData())],
             [button(t.pgettext("button", "No, keep it"), KeepMyData())],

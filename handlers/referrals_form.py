@@ -3,10 +3,13 @@ to be contacted; the lead then goes to the dealer's staff."""
 
 from __future__ import annotations
 
+from bot.domain.geo import distance_km
 from bot.domain.owners import Owner
 from bot.domain.phone import PhoneError, PhoneProblem, display_phone, example_phone, normalize_phone
+from bot.domain.reference import Dealer
 from bot.domain.referrals import Refusal
 from bot.services import referrals
+from bot.services.queries.referrals import own_dealer
 from bot.services.referrals import FriendForm, Refused
 from bot.services.staff import actor_id
 from handlers.codes import BadCode, button
@@ -121,10 +124,18 @@ async def friend_phone(ctx: Context) -> None:
         return
     region = ctx.market.phone_region
     try:
-        phone = normalize_phone(raw, region, require_region=True)
+        phone = normalize_phone(raw, region, require_region=True, require_mobile=True)
     except PhoneError as error:
         country = t.country(ctx.market.code)
-        if error.problem is PhoneProblem.WRONG_REGION:
+        if error.problem is PhoneProblem.LANDLINE:
+            text = t._(
+                "That is a landline number. The dealer calls and texts friends on their "
+                "mobile: please send {name}'s mobile number, for example {example} ({country}).",
+                name=first_name(draft.name),
+                country=country,
+                example=example_phone(region),
+            )
+        elif error.problem is PhoneProblem.WRONG_REGION:
             text = t._(
                 "That number is from another country. Here you can recommend friends with a "
                 "local number ({country}), so their local dealer can call them.",
@@ -166,19 +177,36 @@ async def model_chosen(ctx: Context, code: FriendModel) -> None:
         return
     if code.model not in ctx.reference.models:
         raise BadCode("unknown model")
-    _take_model(ctx, code.model)
+    await _take_model(ctx, code.model)
 
 
 @router.on(FriendModelUndecided)
 async def model_undecided(ctx: Context, _code: FriendModelUndecided) -> None:
     if _at(ctx, FriendStep.MODEL):
-        _take_model(ctx, None)
+        await _take_model(ctx, None)
 
 
-def _take_model(ctx: Context, model: str | None) -> None:
+async def _nearest_first(ctx: Context) -> list[Dealer]:
+    """The market's dealers, nearest first to the owner's own dealer (where they bought
+    or service their car: the one place we know they go; we keep no one's location),
+    then in the order the owner's language sorts their names."""
+    dealers = ctx.reference.dealers_in(ctx.market.code)
+    own = ctx.reference.dealers.get(await own_dealer(ctx.uow, _owner(ctx).id or 0) or "")
+    if own is None or own.market != ctx.market.code:
+        return sorted(dealers, key=lambda d: ctx.t.sort_key(d.name))
+    return sorted(
+        dealers,
+        key=lambda d: (
+            distance_km(own.latitude, own.longitude, d.latitude, d.longitude),
+            ctx.t.sort_key(d.name),
+        ),
+    )
+
+
+async def _take_model(ctx: Context, model: str | None) -> None:
     draft = ctx.draft(FriendPhone)
     ctx.enter(FriendStep.DEALER, FriendModelChosen(**vars(draft), model=model))
-    dealers = sorted(ctx.reference.dealers_in(ctx.market.code), key=lambda d: d.code)
+    dealers = await _nearest_first(ctx)
     rows = [[button(short_label(f"{d.name}"), FriendDealer(d.code))] for d in dealers]
     rows.append(_cancel_row(ctx))
     ctx.reply(

@@ -10,11 +10,17 @@ from bot.domain.reference import Reference
 from bot.domain.referrals import Referral, Stage, StageRewards
 from bot.i18n import Translator
 from bot.services.referral_rewards import StageMove
+from bot.services.referral_undo import UndoResult
 from handlers.codes import button
 from handlers.codes.referrals import MyReferrals
 from handlers.common import reach_owner
 from handlers.context import Context
-from handlers.referrals_texts import first_name, no_reward_explanation, welcome_gift_text
+from handlers.referrals_texts import (
+    first_name,
+    no_reward_explanation,
+    stage_name,
+    welcome_gift_text,
+)
 from handlers.types import Button
 
 
@@ -35,6 +41,27 @@ async def tell_owner(ctx: Context, move: StageMove) -> None:
         told = await reach_owner(ctx, friend.id or 0)
         if told is not None and told.chat_id is not None:
             ctx.reply(welcome_gift_text(told.t, points, ctx.reference.brand), chat_id=told.chat_id)
+
+
+async def correct_owner(ctx: Context, undone: UndoResult) -> None:
+    """A stage the owner was told about was undone by the dealer: say so, once."""
+    referral = undone.referral
+    if undone.undone is None or referral.owner_told != undone.undone.to_stage:
+        return  # they never heard of the stage taken back
+    reached = await reach_owner(ctx, referral.referrer_id)
+    if reached is not None and reached.chat_id is not None:
+        t = reached.t
+        ctx.reply(
+            t._(
+                "A correction about {friend}: the last update was a mistake at the dealer. "
+                "Where things stand: {stage}.",
+                friend=first_name(referral.friend_name),
+                stage=stage_name(t, referral.stage),
+            ),
+            [my_referrals_row(t)],
+            chat_id=reached.chat_id,
+        )
+    referral.owner_told = referral.stage
 
 
 def my_referrals_row(t: Translator) -> list[Button]:

@@ -13,14 +13,15 @@ from bot.services import referrals
 from bot.services.queries.owners import owner_by_id
 from bot.services.queries.referrals import open_leads as leads_in_progress
 from bot.services.queries.referrals import referral_by_id
+from bot.services.referral_undo import Undo, undo_move
 from bot.services.referrals import NewLead
 from bot.services.staff import NotStaff, actor_id, require_staff
 from handlers.codes import button
-from handlers.codes.referrals import LeadCard, MoveLead
+from handlers.codes.referrals import LeadCard, MoveLead, UndoLeadMove
 from handlers.common import market_translator, short_label
 from handlers.context import Context
 from handlers.errors import NotYours
-from handlers.referrals_notices import tell_owner
+from handlers.referrals_notices import correct_owner, tell_owner
 from handlers.referrals_texts import first_name, no_reward_note, stage_button, stage_name
 from handlers.router import Router
 from handlers.types import Button
@@ -150,12 +151,43 @@ async def move_lead(ctx: Context, code: MoveLead) -> None:
         ctx.toast(
             ctx.t._("Not possible from “{stage}”.", stage=stage_name(ctx.t, move.referral.stage))
         )
-    await _show_card(ctx, move.referral, dealer)
+    undo = None
+    if move.outcome is Move.ADVANCE and move.change is not None and not move.moved_points:
+        # A wrong tap can be taken back for a minute (handlers: undo_lead_move).
+        undo = UndoLeadMove(move.referral.id or 0, move.change.id or 0)
+    await _show_card(ctx, move.referral, dealer, undo=undo)
     if move.outcome is Move.ADVANCE:
         await tell_owner(ctx, move)
 
 
-async def _show_card(ctx: Context, referral: Referral, dealer: Dealer) -> None:
+@router.on(UndoLeadMove, needs_owner=False, private_only=False)
+async def undo_lead_move(ctx: Context, code: UndoLeadMove) -> None:
+    referral, dealer = await _referral_for_sales(ctx, code.referral)
+    t = ctx.t
+    result = await undo_move(
+        ctx.uow,
+        referral.id or 0,
+        code.change,
+        actor=actor_id(ctx.event.channel, ctx.event.user_id),
+        now=ctx.now,
+    )
+    if result.outcome is Undo.UNDONE:
+        ctx.toast(t._("Undone: back to “{stage}”.", stage=stage_name(t, result.referral.stage)))
+        await correct_owner(ctx, result)
+    elif result.outcome is Undo.TOO_LATE:
+        ctx.toast(t._("Too late to undo: moves can be taken back for a minute."))
+    elif result.outcome is Undo.MOVED_SINCE:
+        ctx.toast(t._("Not undone: this friend has moved on since."))
+    else:
+        ctx.toast(t._("Not undone: this move paid or took back points."))
+    await _show_card(ctx, result.referral, dealer)
+
+
+async def _show_card(
+    ctx: Context, referral: Referral, dealer: Dealer, *, undo: UndoLeadMove | None = None
+) -> None:
     referrer = await owner_by_id(ctx.uow, referral.referrer_id)
     text, rows = _lead_card(ctx, ctx.t, referral, referrer, dealer)
+    if undo is not None:
+        rows.append([button(ctx.t.pgettext("button", "↩️ Undo (1 min)"), undo)])
     ctx.reply(text, rows, edit=True)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import parse_date
 
-from bot.domain.vin import VinError, VinProblem, validate_vin
+from bot.domain.vin import VinError, VinProblem, model_from_vin, validate_vin
 from bot.services.onboarding import Registration, VinTaken, register_owner
 from bot.services.queries.vehicles import vin_registered
 from handlers.codes import BadCode, button
@@ -38,8 +38,13 @@ router = Router()
 _EARLIEST_DELIVERY = date(1990, 1, 1)
 
 
+def served_countries(ctx: Context) -> list[str]:
+    """The markets' codes in the order the owner's language sorts their names."""
+    return sorted(ctx.reference.markets, key=lambda c: ctx.t.sort_key(ctx.t.country(c)))
+
+
 def ask_market(ctx: Context, preferred: str | None) -> None:
-    codes = sorted(ctx.reference.markets, key=lambda c: (c != preferred, ctx.t.country(c)))
+    codes = sorted(served_countries(ctx), key=lambda c: c != preferred)  # stable: sorted
     rows = [
         [button(ctx.t.country(code), RegistrationMarket(code)) for code in codes[i : i + 2]]
         for i in range(0, len(codes), 2)
@@ -147,7 +152,14 @@ async def registration_vin(ctx: Context) -> None:
             )
         )
         return
-    ctx.enter(RegistrationStep.MODEL, VinGiven(**vars(draft), vin=vin))
+    given = VinGiven(**vars(draft), vin=vin)
+    model = model_from_vin(vin, ctx.reference.vin_prefixes, ctx.reference.model_codes_in_vins())
+    if model is not None:  # the VIN tells the model: don't ask it
+        ctx.reply(ctx.t._("Your VIN says: {model}.", model=ctx.reference.models[model].name))
+        ctx.enter(RegistrationStep.DELIVERY, ModelChosen(**vars(given), model=model))
+        _ask_delivery_date(ctx)
+        return
+    ctx.enter(RegistrationStep.MODEL, given)
     _ask_model(ctx)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.domain.geo import distance_km, maps_link
 from bot.domain.owners import Owner, Vehicle
 from bot.domain.reference import Dealer
+from bot.domain.slots import is_open_at
 from bot.i18n import Translator, native_language_name
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_texts import model_name
@@ -88,12 +89,20 @@ def _ask_location(ctx: Context) -> None:
                     "the nearest {brand} center.",
                     brand=ctx.reference.brand,
                 ),
+                _in_danger(ctx),
             ]
         ),
         keyboard=[
             [RequestButton(t.pgettext("button", "📍 Share my location"), RequestKind.LOCATION)],
             [RequestButton(_stop_label(ctx))],
         ],
+    )
+
+
+def _in_danger(ctx: Context) -> str:
+    return ctx.t._(
+        "🚨 If you are in danger, call the emergency number {emergency} first.",
+        emergency=ctx.market.emergency_phone,
     )
 
 
@@ -121,9 +130,14 @@ async def roadside_location(ctx: Context) -> None:
     ctx.clear_state()
     if dealer is None or dealer.staff_chat_id is None:
         ctx.reply(
-            t._(
-                "Please call {phone}: they can see where help is needed.",
-                phone=ctx.market.roadside_phone,
+            "\n\n".join(
+                [
+                    t._(
+                        "Please call {phone}: they can see where help is needed.",
+                        phone=ctx.market.roadside_phone,
+                    ),
+                    _in_danger(ctx),
+                ]
             ),
             remove_keyboard=True,
         )
@@ -147,18 +161,31 @@ async def roadside_location(ctx: Context) -> None:
             center=dealer.name,
         )
     )
-    lines.append(st._("Please call the owner now."))
+    open_now = is_open_at(dealer, ctx.now)
+    lines.append(
+        st._("Please call the owner now.")
+        if open_now
+        else st._(
+            "Sent outside opening hours: the owner was asked to call roadside assistance. "
+            "Please call them when you open."
+        )
+    )
     ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)
-    ctx.reply(
-        t._(
-            "Help has been alerted: {center} will call you at {phone}. If you are in danger, "
-            "call {roadside} now.",
+    if open_now:
+        told = t._(
+            "Help has been alerted: {center} will call you at {phone}.",
             center=dealer.name,
             phone=owner.phone or "—",
+        )
+    else:  # nobody is at the center to call back: don't promise it
+        told = t._(
+            "{center} is closed now: we have sent them your location, but nobody there can "
+            "call you before it opens. Please call the 24-hour roadside assistance at "
+            "{roadside}: they can send help right away.",
+            center=dealer.name,
             roadside=ctx.market.roadside_phone,
-        ),
-        remove_keyboard=True,
-    )
+        )
+    ctx.reply("\n\n".join([told, _in_danger(ctx)]), remove_keyboard=True)
 
 
 # --- value my car (trade-in lead) --------------------------------------------------

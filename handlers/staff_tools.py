@@ -18,7 +18,7 @@ from bot.services import loyalty
 from bot.services.loyalty import VoucherProblem
 from bot.services.queries.owners import owner_by_id, owner_by_phone
 from bot.services.queries.vehicles import vehicles_of
-from bot.services.staff import NotStaff, actor_id, require_staff
+from bot.services.staff import LacksRole, NotStaff, actor_id, require_staff
 from handlers.context import Context
 from handlers.points import points_text, tier_name
 from handlers.router import Router
@@ -35,9 +35,19 @@ _ADJUSTMENT = re.compile(
 async def _staff(ctx: Context, *roles: Role) -> StaffMember | None:
     try:
         return await require_staff(ctx.uow, ctx.event.channel, ctx.event.user_id, *roles)
+    except LacksRole:
+        ctx.reply(_for_roles(ctx, roles))
+        return None
     except NotStaff:
         ctx.reply(ctx.t._("This command is for dealer staff."))
         return None
+
+
+def _for_roles(ctx: Context, roles: tuple[Role, ...]) -> str:
+    """Who the command is for, told to staff whose role it isn't."""
+    if set(roles) == {Role.MANAGER}:
+        return ctx.t._("This command is for managers.")
+    return ctx.t._("This command is for service advisors and sales staff.")
 
 
 def _staff_region(ctx: Context, member: StaffMember) -> str | None:

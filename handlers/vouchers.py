@@ -21,8 +21,7 @@ from handlers.common import short_label
 from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.media import qr_png
-from handlers.menu import back_to_menu
-from handlers.points import points_text
+from handlers.points import back_to_points, points_text
 from handlers.router import Router
 from handlers.types import Attachment, Button
 
@@ -54,7 +53,7 @@ def show_redemption(
     t = ctx.t
     reward = ctx.reference.rewards.get((redemption.market, redemption.reward_key))
     title = reward.title(t.code) if reward else redemption.reward_key
-    rows = [_my_vouchers_row(ctx), back_to_menu(ctx)]
+    rows = [_my_vouchers_row(ctx), back_to_points(t)]
     if offer_cancel and redemption.usable(ctx.now):
         cancel = button(
             t.pgettext("button", "Cancel and refund"), AskToCancelVoucher(redemption.id or 0)
@@ -125,6 +124,9 @@ async def show_voucher(ctx: Context, code: ShowVoucher) -> None:
 async def ask_to_cancel(ctx: Context, code: AskToCancelVoucher) -> None:
     redemption = await _own_voucher(ctx, code.voucher)
     t = ctx.t
+    if not redemption.usable(ctx.now):  # a stale button: say so before asking anything
+        _cannot_cancel(ctx)
+        return
     ctx.reply(
         t._(
             "Cancel this voucher? Its {points} come back to your balance.",
@@ -149,14 +151,22 @@ async def cancel_voucher(ctx: Context, code: CancelVoucher) -> None:
             ctx.uow, owner_id=redemption.owner_id, redemption_id=code.voucher, now=ctx.now
         )
     except VoucherProblem:
-        ctx.reply(t._("This voucher can no longer be cancelled."), [back_to_menu(ctx)], edit=True)
+        _cannot_cancel(ctx)
         return
     ctx.reply(
         t._(
             "Voucher cancelled: {points} are back in your balance.",
             points=points_text(t, refunded),
         ),
-        [_my_vouchers_row(ctx), back_to_menu(ctx)],
+        [_my_vouchers_row(ctx), back_to_points(t)],
+        edit=True,
+    )
+
+
+def _cannot_cancel(ctx: Context) -> None:
+    ctx.reply(
+        ctx.t._("This voucher can no longer be cancelled."),
+        [_my_vouchers_row(ctx), back_to_points(ctx.t)],
         edit=True,
     )
 
@@ -171,7 +181,7 @@ async def list_vouchers(ctx: Context, _code: MyVouchers) -> None:
     if not redemptions:
         ctx.reply(
             t._("You have no vouchers yet."),
-            [[button(t.pgettext("button", "🎁 Rewards"), RewardCategories())], back_to_menu(ctx)],
+            [[button(t.pgettext("button", "🎁 Rewards"), RewardCategories())], back_to_points(t)],
             edit=True,
         )
         return
@@ -183,7 +193,7 @@ async def list_vouchers(ctx: Context, _code: MyVouchers) -> None:
         if redemption.status == RedemptionStatus.ISSUED and not redemption.usable(ctx.now):
             icon = _STATUS_ICONS[RedemptionStatus.EXPIRED]
         rows.append([button(f"{icon} {short_label(title, 28)}", ShowVoucher(redemption.id or 0))])
-    rows.append(back_to_menu(ctx))
+    rows.append(back_to_points(t))  # "My vouchers" is opened from the points screen
     legend = t._("🟢 ready to use · ✔️ used · ⌛ expired · ✖️ cancelled · 💚 donated")
     heading = t._("<b>Your vouchers</b>")
     ctx.reply(f"{heading}\n{legend}", rows, edit=True)

@@ -100,6 +100,21 @@ class SqlLoyaltyRepository:
         )
         return result.scalar_one_or_none()
 
+    async def status_awards(
+        self, owner_id: int, keys: Collection[tuple[str, str, str]]
+    ) -> Sequence[StatusAward]:
+        """The owner's status awards under these (source, source id, rule) keys."""
+        wanted = set(keys)
+        if not wanted:
+            return []
+        c = tables.status_awards.c
+        result = await self.session.execute(
+            select(StatusAward).where(
+                c.owner_id == owner_id, c.source_id.in_({key[1] for key in wanted})
+            )
+        )
+        return [a for a in result.scalars() if (a.source, a.source_id, a.rule) in wanted]
+
     async def creating_entry(self, lot_id: int) -> LedgerEntry | None:
         """The journal entry that created the lot (an earn or a positive adjustment)."""
         result = await self.session.execute(

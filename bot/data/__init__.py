@@ -63,7 +63,9 @@ def _market(code: str, raw: dict[str, Any]) -> Market:
         distance_unit=raw["distance_unit"],
         phone_region=raw.get("phone_region", code),
         roadside_phone=raw["roadside_phone"],
+        emergency_phone=raw["emergency_phone"],
         vin_check_digit=raw.get("vin_check_digit", False),
+        cash_digits=raw.get("cash_digits"),
     )
 
 
@@ -171,6 +173,7 @@ def _catalog(raw: dict[str, Any], markets: dict[str, Market]) -> ServiceCatalog:
             minutes=int(spec["minutes"]),
             prices={market: int(v) for market, v in spec["prices"].items()},
             powertrains=tuple(spec.get("powertrains", ())),
+            labour_percent=int(spec.get("labour_percent", 100)),
             model_minutes={m: int(v) for m, v in spec.get("model_minutes", {}).items()},
             model_prices={
                 model: {market: int(v) for market, v in prices.items()}

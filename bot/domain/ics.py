@@ -3,6 +3,10 @@
 Times are written in UTC (`...Z`), text values escaped (backslash, semicolon, comma,
 newline), lines folded at 75 octets without splitting a UTF-8 character, and every
 line ends with CRLF.
+
+A cancelled visit is the same event (same UID) with the next SEQUENCE, STATUS:CANCELLED
+and METHOD:CANCEL (RFC 5546): calendars that read the method remove it, the others show
+it as cancelled.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class CalendarEvent:
     location: str = ""
     description: str = ""
     sequence: int = 0  # bump when the same event moves, so calendars update it
+    cancelled: bool = False  # the visit is off: calendars remove (or strike) the event
 
 
 def escape_text(value: str) -> str:
@@ -66,7 +71,7 @@ def calendar_file(event: CalendarEvent, product: str = "-//ownerbot//booking//EN
         "VERSION:2.0",
         f"PRODID:{product}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        "METHOD:CANCEL" if event.cancelled else "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{event.uid}",
         f"DTSTAMP:{utc_stamp(event.stamp)}",
@@ -75,6 +80,8 @@ def calendar_file(event: CalendarEvent, product: str = "-//ownerbot//booking//EN
         f"SEQUENCE:{event.sequence}",
         f"SUMMARY:{escape_text(event.summary)}",
     ]
+    if event.cancelled:
+        lines.append("STATUS:CANCELLED")
     if event.location:
         lines.append(f"LOCATION:{escape_text(event.location)}")
     if event.description:

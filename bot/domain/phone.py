@@ -13,6 +13,7 @@ class PhoneProblem(StrEnum):
     NOT_A_NUMBER = "not_a_number"
     INVALID = "invalid"
     WRONG_REGION = "wrong_region"
+    LANDLINE = "landline"  # a fixed line where a mobile number was asked for
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,15 @@ class PhoneError(Exception):
     problem: PhoneProblem
 
 
-def normalize_phone(raw: str, region: str | None, *, require_region: bool = False) -> str:
+def normalize_phone(
+    raw: str, region: str | None, *, require_region: bool = False, require_mobile: bool = False
+) -> str:
     """E.164 for `raw`, read as a local number of `region` unless it has a country code.
 
     Telegram contacts arrive without the leading "+" ("66812345678"): with no region the
-    digits are read as international.
+    digits are read as international. `require_mobile` refuses the numbers the numbering
+    plan knows are fixed lines; where it can't tell (FIXED_LINE_OR_MOBILE: the US,
+    Mexico) the number is taken.
     """
     text = raw.strip()
     if not text:
@@ -39,6 +44,11 @@ def normalize_phone(raw: str, region: str | None, *, require_region: bool = Fals
         raise PhoneError(PhoneProblem.INVALID)
     if require_region and region and phonenumbers.region_code_for_number(number) != region:
         raise PhoneError(PhoneProblem.WRONG_REGION)
+    if (
+        require_mobile
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+    ):
+        raise PhoneError(PhoneProblem.LANDLINE)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -26,8 +26,10 @@ class Market:
     distance_unit: DistanceUnit
     phone_region: str
     roadside_phone: str
+    emergency_phone: str  # police, ambulance, fire: for people in danger
     vin_check_digit: bool = False
     timezones: tuple[str, ...] = ()
+    cash_digits: int | None = None  # minor digits prices use, if fewer than the currency's
 
     @property
     def default_locale(self) -> str:
@@ -76,6 +78,7 @@ class VehicleModel:
     first_service_km: int
     first_service_months: int
     warranty_years: int
+    vin_code: str = ""  # how the VIN's descriptor section (positions 4 on) names the model
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,7 @@ class Reference:
 
     def dealers_in(self, market: str) -> list[Dealer]:
         return [d for d in self.dealers.values() if d.market == market]
+
+    def model_codes_in_vins(self) -> dict[str, str]:
+        """Model -> the code its VINs carry after the brand's WMI (bot.domain.vin)."""
+        return {code: m.vin_code for code, m in self.models.items() if m.vin_code}

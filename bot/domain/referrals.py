@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -167,6 +168,13 @@ def next_stages(current: Stage, furthest: Stage, limit: int = 2) -> list[Stage]:
         if check_move(current, furthest, s) is Move.ADVANCE
     ]
     return forward + exits
+
+
+def furthest_reached(changes: Sequence[StageChange]) -> Stage:
+    """The furthest funnel stage a referral reached through these history lines (it
+    starts as a lead)."""
+    reached = [c.to_stage for c in changes if c.to_stage.rank >= 0]
+    return max(reached, key=lambda s: s.rank, default=Stage.LEAD)
 
 
 def rewards_crossed(before: Stage, after: Stage) -> list[str]:

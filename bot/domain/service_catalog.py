@@ -51,6 +51,7 @@ class Operation:
     powertrains: tuple[str, ...] = ()  # empty: every powertrain
     model_minutes: dict[str, int] = field(default_factory=dict)
     model_prices: dict[str, dict[str, int]] = field(default_factory=dict)  # model -> market
+    labour_percent: int = 100  # the share of the price that is labour (tier discounts)
 
     def applies_to(self, model: VehicleModel) -> bool:
         return not self.powertrains or model.powertrain in self.powertrains
@@ -85,6 +86,20 @@ class ServiceCatalog:
                 return None
             total += price
         return total
+
+    def labour_discount(
+        self, codes: list[str] | tuple[str, ...], market: str, model_code: str, percent: int
+    ) -> int:
+        """What a tier's `percent` off labour takes off the indicative total, in minor
+        units (rounded half up); 0 where an operation has no price there."""
+        labour = 0
+        for code in codes:
+            operation = self.operations[code]
+            price = operation.price_for(market, model_code)
+            if price is None:
+                return 0
+            labour += price * operation.labour_percent
+        return (labour * percent + 5000) // 10000
 
 
 class Urgency(StrEnum):

@@ -61,6 +61,12 @@ def opening_window(dealer: Dealer, day: date) -> tuple[datetime, datetime] | Non
     return opens, closes
 
 
+def is_open_at(dealer: Dealer, moment: datetime) -> bool:
+    """Whether the center is open (someone is there) at `moment`."""
+    window = opening_window(dealer, local_day(moment, dealer.timezone))
+    return window is not None and window[0] <= moment < window[1]
+
+
 def unit_starts(dealer: Dealer, day: date) -> list[datetime]:
     """UTC starts of the center's units on its local `day`, in order."""
     window = opening_window(dealer, day)

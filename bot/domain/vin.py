@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -65,3 +66,18 @@ def with_check_digit(vin17: str) -> str:
 
 def mask_vin(vin: str) -> str:
     return vin[:3] + "•" * 8 + vin[-6:]
+
+
+def model_from_vin(vin: str, wmis: Collection[str], model_codes: Mapping[str, str]) -> str | None:
+    """The model a VIN names, or None: the brand's world manufacturer identifier
+    (positions 1-3) followed by a model's code at the start of the vehicle descriptor
+    section (positions 4 on; `model_codes`: model -> code, from bot/data/models.toml)."""
+    if vin[:3] not in wmis:
+        return None
+    descriptor = vin[3:9]
+    found = [
+        (len(code), model)
+        for model, code in model_codes.items()
+        if code and descriptor.startswith(code)
+    ]
+    return max(found)[1] if found else None

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.booking import Booking
 from bot.domain.owners import Owner
 from bot.services.booking import cancel as cancel_booking
 from bot.services.ports import UnitOfWork
+
+ERASURE_REASON = "erased"  # a booking's cancellation reason when its owner was erased
 
 
 async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
@@ -142,21 +145,26 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     }
 
 
-async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
+async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Booking]:
     """Erase personal data; keep anonymous rows so aggregates (visits, NPS) still add up.
 
     Open bookings are cancelled (their slots freed) and booking notes, which are free
-    text, blanked. Recalls stay with the VIN (they concern the car, and reach its next
-    owner) but lose the link to this owner's vehicle."""
+    text, blanked; the cancelled bookings are returned, so their centers can be told.
+    Recalls stay with the VIN (they concern the car, and reach its next owner) but lose
+    the link to this owner's vehicle."""
     assert owner.id is not None
     accounts = await uow.accounts.of_owner(owner.id)
     if owner.phone:
         await uow.referrals.forget_friend(owner.phone)
         await uow.attributions.forget([(a.channel, a.user_id) for a in accounts])
     owner.erase(now)
+    cancelled: list[Booking] = []
     for booking in await uow.bookings.of_owner(owner.id):
         if booking.is_open:
-            await cancel_booking(uow, booking, actor="system:erasure", reason="erased", now=now)
+            await cancel_booking(
+                uow, booking, actor="system:erasure", reason=ERASURE_REASON, now=now
+            )
+            cancelled.append(booking)
         booking.notes = ""
     for vehicle in await uow.vehicles.of_owner(owner.id):
         assert vehicle.id is not None
@@ -167,3 +175,4 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> None:
     for account in accounts:
         await uow.conversations.delete_for_user(account.channel, account.user_id)
         await uow.accounts.delete(account)
+    return cancelled

@@ -23,6 +23,7 @@ from bot.domain.referrals import (
     PayoutFacts,
     Referral,
     Stage,
+    StageChange,
     StageRewards,
     friend_perk_allowed,
     no_reward_at_payout,
@@ -47,6 +48,12 @@ class StageMove:
     withdrawn: int = 0  # points taken back on a cancellation
     no_reward: NoReward | None = None  # found now: this stage paid nothing, and why
     friend_perk: tuple[Owner, int] | None = None  # the friend's welcome gift, paid now
+    change: StageChange | None = None  # the history line this move wrote (stored)
+
+    @property
+    def moved_points(self) -> bool:
+        """Whether this move paid or took back points (then it can't simply be undone)."""
+        return bool(self.paid or self.withdrawn or self.friend_perk)
 
     @property
     def rewards(self) -> StageRewards:

@@ -341,17 +341,17 @@ async def move_stage(
         return move
     referral.move_to(target, at)
     move.after = target
-    uow.stage_changes.add(
-        StageChange(
-            referral_id=referral_id,
-            from_stage=before,
-            to_stage=target,
-            changed_at=at,
-            recorded_at=now,
-            actor=actor,
-            note=note[:200],
-        )
+    move.change = StageChange(
+        referral_id=referral_id,
+        from_stage=before,
+        to_stage=target,
+        changed_at=at,
+        recorded_at=now,
+        actor=actor,
+        note=note[:200],
     )
+    uow.stage_changes.add(move.change)
+    await uow.flush()  # its id: an Undo button names the change it undoes
     audit(uow, actor, "referral.stage", f"referral:{referral_id}", note, now, stage=target.value)
     if target is Stage.ORDER_CANCELLED:
         await withdraw_on_cancel(uow, reference, referral, before, at, move)

@@ -13,6 +13,14 @@ class NotStaff(Exception):
     """The person is not staff, or lacks the role, or works at another dealer."""
 
 
+class LacksRole(NotStaff):
+    """Staff, but their role doesn't allow this (a sales member and a managers' command)."""
+
+    def __init__(self, member: StaffMember) -> None:
+        super().__init__(member.role)
+        self.member = member
+
+
 async def add_staff(
     uow: UnitOfWork,
     *,
@@ -59,11 +67,20 @@ async def add_staff(
 async def require_staff(
     uow: UnitOfWork, channel: str, user_id: int, *roles: Role, dealer_code: str | None = None
 ) -> StaffMember:
-    """The staff member behind this chat user, if they may act; else NotStaff."""
-    member = await uow.staff.by_user(channel, user_id)
-    if member is None or not member.may(*roles) or not member.serves(dealer_code):
+    """The staff member behind this chat user, if they may act; else NotStaff
+    (LacksRole when they are active staff whose role doesn't allow it)."""
+    member = await active_staff(uow, channel, user_id)
+    if member is None or not member.serves(dealer_code):
         raise NotStaff
+    if not member.may(*roles):
+        raise LacksRole(member)
     return member
+
+
+async def active_staff(uow: UnitOfWork, channel: str, user_id: int) -> StaffMember | None:
+    """The active staff member behind this chat user, if any."""
+    member = await uow.staff.by_user(channel, user_id)
+    return member if member is not None and member.active else None
 
 
 def audit(

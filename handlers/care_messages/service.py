@@ -1,18 +1,19 @@
 """Care messages that bring a car to the service center: service due, safety recalls,
 reminders of a booked visit, and win-back offers. An open upcoming booking silences
-all but the reminder."""
+all but the reminder, which says whether the center has confirmed the visit yet."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.domain.booking import BookingStatus
 from bot.domain.care import Rule
 from bot.services.queries import bookings as booking_queries
 from bot.services.queries import care as care_queries
 from handlers.booking_texts import when as visit_when
 from handlers.care_messages.env import CareEnv, book_row, screen
 from handlers.codes import button
-from handlers.codes.booking import CancelBooking, MoveBooking
+from handlers.codes.booking import AcceptProposal, CancelBooking, MoveBooking
 from handlers.types import Screen
 
 
@@ -91,20 +92,40 @@ async def booking_reminder(env: CareEnv) -> list[Screen] | None:
         return None
     t = env.t
     number = booking.id or 0
+    at = visit_when(t, booking.starts_at, dealer)
+    move_or_cancel = [
+        button(t.pgettext("button", "Move the visit"), MoveBooking(number)),
+        button(t.pgettext("button", "Cancel the visit"), CancelBooking(number)),
+    ]
+    if booking.state is BookingStatus.CONFIRMED:
+        text = t._(
+            "⏰ Reminder: your service visit at {center} is on {when} (the center's local "
+            "time). Address: {address}.",
+            center=dealer.name,
+            when=at,
+            address=dealer.address,
+        )
+        return screen(text, move_or_cancel)
+    # Not confirmed yet: still reminded (the owner plans around the time they asked for),
+    # but never in words that read as if the center had confirmed it.
+    if booking.proposed:
+        text = t._(
+            "⏰ {center} proposed {when} (the center's local time) for your service visit "
+            "and is waiting for your answer. Does that time suit you?",
+            center=dealer.name,
+            when=at,
+        )
+        accept = button(t.pgettext("button", "✅ Yes, that suits me"), AcceptProposal(number))
+        return screen(text, [accept], move_or_cancel)
     text = t._(
-        "⏰ Reminder: your service visit at {center} is on {when} (the center's local time). "
-        "Address: {address}.",
+        "⏰ Reminder: you asked for a service visit at {center} on {when} (the center's local "
+        "time). It is still awaiting the dealer's confirmation; we'll tell you as soon as "
+        "they confirm. Address: {address}.",
         center=dealer.name,
-        when=visit_when(t, booking.starts_at, dealer),
+        when=at,
         address=dealer.address,
     )
-    return screen(
-        text,
-        [
-            button(t.pgettext("button", "Move the visit"), MoveBooking(number)),
-            button(t.pgettext("button", "Cancel the visit"), CancelBooking(number)),
-        ],
-    )
+    return screen(text, move_or_cancel)
 
 
 async def win_back(env: CareEnv) -> list[Screen] | None:

@@ -72,6 +72,11 @@ class ServicesChosen(ButtonCode, prefix="bk:svok"):
 
 
 @dataclass(frozen=True)
+class BookOtherServices(ButtonCode, prefix="bk:other"):
+    """The car is booked already for some of the chosen services: book only the rest."""
+
+
+@dataclass(frozen=True)
 class ChooseCenter(ButtonCode, prefix="bk:ctr"):
     center: str  # a dealer code
 

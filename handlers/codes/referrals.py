@@ -79,3 +79,9 @@ class LeadCard(ButtonCode, prefix="rfs:show"):
 class MoveLead(ButtonCode, prefix="rfs:to"):
     referral: int
     stage: Stage
+
+
+@dataclass(frozen=True)
+class UndoLeadMove(ButtonCode, prefix="rfs:undo"):
+    referral: int
+    change: int  # the history line to take back: only while it is still the latest

@@ -64,6 +64,23 @@ async def book_visit(
     return await chat.tap("bk:ok:")
 
 
+async def choose_services(chat: Chat, wanted: set[str]) -> None:
+    """At the booking's services step, toggle until exactly `wanted` is chosen."""
+    for _ in range(10):
+        chosen = {
+            code.removeprefix("bk:svc:")
+            for code, label in zip(
+                chat.console.button_codes, chat.console.button_labels, strict=True
+            )
+            if code.startswith("bk:svc:") and label.startswith("✅")
+        }
+        differ = sorted(chosen ^ wanted)
+        if not differ:
+            return
+        await chat.tap(f"bk:svc:{differ[0]}")
+    raise AssertionError(f"could not choose {wanted}")
+
+
 def sent_to(screens: list[Screen], chat_id: int) -> list[Screen]:
     return [s for s in screens if s.chat_id == chat_id]
 

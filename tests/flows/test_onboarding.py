@@ -73,7 +73,8 @@ async def test_unknown_phone_registers_a_new_owner_with_a_checked_vin(
     assert "doesn't add up" in chat.text
     from bot.domain.vin import with_check_digit
 
-    await chat.say(with_check_digit("LAUX7AAA0SC000777"))
+    # A descriptor code no model has: the VIN doesn't tell the model, so it is asked.
+    await chat.say(with_check_digit("LAUZZAAA0SC000777"))
     await chat.say("X7")  # typed instead of tapped
     assert "Which model is it?" in chat.text
     await chat.press("Aurora X7")

@@ -199,7 +199,7 @@ async def test_managers_award_points_with_a_reason_and_advisors_cannot(
     assert "Points: 3,150 points" in manager.text
     advisor: Chat = chat_factory(user_id=902, lang="en")
     await advisor.say("/award 0501234567 250 me too")
-    assert "for dealer staff" in advisor.text
+    assert "This command is for managers." in advisor.text
     owner = await owner_by_phone(app, "+971501234567")
     async with app.database.uow() as uow:
         trail = await uow.audit.about(f"owner:{owner.id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -66,3 +67,16 @@ def test_naive_times_are_refused() -> None:
                 summary="x",
             )
         )
+
+
+def test_a_cancellation_is_the_same_event_cancelled_with_a_later_sequence() -> None:
+    published = calendar_file(EVENT).decode().replace("\r\n ", "").split("\r\n")
+    cancelled = calendar_file(replace(EVENT, sequence=2, cancelled=True)).decode()
+    lines = cancelled.replace("\r\n ", "").split("\r\n")
+    assert "METHOD:PUBLISH" in published
+    assert "STATUS:CANCELLED" not in published
+    assert "METHOD:CANCEL" in lines
+    assert "STATUS:CANCELLED" in lines
+    assert "UID:booking-7@ownerbot" in lines
+    assert "SEQUENCE:2" in lines
+    assert lines.index("BEGIN:VEVENT") < lines.index("STATUS:CANCELLED") < lines.index("END:VEVENT")

@@ -70,3 +70,13 @@ def test_changing_one_character_breaks_the_check_digit_or_changes_nothing(
 
 def test_masking_keeps_the_maker_and_the_serial_tail() -> None:
     assert mask_vin("LAUX7AAA1SC000001") == "LAU••••••••000001"
+
+
+def test_the_vin_names_the_model_after_the_brands_manufacturer_code() -> None:
+    from bot.domain.vin import model_from_vin
+
+    codes = {"S5": "S5", "X7": "X7"}
+    assert model_from_vin("LAUX7AAA1SC000001", ("LAU", "LA9"), codes) == "X7"
+    assert model_from_vin("LA9S5AAA1SC000001", ("LAU", "LA9"), codes) == "S5"
+    assert model_from_vin("LAUZZAAA1SC000001", ("LAU", "LA9"), codes) is None, "unknown code"
+    assert model_from_vin("WVWX7AAA1SC000001", ("LAU", "LA9"), codes) is None, "another brand"

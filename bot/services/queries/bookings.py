@@ -8,10 +8,12 @@ from datetime import datetime
 
 from bot.domain.booking import Booking, ServiceVisit
 from bot.domain.owners import Owner, Vehicle
+from bot.domain.reference import Reference
+from bot.services.booking_perks import loyalty_tier
 from bot.services.ports import UnitOfWork
 
 # Changes after which an owner's calendar file must replace the one they saved.
-_MOVES = ("rescheduled", "proposed")
+_CALENDAR_CHANGES = ("rescheduled", "proposed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,22 @@ async def overview(
     bookings = [b for b in await uow.bookings.of_owner(owner_id) if b.is_upcoming(now)]
     visits = list(await uow.visits.of_owner(owner_id))
     return BookingOverview(bookings[:upcoming], visits[:past])
+
+
+async def upcoming_bookings(uow: UnitOfWork, owner_id: int, now: datetime) -> list[Booking]:
+    """The owner's open bookings still ahead, soonest first."""
+    return [b for b in await uow.bookings.of_owner(owner_id) if b.is_upcoming(now)]
+
+
+async def booked_for(
+    uow: UnitOfWork, owner_id: int, vehicle_id: int, services: Sequence[str], now: datetime
+) -> Booking | None:
+    """The car's upcoming open booking that already holds one of `services`, if any."""
+    wanted = set(services)
+    for booking in await upcoming_bookings(uow, owner_id, now):
+        if booking.vehicle_id == vehicle_id and wanted & set(booking.services):
+            return booking
+    return None
 
 
 async def owned_booking(uow: UnitOfWork, owner_id: int, booking_id: int) -> Booking | None:
@@ -68,8 +86,11 @@ async def last_center(uow: UnitOfWork, owner_id: int) -> str | None:
 
 
 async def calendar_sequence(uow: UnitOfWork, booking_id: int) -> int:
-    """How many times the booking's time changed: its calendar file's sequence number."""
-    return sum(1 for c in await uow.booking_changes.of_booking(booking_id) if c.action in _MOVES)
+    """How many times the booking's time changed or it was cancelled: its calendar
+    file's sequence number (a cancellation is the event's last version)."""
+    return sum(
+        1 for c in await uow.booking_changes.of_booking(booking_id) if c.action in _CALENDAR_CHANGES
+    )
 
 
 @dataclass(frozen=True)
@@ -83,3 +104,12 @@ async def card_subjects(uow: UnitOfWork, booking: Booking) -> CardSubjects:
     return CardSubjects(
         await uow.owners.get(booking.owner_id), await uow.vehicles.get(booking.vehicle_id)
     )
+
+
+async def service_discount_percent(uow: UnitOfWork, reference: Reference, owner_id: int) -> int:
+    """The owner's tier discount on service labour, in percent (0 for Explorers)."""
+    owner = await uow.owners.get(owner_id)
+    if owner is None or owner.market not in reference.loyalty:
+        return 0
+    tier = await loyalty_tier(uow, owner_id)
+    return reference.rules(owner.market).perks[tier].service_discount_percent

@@ -1,4 +1,5 @@
-"""What the referral screens read: a pending invitation, one lead, a dealer's open leads."""
+"""What the referral screens read: a pending invitation, one lead, a dealer's open leads,
+the owner's own dealer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.domain.referrals import Referral
 from bot.domain.staff import Role, StaffMember
 from bot.services.ports import UnitOfWork
+from bot.services.queries.bookings import last_center
 
 OPEN_LEADS_SHOWN = 10
 RECENT_DELIVERIES = timedelta(days=30)  # still listed: an order may yet be cancelled
@@ -30,3 +32,12 @@ async def open_leads(uow: UnitOfWork, member: StaffMember, now: datetime) -> Seq
         None if member.role == Role.ADMIN or member.dealer_code is None else [member.dealer_code]
     )
     return await uow.referrals.open_at(dealers, now - RECENT_DELIVERIES, OPEN_LEADS_SHOWN)
+
+
+async def own_dealer(uow: UnitOfWork, owner_id: int) -> str | None:
+    """The dealer the owner knows: the one that sold their car, else the center they
+    last booked or visited."""
+    for vehicle in await uow.vehicles.of_owner(owner_id):
+        if vehicle.dealer_code:
+            return vehicle.dealer_code
+    return await last_center(uow, owner_id)
