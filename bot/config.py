@@ -41,3 +41,12 @@ class Settings(BaseSettings):
     care_scheduler: bool = True
     # Outbox messages in flight at once; after a crash at most this many go out twice.
     sender_concurrency: int = 16
+    # LINE (Messaging API): served when the secret and the access token are set. The
+    # bases exist so tests, and anyone's acceptance run, can point the bot at a fake.
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base: str = "https://api.line.me"
+    line_data_api_base: str = "https://api-data.line.me"  # message content (photos)
+    # The public HTTPS address of this server (https://bot.example.com): LINE shows
+    # images and files only by URL, so generated ones are served under /media/.
+    public_url: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.owners import Owner
+from bot.domain.phone import example_international_phone
 from bot.i18n import SHIPPED_LOCALES, Translator, native_language_name
 from bot.services.accounts import owner_account
 from bot.services.queries.owners import owner_by_id
@@ -73,13 +74,26 @@ def language_label(ctx: Context) -> str:
     return ctx.t.pgettext("button", "🌐 Language")
 
 
+# Channels whose platform shares no verified phone number (LINE): the number is typed,
+# and a known owner's is proven by the VIN's last characters (handlers.onboarding).
+TYPED_PHONE_CHANNELS = frozenset({"line"})
+
+
+def phone_is_typed(ctx: Context) -> bool:
+    return ctx.event.channel in TYPED_PHONE_CHANNELS
+
+
 def ask_for_phone(ctx: Context, intro: str = "", *, invited: bool = False) -> None:
-    """Only Telegram's contact button proves the number belongs to the person.
+    """Only Telegram's contact button proves the number belongs to the person; where
+    the platform shares none, the number is typed and proven later.
 
     Someone who came through a friend's invitation is told that a dealer will call:
     their number becomes a lead (see handlers.referrals)."""
     # Asked again (a language change, a typed number): still invited if they were.
     invited = invited or (ctx.in_step(OnboardingStep.PHONE) and ctx.draft(PhoneRequest).invited)
+    if phone_is_typed(ctx):
+        _ask_to_type_phone(ctx, intro, invited=invited)
+        return
     if invited:
         text = ctx.t._(
             "Share your phone number with the button below. If you are already an "
@@ -102,6 +116,28 @@ def ask_for_phone(ctx: Context, intro: str = "", *, invited: bool = False) -> No
             ],
             [RequestButton(language_label(ctx))],
         ],
+    )
+    ctx.enter(OnboardingStep.PHONE, PhoneRequest(invited=invited))
+
+
+def _ask_to_type_phone(ctx: Context, intro: str, *, invited: bool) -> None:
+    example = example_international_phone(ctx.market.code)
+    if invited:
+        text = ctx.t._(
+            "Please type your phone number, for example {example}. If you are already an "
+            "{brand} owner, I'll find your car; if not, a dealer near you will call you to "
+            "arrange a test drive.",
+            example=example,
+            brand=ctx.reference.brand,
+        )
+    else:
+        text = ctx.t._(
+            "To find your car and your membership, please type your phone number, for "
+            "example {example}. We use it only to recognise you.",
+            example=example,
+        )
+    ctx.reply(
+        f"{intro}\n\n{text}" if intro else text, keyboard=[[RequestButton(language_label(ctx))]]
     )
     ctx.enter(OnboardingStep.PHONE, PhoneRequest(invited=invited))
 

@@ -4,18 +4,33 @@ A phone we don't know starts registration (handlers.registration)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+from bot.domain.linking import well_formed_tail
 from bot.domain.owners import Owner
 from bot.domain.phone import display_phone, region_of
 from bot.domain.vin import mask_vin
 from bot.i18n import SHIPPED_LOCALES, native_language_name
 from bot.services.accounts import choose_locale
 from bot.services.onboarding import LinkOutcome, link_by_contact, switch_owner
+from bot.services.phone_proof import (
+    ProofOutcome,
+    can_prove,
+    lockout,
+    prove_by_vin_tail,
+    read_typed_phone,
+)
 from bot.services.queries.vehicles import vehicles_of
 from handlers import referrals_invited
 from handlers.codes import BadCode, button
 from handlers.codes.onboarding import ChooseLanguage, SwitchOwner
-from handlers.common import ask_for_phone, language_label, language_picker, show_main_menu
+from handlers.common import (
+    ask_for_phone,
+    language_label,
+    language_picker,
+    phone_is_typed,
+    show_main_menu,
+)
 from handlers.consent import continue_after_link
 from handlers.context import Context
 from handlers.registration import ask_market, served_countries
@@ -53,6 +68,8 @@ async def waiting_for_phone(ctx: Context) -> None:
         await receive_contact(ctx)
     elif event.kind is EventKind.TEXT and event.text.strip() == language_label(ctx):
         language_picker(ctx)
+    elif event.kind is EventKind.TEXT and phone_is_typed(ctx):
+        await phone_typed(ctx)
     elif event.kind is EventKind.TEXT and _LOOKS_LIKE_PHONE.match(event.text.strip()):
         ask_for_phone(
             ctx,
@@ -110,33 +127,37 @@ async def receive_contact(ctx: Context) -> None:
         _ask_to_switch(ctx, PhoneShared(phone=result.phone, phone_market=result.phone_market))
     else:
         assert result.phone is not None
-        ctx.clear_state()
-        shared = PhoneShared(phone=result.phone, phone_market=result.phone_market)
-        lead = await referrals_invited.friend_shared_phone(ctx, result.phone)
-        if lead is not None:  # invited by an owner: a dealer calls; registering is optional
-            ctx.enter(RegistrationStep.FRIEND, shared)
-            referrals_invited.welcome_friend(ctx, lead)
-            return
-        ctx.enter(RegistrationStep.MARKET, shared)
-        lines = [
+        await _unknown_phone(ctx, PhoneShared(phone=result.phone, phone_market=result.phone_market))
+
+
+async def _unknown_phone(ctx: Context, shared: PhoneShared) -> None:
+    """A number no owner has: an invited friend's lead, or a new owner registering."""
+    ctx.clear_state()
+    lead = await referrals_invited.friend_shared_phone(ctx, shared.phone)
+    if lead is not None:  # invited by an owner: a dealer calls; registering is optional
+        ctx.enter(RegistrationStep.FRIEND, shared)
+        referrals_invited.welcome_friend(ctx, lead)
+        return
+    ctx.enter(RegistrationStep.MARKET, shared)
+    lines = [
+        ctx.t._(
+            "I couldn't find a car registered to {phone}. "
+            "Let's register you: it takes about a minute.",
+            phone=display_phone(shared.phone),
+        )
+    ]
+    region = region_of(shared.phone)
+    if shared.phone_market is None and region:  # a number from a country we don't serve
+        lines.append(
             ctx.t._(
-                "I couldn't find a car registered to {phone}. "
-                "Let's register you: it takes about a minute.",
-                phone=display_phone(result.phone),
+                "Your number is from {country}, where the owners' club isn't available "
+                "yet. It is open to owners who drive their car in: {countries}.",
+                country=ctx.t.country(region),
+                countries=ctx.t._(", ").join(ctx.t.country(c) for c in served_countries(ctx)),
             )
-        ]
-        region = region_of(result.phone)
-        if result.phone_market is None and region:  # a number from a country we don't serve
-            lines.append(
-                ctx.t._(
-                    "Your number is from {country}, where the owners' club isn't available "
-                    "yet. It is open to owners who drive their car in: {countries}.",
-                    country=ctx.t.country(region),
-                    countries=ctx.t._(", ").join(ctx.t.country(c) for c in served_countries(ctx)),
-                )
-            )
-        ctx.reply("\n\n".join(lines), remove_keyboard=True)
-        ask_market(ctx, preferred=result.phone_market)
+        )
+    ctx.reply("\n\n".join(lines), remove_keyboard=True)
+    ask_market(ctx, preferred=shared.phone_market)
 
 
 async def _linked(ctx: Context, owner: Owner, phone: str) -> None:
@@ -215,6 +236,95 @@ async def _welcome_linked(ctx: Context, owner: Owner) -> None:
         )
     ctx.reply("\n".join(lines), remove_keyboard=True)
     await continue_after_link(ctx)
+
+
+# --- a typed number, proven by the VIN (platforms that share no phone: LINE) -------------
+
+
+async def phone_typed(ctx: Context) -> None:
+    typed = await read_typed_phone(ctx.uow, ctx.reference, ctx.event.text, ctx.market.code)
+    if typed.phone is None:
+        ask_for_phone(ctx, intro=ctx.t._("That phone number doesn't look valid."))
+        return
+    shared = PhoneShared(phone=typed.phone, phone_market=typed.market)
+    owner = typed.owner
+    if owner is None or owner.id is None:
+        await _unknown_phone(ctx, shared)
+        return
+    if ctx.owner is not None and ctx.owner.id == owner.id:
+        show_main_menu(ctx, greeting=ctx.t._("You are already registered."))
+        return
+    if not await can_prove(ctx.uow, owner):
+        ctx.clear_state()
+        ctx.reply(_ask_the_dealer(ctx))
+        return
+    until = await lockout(
+        ctx.uow,
+        channel=ctx.event.channel,
+        user_id=ctx.event.user_id,
+        owner_id=owner.id,
+        now=ctx.now,
+    )
+    if until is not None:
+        ctx.clear_state()
+        ctx.reply(_locked_out(ctx, until))
+        return
+    ctx.enter(OnboardingStep.PROVE, shared)
+    ctx.reply(
+        ctx.t._(
+            "To make sure the membership of {phone} is yours, please send the last 6 "
+            "characters of your car's VIN. You'll find it on your registration card or at "
+            "the bottom of the windscreen.",
+            phone=display_phone(typed.phone),
+        )
+    )
+
+
+@router.state(OnboardingStep.PROVE, needs_owner=False)
+async def vin_tail_given(ctx: Context) -> None:
+    shared = ctx.draft(PhoneShared)
+    answer = ctx.event.text
+    if ctx.event.kind is not EventKind.TEXT or not well_formed_tail(answer):
+        ctx.reply(ctx.t._("Please send exactly the last 6 letters and digits of the VIN."))
+        return
+    result = await prove_by_vin_tail(
+        ctx.uow, ctx.account, phone=shared.phone, answer=answer, now=ctx.now
+    )
+    if result.outcome is ProofOutcome.LINKED:
+        assert result.owner is not None
+        await _linked(ctx, result.owner, shared.phone)
+    elif result.outcome is ProofOutcome.WRONG:
+        ctx.reply(
+            ctx.t.ngettext(
+                "That doesn't match the VIN on file. You have {n} attempt left.",
+                "That doesn't match the VIN on file. You have {n} attempts left.",
+                result.attempts_left,
+            )
+        )
+    elif result.outcome is ProofOutcome.LOCKED:
+        assert result.locked_until is not None
+        ctx.clear_state()
+        ctx.reply(_locked_out(ctx, result.locked_until))
+    elif result.outcome is ProofOutcome.NO_VIN:
+        ctx.clear_state()
+        ctx.reply(_ask_the_dealer(ctx))
+    else:
+        ask_for_phone(ctx)
+
+
+def _locked_out(ctx: Context, until: datetime) -> str:
+    return ctx.t._(
+        "Too many wrong answers. For your security, linking this membership is paused "
+        "until {time}. Your dealer can link your chat sooner.",
+        time=ctx.t.datetime(until, ctx.market.timezone, "short"),
+    )
+
+
+def _ask_the_dealer(ctx: Context) -> str:
+    return ctx.t._(
+        "We have no VIN on file for this membership, so I can't check it here. Please ask "
+        "your dealer to link your chat."
+    )
 
 
 # --- language -------------------------------------------------------------------

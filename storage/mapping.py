@@ -7,6 +7,7 @@ from sqlalchemy.orm import registry
 
 from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import OutboxMessage, SurveyAnswer
+from bot.domain.linking import LinkAttempt
 from bot.domain.loyalty import (
     LedgerEntry,
     LoyaltyAccount,
@@ -36,6 +37,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Account, tables.accounts)
     mapper_registry.map_imperatively(ConsentRecord, tables.consent_records)
     mapper_registry.map_imperatively(Conversation, tables.conversations)
+    mapper_registry.map_imperatively(LinkAttempt, tables.link_attempts)
     mapper_registry.map_imperatively(StaffMember, tables.staff)
     mapper_registry.map_imperatively(AuditEntry, tables.audit_log)
     mapper_registry.map_imperatively(LoyaltyAccount, tables.loyalty_accounts)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -511,4 +512,44 @@ console_screens = Table(
     Column("message_id", Integer, nullable=False),
     Column("buttons", JSON, nullable=False),  # [[code or URL, label], ...] in `#N` order
     Column("shown_at", UtcDateTime, nullable=False),
+)
+
+# A platform's string ids (LINE's "U4af4980629...") as the ints flows use: the row id
+# for a user, its negative for a group (bot/services/ports/channels.py).
+channel_addresses = Table(
+    "channel_addresses",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("is_group", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("gone_at", UtcDateTime, nullable=True),  # the bot left the group
+    UniqueConstraint("channel", "address"),
+)
+
+# Files served by URL (/media/<token>) to platforms that fetch them (LINE).
+media_files = Table(
+    "media_files",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("filename", String(128), nullable=False),
+    Column("content_type", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+
+# Answers to "the last 6 characters of your VIN" (bot/domain/linking.py): kept so a
+# lockout holds across restarts and workers.
+link_attempts = Table(
+    "link_attempts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("succeeded", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Index("ix_link_attempts_channel_user_id", "channel", "user_id"),
 )

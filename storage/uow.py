@@ -21,6 +21,7 @@ from storage.repositories.bookings import (
     SqlSlotReservations,
     SqlVisitRepository,
 )
+from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
 from storage.repositories.owners import (
     SqlAccountRepository,
     SqlConsentRepository,
@@ -79,6 +80,9 @@ class SqlUnitOfWork:
         self.attributions: ports.Attributions = SqlAttributions(self.session)
         self.referral_funnel: ports.ReferralFunnel = SqlReferralFunnel(self.session)
         self.console_screens: ports.ConsoleScreenRepository = SqlConsoleScreens(self.session)
+        self.addresses: ports.AddressBook = SqlAddressBook(self.session)
+        self.media: ports.MediaShelf = SqlMediaShelf(self.session)
+        self.link_attempts: ports.LinkAttempts = SqlLinkAttempts(self.session)
         self.events: list[DomainEvent] = []
         return self
 

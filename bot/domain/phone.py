@@ -71,3 +71,12 @@ def example_phone(region: str) -> str:
     if number is None:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def example_international_phone(region: str) -> str:
+    """The same made-up number with its country code ("+66 81 234 5678"): what to type
+    where the reader's country is not known yet."""
+    number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if number is None:
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -52,7 +52,7 @@ async def link_by_contact(
         return LinkResult(LinkOutcome.UNKNOWN_PHONE, phone=e164, phone_market=market)
     if account.owner_id not in (None, owner.id) and await linked_owner(uow, account):
         return LinkResult(LinkOutcome.OTHER_OWNER, owner=owner, phone=e164, phone_market=market)
-    _link(account, owner, now)
+    link_account(account, owner, now)
     return LinkResult(LinkOutcome.LINKED, owner=owner, phone=e164, phone_market=market)
 
 
@@ -64,11 +64,12 @@ async def switch_owner(
     owner = await uow.owners.by_phone(phone)
     if owner is None or owner.erased_at is not None:
         return None
-    _link(account, owner, now)
+    link_account(account, owner, now)
     return owner
 
 
-def _link(account: Account, owner: Owner, now: datetime) -> None:
+def link_account(account: Account, owner: Owner, now: datetime) -> None:
+    """The chat now speaks for `owner` (a verified phone, or a proof of ownership)."""
     account.owner_id = owner.id
     account.linked_at = now
     if account.locale and not owner.locale:

@@ -16,6 +16,8 @@ class OnboardingStep(StrEnum):
     PHONE = "onboard.phone"
     # A linked chat shared a number of another membership (PhoneShared): switch?
     SWITCH = "onboard.switch"
+    # A typed number of a known owner (PhoneShared): waiting for the VIN's last characters.
+    PROVE = "onboard.prove"
 
 
 @dataclass

@@ -112,6 +112,9 @@ class FakeUnitOfWork:
         self.kpi: ports.KpiRepository = _not_faked("kpi")
         self.referral_funnel: ports.ReferralFunnel = _not_faked("referral_funnel")
         self.console_screens: ports.ConsoleScreenRepository = _not_faked("console_screens")
+        self.addresses: ports.AddressBook = _not_faked("addresses")
+        self.media: ports.MediaShelf = _not_faked("media")
+        self.link_attempts: ports.LinkAttempts = _not_faked("link_attempts")
         self.events: list[DomainEvent] = []
         self.commits = 0
 

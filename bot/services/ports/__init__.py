@@ -9,6 +9,7 @@ from bot.services.ports.bookings import (
     VisitRepository,
 )
 from bot.services.ports.care import CareRepository
+from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
 from bot.services.ports.loyalty import LoyaltyRepository
 from bot.services.ports.owners import (
     AccountRepository,
@@ -37,6 +38,7 @@ from bot.services.ports.uow import EventPublisher, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "AccountRepository",
+    "AddressBook",
     "Attributions",
     "AuditLog",
     "BookingHistory",
@@ -48,7 +50,9 @@ __all__ = [
     "DealerDirectory",
     "EventPublisher",
     "KpiRepository",
+    "LinkAttempts",
     "LoyaltyRepository",
+    "MediaShelf",
     "OwnerRepository",
     "RecallRepository",
     "ReferralCodes",
@@ -59,6 +63,7 @@ __all__ = [
     "SlotReservations",
     "StaffRepository",
     "StageHistory",
+    "StoredFile",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UpdateLog",

@@ -15,6 +15,7 @@ from bot.services.ports.bookings import (
     VisitRepository,
 )
 from bot.services.ports.care import CareRepository
+from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf
 from bot.services.ports.loyalty import LoyaltyRepository
 from bot.services.ports.owners import (
     AccountRepository,
@@ -61,6 +62,9 @@ class UnitOfWork(Protocol):
     attributions: Attributions
     referral_funnel: ReferralFunnel
     console_screens: ConsoleScreenRepository
+    addresses: AddressBook
+    media: MediaShelf
+    link_attempts: LinkAttempts
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...
