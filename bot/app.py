@@ -23,6 +23,11 @@ from storage.migrate import upgrade
 from storage.uow import Database
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from aiohttp import web
+
+    from bot.channels.line.serving import LineDeps
     from bot.channels.telegram.wiring import TelegramDeps
     from bot.scheduler.jobs import JobDeps
 
@@ -67,7 +72,9 @@ def job_deps(app: App) -> JobDeps:
     )
 
 
-def telegram_deps(app: App) -> TelegramDeps:
+def telegram_deps(
+    app: App, routes: Callable[[web.Application], None] | None = None
+) -> TelegramDeps:
     """What a Telegram runtime uses; the care jobs run beside it unless
     OWNERBOT_CARE_SCHEDULER is off. Imported lazily: only `ownerbot run` needs them."""
     from bot.channels.telegram.wiring import TelegramDeps, WebhookSettings
@@ -83,6 +90,7 @@ def telegram_deps(app: App) -> TelegramDeps:
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+            routes=routes,
         )
     return TelegramDeps(
         token=settings.telegram_bot_token.get_secret_value(),
@@ -95,6 +103,36 @@ def telegram_deps(app: App) -> TelegramDeps:
         webhook=webhook,
         start_jobs=(
             functools.partial(start_scheduler, job_deps(app)) if settings.care_scheduler else None
+        ),
+    )
+
+
+def line_deps(app: App, *, with_jobs: bool = True) -> LineDeps | None:
+    """What LINE uses, when its secret and access token are set; the care jobs run
+    beside it (through LINE) when asked and OWNERBOT_CARE_SCHEDULER is on."""
+    from bot.channels.line.serving import LineDeps, LineSettings
+    from bot.scheduler.jobs import start_scheduler
+
+    settings = app.settings
+    if settings.line_channel_secret is None or settings.line_channel_access_token is None:
+        return None
+    return LineDeps(
+        settings=LineSettings(
+            channel_secret=settings.line_channel_secret.get_secret_value(),
+            access_token=settings.line_channel_access_token.get_secret_value(),
+            api_base=settings.line_api_base,
+            data_api_base=settings.line_data_api_base,
+            public_url=settings.public_url,
+        ),
+        dispatcher=app.dispatcher(),
+        uow_factory=app.database.uow,
+        clock=app.clock,
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        start_jobs=(
+            functools.partial(start_scheduler, job_deps(app))
+            if with_jobs and settings.care_scheduler
+            else None
         ),
     )
 

@@ -4,6 +4,7 @@ and `i18n ...`."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ def run() -> None:
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        if app.settings.line_channel_secret is not None:
+            await _with_line(app)
+            return
         if app.settings.telegram_bot_token is None:
             # A notice, not the chat: stdout carries only the conversation.
             typer.echo(
@@ -42,6 +46,39 @@ def run() -> None:
         await run_telegram(telegram_deps(app))
 
     with_app(work)
+
+
+async def _with_line(app: App) -> None:
+    """LINE alone on its own server (care jobs through LINE), or LINE beside Telegram:
+    on Telegram's webhook server when it has one, else on its own (the care jobs then
+    go through Telegram only)."""
+    from bot.app import line_deps
+    from bot.channels.line.serving import add_line_routes, build_line, serve_line
+    from bot.channels.runtime import run_telegram
+    from bot.channels.telegram.serving import install_stop_signals
+
+    alone = app.settings.telegram_bot_token is None
+    line = line_deps(app, with_jobs=alone)
+    if line is None:
+        raise typer.BadParameter("OWNERBOT_LINE_CHANNEL_ACCESS_TOKEN is not set")
+    stop = asyncio.Event()
+    undo = install_stop_signals(stop)
+    try:
+        if alone:
+            await serve_line(line, stop)
+        elif app.settings.webhook_url:
+            parts = build_line(line)
+            try:
+                routes = functools.partial(add_line_routes, deps=line, parts=parts)
+                await run_telegram(telegram_deps(app, routes), stop=stop)
+            finally:
+                await parts.close()
+        else:
+            await asyncio.gather(
+                run_telegram(telegram_deps(app), stop=stop), serve_line(line, stop)
+            )
+    finally:
+        undo()
 
 
 def console(

@@ -137,6 +137,7 @@ async def _serve_webhook(
         path=webhook_path(webhook.url),
         secret=secret,
         on_update=on_update,
+        routes=webhook.routes,
     )
     try:
         failure = await call_with_retries(

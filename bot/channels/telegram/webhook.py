@@ -31,6 +31,7 @@ async def serve_webhook(
     path: str,
     secret: str,
     on_update: Callable[[dict[str, Any]], None],
+    routes: Callable[[web.Application], None] | None = None,
 ) -> web.AppRunner:
     """An aiohttp endpoint for Telegram's webhook calls. Requests without the right
     X-Telegram-Bot-Api-Secret-Token header get 401 and are never read."""
@@ -54,6 +55,8 @@ async def serve_webhook(
 
     application = web.Application()
     application.router.add_post(path, receive)
+    if routes is not None:
+        routes(application)
     runner = web.AppRunner(application, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from aiohttp import web
+
 from bot.channels.telegram.pipeline import Handles
 from bot.clock import Clock
 from bot.i18n import Catalogs
@@ -22,6 +24,8 @@ class WebhookSettings:
     listen: str  # the address our endpoint binds
     port: int
     secret: str | None = field(default=None, repr=False)  # None: a fresh one per start
+    # Other channels' routes on the same server (LINE's /webhook/line), if any.
+    routes: Callable[[web.Application], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
