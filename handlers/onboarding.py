@@ -35,7 +35,12 @@ from handlers.consent import continue_after_link
 from handlers.context import Context
 from handlers.registration import ask_market, served_countries
 from handlers.router import Router
-from handlers.states.onboarding import OnboardingStep, PhoneShared, RegistrationStep
+from handlers.states.onboarding import (
+    OnboardingStep,
+    PhoneRequest,
+    PhoneShared,
+    RegistrationStep,
+)
 from handlers.types import EventKind
 
 router = Router()
@@ -266,8 +271,7 @@ async def phone_typed(ctx: Context) -> None:
         now=ctx.now,
     )
     if until is not None:
-        ctx.clear_state()
-        ctx.reply(_locked_out(ctx, until))
+        ctx.reply(_locked_out(ctx, until))  # still waiting for a number: another may do
         return
     ctx.enter(OnboardingStep.PROVE, shared)
     ctx.reply(
@@ -303,7 +307,7 @@ async def vin_tail_given(ctx: Context) -> None:
         )
     elif result.outcome is ProofOutcome.LOCKED:
         assert result.locked_until is not None
-        ctx.clear_state()
+        ctx.enter(OnboardingStep.PHONE, PhoneRequest())
         ctx.reply(_locked_out(ctx, result.locked_until))
     elif result.outcome is ProofOutcome.NO_VIN:
         ctx.clear_state()
