@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import ClientSession
+from sqlalchemy import func, select
 
 from bot.app import App
 from bot.channels.line.events import CHANNEL
@@ -17,6 +18,7 @@ from bot.domain.care import OutboxStatus, Rule
 from bot.scheduler.sender import Sender
 from bot.services import care
 from handlers.care_messages import renderer_for
+from storage.tables import processed_updates as table
 from tests.fakes.line_api import FakeLine
 from tests.fakes.transport import NoLimits
 from tests.flows.helpers import DEMO_BANGKOK
@@ -26,11 +28,7 @@ from tests.line.test_line_conversations import link
 
 async def processed_updates(app: App) -> int:
     async with app.database.uow() as uow:
-        session = uow.session  # type: ignore[attr-defined]
-        from sqlalchemy import func, select
-
-        from storage.tables import processed_updates as table
-
+        session = uow.session
         return int((await session.execute(select(func.count()).select_from(table))).scalar())
 
 
