@@ -10,6 +10,7 @@ from babel import Locale
 from babel.numbers import NumberFormatError, get_currency_precision, parse_decimal
 
 from bot.domain.booking import InvalidTransition
+from bot.domain.text import isolate
 from bot.i18n import Translator
 from bot.services import service_desk
 from bot.services.staff import NotStaff
@@ -86,7 +87,7 @@ async def invoice_entered(ctx: Context) -> None:
             booking,
             st._(
                 "🧾 Completed by {name}: {amount}",
-                name=member.name,
+                name=isolate(member.name),
                 amount=st.money(minor, currency),
             ),
         )

@@ -15,6 +15,7 @@ from enum import Enum
 
 from bot.domain.booking import Booking, BookingStatus, InvalidTransition
 from bot.domain.staff import StaffMember
+from bot.domain.text import isolate
 from bot.i18n import Html, Translator, escape
 from bot.services import booking as booking_service
 from bot.services import service_desk
@@ -225,7 +226,7 @@ async def _confirm(ctx: Context, member: StaffMember, booking: Booking) -> None:
     await service_desk.confirm(ctx.uow, member, booking, ctx.now)
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
-    await _show_card(ctx, booking, st._("✅ Confirmed by {name}", name=member.name))
+    await _show_card(ctx, booking, st._("✅ Confirmed by {name}", name=isolate(member.name)))
 
     def compose(t: Translator) -> tuple[str, list[list[Button]]]:
         return (
@@ -313,7 +314,7 @@ async def _propose(ctx: Context, member: StaffMember, booking: Booking, start: d
         booking,
         st._(
             "🕒 {name} proposed {when}; waiting for the owner.",
-            name=member.name,
+            name=isolate(member.name),
             when=when(st, start, dealer),
         ),
     )
@@ -348,7 +349,7 @@ async def _decline(ctx: Context, member: StaffMember, booking: Booking) -> None:
     )
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
-    await _show_card(ctx, booking, st._("✖ Declined by {name}", name=member.name))
+    await _show_card(ctx, booking, st._("✖ Declined by {name}", name=isolate(member.name)))
 
     def compose(t: Translator) -> tuple[str, list[list[Button]]]:
         return (
@@ -371,7 +372,9 @@ async def desk_arrived(ctx: Context, code: DeskArrived) -> None:
 async def _arrived(ctx: Context, member: StaffMember, booking: Booking) -> None:
     await service_desk.mark_arrived(ctx.uow, ctx.reference, member, booking, ctx.now)
     st = market_translator(ctx, ctx.reference.dealers[booking.dealer_code].market)
-    await _show_card(ctx, booking, st._("🚗 Arrived, checked in by {name}", name=member.name))
+    await _show_card(
+        ctx, booking, st._("🚗 Arrived, checked in by {name}", name=isolate(member.name))
+    )
 
 
 @router.on(DeskNoShow, needs_owner=False, private_only=False)
@@ -383,7 +386,7 @@ async def _no_show(ctx: Context, member: StaffMember, booking: Booking) -> None:
     await service_desk.mark_no_show(ctx.uow, member, booking, ctx.now)
     dealer = ctx.reference.dealers[booking.dealer_code]
     st = market_translator(ctx, dealer.market)
-    await _show_card(ctx, booking, st._("🚫 No-show, marked by {name}", name=member.name))
+    await _show_card(ctx, booking, st._("🚫 No-show, marked by {name}", name=isolate(member.name)))
 
     def compose(t: Translator) -> tuple[str, list[list[Button]]]:
         return (
@@ -406,8 +409,8 @@ def mention(member: StaffMember) -> Html | str:
     """The member's name as a mention where the platform has them (Telegram's
     text mention works for people without a username)."""
     if member.channel != "telegram":
-        return member.name
-    return Html(f'<a href="tg://user?id={member.user_id}">{escape(member.name)}</a>')
+        return isolate(member.name)
+    return Html(f'<a href="tg://user?id={member.user_id}">{escape(isolate(member.name))}</a>')
 
 
 async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking) -> None:

@@ -9,6 +9,7 @@ from bot.domain.booking import Booking
 from bot.domain.ics import CalendarEvent, calendar_file
 from bot.domain.owners import Owner, Vehicle
 from bot.domain.reference import Dealer, Reference
+from bot.domain.text import isolate
 from bot.domain.vin import mask_vin
 from bot.i18n import Translator, native_language_name
 from handlers.service_names import operation_name, status_name, transport_label
@@ -77,14 +78,14 @@ def booking_card(
             _price_line(t, estimate, discount, discount_percent, market.currency, staff=bool(owner))
         )
     if booking.notes:
-        lines.append(t._("Notes: {notes}", notes=booking.notes))
+        lines.append(t._("Notes: {notes}", notes=isolate(booking.notes)))
     if owner is not None:
         lines[0:0] = [
             t._("Booking #{number}", number=booking.id),
             t._(
                 "Owner: {name} {last_name}, {phone}",
-                name=owner.first_name,
-                last_name=owner.last_name,
+                name=isolate(owner.first_name),
+                last_name=isolate(owner.last_name),
                 phone=owner.phone or "—",
             ),
             t._(

@@ -8,6 +8,7 @@ from bot.domain.phone import display_phone
 from bot.domain.reference import Dealer
 from bot.domain.referrals import Move, Referral, next_stages
 from bot.domain.staff import Role, StaffMember
+from bot.domain.text import isolate
 from bot.i18n import Translator
 from bot.services import referrals
 from bot.services.queries.owners import owner_by_id
@@ -57,7 +58,7 @@ def _lead_card(
     lines = [
         heading,
         t._("Stage: {stage}", stage=stage_name(t, referral.stage)),
-        t._("Friend: {name}", name=referral.friend_name or "—"),
+        t._("Friend: {name}", name=isolate(referral.friend_name) or "—"),
         t._(
             "Phone: {phone}",
             phone=display_phone(referral.friend_phone) if referral.friend_phone else "—",
@@ -69,7 +70,7 @@ def _lead_card(
         lines.append(
             t._(
                 "Recommended by: {name}, {phone}",
-                name=referrer.full_name or "—",
+                name=isolate(referrer.full_name) or "—",
                 phone=display_phone(referrer.phone) if referrer.phone else "—",
             )
         )

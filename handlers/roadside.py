@@ -10,6 +10,7 @@ from bot.domain.geo import distance_km, maps_link
 from bot.domain.owners import Owner, Vehicle
 from bot.domain.reference import Dealer
 from bot.domain.slots import is_open_at
+from bot.domain.text import isolate
 from bot.i18n import Translator, native_language_name
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_texts import model_name
@@ -44,8 +45,8 @@ def _owner_lines(t: Translator, owner: Owner, market_locale: str) -> list[str]:
     return [
         t._(
             "Owner: {name} {last_name}, {phone}",
-            name=owner.first_name,
-            last_name=owner.last_name,
+            name=isolate(owner.first_name),
+            last_name=isolate(owner.last_name),
             phone=owner.phone or "—",
         ),
         t._(

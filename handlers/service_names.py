@@ -7,6 +7,7 @@ One module lists them all, so `make i18n` extracts every one (the catalogue in
 
 from __future__ import annotations
 
+from bot.domain.text import isolate
 from bot.i18n import Translator
 from handlers.codes.booking import CancelReason
 
@@ -63,4 +64,4 @@ def cancellation_reason(t: Translator, reason: str) -> str:
     try:
         return cancel_reason_label(t, CancelReason(reason))
     except ValueError:
-        return reason
+        return isolate(reason)

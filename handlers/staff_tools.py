@@ -12,6 +12,7 @@ from bot.domain.loyalty import InsufficientPoints, RedemptionStatus
 from bot.domain.owners import Owner
 from bot.domain.phone import PhoneError, normalize_phone
 from bot.domain.staff import Role, StaffMember
+from bot.domain.text import isolate
 from bot.domain.vin import mask_vin
 from bot.i18n import escape
 from bot.services import loyalty
@@ -162,7 +163,7 @@ async def adjust_points(ctx: Context) -> None:
         t._(
             "Done: {change} for {name}. New balance: {points}.",
             change=t.signed(delta),
-            name=owner.display_name,
+            name=isolate(owner.display_name),
             points=points_text(t, balance),
         )
     )
@@ -199,4 +200,4 @@ async def look_up_owner(ctx: Context) -> None:
 
 
 def _full_name(owner: Owner) -> str:
-    return escape(owner.full_name)
+    return escape(isolate(owner.full_name))

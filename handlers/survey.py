@@ -4,6 +4,7 @@ the dealer's staff when the score is low (0-6), so someone calls the owner back.
 from __future__ import annotations
 
 from bot.domain.care import SurveyAnswer
+from bot.domain.text import isolate
 from bot.services import surveys
 from bot.services.surveys import NotTheirVisit
 from handlers.codes import BadCode, button
@@ -86,10 +87,10 @@ async def _alert_staff(ctx: Context, answer: SurveyAnswer) -> None:
             "⚠️ Low score {score}/10 from {name} ({phone}) after their visit. Please call them "
             "back within a day.",
             score=answer.score,
-            name=owner.full_name,
+            name=isolate(owner.full_name),
             phone=owner.phone or "",
         )
     ]
     if answer.comment:
-        lines.append(st._("Their words: “{comment}”", comment=answer.comment))
+        lines.append(st._("Their words: “{comment}”", comment=isolate(answer.comment)))
     ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)

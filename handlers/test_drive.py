@@ -4,6 +4,7 @@ on the lead."""
 
 from __future__ import annotations
 
+from bot.domain.text import isolate
 from bot.services import loyalty
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.codes import BadCode, button
@@ -53,7 +54,7 @@ async def _send_request(ctx: Context, model: str) -> None:
         lines = [
             st._(
                 "🚗 Test drive request: {name} ({phone}) would like to try the {model}.",
-                name=owner.full_name,
+                name=isolate(owner.full_name),
                 phone=owner.phone or "—",
                 model=model,
             )

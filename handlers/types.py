@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.text import clean_text
+
 
 class EventKind(StrEnum):
     COMMAND = "command"
@@ -35,7 +37,8 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One platform update, reduced to what flows need."""
+    """One platform update, reduced to what flows need. What people wrote (`text`,
+    `first_name`) is cleaned on the way in (bot/domain/text.py)."""
 
     channel: str
     update_id: str
@@ -52,6 +55,11 @@ class Event:
     language_code: str = ""
     first_name: str = ""
     message_id: int | None = None  # the message a pressed button sits on
+
+    def __post_init__(self) -> None:
+        # The one gate for what people type: no flow ever sees a control character.
+        object.__setattr__(self, "text", clean_text(self.text))
+        object.__setattr__(self, "first_name", clean_text(self.first_name))
 
     @property
     def is_private(self) -> bool:

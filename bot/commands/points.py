@@ -24,6 +24,7 @@ RunAsOf = Annotated[str | None, typer.Option(help="Run as of this time (ISO with
 
 def _change_points(phone: str, points: int, reason: str) -> None:
     from bot.domain.loyalty import InsufficientPoints
+    from bot.domain.text import clean_text
     from bot.services import loyalty
 
     async def work(app: App) -> int:
@@ -37,7 +38,7 @@ def _change_points(phone: str, points: int, reason: str) -> None:
                     app.reference,
                     owner=owner,
                     delta=points,
-                    reason=reason,
+                    reason=clean_text(reason),
                     actor=cli_actor(),
                     now=now,
                 )

@@ -22,6 +22,7 @@ def staff_add(
 ) -> None:
     """Give someone a staff role (or change it). Every staff action is audited."""
     from bot.domain.staff import Role
+    from bot.domain.text import clean_text
     from bot.services.staff import add_staff
 
     try:
@@ -39,7 +40,7 @@ def staff_add(
                 channel=channel,
                 user_id=user,
                 role=parsed_role,
-                name=name,
+                name=clean_text(name),
                 dealer_code=dealer,
                 actor=cli_actor(),
                 now=app.clock.now(),

@@ -15,6 +15,7 @@ from bot.domain.booking import Booking, BookingStatus
 from bot.domain.events import VisitCompleted
 from bot.domain.loyalty import Tier
 from bot.domain.staff import Role
+from bot.domain.text import isolate
 from bot.i18n import Catalogs
 from bot.services.booking import ALTERNATIVES
 from handlers.codes.booking import ChooseTime
@@ -96,7 +97,7 @@ async def test_an_owner_books_a_service_and_gets_a_calendar_file(
     assert "SUMMARY:Aurora Motors service: First service" in ics
     staff = sent_to(screens, LONDON_STAFF_CHAT)
     assert len(staff) == 1
-    assert "Oliver Smith" in staff[0].text
+    assert f"Owner: {isolate('Oliver')} {isolate('Smith')}, +447911123456" in staff[0].text
     assert "+447911123456" in staff[0].text
     assert [b.code.split(":")[1] for row in staff[0].buttons for b in row] == ["ok", "alt", "no"]
     [booking] = await bookings_of(app, DEMO_LONDON)
@@ -393,7 +394,7 @@ async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
 
     screens = await staff.tap("bks:ok:")
     # The center's chat reads the market's language (Arabic in the UAE).
-    assert ar._("✅ Confirmed by {name}", name="Advisor 7100") in screens[0].text
+    assert ar._("✅ Confirmed by {name}", name=isolate("Advisor 7100")) in screens[0].text
     told = sent_to(screens, owner.chat_id)
     assert len(told) == 1
     assert (
@@ -408,9 +409,9 @@ async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
     await staff.say("four hundred")
     assert "doesn't look like an amount" in staff.html
     screens = await staff.say("1,234.50")
-    assert ar._("🧾 Completed by {name}: {amount}", name="Advisor 7100", amount="").rstrip() in (
-        screens[0].text
-    )
+    assert ar._(
+        "🧾 Completed by {name}: {amount}", name=isolate("Advisor 7100"), amount=""
+    ).rstrip() in (screens[0].text)
     [told_done] = sent_to(screens, owner.chat_id)
     assert ar.money(123450, "AED") in told_done.text, "the amount as an Arabic reader writes it"
 
