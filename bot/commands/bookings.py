@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,6 +14,7 @@ from bot.app import App, prepare_database
 from bot.commands.common import cli_actor, parse_now, with_app
 
 if TYPE_CHECKING:
+    from bot.services.csv_files import Cell
     from bot.services.service_desk import DeskRow
 
 bookings_cli = typer.Typer(no_args_is_help=True, help="Service bookings, for the service desk.")
@@ -54,7 +54,7 @@ _EXPORT_COLUMNS = (
 )
 
 
-def _desk_values(app: App, row: DeskRow) -> dict[str, object]:
+def _desk_values(app: App, row: DeskRow) -> dict[str, Cell]:
     booking, owner, vehicle = row.booking, row.owner, row.vehicle
     dealer = app.reference.dealers[booking.dealer_code]
     local = booking.starts_at.astimezone(ZoneInfo(dealer.timezone))
@@ -77,7 +77,7 @@ def _desk_values(app: App, row: DeskRow) -> dict[str, object]:
         "language": (owner.locale or owner.locale_on_file or "") if owner else "",
         "vin": vehicle.vin if vehicle and vehicle.vin else "",
         "model": vehicle.model if vehicle else "",
-        "mileage_km": vehicle.mileage_km if vehicle and vehicle.mileage_km is not None else "",
+        "mileage_km": vehicle.mileage_km if vehicle else None,
         "created_at_utc": booking.created_at.isoformat(),
     }
 
@@ -143,7 +143,10 @@ def bookings_export(
     since: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD)")] = None,
 ) -> None:
-    """Every booking (or those in a date range) as a UTF-8 CSV for the service desk."""
+    """Every booking (or those in a date range) as a UTF-8 CSV for the service desk. Text
+    that a spreadsheet would run as a formula is quoted (bot/services/csv_files.py)."""
+    from bot.services.csv_files import write_csv
+
     first, last = _parse_day(since), _parse_day(until)
 
     async def work(app: App) -> None:
@@ -158,19 +161,18 @@ def bookings_export(
             else datetime(9999, 1, 1, tzinfo=UTC)
         )
         rows = await _desk(app, dealer, None, start, end)
-        written = 0
+
+        def in_range(values: dict[str, Cell]) -> bool:
+            local_day = str(values["local_start"])[:10]
+            return not (first and local_day < first.isoformat()) and not (
+                last and local_day > last.isoformat()
+            )
+
+        wanted = (v for v in (_desk_values(app, row) for row in rows) if in_range(v))
         with file.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=_EXPORT_COLUMNS)
-            writer.writeheader()
-            for row in rows:
-                values = _desk_values(app, row)
-                local_day = str(values["local_start"])[:10]
-                if (first and local_day < first.isoformat()) or (
-                    last and local_day > last.isoformat()
-                ):
-                    continue
-                writer.writerow(values)
-                written += 1
+            written = write_csv(
+                out, _EXPORT_COLUMNS, ([v[c] for c in _EXPORT_COLUMNS] for v in wanted)
+            )
         typer.echo(f"{written} bookings written to {file}")
 
     with_app(work)

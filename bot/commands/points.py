@@ -19,6 +19,23 @@ if TYPE_CHECKING:
 points_cli = typer.Typer(no_args_is_help=True, help="The points ledger (staff and operations).")
 loyalty_cli = typer.Typer(no_args_is_help=True, help="Tiers and rewards.")
 
+_LEDGER_COLUMNS = (
+    "entry_id",
+    "created_at",
+    "owner_id",
+    "market",
+    "kind",
+    "points",
+    "source",
+    "source_id",
+    "rule",
+    "lot_id",
+    "spend_id",
+    "reverses_id",
+    "reason",
+    "actor",
+)
+
 RunAsOf = Annotated[str | None, typer.Option(help="Run as of this time (ISO with zone)")]
 
 
@@ -138,8 +155,9 @@ def points_export(
         str | None, typer.Option(help="Only entries from this date (YYYY-MM-DD)")
     ] = None,
 ) -> None:
-    """The ledger as CSV for finance: every movement, signed, with its source."""
-    import csv
+    """The ledger as CSV for finance: every movement, signed, with its source. Text
+    that a spreadsheet would run as a formula is quoted (bot/services/csv_files.py)."""
+    from bot.services.csv_files import write_csv
 
     async def work(app: App) -> None:
         await prepare_database(app)
@@ -147,27 +165,10 @@ def points_export(
         async with app.database.uow() as uow:
             rows = await uow.loyalty.export_rows(start)
         with file.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(
-                [
-                    "entry_id",
-                    "created_at",
-                    "owner_id",
-                    "market",
-                    "kind",
-                    "points",
-                    "source",
-                    "source_id",
-                    "rule",
-                    "lot_id",
-                    "spend_id",
-                    "reverses_id",
-                    "reason",
-                    "actor",
-                ]
-            )
-            for row in rows:
-                writer.writerow(
+            write_csv(
+                fh,
+                _LEDGER_COLUMNS,
+                (
                     [
                         row.id,
                         row.created_at.isoformat(),
@@ -178,13 +179,15 @@ def points_export(
                         row.source,
                         row.source_id,
                         row.rule,
-                        row.lot_id or "",
-                        row.spend_id or "",
-                        row.reverses_id or "",
+                        row.lot_id,
+                        row.spend_id,
+                        row.reverses_id,
                         row.reason,
                         row.actor,
                     ]
-                )
+                    for row in rows
+                ),
+            )
         typer.echo(f"{len(rows)} entries written to {file}")
 
     with_app(work)
