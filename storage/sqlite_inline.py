@@ -33,6 +33,9 @@ DRIVER = "ownerbot_inline"
 # for other processes on the loop instead, up to LOCK_WAIT.
 BUSY_TIMEOUT_MS = 5
 LOCK_WAIT = 30.0
+# The longest pause between two tries. A long job (a CSV import) leaves the lock free
+# for longer than this between its transactions, so a waiting update gets in then.
+LOCK_RETRY_MAX = 0.025
 
 
 class InlineCursor(sqlite3.Cursor):
@@ -115,7 +118,7 @@ def begin_immediate(connection: sqlite3.Connection, wait: float = LOCK_WAIT) -> 
             if not busy or time.monotonic() + pause > deadline:
                 raise
         await_(asyncio.sleep(pause))
-        pause = min(pause * 2, 0.1)
+        pause = min(pause * 2, LOCK_RETRY_MAX)
 
 
 registry.register(f"sqlite.{DRIVER}", __name__, "InlineSQLiteDialect")

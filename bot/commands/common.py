@@ -4,22 +4,25 @@ audit actor, and the CSV imports' run-and-report."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
 from bot.app import App, build_app, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.logs import configure_logging
+from bot.logs import configure_logging, mask_personal_data
 
 if TYPE_CHECKING:
-    from bot.services.ports import UnitOfWork
+    from bot.services.import_plan import FileReport, ImportPlan
 
 T = TypeVar("T")
+R = TypeVar("R", bound="FileReport")
+log = logging.getLogger(__name__)
 
 
 def with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
@@ -73,47 +76,59 @@ def cli_actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
-class CsvImportReport(Protocol):
-    """What every CSV importer reports, whatever else it counts."""
-
-    @property
-    def rows(self) -> int: ...
-
-    @property
-    def applied(self) -> bool: ...
-
-    @property
-    def errors(self) -> Sequence[object]: ...
-
-
-R = TypeVar("R", bound=CsvImportReport)
-
-
 def run_csv_import(
     file: Path,
-    load: Callable[[App, UnitOfWork, TextIO, datetime], Awaitable[R]],
+    plan: Callable[[App, Iterable[str], datetime], Awaitable[ImportPlan[R, Any]]],
     counts: Callable[[R], str],
 ) -> NoReturn:
-    """Import a CSV file (UTF-8, with or without a BOM) in one unit of work.
+    """Import a CSV file: check all of it (`plan`), then write it chunk by chunk, each
+    chunk committed with its events (bot/services/import_plan.py says why).
 
-    `load` reads the rows as of `now`; what it applied is committed through the bus. Each
-    error goes to stderr by line, then a summary: rows, errors and the importer's `counts`.
-    The exit code is 1 when errors stopped the import (without --skip-invalid)."""
+    A file that is not UTF-8 text, or not CSV, is refused with one line. Each bad row
+    goes to stderr by line, then a summary: rows, errors and the importer's `counts`.
+    The exit code is 1 when nothing was imported or the import stopped part-way."""
+    from bot.services.csv_files import CsvFileError, decode_csv
+    from bot.services.import_plan import SQLITE_PAUSE
+    from storage.db import is_sqlite
+
+    data = file.read_bytes()
 
     async def work(app: App) -> int:
-        await prepare_database(app)
-        now = app.clock.now()
-        with file.open(encoding="utf-8-sig", newline="") as fh:
-            async with app.database.uow() as uow:
-                report = await load(app, uow, fh, now)
-                if report.applied:
-                    await uow.commit()
-        for error in report.errors:
-            typer.echo(str(error), err=True)
-        typer.echo(f"{report.rows} rows, {len(report.errors)} errors; {counts(report)}")
-        if not report.applied:
+        try:
+            lines = decode_csv(data)
+            await prepare_database(app)
+            now = app.clock.now()
+            checked = await plan(app, lines, now)
+        except CsvFileError as error:
+            typer.echo(f"{file.name}, {error}. Nothing imported.", err=True)
+            return 1
+        report = checked.report
+        for problem in report.errors:
+            typer.echo(str(problem), err=True)
+        if not checked.accepted:
+            typer.echo(f"{report.rows} rows, {len(report.errors)} errors; {counts(report)}")
             typer.echo("nothing imported: fix the rows above or use --skip-invalid", err=True)
             return 1
+        pause = SQLITE_PAUSE if is_sqlite(app.settings.database_url) else 0.0
+        try:
+            await checked.apply_in_chunks(app.database.uow, pause=pause)
+        except Exception as error:  # the operator gets one line; the log level DEBUG has more
+            log.debug("import of %s stopped", file, exc_info=True)
+            first_line = mask_personal_data(str(error).partition("\n")[0])
+            typer.echo(
+                f"the import stopped part-way ({type(error).__name__}: {first_line}); {_RERUN}",
+                err=True,
+            )
+            return 1
+        typer.echo(f"{report.rows} rows, {len(report.errors)} errors; {counts(report)}")
         return 0
 
-    raise typer.Exit(with_app(work))
+    try:
+        code = with_app(work)
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted; {_RERUN}", err=True)
+        code = 130
+    raise typer.Exit(code)
+
+
+_RERUN = "what was written stays: run the same file again to finish, nothing is imported twice"

@@ -9,29 +9,25 @@ another owner moves to them.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.owner_import import REQUIRED_COLUMNS, OwnerRow, RowError, parse_owner_row
 from bot.domain.owners import Owner, OwnerSource, Vehicle
 from bot.domain.reference import Reference
+from bot.services.csv_files import CsvRows
+from bot.services.import_plan import CHUNK_ROWS, FileReport, ImportPlan, chunked
 from bot.services.ports import UnitOfWork
-
-_CHUNK = 500
 
 
 @dataclass
-class ImportReport:
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ImportReport(FileReport):
     owners_created: int = 0
     owners_updated: int = 0
     vehicles_created: int = 0
     vehicles_updated: int = 0
     unchanged: int = 0
-    applied: bool = False
 
     @property
     def valid_rows(self) -> int:
@@ -42,20 +38,17 @@ def validate_file(
     lines: Iterable[str], reference: Reference, today: date
 ) -> tuple[list[OwnerRow], ImportReport]:
     report = ImportReport()
-    reader = csv.DictReader(lines)
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    table = CsvRows(lines)
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
     if missing:
         report.errors.append(RowError(1, "", f"header lacks columns: {', '.join(missing)}"))
         return [], report
-    reader.fieldnames = header
     valid: list[OwnerRow] = []
     first_line_of_vin: dict[str, int] = {}
     owner_of_phone: dict[str, OwnerRow] = {}
-    for raw in reader:
-        line = reader.line_num
+    for line, raw in table:
         report.rows += 1
-        if None in raw or any(value is None for value in raw.values()):
+        if raw is None:
             report.errors.append(RowError(line, "", "wrong number of columns"))
             continue
         parsed = parse_owner_row(line, raw, reference, today)
@@ -83,6 +76,24 @@ def validate_file(
     return valid, report
 
 
+def plan_owner_import(
+    lines: Iterable[str],
+    reference: Reference,
+    *,
+    now: datetime,
+    skip_invalid: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportPlan[ImportReport, Sequence[OwnerRow]]:
+    """Check the whole file; the plan writes it in chunks of `chunk_rows` rows."""
+    rows, report = validate_file(lines, reference, now.date())
+    accepted = skip_invalid or not report.errors
+
+    async def apply(uow: UnitOfWork, chunk: Sequence[OwnerRow]) -> None:
+        await _apply(uow, chunk, report, now)
+
+    return ImportPlan(report, chunked(rows, chunk_rows) if accepted else [], apply, accepted)
+
+
 async def import_owners(
     uow: UnitOfWork,
     lines: Iterable[str],
@@ -91,23 +102,19 @@ async def import_owners(
     now: datetime,
     skip_invalid: bool = False,
 ) -> ImportReport:
-    rows, report = validate_file(lines, reference, now.date())
-    if report.errors and not skip_invalid:
-        return report
-    for start in range(0, len(rows), _CHUNK):
-        await _apply(uow, rows[start : start + _CHUNK], report, now)
-    report.applied = True  # the caller commits
-    return report
+    """The whole file in the caller's unit of work (the caller commits)."""
+    plan = plan_owner_import(lines, reference, now=now, skip_invalid=skip_invalid)
+    return await plan.apply_all(uow)
 
 
 async def _apply(
-    uow: UnitOfWork, rows: list[OwnerRow], report: ImportReport, now: datetime
+    uow: UnitOfWork, rows: Sequence[OwnerRow], report: ImportReport, now: datetime
 ) -> None:
     owners = await uow.owners.by_phones({r.phone for r in rows})
     vehicles = await uow.vehicles.by_vins({r.vin for r in rows})
+    changed: set[int] = set()  # lines that changed something
     for row in rows:
         owner = owners.get(row.phone)
-        changed = False
         if owner is None:
             owner = Owner(
                 market=row.market,
@@ -120,30 +127,31 @@ async def _apply(
                 source=OwnerSource.IMPORT,
             )
             uow.owners.add(owner)
-            await uow.flush()
             owners[row.phone] = owner
             report.owners_created += 1
-            changed = True
+            changed.add(row.line)
         elif _update(owner, _owner_fields(row, owner)):
             report.owners_updated += 1
-            changed = True
-        assert owner.id is not None
+            changed.add(row.line)
+    await uow.flush()  # the new owners get their ids, all in one go
+    for row in rows:
+        owner_id = owners[row.phone].id
+        assert owner_id is not None
         vehicle = vehicles.get(row.vin)
         if vehicle is None:
-            vehicle = Vehicle(owner_id=owner.id, vin=row.vin, model=row.model)
-            _update(vehicle, _vehicle_fields(row, owner.id))
+            vehicle = Vehicle(owner_id=owner_id, vin=row.vin, model=row.model)
+            _update(vehicle, _vehicle_fields(row, owner_id))
             _take_mileage(vehicle, row, now.date())
             uow.vehicles.add(vehicle)
             vehicles[row.vin] = vehicle
             report.vehicles_created += 1
-            changed = True
-        elif _update(vehicle, _vehicle_fields(row, owner.id)) | _take_mileage(
+            changed.add(row.line)
+        elif _update(vehicle, _vehicle_fields(row, owner_id)) | _take_mileage(
             vehicle, row, now.date()
         ):
             report.vehicles_updated += 1
-            changed = True
-        if not changed:
-            report.unchanged += 1
+            changed.add(row.line)
+    report.unchanged += len(rows) - len(changed)
     await uow.flush()
 
 

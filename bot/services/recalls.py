@@ -8,50 +8,43 @@ and reaches its vehicle when the vehicle is imported. The caller commits.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.booking import RecallState, VehicleRecall
 from bot.domain.owner_import import RowError
 from bot.domain.recall_import import RECALL_COLUMNS, RecallRow, parse_recall_row, title_columns
+from bot.services.csv_files import CsvRows
+from bot.services.import_plan import CHUNK_ROWS, FileReport, ImportPlan, chunked
 from bot.services.ports import UnitOfWork
-
-_CHUNK = 400
 
 
 @dataclass
-class RecallImportReport:
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class RecallImportReport(FileReport):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     unknown_vins: int = 0  # stored, but no vehicle of ours has the VIN yet
-    applied: bool = False
 
 
 def validate_recalls(
     lines: Iterable[str], today: date
 ) -> tuple[list[RecallRow], RecallImportReport]:
     report = RecallImportReport()
-    reader = csv.DictReader(lines)
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [c for c in RECALL_COLUMNS if c not in header]
-    titles, header_errors = title_columns(header)
+    table = CsvRows(lines)
+    missing = [c for c in RECALL_COLUMNS if c not in table.header]
+    titles, header_errors = title_columns(table.header)
     if missing:
         header_errors.insert(0, RowError(1, "", f"header lacks columns: {', '.join(missing)}"))
     if header_errors:
         report.errors.extend(header_errors)
         return [], report
-    reader.fieldnames = header
     valid: list[RecallRow] = []
     first_line: dict[tuple[str, str], int] = {}
-    for raw in reader:
-        line = reader.line_num
+    for line, raw in table:
         report.rows += 1
-        if None in raw or any(value is None for value in raw.values()):
+        if raw is None:
             report.errors.append(RowError(line, "", "wrong number of columns"))
             continue
         parsed = parse_recall_row(line, raw, titles, today)
@@ -69,6 +62,23 @@ def validate_recalls(
     return valid, report
 
 
+def plan_recall_import(
+    lines: Iterable[str],
+    *,
+    now: datetime,
+    skip_invalid: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportPlan[RecallImportReport, Sequence[RecallRow]]:
+    """Check the whole file; the plan writes it in chunks of `chunk_rows` rows."""
+    rows, report = validate_recalls(lines, now.date())
+    accepted = skip_invalid or not report.errors
+
+    async def apply(uow: UnitOfWork, chunk: Sequence[RecallRow]) -> None:
+        await _apply(uow, chunk, report, now)
+
+    return ImportPlan(report, chunked(rows, chunk_rows) if accepted else [], apply, accepted)
+
+
 async def import_recalls(
     uow: UnitOfWork,
     lines: Iterable[str],
@@ -76,17 +86,12 @@ async def import_recalls(
     now: datetime,
     skip_invalid: bool = False,
 ) -> RecallImportReport:
-    rows, report = validate_recalls(lines, now.date())
-    if report.errors and not skip_invalid:
-        return report
-    for start in range(0, len(rows), _CHUNK):
-        await _apply(uow, rows[start : start + _CHUNK], report, now)
-    report.applied = True
-    return report
+    """The whole file in the caller's unit of work (the caller commits)."""
+    return await plan_recall_import(lines, now=now, skip_invalid=skip_invalid).apply_all(uow)
 
 
 async def _apply(
-    uow: UnitOfWork, rows: list[RecallRow], report: RecallImportReport, now: datetime
+    uow: UnitOfWork, rows: Sequence[RecallRow], report: RecallImportReport, now: datetime
 ) -> None:
     existing = await uow.recalls.by_keys([(r.vin, r.campaign_code) for r in rows])
     vehicles = await uow.vehicles.by_vins({r.vin for r in rows})

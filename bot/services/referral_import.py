@@ -13,8 +13,7 @@ subscribers queue the messages in the same transaction.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -24,18 +23,17 @@ from bot.domain.owner_import import RowError
 from bot.domain.reference import Reference
 from bot.domain.referral_import import StageRow, header_problems, parse_stage_row
 from bot.domain.referrals import Move, Referral, Stage, StageRewards, check_move
+from bot.services.csv_files import CsvRows
+from bot.services.import_plan import CHUNK_ROWS, FileReport, ImportPlan
 from bot.services.ports import UnitOfWork
 from bot.services.referral_rewards import StageMove
 from bot.services.referrals import move_stage
 
 
 @dataclass
-class StageImportReport:
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class StageImportReport(FileReport):
     moved: int = 0
     unchanged: int = 0
-    applied: bool = False
     moves: list[StageMove] = field(default_factory=list)
     points_paid: int = 0
 
@@ -47,6 +45,49 @@ class _Planned:
     at: datetime
 
 
+_Chunk = Sequence[_Planned]
+
+
+async def plan_stage_import(
+    uow: UnitOfWork,
+    lines: Iterable[str],
+    reference: Reference,
+    *,
+    now: datetime,
+    actor: str,
+    skip_invalid: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportPlan[StageImportReport, _Chunk]:
+    """Check every row against the referrals as stored (`uow` is only read); the plan
+    moves them in chunks of about `chunk_rows` rows."""
+    report = StageImportReport()
+    planned = await _check(uow, CsvRows(lines), reference, now, report)
+    accepted = skip_invalid or not report.errors
+
+    async def apply(uow: UnitOfWork, chunk: _Chunk) -> None:
+        await _apply(uow, reference, chunk, report, now=now, actor=actor)
+
+    chunks = _whole_referrals(planned, chunk_rows) if accepted else []
+    return ImportPlan(report, chunks, apply, accepted)
+
+
+def _whole_referrals(planned: list[_Planned], size: int) -> list[_Chunk]:
+    """Chunks of at least `size` moves in the file's order, cut only where no referral
+    has moves on both sides: each referral moves in one transaction, and its owner
+    hears once of where it got to."""
+    last = {step.referral_id: n for n, step in enumerate(planned)}
+    chunks: list[_Chunk] = []
+    start = reach = 0
+    for n, step in enumerate(planned):
+        reach = max(reach, last[step.referral_id])
+        if n == reach and n + 1 - start >= size:
+            chunks.append(planned[start : n + 1])
+            start = n + 1
+    if start < len(planned):
+        chunks.append(planned[start:])
+    return chunks
+
+
 async def import_stages(
     uow: UnitOfWork,
     lines: Iterable[str],
@@ -56,20 +97,29 @@ async def import_stages(
     actor: str,
     skip_invalid: bool = False,
 ) -> StageImportReport:
-    report = StageImportReport()
-    reader = csv.DictReader(lines)
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = header_problems(header)
+    """The whole file in the caller's unit of work (the caller commits)."""
+    plan = await plan_stage_import(
+        uow, lines, reference, now=now, actor=actor, skip_invalid=skip_invalid
+    )
+    return await plan.apply_all(uow)
+
+
+async def _check(
+    uow: UnitOfWork,
+    table: CsvRows,
+    reference: Reference,
+    now: datetime,
+    report: StageImportReport,
+) -> list[_Planned]:
+    missing = header_problems(table.header)
     if missing:
         report.errors.append(RowError(1, "", f"header lacks columns: {', '.join(missing)}"))
-        return report
-    reader.fieldnames = header
+        return []
     planned: list[_Planned] = []
     state: dict[int, tuple[Stage, Stage]] = {}  # referral -> (stage, furthest) so far
-    for raw in reader:
-        line = reader.line_num
+    for line, raw in table:
         report.rows += 1
-        if None in raw or any(value is None for value in raw.values()):
+        if raw is None:
             report.errors.append(RowError(line, "", "wrong number of columns"))
             continue
         parsed = parse_stage_row(line, raw, reference)
@@ -110,10 +160,20 @@ async def import_stages(
             furthest = parsed.stage
         state[referral.id] = (parsed.stage, furthest)
         planned.append(_Planned(parsed, referral.id, at))
-    if report.errors and not skip_invalid:
-        return report
+    return planned
+
+
+async def _apply(
+    uow: UnitOfWork,
+    reference: Reference,
+    chunk: _Chunk,
+    report: StageImportReport,
+    *,
+    now: datetime,
+    actor: str,
+) -> None:
     news: dict[int, tuple[StageMove, StageRewards]] = {}  # referral -> last move, rewards
-    for step in planned:
+    for step in chunk:
         done = await move_stage(
             uow,
             reference,
@@ -125,25 +185,21 @@ async def import_stages(
             vin=step.row.vin,
             note=step.row.note,
         )
-        if done.outcome is Move.ADVANCE:
-            report.moved += 1
-            report.moves.append(done)
-            report.points_paid += sum(points for _rule, points in done.paid)
-            earlier = news.get(step.referral_id)
-            news[step.referral_id] = (
-                done,
-                earlier[1].then(done.rewards) if earlier else done.rewards,
-            )
-            if done.friend_perk is not None:
-                friend, points = done.friend_perk
-                uow.events.append(
-                    WelcomeGiftPaid(step.referral_id, friend.id or 0, points, step.at)
-                )
-        else:
+        if done.outcome is not Move.ADVANCE:
             report.unchanged += 1
+            continue
+        report.moved += 1
+        report.moves.append(done)
+        report.points_paid += sum(points for _rule, points in done.paid)
+        earlier = news.get(step.referral_id)
+        news[step.referral_id] = (
+            done,
+            earlier[1].then(done.rewards) if earlier else done.rewards,
+        )
+        if done.friend_perk is not None:
+            friend, points = done.friend_perk
+            uow.events.append(WelcomeGiftPaid(step.referral_id, friend.id or 0, points, step.at))
     _announce(uow, news, now)
-    report.applied = True  # the caller commits
-    return report
 
 
 def _announce(
