@@ -6,20 +6,65 @@ import logging
 import re
 import secrets
 import sys
+from collections.abc import Sequence
 from contextvars import ContextVar
+from functools import cache
+
+import phonenumbers
 
 correlation_id: ContextVar[str] = ContextVar("correlation_id", default="-")
 
 # Phone numbers, VINs and e-mail addresses must never reach a log line whole.
-_PHONE = re.compile(r"(?<![\w])(\+?\d[\d \-]{6,}\d)(?![\w])")
-_VIN = re.compile(r"\b([A-HJ-NPR-Z0-9]{3})[A-HJ-NPR-Z0-9]{10}([A-HJ-NPR-Z0-9]{4})\b")
+_VIN = re.compile(r"\b([A-HJ-NPR-Z0-9]{3})[A-HJ-NPR-Z0-9]{10}([A-HJ-NPR-Z0-9]{4})\b", re.IGNORECASE)
 _EMAIL = re.compile(r"\b([\w.+-])[\w.+-]*@([\w-]+\.[\w.-]+)\b")
+# Seven digits or more, whatever stands between them: only then can a phone number be there.
+_MAYBE_PHONE = re.compile(r"\d(?:\D{0,3}\d){6,}")
+_MIN_PHONE_DIGITS = 7
+# What the matcher does not read as a number of any market: long runs of digits.
+_DIGIT_RUN = re.compile(r"(?<![\w])(\+?\d[\d \-]{6,}\d)(?![\w])")
+
+
+@cache
+def _regions() -> Sequence[str]:
+    from bot.data import phone_regions
+
+    return phone_regions()
 
 
 def mask_personal_data(text: str) -> str:
+    """`text` with e-mail addresses, VINs (in any case) and phone numbers masked. Phone
+    numbers are found by libphonenumber's matcher as written in every market
+    (bot/data/markets.toml): "081.234.5678", "(081) 234-5678", "+66 81 234 5678" alike;
+    only their last two digits stay."""
     text = _EMAIL.sub(r"\1***@\2", text)
     text = _VIN.sub(r"\1**********\2", text)
-    return _PHONE.sub(lambda m: _mask_digits(m.group(1)), text)
+    if _MAYBE_PHONE.search(text):
+        text = _mask_phones(text, _regions())
+        text = _DIGIT_RUN.sub(lambda m: _mask_digits(m.group(1)), text)
+    return text
+
+
+def _mask_phones(text: str, regions: Sequence[str]) -> str:
+    """Mask what any region's matcher reads as a phone number of seven digits or more
+    (not a short code, nor the four digits a masked VIN keeps); where two regions read
+    overlapping numbers ("(701) 123-45-67" and "8 (701) 123-45-67"), their union."""
+    spans = sorted(
+        (match.start, match.end)
+        for region in regions
+        for match in phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.POSSIBLE
+        )
+        if sum(c.isdigit() for c in match.raw_string) >= _MIN_PHONE_DIGITS
+    )
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + _mask_digits(text[start:end]) + text[end:]
+    return text
 
 
 def _mask_digits(number: str) -> str:

@@ -39,6 +39,12 @@ def _read(name: str, data_dir: Path) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def phone_regions(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
+    """The phone-number regions of every market (for masking numbers in logs)."""
+    markets = _read("markets.toml", data_dir)
+    return tuple(dict.fromkeys(raw.get("phone_region", code) for code, raw in markets.items()))
+
+
 def _hours(spec: dict[str, str]) -> dict[int, OpeningHours]:
     hours: dict[int, OpeningHours] = {}
     for day, span in spec.items():
