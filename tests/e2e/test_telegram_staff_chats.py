@@ -8,6 +8,7 @@ import pytest
 
 from bot.app import App
 from bot.domain.booking import BookingStatus
+from bot.domain.text import isolate
 from handlers.codes.booking import (
     ChooseCenter,
     ChooseDay,
@@ -59,7 +60,7 @@ async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
     # A selective force reply reaches only the users the text mentions.
     assert '<a href="tg://user?id=5031">' in prompt.params["text"]
     [completed] = await advisor.say("1,234.50")
-    assert "Completed by Advisor 5031" in completed.params["text"]
+    assert f"Completed by {isolate('Advisor 5031')}" in completed.params["text"]
     [booking] = await bookings_of(app, DEMO_LONDON)
     assert booking.status == BookingStatus.COMPLETED
 
