@@ -35,7 +35,7 @@ BUSY_TIMEOUT_MS = 5
 LOCK_WAIT = 30.0
 # The longest pause between two tries. A long job (a CSV import) leaves the lock free
 # for longer than this between its transactions, so a waiting update gets in then.
-LOCK_RETRY_MAX = 0.025
+LOCK_RETRY_MAX = 0.01
 
 
 class InlineCursor(sqlite3.Cursor):

@@ -33,6 +33,8 @@ POP_DIRECTIONAL_ISOLATE = "\u2069"
 def clean_text(value: str) -> str:
     """`value` without control characters (C0 but newline and tab, DEL, C1) and
     bidirectional controls, in Unicode NFC."""
+    if value.isascii() and value.isprintable():
+        return value  # most names, codes and numbers: nothing to remove or compose
     return unicodedata.normalize("NFC", value.translate(_REMOVED))
 
 

@@ -24,10 +24,10 @@ from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 
 # Rows written per transaction: a few tenths of a second of work on SQLite.
 CHUNK_ROWS = 1_000
-# After each chunk, a waiting transaction of the bot retries BEGIN within 25 ms
+# After each chunk, a waiting transaction of the bot retries BEGIN within 10 ms
 # (storage/sqlite_inline.py, LOCK_RETRY_MAX): a longer pause lets it in first. Once
 # in, the bot's queued updates follow one another before the import gets back in.
-SQLITE_PAUSE = 0.05
+SQLITE_PAUSE = 0.025
 
 
 @dataclass

@@ -32,6 +32,20 @@ async def linked(
     return chat
 
 
+async def register_in_mexico(chat: Chat, phone: str, name: str, vin_stem: str) -> None:
+    """/start with an unknown Mexican number and register a new Aurora X7: `name` as
+    typed, the VIN from `vin_stem` with its check digit (Mexico checks it)."""
+    from bot.domain.vin import with_check_digit
+
+    await chat.say("/start")
+    await chat.say(f"@contact {phone}")
+    await chat.press("Mexico")
+    await chat.say(name)
+    await chat.say(with_check_digit(vin_stem))
+    await chat.press("Aurora X7")
+    await chat.say("2025-02-14")
+
+
 async def book_visit(
     chat: Chat,
     *,

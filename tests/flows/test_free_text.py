@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.domain.staff import Role
-from bot.domain.vin import with_check_digit
 from tests.conftest import Chat
-from tests.flows.helpers import DEMO_DUBAI, DEMO_LONDON, book_visit, linked, make_staff, sent_to
+from tests.flows.helpers import (
+    DEMO_DUBAI,
+    DEMO_LONDON,
+    book_visit,
+    linked,
+    make_staff,
+    register_in_mexico,
+    sent_to,
+)
 
 LRE, RLE, PDF, LRO, RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
@@ -63,13 +70,9 @@ async def test_a_name_typed_with_controls_and_overrides_is_stored_without_them(
     chat_factory, app: App
 ) -> None:
     chat: Chat = chat_factory(user_id=4301, lang="en", name="Bob")
-    await chat.say("/start")
-    await chat.say("@contact +525587654322")
-    await chat.press("Mexico")
-    await chat.say(f"{RLO}Ro\x00berto\x1b {LRI}Gómez")
-    await chat.say(with_check_digit("LAUX7AAA0SC000779"))
-    await chat.press("Aurora X7")
-    await chat.say("2025-02-14")
+    await register_in_mexico(
+        chat, "+525587654322", f"{RLO}Ro\x00berto\x1b {LRI}Gómez", "LAUX7AAA0SC000779"
+    )
     assert "Welcome to the Aurora Motors owners' club" in chat.text
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone("+525587654322")

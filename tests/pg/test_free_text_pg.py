@@ -4,9 +4,8 @@ in a name no longer turns the last step of a form into an apology."""
 from __future__ import annotations
 
 from bot.app import App
-from bot.domain.vin import with_check_digit
 from tests.conftest import Chat
-from tests.flows.helpers import DEMO_DUBAI, linked
+from tests.flows.helpers import DEMO_DUBAI, linked, register_in_mexico
 
 DUBAI_STAFF_CHAT = -1001000000201
 
@@ -15,13 +14,7 @@ async def test_a_nul_in_a_typed_name_no_longer_breaks_registrations_last_step_on
     pg_app: App,
 ) -> None:
     chat = Chat(pg_app, user_id=9301, lang="en", name="Car\x00los")
-    await chat.say("/start")
-    await chat.say("@contact +525587654321")
-    await chat.press("Mexico")
-    await chat.say("Car\x00los Ru\x00iz")
-    await chat.say(with_check_digit("LAUX7AAA0SC000778"))
-    await chat.press("Aurora X7")
-    await chat.say("2025-02-14")
+    await register_in_mexico(chat, "+525587654321", "Car\x00los Ru\x00iz", "LAUX7AAA0SC000778")
     assert "Welcome to the Aurora Motors owners' club" in chat.text
     assert "went wrong" not in chat.text
     async with pg_app.database.uow() as uow:
