@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 from bot.app import App
 from bot.cli import cli
 from bot.services.csv_files import safe_cell, write_csv
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import DEMO_LONDON, book_visit, linked
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -68,7 +68,7 @@ def cli_env(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OWNERBOT_DATABASE_URL", str(app.database.engine.url))
 
 
-async def _owner_writes_formulas(app: App, chat_factory) -> None:  # type: ignore[no-untyped-def]
+async def _owner_writes_formulas(app: App, chat_factory: ChatFactory) -> None:
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone(DEMO_LONDON)
         assert owner is not None
@@ -79,7 +79,7 @@ async def _owner_writes_formulas(app: App, chat_factory) -> None:  # type: ignor
 
 
 async def test_the_bookings_export_quotes_names_and_notes_that_are_formulas(
-    app: App, chat_factory, cli_env: None, tmp_path: Path
+    app: App, chat_factory: ChatFactory, cli_env: None, tmp_path: Path
 ) -> None:
     await _owner_writes_formulas(app, chat_factory)
     out = tmp_path / "bookings.csv"

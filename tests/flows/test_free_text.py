@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.domain.staff import Role
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import (
     DEMO_DUBAI,
     DEMO_LONDON,
     book_visit,
     linked,
-    make_staff,
     register_in_mexico,
     sent_to,
 )
+from tests.staff import make_staff
 
 LRE, RLE, PDF, LRO, RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
@@ -67,7 +67,7 @@ async def _rename(app: App, phone: str, first: str, last: str) -> None:
 
 
 async def test_a_name_typed_with_controls_and_overrides_is_stored_without_them(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = chat_factory(user_id=4301, lang="en", name="Bob")
     await register_in_mexico(
@@ -81,7 +81,7 @@ async def test_a_name_typed_with_controls_and_overrides_is_stored_without_them(
 
 
 async def test_a_stored_unclosed_override_no_longer_reverses_the_phone_on_the_booking_card(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     await _rename(app, DEMO_LONDON, f"Oliver{RLO}", f"{RLO}Smith")
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
@@ -92,7 +92,7 @@ async def test_a_stored_unclosed_override_no_longer_reverses_the_phone_on_the_bo
 
 
 async def test_a_stored_unclosed_override_no_longer_reverses_numbers_on_the_trade_in_lead(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     await _rename(app, DEMO_LONDON, f"Oliver{RLO}", "Smith")
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
@@ -105,10 +105,10 @@ async def test_a_stored_unclosed_override_no_longer_reverses_numbers_on_the_trad
 
 
 async def test_a_stored_unclosed_override_no_longer_reverses_numbers_for_staff_commands(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     await _rename(app, DEMO_DUBAI, f"أحمد{RLO}", "المنصوري")
-    await make_staff(app, 4302, "AE-DXB-01", Role.MANAGER)
+    await make_staff(app, 4302, role=Role.MANAGER, dealer="AE-DXB-01")
     manager: Chat = chat_factory(user_id=4302, lang="en")
     await manager.say("/award 050 123 4567 250 waited two hours")
     assert_upright(manager.html, "New balance: 3,150 points")
@@ -117,7 +117,7 @@ async def test_a_stored_unclosed_override_no_longer_reverses_numbers_for_staff_c
 
 
 async def test_a_stored_unclosed_override_no_longer_reverses_the_phones_on_the_lead_card(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     await _rename(app, DEMO_DUBAI, f"أحمد{RLO}", f"المنصوري{RLO}")
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_DUBAI)

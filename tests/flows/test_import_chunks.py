@@ -8,12 +8,14 @@ import asyncio
 import sqlite3
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bot.app import App
 from bot.config import PROJECT_ROOT
+from bot.domain.owner_import import OwnerRow
 from bot.services.importer import plan_owner_import
 from bot.services.ports import UnitOfWork
 from bot.services.referral_import import plan_stage_import
@@ -135,30 +137,29 @@ async def test_an_import_that_stopped_half_way_finishes_when_the_same_file_is_ru
 ) -> None:
     lines = owners_file(tmp_path / "owners.csv", 10).read_text().splitlines(keepends=True)
     now = app.clock.now()
-    commits = 0
-
-    async def commit_twice_then_fail(uow: UnitOfWork) -> None:
-        nonlocal commits
-        commits += 1
-        if commits == 3:
-            raise PowerCut
-        await app.bus.commit(uow, now)
-
     first = plan_owner_import(lines, app.reference, now=now, chunk_rows=4)
+    write = first.apply
+    chunks_written = 0
+
+    async def power_cut_in_the_third_chunk(uow: UnitOfWork, chunk: Sequence[OwnerRow]) -> None:
+        nonlocal chunks_written
+        await write(uow, chunk)
+        chunks_written += 1
+        if chunks_written == 3:
+            raise PowerCut  # before the third chunk commits
+
+    first.apply = power_cut_in_the_third_chunk
     with pytest.raises(PowerCut):
-        await first.apply_in_chunks(app.database.uow, commit_twice_then_fail, pause=0)
+        await first.apply_in_chunks(app.database.uow, pause=0)
     assert imported(database_file(app)) == 8, "two chunks of four went in, the third did not"
 
-    async def commit(uow: UnitOfWork) -> None:
-        await app.bus.commit(uow, now)
-
     again = plan_owner_import(lines, app.reference, now=now, chunk_rows=4)
-    report = await again.apply_in_chunks(app.database.uow, commit, pause=0)
+    report = await again.apply_in_chunks(app.database.uow, pause=0)
     assert report.applied
     assert (report.owners_created, report.vehicles_created, report.unchanged) == (2, 2, 8)
     assert imported(database_file(app)) == 10
     third = plan_owner_import(lines, app.reference, now=now, chunk_rows=4)
-    report = await third.apply_in_chunks(app.database.uow, commit, pause=0)
+    report = await third.apply_in_chunks(app.database.uow, pause=0)
     assert (report.owners_created, report.vehicles_created, report.unchanged) == (0, 0, 10)
 
 
