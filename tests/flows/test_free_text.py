@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.domain.staff import Role
+from handlers.codes.test_drive import AskTestDrive
 from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import (
     DEMO_DUBAI,
@@ -132,3 +133,15 @@ async def test_a_stored_unclosed_override_no_longer_reverses_the_phones_on_the_l
     assert_upright(card.text, "+971 50 999 0041")
     assert_upright(card.text, "+971 50 123 4567")
     assert FSI + "Khalid Al Hammadi" + PDI in card.text, "the typed override was removed"
+
+
+async def test_a_stored_unclosed_override_no_longer_reverses_the_phone_on_a_test_drive_lead(
+    chat_factory: ChatFactory, app: App
+) -> None:
+    berlin = "+4915112345678"  # Lukas
+    await _rename(app, berlin, f"Lukas{RLO}", "Becker")
+    chat: Chat = await linked(chat_factory(lang="en"), berlin)
+    await chat.press_code(AskTestDrive())
+    screens = await chat.press("Aurora E3")
+    [lead] = sent_to(screens, app.reference.dealers["DE-BER-01"].staff_chat_id or 0)
+    assert_upright(lead.text, berlin)
