@@ -13,6 +13,7 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.demo.data import DEMO_ADVISORS
 from bot.domain.booking import BookingStatus
+from bot.domain.text import isolate
 from tests.conftest import Chat
 from tests.console.cli import database_url_of, ownerbot
 from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, DEMO_SAO_PAULO, book_visit, linked
@@ -71,7 +72,7 @@ async def test_a_newcomer_plays_the_advisor_in_the_staff_chat_and_the_owner_hear
         app, user_id=advisor, lang=staff_lang, group_chat_id=center.staff_chat_id, remember=True
     )
     await staff.tap("bks:ok:")
-    assert card_t._("✅ Confirmed by {name}", name=name) in staff.text
+    assert card_t._("✅ Confirmed by {name}", name=isolate(name)) in staff.text
     heard = Chat(app, user_id=OWNER_USER, lang=lang, remember=True)
     await heard.console.recall()
     assert heard.codes("bk:list"), "the owner's chat got the confirmation with My bookings"
@@ -81,12 +82,12 @@ async def test_a_newcomer_plays_the_advisor_in_the_staff_chat_and_the_owner_hear
         assert booking is not None
     clock.set(booking.starts_at - timedelta(minutes=20))  # the morning of the visit
     await staff.tap("bks:arr:")
-    assert card_t._("🚗 Arrived, checked in by {name}", name=name) in staff.text
+    assert card_t._("🚗 Arrived, checked in by {name}", name=isolate(name)) in staff.text
     await staff.tap("bks:done:")
     prompt = staff_t._(
         "{name}, please reply with the invoice amount for booking #{number} in "
         "{currency}, for example {example}.",
-        name=name,
+        name=isolate(name),
         number=number,
         currency=market.currency,
         example=staff_t.money(450050, market.currency),
@@ -97,7 +98,10 @@ async def test_a_newcomer_plays_the_advisor_in_the_staff_chat_and_the_owner_hear
 
     screens = await staff.say(typed)
     amount = card_t.money(minor, market.currency)
-    assert card_t._("🧾 Completed by {name}: {amount}", name=name, amount=amount) in staff.text
+    assert (
+        card_t._("🧾 Completed by {name}: {amount}", name=isolate(name), amount=amount)
+        in staff.text
+    )
     [thanks] = [s for s in screens if s.chat_id == OWNER_USER]
     assert owner_t.money(minor, market.currency) in thanks.text
 
@@ -152,7 +156,9 @@ async def test_ownerbot_console_with_chat_plays_the_advisor_in_its_own_process(
         cwd=tmp_path,
     )
     assert ran.returncode == 0, ran.stderr
-    assert f"{name}, please reply with the invoice amount for booking #{number}" in ran.stdout
+    assert f"{isolate(name)}, please reply with the invoice amount for booking #{number}" in (
+        ran.stdout
+    )
     assert "(reply to this message)\n\n> 4500" in ran.stdout
     assert f"[to chat {OWNER_USER}]" in ran.stdout, "the owner hears it in their own chat"
     async with app.database.uow() as uow:
