@@ -156,9 +156,7 @@ async def test_ownerbot_console_with_chat_plays_the_advisor_in_its_own_process(
         cwd=tmp_path,
     )
     assert ran.returncode == 0, ran.stderr
-    assert f"{isolate(name)}, please reply with the invoice amount for booking #{number}" in (
-        ran.stdout
-    )
+    assert f"{name}, please reply with the invoice amount for booking #{number}" in ran.stdout
     assert "(reply to this message)\n\n> 4500" in ran.stdout
     assert f"[to chat {OWNER_USER}]" in ran.stdout, "the owner hears it in their own chat"
     async with app.database.uow() as uow:
