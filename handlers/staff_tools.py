@@ -99,7 +99,7 @@ async def take_voucher(ctx: Context) -> None:
             "✅ Voucher {code} accepted: {reward}, for {name}.",
             code=redemption.code or "",
             reward=reward.title(t.code) if reward else redemption.reward_key,
-            name=owner.display_name if owner else "—",
+            name=isolate(owner.display_name) if owner else "—",
         )
     )
 
