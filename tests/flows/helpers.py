@@ -42,7 +42,8 @@ async def register_in_mexico(chat: Chat, phone: str, name: str, vin_stem: str) -
     await chat.press("Mexico")
     await chat.say(name)
     await chat.say(with_check_digit(vin_stem))
-    await chat.press("Aurora X7")
+    if "Which model is it?" in chat.text:  # the VIN's descriptor names no model
+        await chat.press("Aurora X7")
     await chat.say("2025-02-14")
 
 
