@@ -23,13 +23,13 @@ from handlers.types import Button
 router = Router()
 
 
-def tier_name(t: Translator, tier: Tier | str) -> str:
+def tier_name(t: Translator, tier: Tier) -> str:
     names = {
         Tier.EXPLORER: t.pgettext("tier", "Explorer"),
         Tier.COMPANION: t.pgettext("tier", "Companion"),
         Tier.CO_CREATOR: t.pgettext("tier", "Co-creator"),
     }
-    return names[Tier(tier)]
+    return names[tier]
 
 
 def points_text(t: Translator, n: int) -> str:
@@ -198,7 +198,7 @@ async def show_history(ctx: Context, code: PointsHistory) -> None:
 
 def entry_label(ctx: Context, entry: LedgerEntry) -> str:
     t = ctx.t
-    kind = EntryKind(entry.kind)
+    kind = entry.kind
     if kind is EntryKind.REDEEM:
         reward = ctx.reference.rewards.get((ctx.market.code, entry.source_id))
         return reward.title(t.code) if reward else t._("Reward")

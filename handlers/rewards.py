@@ -7,7 +7,7 @@ import secrets
 from bot.domain.loyalty import InsufficientPoints, RewardCategory, RewardInfo, Tier
 from bot.i18n import Translator, escape
 from bot.services import loyalty
-from bot.services.loyalty import RewardUnavailable
+from bot.services.loyalty import RewardUnavailable, Unavailability
 from bot.services.queries.loyalty import stock_left
 from handlers.codes import BadCode, button
 from handlers.codes.points import (
@@ -204,7 +204,7 @@ async def redeem(ctx: Context, code: ConfirmRedeem) -> None:
     except RewardUnavailable as unavailable:
         text = (
             t._("Sorry, this reward is out of stock. Nothing was spent.")
-            if unavailable.why == "stock"
+            if unavailable.why is Unavailability.STOCK
             else t._(
                 "This reward is for {tier} members and above.",
                 tier=tier_name(t, unavailable.min_tier or Tier.COMPANION),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.loyalty import InsufficientPoints, RedemptionStatus
+from bot.domain.loyalty import InsufficientPoints
 from bot.domain.owners import Owner
 from bot.domain.phone import PhoneError, normalize_phone
 from bot.domain.staff import Role, StaffMember
@@ -16,7 +16,7 @@ from bot.domain.text import isolate
 from bot.domain.vin import mask_vin
 from bot.i18n import escape
 from bot.services import loyalty
-from bot.services.loyalty import VoucherProblem
+from bot.services.loyalty import VoucherProblem, VoucherRefusal
 from bot.services.queries.owners import owner_by_id, owner_by_phone
 from bot.services.queries.vehicles import vehicles_of
 from bot.services.staff import LacksRole, NotStaff, actor_id, require_staff
@@ -107,17 +107,17 @@ async def take_voucher(ctx: Context) -> None:
 def _voucher_problem(ctx: Context, problem: VoucherProblem) -> str:
     t = ctx.t
     redemption = problem.redemption
-    if problem.why == RedemptionStatus.USED and redemption and redemption.used_at:
+    if problem.why is VoucherRefusal.USED and redemption and redemption.used_at:
         return t._(
             "This voucher was already used on {date}.",
             date=t.datetime(redemption.used_at, ctx.market.timezone, "short"),
         )
     messages = {
-        "unknown": t._("No voucher has this code. Please check it letter by letter."),
-        "elsewhere": t._("This voucher belongs to another country's programme."),
-        RedemptionStatus.EXPIRED.value: t._("This voucher has expired."),
-        RedemptionStatus.CANCELLED.value: t._("This voucher was cancelled by its owner."),
-        RedemptionStatus.DONATED.value: t._("This is a donation receipt, not a voucher."),
+        VoucherRefusal.UNKNOWN: t._("No voucher has this code. Please check it letter by letter."),
+        VoucherRefusal.ELSEWHERE: t._("This voucher belongs to another country's programme."),
+        VoucherRefusal.EXPIRED: t._("This voucher has expired."),
+        VoucherRefusal.CANCELLED: t._("This voucher was cancelled by its owner."),
+        VoucherRefusal.DONATED: t._("This is a donation receipt, not a voucher."),
     }
     return messages.get(problem.why, t._("This voucher can't be used."))
 

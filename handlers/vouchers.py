@@ -64,7 +64,7 @@ def show_redemption(
         if balance is not None
         else []
     )
-    if redemption.status == RedemptionStatus.DONATED:
+    if redemption.status is RedemptionStatus.DONATED:
         amount = t.money(reward.donation_minor, ctx.market.currency) if reward else ""
         text = "\n".join(
             [
@@ -94,7 +94,7 @@ def show_redemption(
         ]
     )
     ctx.reply(text, rows, edit=edit)
-    if redemption.code and redemption.status == RedemptionStatus.ISSUED:
+    if redemption.code and redemption.status is RedemptionStatus.ISSUED:
         ctx.reply(
             "",
             attachment=Attachment(
@@ -189,8 +189,8 @@ async def list_vouchers(ctx: Context, _code: MyVouchers) -> None:
     for redemption in redemptions[:10]:
         reward = ctx.reference.rewards.get((redemption.market, redemption.reward_key))
         title = reward.title(t.code) if reward else redemption.reward_key
-        icon = _STATUS_ICONS[RedemptionStatus(redemption.status)]
-        if redemption.status == RedemptionStatus.ISSUED and not redemption.usable(ctx.now):
+        icon = _STATUS_ICONS[redemption.status]
+        if redemption.status is RedemptionStatus.ISSUED and not redemption.usable(ctx.now):
             icon = _STATUS_ICONS[RedemptionStatus.EXPIRED]
         rows.append([button(f"{icon} {short_label(title, 28)}", ShowVoucher(redemption.id or 0))])
     rows.append(back_to_points(t))  # "My vouchers" is opened from the points screen

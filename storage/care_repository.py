@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from bot.domain.care import CapState, Category, OutboxMessage, OutboxStatus, SurveyAnswer
+from bot.domain.care import CapState, Category, OutboxMessage, OutboxStatus, Rule, SurveyAnswer
 from storage import tables
 from storage.sql import insert_ignoring_duplicates
 from storage.sqlfunc import add_days, add_months, as_date, days_between, json_obj, month_day
@@ -86,13 +86,13 @@ class SqlCareRepository:
         sub = candidates.subquery()
         rows = select(
             sub.c.owner_id,
-            literal(rule),
+            literal(rule, ob.rule.type),
             sub.c.occurrence,
-            literal(category.value),
+            literal(category, ob.category.type),
             sub.c.due_at,
             sub.c.expires_at,
             sub.c.payload,
-            literal(OutboxStatus.PENDING.value),
+            literal(OutboxStatus.PENDING, ob.status.type),
             literal(0),
             literal(""),
             literal(now, tables.outbox.c.created_at.type),
@@ -472,7 +472,7 @@ class SqlCareRepository:
             )
             .where(
                 self._reachable(markets, Category.SERVICE),
-                asked.c.status == OutboxStatus.SENT.value,
+                asked.c.status == OutboxStatus.SENT,
                 asked.c.sent_at <= asked_before,
                 asked.c.sent_at > asked_after,
                 ~exists().where(answers.visit_id == sv.id),
@@ -518,7 +518,7 @@ class SqlCareRepository:
                     earlier.c.owner_id == o.id,
                     earlier.c.rule == "win_back",
                     earlier.c.occurrence == cycle + literal(f":{touch - 1}"),
-                    earlier.c.status == OutboxStatus.SENT.value,
+                    earlier.c.status == OutboxStatus.SENT,
                     earlier.c.sent_at <= previous_sent_before,
                 )
             )
@@ -562,8 +562,8 @@ class SqlCareRepository:
         They come back most urgent first: what expires soonest (a birthday greeting is
         only good today) goes before what can wait, so it gets the day's marketing cap."""
         due = or_(
-            and_(ob.status == OutboxStatus.PENDING.value, ob.due_at <= now),
-            and_(ob.status == OutboxStatus.SENDING.value, ob.lease_until < now),
+            and_(ob.status == OutboxStatus.PENDING, ob.due_at <= now),
+            and_(ob.status == OutboxStatus.SENDING, ob.lease_until < now),
         )
         pick = select(ob.id).where(due).order_by(ob.due_at, ob.id).limit(limit)
         if self._dialect == "postgresql":
@@ -573,7 +573,7 @@ class SqlCareRepository:
             update(tables.outbox)
             .where(ob.id.in_(pick.scalar_subquery()))
             .values(
-                status=OutboxStatus.SENDING.value,
+                status=OutboxStatus.SENDING,
                 lease_until=now + lease,
                 attempts=ob.attempts + 1,
             )
@@ -597,9 +597,9 @@ class SqlCareRepository:
         """Marketing messages sent (or reserved for sending) in the last day and week."""
         sent = and_(
             ob.owner_id == owner_id,
-            ob.category == Category.MARKETING.value,
+            ob.category == Category.MARKETING,
             ob.sent_at.is_not(None),
-            ob.status.in_([OutboxStatus.SENT.value, OutboxStatus.SENDING.value]),
+            ob.status.in_([OutboxStatus.SENT, OutboxStatus.SENDING]),
         )
         week = (
             await self.session.execute(
@@ -630,7 +630,7 @@ class SqlCareRepository:
 
     async def outcomes(
         self, market: str | None, since: datetime
-    ) -> list[tuple[str, str, str, int]]:
+    ) -> list[tuple[Rule, OutboxStatus, str, int]]:
         """(rule, status, reason, count) of messages planned since a date (KPI report)."""
         query = (
             select(ob.rule, ob.status, ob.last_error, func.count())
@@ -641,7 +641,7 @@ class SqlCareRepository:
         if market:
             query = query.where(o.market == market)
         return [
-            (str(rule), str(status), str(reason), int(count))
+            (rule, status, str(reason), int(count))
             for rule, status, reason, count in (await self.session.execute(query)).all()
         ]
 
@@ -665,7 +665,7 @@ class SqlCareRepository:
         return int(
             await self.session.scalar(
                 select(func.count()).where(
-                    ob.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
+                    ob.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
                 )
             )
             or 0

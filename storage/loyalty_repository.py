@@ -16,6 +16,7 @@ from bot.domain.loyalty import (
     PointLot,
     PointSpend,
     Redemption,
+    RedemptionStatus,
     RewardInfo,
     SpendAllocation,
     StatusAward,
@@ -60,7 +61,7 @@ class SqlLoyaltyRepository:
             tables.loyalty_accounts,
             {
                 "owner_id": owner_id,
-                "tier": Tier.EXPLORER.value,
+                "tier": Tier.EXPLORER,
                 "tier_since": now,
                 "review_due_at": review_due,
             },
@@ -271,7 +272,7 @@ class SqlLoyaltyRepository:
             ],
             select(
                 lots_c.owner_id,
-                literal(EntryKind.EXPIRE.value),
+                literal(EntryKind.EXPIRE, entries_c.kind.type),
                 -lots_c.remaining,
                 literal(now, tables.ledger_entries.c.created_at.type),
                 literal(""),
@@ -361,7 +362,7 @@ class SqlLoyaltyRepository:
         c = tables.redemptions.c
         result = await self.session.execute(
             update(tables.redemptions)
-            .where(c.status == "issued", c.valid_until <= now)
-            .values(status="expired")
+            .where(c.status == RedemptionStatus.ISSUED, c.valid_until <= now)
+            .values(status=RedemptionStatus.EXPIRED)
         )
         return int(getattr(result, "rowcount", 0) or 0)

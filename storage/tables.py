@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 
 from bot.domain.booking import BookingStatus, RecallState, VisitSource
+from bot.domain.care import Category, OutboxStatus, Rule
+from bot.domain.loyalty import EntryKind, RedemptionStatus, SpendKind, Tier
 from bot.domain.owners import ConsentCategory, OwnerSource
 from bot.domain.referrals import NoReward, Source, Stage
 from bot.domain.staff import Role
@@ -177,7 +179,7 @@ loyalty_accounts = Table(
     "loyalty_accounts",
     metadata,
     Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), primary_key=True),
-    Column("tier", String(16), nullable=False, index=True),
+    Column("tier", EnumText(Tier, 16), nullable=False, index=True),
     Column("tier_since", UtcDateTime, nullable=False),
     Column("review_due_at", UtcDateTime, nullable=False, index=True),
     Column("demotion_notice_at", UtcDateTime, nullable=True),
@@ -211,7 +213,7 @@ point_spends = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
     Column("points", Integer, nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", EnumText(SpendKind, 16), nullable=False),
     Column("request_key", String(64), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("refunded_at", UtcDateTime, nullable=True),
@@ -232,7 +234,7 @@ ledger_entries = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", EnumText(EntryKind, 16), nullable=False),
     Column("points", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("source", String(24), nullable=False),
@@ -280,7 +282,7 @@ redemptions = Table(
     Column("reward_key", String(32), nullable=False),
     Column("points", Integer, nullable=False),
     Column("spend_id", ForeignKey("point_spends.id"), nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", EnumText(RedemptionStatus, 16), nullable=False),
     Column("request_key", String(64), nullable=False),
     Column("issued_at", UtcDateTime, nullable=False),
     Column("valid_until", UtcDateTime, nullable=True),
@@ -301,13 +303,13 @@ outbox = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
-    Column("rule", String(32), nullable=False),
+    Column("rule", EnumText(Rule, 32), nullable=False),
     Column("occurrence", String(64), nullable=False),
-    Column("category", String(16), nullable=False),
+    Column("category", EnumText(Category, 16), nullable=False),
     Column("due_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=True),
     Column("payload", JSON, nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", EnumText(OutboxStatus, 16), nullable=False),
     Column("attempts", SmallInteger, nullable=False),
     Column("lease_until", UtcDateTime, nullable=True),
     Column("last_error", String(300), nullable=False),

@@ -209,12 +209,12 @@ class OutboxMessage:
     """A planned care message; rendered in the owner's language only when sent."""
 
     owner_id: int
-    rule: str
+    rule: Rule
     occurrence: str  # with owner and rule: the dedupe key
-    category: str
+    category: Category
     due_at: datetime
     payload: dict[str, object]
-    status: str
+    status: OutboxStatus
     created_at: datetime
     expires_at: datetime | None = None
     attempts: int = 0
@@ -233,11 +233,23 @@ class Verdict(StrEnum):
     SKIP = "skip"  # not allowed or no longer relevant: `reason`
 
 
+class HoldReason(StrEnum):
+    """Why a message waits or is skipped; the value is what the outbox row records."""
+
+    OWNER_ERASED = "owner erased"
+    NO_REACHABLE_CHAT = "no reachable chat"
+    EXPIRED = "expired"
+    NO_SERVICE_CONSENT = "no service consent"
+    NO_MARKETING_CONSENT = "no marketing consent"
+    QUIET_HOURS = "quiet hours"
+    MARKETING_CAP = "marketing cap"
+
+
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
     at: datetime | None = None
-    reason: str = ""
+    reason: HoldReason | None = None
 
 
 @dataclass(frozen=True)
@@ -260,28 +272,28 @@ def decide(
     expires_at: datetime | None,
     caps: CapState,
     policy: CarePolicy,
-    rule: str = "",
+    rule: Rule | None = None,
 ) -> Decision:
     """May this message go out now? Checked at send time, never only at planning."""
     if recipient is None or recipient.erased:
-        return Decision(Verdict.SKIP, reason="owner erased")
+        return Decision(Verdict.SKIP, reason=HoldReason.OWNER_ERASED)
     if not recipient.reachable:
-        return Decision(Verdict.SKIP, reason="no reachable chat")
+        return Decision(Verdict.SKIP, reason=HoldReason.NO_REACHABLE_CHAT)
     if expires_at is not None and now >= expires_at:
-        return Decision(Verdict.SKIP, reason="expired")
+        return Decision(Verdict.SKIP, reason=HoldReason.EXPIRED)
     if category is Category.SERVICE and not recipient.consent_service:
-        return Decision(Verdict.SKIP, reason="no service consent")
+        return Decision(Verdict.SKIP, reason=HoldReason.NO_SERVICE_CONSENT)
     if category is Category.MARKETING and not recipient.consent_marketing:
-        return Decision(Verdict.SKIP, reason="no marketing consent")
+        return Decision(Verdict.SKIP, reason=HoldReason.NO_MARKETING_CONSENT)
     if category not in IGNORES_QUIET_HOURS or rule in WAITS_FOR_DAYTIME:
         opening = recipient.window.next_opening(now, recipient.zone)
         if opening > now:
-            return Decision(Verdict.LATER, at=opening, reason="quiet hours")
+            return Decision(Verdict.LATER, at=opening, reason=HoldReason.QUIET_HOURS)
     if category is Category.MARKETING:
         allowed = marketing_allowed_at(now, caps, policy)
         if allowed > now:
             later = recipient.window.next_opening(allowed, recipient.zone)
-            return Decision(Verdict.LATER, at=later, reason="marketing cap")
+            return Decision(Verdict.LATER, at=later, reason=HoldReason.MARKETING_CAP)
     return Decision(Verdict.SEND)
 
 

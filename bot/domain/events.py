@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.loyalty import Tier
 from bot.domain.referrals import StageRewards
 
 
@@ -44,8 +45,8 @@ class VisitRefunded(DomainEvent):
 @dataclass(frozen=True)
 class TierPromoted(DomainEvent):
     owner_id: int
-    old_tier: str
-    new_tier: str
+    old_tier: Tier
+    new_tier: Tier
     at: datetime
 
 
@@ -54,7 +55,7 @@ class TierDemotionNotice(DomainEvent):
     """The yearly review found the owner below their tier; demotion after the grace."""
 
     owner_id: int
-    tier: str
+    tier: Tier
     demote_on: datetime
     at: datetime
 
@@ -62,8 +63,8 @@ class TierDemotionNotice(DomainEvent):
 @dataclass(frozen=True)
 class TierDemoted(DomainEvent):
     owner_id: int
-    old_tier: str
-    new_tier: str
+    old_tier: Tier
+    new_tier: Tier
     at: datetime
 
 

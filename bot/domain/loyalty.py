@@ -244,7 +244,7 @@ class LoyaltyAccount:
     """One per owner; also the row a redemption locks."""
 
     owner_id: int
-    tier: str
+    tier: Tier
     tier_since: datetime
     review_due_at: datetime
     demotion_notice_at: datetime | None = None
@@ -277,7 +277,7 @@ class LedgerEntry:
     """The journal: every movement, signed, pointing at what it touched or undoes."""
 
     owner_id: int
-    kind: str
+    kind: EntryKind
     points: int
     created_at: datetime
     source: str = ""
@@ -295,7 +295,7 @@ class LedgerEntry:
 class PointSpend:
     owner_id: int
     points: int
-    kind: str
+    kind: SpendKind
     request_key: str  # the same request twice spends once
     created_at: datetime
     refunded_at: datetime | None = None
@@ -359,7 +359,7 @@ class Redemption:
     reward_key: str
     points: int
     spend_id: int
-    status: str
+    status: RedemptionStatus
     request_key: str
     issued_at: datetime
     valid_until: datetime | None
@@ -371,6 +371,6 @@ class Redemption:
     id: int | None = None
 
     def usable(self, now: datetime) -> bool:
-        return self.status == RedemptionStatus.ISSUED and (
+        return self.status is RedemptionStatus.ISSUED and (
             self.valid_until is None or now < self.valid_until
         )

@@ -50,7 +50,8 @@ class JobDeps:
 async def plan_job(deps: JobDeps) -> None:
     report = await care.plan_in_steps(deps.uow_factory, deps.reference, deps.clock.now())
     if report.total:
-        log.info("care planner queued %d messages: %s", report.total, report.planned)
+        planned = ", ".join(f"{rule} {count}" for rule, count in report.planned.items() if count)
+        log.info("care planner queued %d messages: %s", report.total, planned)
 
 
 async def expiry_job(deps: JobDeps) -> None:

@@ -186,7 +186,7 @@ class Sender:
         """Decide and render in one short transaction; never hold it across the network."""
         async with self.uow_factory() as uow:
             message = await uow.care.get(message_id)
-            if message is None or message.status != OutboxStatus.SENDING:
+            if message is None or message.status is not OutboxStatus.SENDING:
                 return None, "skipped"
             now = self.clock.now()
             await uow.care.lock_owner(message.owner_id)
@@ -195,12 +195,12 @@ class Sender:
             recipient = self._recipient(owner, account)
             caps = (
                 await uow.care.caps(message.owner_id, now)
-                if message.category == Category.MARKETING
+                if message.category is Category.MARKETING
                 else CapState(0, 0, None, None)
             )
             policy = self.reference.care.get(owner.market, self.retry) if owner else self.retry
             decision = decide(
-                category=Category(message.category),
+                category=message.category,
                 recipient=recipient,
                 now=now,
                 expires_at=message.expires_at,
@@ -210,10 +210,12 @@ class Sender:
             )
             if decision.verdict is Verdict.LATER:
                 assert decision.at is not None
+                assert decision.reason is not None
                 _back_to_pending(message, decision.at, decision.reason, count_attempt=False)
                 await uow.commit()
                 return None, "later"
             if decision.verdict is Verdict.SKIP:
+                assert decision.reason is not None
                 _finish(message, OutboxStatus.SKIPPED, decision.reason)
                 await uow.commit()
                 return None, "skipped"
@@ -235,7 +237,7 @@ class Sender:
             now = self.clock.now()
             policy = self.retry
             if delivery.outcome is Outcome.SENT:
-                message.status = OutboxStatus.SENT.value
+                message.status = OutboxStatus.SENT
                 message.sent_at = now
                 message.lease_until = None
                 outcome = "sent"
@@ -278,7 +280,7 @@ class Sender:
         try:
             async with self.uow_factory() as uow:
                 message = await uow.care.get(message_id)
-                if message is not None and message.status == OutboxStatus.SENDING:
+                if message is not None and message.status is OutboxStatus.SENDING:
                     policy = self.retry
                     if message.attempts >= policy.max_attempts:
                         _finish(message, OutboxStatus.DEAD, f"gave up: {reason}")
@@ -307,7 +309,7 @@ class Sender:
 def _back_to_pending(
     message: OutboxMessage, at: datetime, reason: str, *, count_attempt: bool = True
 ) -> None:
-    message.status = OutboxStatus.PENDING.value
+    message.status = OutboxStatus.PENDING
     message.due_at = at
     message.lease_until = None
     message.sent_at = None
@@ -317,7 +319,7 @@ def _back_to_pending(
 
 
 def _finish(message: OutboxMessage, status: OutboxStatus, reason: str) -> None:
-    message.status = status.value
+    message.status = status
     message.lease_until = None
     if status is not OutboxStatus.SENT:
         message.sent_at = None

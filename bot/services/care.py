@@ -33,10 +33,10 @@ CATCH_UP_DAYS = 3  # a planner that was down for a day or two still plans date-e
 
 @dataclass
 class PlanReport:
-    planned: dict[str, int] = field(default_factory=dict)
+    planned: dict[Rule, int] = field(default_factory=dict)
 
     def add(self, rule: Rule, count: int) -> None:
-        self.planned[rule.value] = self.planned.get(rule.value, 0) + count
+        self.planned[rule] = self.planned.get(rule, 0) + count
 
     @property
     def total(self) -> int:
@@ -447,13 +447,13 @@ async def _queue(
     return await uow.care.add(
         OutboxMessage(
             owner_id=owner_id,
-            rule=rule.value,
+            rule=rule,
             occurrence=occurrence,
-            category=CATEGORY_OF[rule].value,
+            category=CATEGORY_OF[rule],
             due_at=due_at or now,
             expires_at=expires_at,
             payload=payload,
-            status=OutboxStatus.PENDING.value,
+            status=OutboxStatus.PENDING,
             created_at=now,
         )
     )

@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.care import CarePolicy, Segment, nps
+from bot.domain.care import CarePolicy, HoldReason, OutboxStatus, Rule, Segment, nps
 from bot.domain.reference import Reference
 from bot.services.ports import UnitOfWork
 
 NPS_TARGET = 40
 RETURN_TARGET = 0.70
-_OPT_OUT_REASONS = ("no service consent", "no marketing consent")
+_OPT_OUT_REASONS = (HoldReason.NO_SERVICE_CONSENT, HoldReason.NO_MARKETING_CONSENT)
 
 
 @dataclass
 class CareLine:
-    rule: str
+    rule: Rule
     sent: int = 0
     failed: int = 0  # blocked the bot, or given up after errors
     opted_out: int = 0  # skipped for lack of consent
@@ -85,16 +85,16 @@ async def report(
 
 
 async def _care_lines(uow: UnitOfWork, market: str | None, since: datetime) -> list[CareLine]:
-    lines: dict[str, CareLine] = {}
+    lines: dict[Rule, CareLine] = {}
     for rule, status, reason, count in await uow.care.outcomes(market, since):
         line = lines.setdefault(rule, CareLine(rule))
-        if status == "sent":
+        if status is OutboxStatus.SENT:
             line.sent += count
-        elif status in ("failed", "dead"):
+        elif status in (OutboxStatus.FAILED, OutboxStatus.DEAD):
             line.failed += count
-        elif status == "skipped" and reason in _OPT_OUT_REASONS:
+        elif status is OutboxStatus.SKIPPED and reason in _OPT_OUT_REASONS:
             line.opted_out += count
-        elif status == "skipped":
+        elif status is OutboxStatus.SKIPPED:
             line.skipped += count
         else:
             line.waiting += count

@@ -37,6 +37,7 @@ from bot.domain.loyalty import (
     RewardCategory,
     RewardInfo,
     SpendAllocation,
+    SpendKind,
     StatusAward,
     Tier,
     TierPerks,
@@ -86,19 +87,46 @@ class Award:
     actor: str = "system"
 
 
+class Unavailability(StrEnum):
+    TIER = "tier"  # the owner's tier is below the reward's
+    STOCK = "stock"  # none left in the market
+
+
 class RewardUnavailable(LoyaltyError):
     """Out of stock, or the owner's tier is too low."""
 
-    def __init__(self, why: str, min_tier: Tier | None = None) -> None:
+    def __init__(self, why: Unavailability, min_tier: Tier | None = None) -> None:
         super().__init__(why)
         self.why = why
         self.min_tier = min_tier
 
 
+class VoucherRefusal(StrEnum):
+    UNKNOWN = "unknown"  # no voucher has this code (or it is someone else's)
+    ELSEWHERE = "elsewhere"  # a voucher of another market
+    USED = "used"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    DONATED = "donated"  # a donation receipt, not a voucher
+
+
+_REFUSAL_FOR_STATUS = {
+    RedemptionStatus.USED: VoucherRefusal.USED,
+    RedemptionStatus.EXPIRED: VoucherRefusal.EXPIRED,
+    RedemptionStatus.CANCELLED: VoucherRefusal.CANCELLED,
+    RedemptionStatus.DONATED: VoucherRefusal.DONATED,
+}
+
+
+def _refusal(redemption: Redemption) -> VoucherRefusal:
+    """Why a voucher that is not usable now can't be; an issued one has run out."""
+    return _REFUSAL_FOR_STATUS.get(redemption.status, VoucherRefusal.EXPIRED)
+
+
 class VoucherProblem(LoyaltyError):
     """A voucher code that is unknown, used, expired, cancelled or from elsewhere."""
 
-    def __init__(self, why: str, redemption: Redemption | None = None) -> None:
+    def __init__(self, why: VoucherRefusal, redemption: Redemption | None = None) -> None:
         super().__init__(why)
         self.why = why
         self.redemption = redemption
@@ -336,14 +364,14 @@ async def redeem(
     earlier = await repo.redemption_by_request(owner.id, request_key)
     if earlier is not None:
         return RedeemResult(earlier, await _balance(uow, owner.id, now), repeated=True)
-    if Tier(account.tier).rank < reward.min_tier.rank:
-        raise RewardUnavailable("tier", reward.min_tier)
+    if account.tier.rank < reward.min_tier.rank:
+        raise RewardUnavailable(Unavailability.TIER, reward.min_tier)
     lots = {lot.id: lot for lot in await repo.open_lots(owner.id)}
     taken = allocate([lot.view() for lot in lots.values()], reward.points, now)
     if not await repo.take_stock(reward.market, reward.key):
-        raise RewardUnavailable("stock")
+        raise RewardUnavailable(Unavailability.STOCK)
     spend = await _spend(
-        uow, owner.id, lots, taken, kind="redeem", request_key=request_key, now=now
+        uow, owner.id, lots, taken, kind=SpendKind.REDEEM, request_key=request_key, now=now
     )
     repo.add(
         LedgerEntry(
@@ -353,7 +381,7 @@ async def redeem(
             created_at=now,
             source="reward",
             source_id=reward.key,
-            rule=reward.category.value,
+            rule=reward.category,
             spend_id=spend.id,
         )
     )
@@ -385,10 +413,10 @@ async def cancel_redemption(
     repo = uow.loyalty
     redemption = await repo.redemption(redemption_id)
     if redemption is None or redemption.owner_id != owner_id:
-        raise VoucherProblem("unknown")
+        raise VoucherProblem(VoucherRefusal.UNKNOWN)
     await repo.lock_account(owner_id, now, now + REVIEW_PERIOD)
     if not redemption.usable(now):
-        raise VoucherProblem(redemption.status, redemption)
+        raise VoucherProblem(_refusal(redemption), redemption)
     spend = await repo.spend(redemption.spend_id)
     assert spend is not None
     assert spend.id is not None
@@ -434,14 +462,12 @@ async def use_voucher(
     """A dealer takes a voucher: it must exist, be valid, and belong to their market."""
     redemption = await uow.loyalty.redemption_by_code(normalize_voucher_code(code))
     if redemption is None:
-        raise VoucherProblem("unknown")
+        raise VoucherProblem(VoucherRefusal.UNKNOWN)
     dealer = reference.dealers.get(staff.dealer_code or "")
     if staff.role != "admin" and (dealer is None or dealer.market != redemption.market):
-        raise VoucherProblem("elsewhere", redemption)
-    if redemption.status != RedemptionStatus.ISSUED:
-        raise VoucherProblem(redemption.status, redemption)
+        raise VoucherProblem(VoucherRefusal.ELSEWHERE, redemption)
     if not redemption.usable(now):
-        raise VoucherProblem(RedemptionStatus.EXPIRED, redemption)
+        raise VoucherProblem(_refusal(redemption), redemption)
     redemption.status = RedemptionStatus.USED
     redemption.used_at = now
     redemption.used_by = actor
@@ -529,7 +555,9 @@ async def _deduct(
     await repo.lock_account(owner_id, now, now + REVIEW_PERIOD)
     lots = {lot.id: lot for lot in await repo.open_lots(owner_id)}
     taken = allocate([lot.view() for lot in lots.values()], points, now)
-    spend = await _spend(uow, owner_id, lots, taken, kind="adjust", request_key=request, now=now)
+    spend = await _spend(
+        uow, owner_id, lots, taken, kind=SpendKind.ADJUST, request_key=request, now=now
+    )
     repo.add(
         LedgerEntry(
             owner_id=owner_id,
@@ -553,7 +581,7 @@ async def _spend(
     lots: dict[int | None, PointLot],
     taken: list[tuple[int, int]],
     *,
-    kind: str,
+    kind: SpendKind,
     request_key: str,
     now: datetime,
 ) -> PointSpend:
@@ -605,7 +633,7 @@ async def summary(
     rules = reference.rules(owner.market)
     lots = await uow.loyalty.open_lots(owner.id)
     account = await uow.loyalty.account(owner.id)
-    tier = Tier(account.tier) if account else Tier.EXPLORER
+    tier = account.tier if account else Tier.EXPLORER
     status = await uow.loyalty.status_points(
         owner.id, now - timedelta(days=rules.status_window_days)
     )
@@ -631,7 +659,7 @@ async def _balance(uow: UnitOfWork, owner_id: int, now: datetime) -> int:
 
 async def tier_of(uow: UnitOfWork, owner_id: int) -> Tier:
     account = await uow.loyalty.account(owner_id)
-    return Tier(account.tier) if account else Tier.EXPLORER
+    return account.tier if account else Tier.EXPLORER
 
 
 @dataclass(frozen=True)
@@ -677,7 +705,7 @@ async def review_tiers(
         status = await uow.loyalty.status_points(
             owner.id or 0, now - timedelta(days=rules.status_window_days)
         )
-        tier = Tier(account.tier)
+        tier = account.tier
         outcome = yearly_review(
             tier,
             status,
@@ -690,13 +718,13 @@ async def review_tiers(
         if outcome is ReviewOutcome.NOTICE:
             account.demotion_notice_at = now
             demote_on = now + timedelta(days=rules.demotion_grace_days)
-            uow.events.append(TierDemotionNotice(account.owner_id, tier.value, demote_on, now))
+            uow.events.append(TierDemotionNotice(account.owner_id, tier, demote_on, now))
             report.noticed += 1
         elif outcome is ReviewOutcome.DEMOTE:
             lower = tier_below(tier)
-            account.tier, account.tier_since = lower.value, now
+            account.tier, account.tier_since = lower, now
             account.review_due_at, account.demotion_notice_at = now + REVIEW_PERIOD, None
-            uow.events.append(TierDemoted(account.owner_id, tier.value, lower.value, now))
+            uow.events.append(TierDemoted(account.owner_id, tier, lower, now))
             report.demoted += 1
         elif (
             account.demotion_notice_at is None
@@ -714,13 +742,13 @@ async def _promote_if_earned(
     status = await uow.loyalty.status_points(
         account.owner_id, now - timedelta(days=rules.status_window_days)
     )
-    higher = promotion(Tier(account.tier), status, rules.thresholds)
+    higher = promotion(account.tier, status, rules.thresholds)
     if higher is None:
         return
     old = account.tier
-    account.tier, account.tier_since = higher.value, now
+    account.tier, account.tier_since = higher, now
     account.review_due_at, account.demotion_notice_at = now + REVIEW_PERIOD, None
-    uow.events.append(TierPromoted(account.owner_id, old, higher.value, now))
+    uow.events.append(TierPromoted(account.owner_id, old, higher, now))
 
 
 def _month_start(now: datetime, zone: str) -> datetime:
@@ -734,7 +762,9 @@ __all__ = [
     "InsufficientPoints",
     "ReasonRequired",
     "RewardUnavailable",
+    "Unavailability",
     "VoucherProblem",
+    "VoucherRefusal",
     "adjust",
     "award",
     "award_activity",
