@@ -28,8 +28,8 @@ from bot.app import App, build_app, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.loyalty import EntryKind
-from bot.services import loyalty
-from bot.services.loyalty import Award
+from bot.services.loyalty import earn, expiry, rewards
+from bot.services.loyalty.earn import Award
 from storage import tables
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -47,7 +47,7 @@ async def awards_per_second(app: App, n: int) -> float:
     for i in range(n):
         owner_id, market = people[i % len(people)]
         async with app.database.uow() as uow:
-            await loyalty.award(
+            await earn.award(
                 uow,
                 app.reference,
                 Award(owner_id, "bench", "bench", f"a{i}", points=200),
@@ -66,7 +66,7 @@ async def redemptions_per_second(app: App, n: int) -> float:
         async with app.database.uow() as uow:
             owner = await uow.owners.get(owner_id)
             assert owner is not None
-            await loyalty.redeem(
+            await rewards.redeem(
                 uow,
                 app.reference.rewards[(market, "coffee")],
                 owner=owner,
@@ -106,7 +106,7 @@ async def load_lots(app: App, count: int) -> None:
 async def expiry_set_based(app: App) -> tuple[int, float]:
     started = time.perf_counter()
     async with app.database.uow() as uow:
-        expired, _ = await loyalty.expire(uow, NOW + timedelta(days=1000))
+        expired, _ = await expiry.expire(uow, NOW + timedelta(days=1000))
         await uow.commit()
     return expired, time.perf_counter() - started
 

@@ -13,8 +13,9 @@ from bot.data import load_reference
 from bot.demo.seed import seed_demo
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
-from bot.services import care, loyalty
+from bot.services import care
 from bot.services.bus import MessageBus
+from bot.services.loyalty import earn
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
 from handlers.registry import build_dispatcher
@@ -140,7 +141,7 @@ def line_deps(app: App, *, with_jobs: bool = True) -> LineDeps | None:
 def build_bus(reference: Reference, clock: Clock) -> MessageBus:
     """Which feature reacts to which domain event (bot/domain/events.py)."""
     bus = MessageBus(clock)
-    loyalty.subscribe(bus, reference)
+    earn.subscribe(bus, reference)
     care.subscribe(bus)
     return bus
 
@@ -176,7 +177,7 @@ async def prepare_database(app: App, *, seed_demo_if_empty: bool = False) -> Non
     await upgrade(app.database.engine)
     async with app.database.uow() as uow:
         await uow.dealers.sync(list(app.reference.dealers.values()))
-        await uow.loyalty.sync_rewards(list(app.reference.rewards.values()))
+        await uow.reward_stock.sync(list(app.reference.rewards.values()))
         await uow.commit()
     if not seed_demo_if_empty:
         return

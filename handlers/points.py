@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.loyalty import EntryKind, LedgerEntry, Tier, TierPerks, progress_bar
 from bot.i18n import Translator
-from bot.services import loyalty
+from bot.services.loyalty import statement
 from bot.services.queries.loyalty import status_per_entry
 from handlers.codes import button
 from handlers.codes.points import HowToEarn, MyVouchers, PointsHistory, PointsHome, RewardCategories
@@ -70,7 +70,7 @@ async def _show_points(ctx: Context, *, edit: bool) -> None:
     assert owner is not None
     t = ctx.t
     zone = owner.timezone or ctx.market.timezone
-    summary = await loyalty.summary(ctx.uow, ctx.reference, owner, ctx.now)
+    summary = await statement.summary(ctx.uow, ctx.reference, owner, ctx.now)
     lines = [
         t.ngettext(
             "⭐ You have <b>{n}</b> point to spend.",
@@ -167,7 +167,7 @@ async def show_history(ctx: Context, code: PointsHistory) -> None:
     assert owner.id is not None
     t = ctx.t
     zone = _zone(owner.timezone or ctx.market.timezone)
-    result = await loyalty.history(ctx.uow, owner.id, code.page)
+    result = await statement.history(ctx.uow, owner.id, code.page)
     if not result.entries:
         lines = [t._("No points movements yet. Your first service visit will start the story.")]
     else:

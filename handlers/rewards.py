@@ -6,8 +6,8 @@ import secrets
 
 from bot.domain.loyalty import InsufficientPoints, RewardCategory, RewardInfo, Tier
 from bot.i18n import Translator, escape
-from bot.services import loyalty
-from bot.services.loyalty import RewardUnavailable, Unavailability
+from bot.services.loyalty import rewards, statement
+from bot.services.loyalty.rewards import RewardUnavailable, Unavailability
 from bot.services.queries.loyalty import stock_left
 from handlers.codes import BadCode, button
 from handlers.codes.points import (
@@ -101,7 +101,7 @@ async def _show_reward(ctx: Context, reward: RewardInfo) -> None:
     owner = ctx.owner
     assert owner is not None
     t = ctx.t
-    summary = await loyalty.summary(ctx.uow, ctx.reference, owner, ctx.now)
+    summary = await statement.summary(ctx.uow, ctx.reference, owner, ctx.now)
     stock = await stock_left(ctx.uow, reward)
     lines = [f"<b>{escape(reward.title(t.code))}</b>", escape(reward.description(t.code)), ""]
     lines.append(t._("Price: {points}", points=points_text(t, reward.points)))
@@ -157,7 +157,7 @@ async def ask_to_confirm(ctx: Context, code: AskToRedeem) -> None:
     assert owner is not None
     t = ctx.t
     reward = _reward(ctx, code.reward)
-    summary = await loyalty.summary(ctx.uow, ctx.reference, owner, ctx.now)
+    summary = await statement.summary(ctx.uow, ctx.reference, owner, ctx.now)
     left = summary.balance - reward.points
     if left < 0:
         await _show_reward(ctx, reward)
@@ -187,7 +187,7 @@ async def redeem(ctx: Context, code: ConfirmRedeem) -> None:
     t = ctx.t
     reward = _reward(ctx, code.reward)
     try:
-        result = await loyalty.redeem(
+        result = await rewards.redeem(
             ctx.uow, reward, owner=owner, request_key=code.request, now=ctx.now
         )
     except InsufficientPoints as short:

@@ -15,8 +15,8 @@ from bot.domain.staff import Role, StaffMember
 from bot.domain.text import isolate
 from bot.domain.vin import mask_vin
 from bot.i18n import escape
-from bot.services import loyalty
-from bot.services.loyalty import VoucherProblem, VoucherRefusal
+from bot.services.loyalty import adjustments, rewards, statement
+from bot.services.loyalty.rewards import VoucherProblem, VoucherRefusal
 from bot.services.queries.owners import owner_by_id, owner_by_phone
 from bot.services.queries.vehicles import vehicles_of
 from bot.services.staff import LacksRole, NotStaff, actor_id, require_staff
@@ -81,7 +81,7 @@ async def take_voucher(ctx: Context) -> None:
         ctx.reply(t._("Send the code after the command, for example: /voucher AU-7KQ4-9XHF-2M3P"))
         return
     try:
-        redemption = await loyalty.use_voucher(
+        redemption = await rewards.use_voucher(
             ctx.uow,
             ctx.reference,
             code=code,
@@ -147,7 +147,7 @@ async def adjust_points(ctx: Context) -> None:
     if owner is None:
         return
     try:
-        balance = await loyalty.adjust(
+        balance = await adjustments.adjust(
             ctx.uow,
             ctx.reference,
             owner=owner,
@@ -183,7 +183,7 @@ async def look_up_owner(ctx: Context) -> None:
     owner = await _owner_by_phone(ctx, member, ctx.event.text.strip())
     if owner is None or owner.id is None:
         return
-    summary = await loyalty.summary(ctx.uow, ctx.reference, owner, ctx.now)
+    summary = await statement.summary(ctx.uow, ctx.reference, owner, ctx.now)
     vehicles = await vehicles_of(ctx.uow, owner.id)
     lines = [
         f"<b>{_full_name(owner)}</b>",

@@ -5,7 +5,7 @@ on the lead."""
 from __future__ import annotations
 
 from bot.domain.text import isolate
-from bot.services import loyalty
+from bot.services.loyalty import tiers
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.codes import BadCode, button
 from handlers.codes.test_drive import AskTestDrive, ChooseTestDriveModel
@@ -59,7 +59,7 @@ async def _send_request(ctx: Context, model: str) -> None:
                 model=model,
             )
         ]
-        tier = await loyalty.tier_of(ctx.uow, owner.id)
+        tier = await tiers.tier_of(ctx.uow, owner.id)
         if ctx.reference.rules(owner.market).perks[tier].test_drive_priority:
             lines.append(st._("⭐ {tier} member: test-drive priority", tier=tier_name(st, tier)))
         ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.domain.loyalty import Redemption, RedemptionStatus
-from bot.services import loyalty
-from bot.services.loyalty import VoucherProblem
+from bot.services.loyalty import rewards
+from bot.services.loyalty.rewards import VoucherProblem
 from bot.services.queries.loyalty import voucher_of, vouchers_of
 from handlers.codes import button
 from handlers.codes.points import (
@@ -147,7 +147,7 @@ async def cancel_voucher(ctx: Context, code: CancelVoucher) -> None:
     redemption = await _own_voucher(ctx, code.voucher)
     t = ctx.t
     try:
-        refunded = await loyalty.cancel_redemption(
+        refunded = await rewards.cancel_redemption(
             ctx.uow, owner_id=redemption.owner_id, redemption_id=code.voucher, now=ctx.now
         )
     except VoucherProblem:

@@ -12,7 +12,10 @@ from bot.services import ports
 from storage.care_repository import SqlCareRepository
 from storage.db import WriteGate, is_sqlite
 from storage.kpi_repository import SqlKpiRepository
-from storage.loyalty_repository import SqlLoyaltyRepository
+from storage.loyalty.accounts import SqlLoyaltyAccountRepository, SqlStatusAwardRepository
+from storage.loyalty.journal import SqlLedgerRepository, SqlPointSpendRepository
+from storage.loyalty.lots import SqlPointLotRepository
+from storage.loyalty.rewards import SqlRedemptionRepository, SqlRewardStockRepository
 from storage.mapping import map_domain
 from storage.repositories.bookings import (
     SqlBookingHistory,
@@ -65,7 +68,15 @@ class SqlUnitOfWork:
         self.dealers: ports.DealerDirectory = SqlDealerDirectory(self.session)
         self.staff: ports.StaffRepository = SqlStaffRepository(self.session)
         self.audit: ports.AuditLog = SqlAuditLog(self.session)
-        self.loyalty: ports.LoyaltyRepository = SqlLoyaltyRepository(self.session)
+        self.loyalty_accounts: ports.LoyaltyAccountRepository = SqlLoyaltyAccountRepository(
+            self.session
+        )
+        self.point_lots: ports.PointLotRepository = SqlPointLotRepository(self.session)
+        self.point_spends: ports.PointSpendRepository = SqlPointSpendRepository(self.session)
+        self.ledger: ports.LedgerRepository = SqlLedgerRepository(self.session)
+        self.status_awards: ports.StatusAwardRepository = SqlStatusAwardRepository(self.session)
+        self.reward_stock: ports.RewardStockRepository = SqlRewardStockRepository(self.session)
+        self.redemptions: ports.RedemptionRepository = SqlRedemptionRepository(self.session)
         self.care: ports.CareRepository = SqlCareRepository(self.session)
         self.kpi: ports.KpiRepository = SqlKpiRepository(self.session)
         self.bookings: ports.BookingRepository = SqlBookingRepository(self.session)

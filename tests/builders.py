@@ -80,7 +80,7 @@ async def an_owner(
 
 
 async def _give_points(uow: UnitOfWork, owner: Owner, points: int, at: datetime) -> None:
-    from bot.services.loyalty import Award, award
+    from bot.services.loyalty.earn import Award, award
 
     assert owner.id is not None
     await award(

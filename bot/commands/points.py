@@ -42,7 +42,7 @@ RunAsOf = Annotated[str | None, typer.Option(help="Run as of this time (ISO with
 def _change_points(phone: str, points: int, reason: str) -> None:
     from bot.domain.loyalty import InsufficientPoints
     from bot.domain.text import clean_text
-    from bot.services import loyalty
+    from bot.services.loyalty import adjustments
 
     async def work(app: App) -> int:
         await prepare_database(app)
@@ -50,7 +50,7 @@ def _change_points(phone: str, points: int, reason: str) -> None:
             owner = await owner_for(app, uow, phone)
             now = app.clock.now()
             try:
-                balance = await loyalty.adjust(
+                balance = await adjustments.adjust(
                     uow,
                     app.reference,
                     owner=owner,
@@ -62,7 +62,7 @@ def _change_points(phone: str, points: int, reason: str) -> None:
             except InsufficientPoints as short:
                 typer.echo(f"only {short.balance} points can be taken away", err=True)
                 return 1
-            except loyalty.ReasonRequired:
+            except adjustments.ReasonRequired:
                 typer.echo("a reason is required", err=True)
                 return 1
             await uow.commit()
@@ -95,15 +95,15 @@ def points_adjust(
 @points_cli.command("show")
 def points_show(phone: Annotated[str, typer.Option(help="The owner's phone number")]) -> None:
     """Balance, pending and expiring points, tier and the latest movements."""
-    from bot.services import loyalty
+    from bot.services.loyalty import statement
 
     async def work(app: App) -> None:
         await prepare_database(app)
         now = app.clock.now()
         async with app.database.uow() as uow:
             owner = await owner_for(app, uow, phone)
-            summary = await loyalty.summary(uow, app.reference, owner, now)
-            recent = await loyalty.history(uow, owner.id, 0, size=20)
+            summary = await statement.summary(uow, app.reference, owner, now)
+            recent = await statement.history(uow, owner.id, 0, size=20)
         typer.echo(
             f"owner {owner.id} ({owner.market}), tier {summary.tier.value}, "
             f"{summary.progress.status_points} status points"
@@ -138,10 +138,10 @@ def _run_as_of(now: str | None, job: Callable[[App, UnitOfWork, datetime], Await
 @points_cli.command("expire")
 def points_expire(now: RunAsOf = None) -> None:
     """Expire what is left of lots past their expiry, and unused vouchers past validity."""
-    from bot.services import loyalty
+    from bot.services.loyalty import expiry
 
     async def expire(app: App, uow: UnitOfWork, moment: datetime) -> str:
-        lots, vouchers = await loyalty.expire(uow, moment)
+        lots, vouchers = await expiry.expire(uow, moment)
         await uow.commit()
         return f"expired {lots} lots and {vouchers} vouchers"
 
@@ -163,29 +163,29 @@ def points_export(
         await prepare_database(app)
         start = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
         async with app.database.uow() as uow:
-            rows = await uow.loyalty.export_rows(start)
+            rows = await uow.ledger.export(start)
         with file.open("w", encoding="utf-8", newline="") as fh:
             write_csv(
                 fh,
                 _LEDGER_COLUMNS,
                 (
                     [
-                        row.id,
-                        row.created_at.isoformat(),
-                        row.owner_id,
-                        row.market,
-                        row.kind,
-                        row.points,
-                        row.source,
-                        row.source_id,
-                        row.rule,
-                        row.lot_id,
-                        row.spend_id,
-                        row.reverses_id,
-                        row.reason,
-                        row.actor,
+                        entry.id,
+                        entry.created_at.isoformat(),
+                        entry.owner_id,
+                        market,
+                        entry.kind,
+                        entry.points,
+                        entry.source,
+                        entry.source_id,
+                        entry.rule,
+                        entry.lot_id,
+                        entry.spend_id,
+                        entry.reverses_id,
+                        entry.reason,
+                        entry.actor,
                     ]
-                    for row in rows
+                    for entry, market in rows
                 ),
             )
         typer.echo(f"{len(rows)} entries written to {file}")
@@ -196,10 +196,10 @@ def points_export(
 @loyalty_cli.command("review")
 def loyalty_review(now: RunAsOf = None) -> None:
     """The yearly tier review: keep, warn (30-day grace) or demote one tier."""
-    from bot.services import loyalty
+    from bot.services.loyalty import tiers
 
     async def review(app: App, uow: UnitOfWork, moment: datetime) -> str:
-        report = await loyalty.review_tiers(uow, app.reference, moment)
+        report = await tiers.review_tiers(uow, app.reference, moment)
         await uow.commit()
         return f"kept {report.kept}, warned {report.noticed}, demoted {report.demoted}"
 
@@ -219,7 +219,7 @@ def loyalty_stock(
             raise typer.BadParameter(f"{reward} is not offered in {market}")
         await prepare_database(app)
         async with app.database.uow() as uow:
-            await uow.loyalty.set_stock(market, reward, stock)
+            await uow.reward_stock.set(market, reward, stock)
             await uow.commit()
         typer.echo(f"{reward} in {market}: {'unlimited' if stock is None else stock}")
 

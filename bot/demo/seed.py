@@ -142,7 +142,7 @@ async def _seed_chats(uow: UnitOfWork, now: datetime) -> None:
 async def _seed_points(uow: UnitOfWork, reference: Reference, now: datetime) -> None:
     """Believable points: some pending, some expiring soon, a Companion and a Co-creator.
     Idempotent: every award has its own key."""
-    from bot.services.loyalty import Award, award
+    from bot.services.loyalty.earn import Award, award
 
     for phone, history in DEMO_POINTS.items():
         owner = await uow.owners.by_phone(phone)

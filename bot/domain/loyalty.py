@@ -1,7 +1,7 @@
 """Loyalty rules: spendable points as lots, status points for tiers, rewards.
 
-Pure functions and value types; the ledger service (bot/services/loyalty.py) applies
-them inside a unit of work. Points and money are integers (DESIGN.md).
+Pure functions and value types; the ledger services (bot/services/loyalty/) apply
+them inside a unit of work. Points and money are integers.
 """
 
 from __future__ import annotations

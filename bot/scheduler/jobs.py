@@ -24,7 +24,8 @@ from bot.domain.reference import Reference
 from bot.i18n import Catalogs
 from bot.scheduler.limits import InProcessLimiter, RateLimiter, RedisLimiter
 from bot.scheduler.sender import Sender, Transport
-from bot.services import care, loyalty
+from bot.services import care
+from bot.services.loyalty import expiry, tiers
 from bot.services.ports import UnitOfWorkFactory
 from handlers.care_messages import after_sent, renderer_for
 
@@ -57,7 +58,7 @@ async def plan_job(deps: JobDeps) -> None:
 async def expiry_job(deps: JobDeps) -> None:
     now = deps.clock.now()
     async with deps.uow_factory() as uow:
-        lots, vouchers = await loyalty.expire(uow, now)
+        lots, vouchers = await expiry.expire(uow, now)
         await uow.commit()
     log.info("expired %d lots and %d vouchers", lots, vouchers)
 
@@ -65,7 +66,7 @@ async def expiry_job(deps: JobDeps) -> None:
 async def review_job(deps: JobDeps) -> None:
     now = deps.clock.now()
     async with deps.uow_factory() as uow:
-        report = await loyalty.review_tiers(uow, deps.reference, now)
+        report = await tiers.review_tiers(uow, deps.reference, now)
         await uow.commit()
     log.info(
         "tier review: kept %d, warned %d, demoted %d", report.kept, report.noticed, report.demoted

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.domain.loyalty import Tier
 from bot.domain.reference import Reference
-from bot.services import loyalty
+from bot.services.loyalty import tiers
 from bot.services.ports import UnitOfWork
 
 DEFAULT_WINDOW_DAYS = 60
@@ -17,7 +17,7 @@ DEFAULT_WINDOW_DAYS = 60
 
 async def loyalty_tier(uow: UnitOfWork, owner_id: int) -> Tier:
     """The owner's current loyalty tier, from the ledger."""
-    return await loyalty.tier_of(uow, owner_id)
+    return await tiers.tier_of(uow, owner_id)
 
 
 async def booking_window_days(uow: UnitOfWork, reference: Reference, owner_id: int) -> int:

@@ -22,8 +22,8 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     bookings = await uow.bookings.of_owner(owner.id)
     visits = await uow.visits.of_owner(owner.id)
     referrals = await uow.referrals.of_referrer(owner.id, 0, 1000)
-    ledger = await uow.loyalty.entries(owner.id, 0, await uow.loyalty.count_entries(owner.id))
-    redemptions = await uow.loyalty.redemptions_of(owner.id)
+    ledger = await uow.ledger.of_owner(owner.id, 0, await uow.ledger.count_of_owner(owner.id))
+    redemptions = await uow.redemptions.of_owner(owner.id)
     answers = await uow.care.answers_of(owner.id)
     messages = await uow.care.of_owner(owner.id)
     return {

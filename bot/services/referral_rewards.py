@@ -29,7 +29,7 @@ from bot.domain.referrals import (
     no_reward_at_payout,
     reverse_on_cancel,
 )
-from bot.services import loyalty
+from bot.services.loyalty import earn
 from bot.services.ports import UnitOfWork
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -104,7 +104,7 @@ async def pay_stage(
         activity = activities.get(rule)
         if activity is None:
             continue
-        outcome = await loyalty.award_activity(
+        outcome = await earn.award_activity(
             uow,
             reference,
             owner_id=referral_id_of(referrer),
@@ -115,7 +115,7 @@ async def pay_stage(
             now=at,
             reason=f"referral {referral.id}: {referral.stage}",
         )
-        if outcome is loyalty.AwardOutcome.AWARDED:
+        if outcome is earn.AwardOutcome.AWARDED:
             move.paid.append((rule, activity.points))
             if activity.pending_days:
                 move.spendable_from[rule] = at + timedelta(days=activity.pending_days)
@@ -142,7 +142,7 @@ async def withdraw_on_cancel(
     if not reverse_on_cancel(referral.delivered_at, at, pending_days):
         return
     for rule in (DELIVERED_RULE, WELCOME_PERK_RULE):
-        taken = await loyalty.reverse_award(
+        taken = await earn.reverse_award(
             uow,
             source=REWARD_SOURCE,
             source_id=str(referral.id),
@@ -168,9 +168,9 @@ async def friend_perk(
     activity = reference.rules(friend.market).activities.get(WELCOME_PERK_RULE)
     if activity is None:
         return None
-    if await uow.loyalty.awards_since(friend.id, WELCOME_PERK_RULE, _EPOCH):
+    if await uow.point_lots.awards_since(friend.id, WELCOME_PERK_RULE, _EPOCH):
         return None  # never twice for the same friend
-    outcome = await loyalty.award_activity(
+    outcome = await earn.award_activity(
         uow,
         reference,
         owner_id=friend.id,
@@ -181,7 +181,7 @@ async def friend_perk(
         now=at,
         reason=f"referral {referral.id}: welcome",
     )
-    return (friend, activity.points) if outcome is loyalty.AwardOutcome.AWARDED else None
+    return (friend, activity.points) if outcome is earn.AwardOutcome.AWARDED else None
 
 
 async def welcome_perk_on_link(
@@ -231,7 +231,7 @@ async def referrals_of(
         until: datetime | None = None
         withdrawn = False
         for rule in STAGE_REWARDS.values():
-            lot = await uow.loyalty.lot_by_award(REWARD_SOURCE, str(referral.id), rule)
+            lot = await uow.point_lots.by_award(REWARD_SOURCE, str(referral.id), rule)
             if lot is None or lot.owner_id != owner_id:
                 continue
             cancelled_at = referral.stage_at if referral.current is Stage.ORDER_CANCELLED else None

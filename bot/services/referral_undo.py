@@ -110,8 +110,8 @@ async def _moved_points(
         return True
     source_id = str(referral.id)
     for rule in crossed:
-        if await uow.loyalty.lot_by_award(REWARD_SOURCE, source_id, rule) is not None:
+        if await uow.point_lots.by_award(REWARD_SOURCE, source_id, rule) is not None:
             return True
-        if await uow.loyalty.status_by_award(REWARD_SOURCE, source_id, rule) is not None:
+        if await uow.status_awards.by_award(REWARD_SOURCE, source_id, rule) is not None:
             return True
     return False

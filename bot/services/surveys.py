@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.domain.care import SurveyAnswer
 from bot.domain.owners import Owner
 from bot.domain.reference import Reference
-from bot.services import loyalty
+from bot.services.loyalty import earn
 from bot.services.ports import UnitOfWork
 
 COMMENT_LIMIT = 1000
@@ -50,7 +50,7 @@ async def answer(
         answered_at=now,
     )
     uow.care.add_answer(recorded)
-    await loyalty.award_activity(
+    await earn.award_activity(
         uow,
         reference,
         owner_id=owner.id,

@@ -3,7 +3,7 @@ birthdays."""
 
 from __future__ import annotations
 
-from bot.services import loyalty
+from bot.services.loyalty import statement
 from handlers.care_messages.env import CareEnv, menu_row, points_row, screen
 from handlers.points import points_text
 from handlers.types import Screen
@@ -41,7 +41,7 @@ async def tips_day_7(env: CareEnv) -> list[Screen] | None:
 
 async def tips_day_30(env: CareEnv) -> list[Screen] | None:
     t = env.t
-    summary = await loyalty.summary(env.uow, env.reference, env.owner, env.now)
+    summary = await statement.summary(env.uow, env.reference, env.owner, env.now)
     return screen(
         t._(
             "A month in the club! You earn points for every service visit, for answering "

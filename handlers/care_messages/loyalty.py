@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.loyalty import Tier
-from bot.services import loyalty
+from bot.services.loyalty import statement, tiers
 from handlers.care_messages.env import CareEnv, points_row, screen
 from handlers.codes import button
 from handlers.codes.points import RewardCategories
@@ -15,7 +15,7 @@ from handlers.types import Screen
 
 
 async def points_expiring(env: CareEnv) -> list[Screen] | None:
-    summary = await loyalty.summary(env.uow, env.reference, env.owner, env.now)
+    summary = await statement.summary(env.uow, env.reference, env.owner, env.now)
     if not summary.expiring:
         return None  # spent or expired since the message was planned
     t = env.t
@@ -35,7 +35,7 @@ async def points_expiring(env: CareEnv) -> list[Screen] | None:
 
 async def tier_promoted(env: CareEnv) -> list[Screen] | None:
     tier = Tier(str(env.message.payload.get("tier", "")))
-    current = await loyalty.tier_of(env.uow, env.owner.id or 0)
+    current = await tiers.tier_of(env.uow, env.owner.id or 0)
     if current.rank < tier.rank:
         return None  # demoted again since
     t = env.t
@@ -56,7 +56,7 @@ async def tier_promoted(env: CareEnv) -> list[Screen] | None:
 async def tier_demotion_notice(env: CareEnv) -> list[Screen] | None:
     tier = Tier(str(env.message.payload.get("tier", "")))
     demote_on = datetime.fromisoformat(str(env.message.payload.get("demote_on")))
-    summary = await loyalty.summary(env.uow, env.reference, env.owner, env.now)
+    summary = await statement.summary(env.uow, env.reference, env.owner, env.now)
     threshold = env.reference.rules(env.owner.market).thresholds.get(tier, 0)
     missing = threshold - summary.progress.status_points
     if missing <= 0 or summary.tier is not tier:

@@ -431,7 +431,7 @@ async def test_staff_confirm_and_complete_a_visit_and_the_owner_hears_in_arabic(
     assert [e.visit_id for e in completed] == [visit.id]
     assert completed[0].invoice_minor == 123450
     async with app.database.uow() as uow:
-        entries = await uow.loyalty.entries(booking.owner_id, 0, 50)
+        entries = await uow.ledger.of_owner(booking.owner_id, 0, 50)
     rules = {(e.rule, e.source_id) for e in entries}
     assert ("paid_service", str(visit.id)) in rules
     assert ("booking_attended", str(booking.id)) in rules, "came as booked: +50 as promised"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.domain.owners import Owner
-from bot.services import loyalty
+from bot.services.loyalty import earn
 from handlers.codes.points import AskToCancelVoucher
 from tests.conftest import NOW, Chat, ChatFactory
 from tests.flows.helpers import linked
@@ -78,7 +78,7 @@ async def test_the_history_shows_status_points_on_each_line_in_turkish(
     line = next(x for x in chat.text.splitlines() if "+120" in x)
     assert line.endswith("🏅 +480")
     async with app.database.uow() as uow:
-        await loyalty.reverse_award(
+        await earn.reverse_award(
             uow, source="test", source_id="visit-a", rule="test_award", now=NOW, reason="refund"
         )
         await uow.commit()
@@ -89,4 +89,4 @@ async def test_the_history_shows_status_points_on_each_line_in_turkish(
 
 async def _vouchers(app: App, owner_id: int) -> list[int]:
     async with app.database.uow() as uow:
-        return [r.id or 0 for r in await uow.loyalty.redemptions_of(owner_id)]
+        return [r.id or 0 for r in await uow.redemptions.of_owner(owner_id)]

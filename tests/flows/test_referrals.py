@@ -315,9 +315,9 @@ async def test_a_cancelled_order_takes_the_delivery_points_back_and_the_owner_is
         at=NOW,
     )
     async with app.database.uow() as uow:
-        from bot.services import loyalty
+        from bot.services.loyalty import statement
 
-        pending_before = (await loyalty.summary(uow, app.reference, owner, NOW)).pending_total
+        pending_before = (await statement.summary(uow, app.reference, owner, NOW)).pending_total
     await staff(app, 901, "DE-BER-01")
     seller: Chat = chat_factory(user_id=901, lang="de")
     await seller.say("/leads")
@@ -334,9 +334,9 @@ async def test_a_cancelled_order_takes_the_delivery_points_back_and_the_owner_is
         in told
     )
     async with app.database.uow() as uow:
-        from bot.services import loyalty
+        from bot.services.loyalty import statement
 
-        pending_after = (await loyalty.summary(uow, app.reference, owner, NOW)).pending_total
+        pending_after = (await statement.summary(uow, app.reference, owner, NOW)).pending_total
     assert pending_before - pending_after == 3000
     await lukas.say("/refer")
     await lukas.press(de.pgettext("button", "👥 My referrals"))

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import App
 from bot.domain.loyalty import InsufficientPoints
-from bot.services import loyalty
+from bot.services.loyalty import earn, expiry, rewards, statement
 from tests.conftest import NOW
 from tests.services.loyalty_helpers import balance, days, give, owner_by_phone, reward
 
@@ -20,7 +20,7 @@ async def test_fifty_concurrent_redemptions_never_overdraw_on_postgres(pg_app: A
     async def attempt(n: int) -> bool:
         async with pg_app.database.uow() as uow:
             try:
-                await loyalty.redeem(
+                await rewards.redeem(
                     uow, reward(pg_app, "coffee"), owner=owner, request_key=f"r{n}", now=NOW
                 )
             except InsufficientPoints:
@@ -38,7 +38,7 @@ async def test_the_same_award_racing_on_two_workers_pays_once_on_postgres(pg_app
     outcomes = await asyncio.gather(
         *(give(pg_app, owner, 100, key="same", at=NOW) for _ in range(10))
     )
-    assert outcomes.count(loyalty.AwardOutcome.AWARDED) == 1
+    assert outcomes.count(earn.AwardOutcome.AWARDED) == 1
     assert await balance(pg_app, owner, NOW) == 100
 
 
@@ -47,12 +47,12 @@ async def test_expiry_is_one_statement_and_journals_what_it_took_on_postgres(pg_
     await give(pg_app, owner, 1000, key="old", at=NOW - days(700))
     await give(pg_app, owner, 300, key="new", at=NOW)
     async with pg_app.database.uow() as uow:
-        await loyalty.redeem(uow, reward(pg_app, "gym_pass"), owner=owner, request_key="r", now=NOW)
+        await rewards.redeem(uow, reward(pg_app, "gym_pass"), owner=owner, request_key="r", now=NOW)
         await uow.commit()
     async with pg_app.database.uow() as uow:
-        expired, _ = await loyalty.expire(uow, NOW + days(40))
+        expired, _ = await expiry.expire(uow, NOW + days(40))
         await uow.commit()
-        entries = (await loyalty.history(uow, owner.id, 0)).entries
+        entries = (await statement.history(uow, owner.id, 0)).entries
     assert expired >= 1  # other demo owners' old points expire too
     assert (entries[0].kind, entries[0].points) == ("expire", -400)
     assert await balance(pg_app, owner, NOW + days(40)) == 300
@@ -70,7 +70,7 @@ async def test_redemptions_of_many_owners_race_without_deadlocks_on_postgres(pg_
     async def attempt(owner, n: int) -> bool:  # type: ignore[no-untyped-def]
         async with pg_app.database.uow() as uow:
             try:
-                await loyalty.redeem(
+                await rewards.redeem(
                     uow,
                     pg_app.reference.rewards[(owner.market, "coffee")],
                     owner=owner,

@@ -40,7 +40,7 @@ async def test_two_staff_tapping_delivered_at_once_pay_once_on_postgres(pg_app: 
     assert len(told) <= 1, "the owner hears of the delivery once"
     async with pg_app.database.uow() as uow:
         history = await uow.stage_changes.of_referral(referral.id or 0)
-        lot = await uow.loyalty.lot_by_award(REWARD_SOURCE, str(referral.id), DELIVERED_RULE)
+        lot = await uow.point_lots.by_award(REWARD_SOURCE, str(referral.id), DELIVERED_RULE)
     assert [c.to_stage for c in history].count(Stage.DELIVERED) == 1
     assert lot is not None
     assert lot.points == 3000

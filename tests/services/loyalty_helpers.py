@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from bot.app import App
 from bot.domain.loyalty import RewardInfo
 from bot.domain.owners import Owner
-from bot.services import loyalty
-from bot.services.loyalty import Award
+from bot.services.loyalty import earn, statement
+from bot.services.loyalty.earn import Award
 from tests.conftest import commit_as_of
 
 BANGKOK_PHONE = "+66891112233"  # Nattaya: no demo points
@@ -30,10 +30,10 @@ async def give(
     at: datetime,
     status: int = 0,
     pending_days: int = 0,
-) -> loyalty.AwardOutcome:
+) -> earn.AwardOutcome:
     assert owner.id is not None
     async with app.database.uow() as uow:
-        outcome = await loyalty.award(
+        outcome = await earn.award(
             uow,
             app.reference,
             Award(
@@ -54,7 +54,7 @@ async def give(
 
 async def balance(app: App, owner: Owner, at: datetime) -> int:
     async with app.database.uow() as uow:
-        return (await loyalty.summary(uow, app.reference, owner, at)).balance
+        return (await statement.summary(uow, app.reference, owner, at)).balance
 
 
 def reward(app: App, key: str, market: str = "TH") -> RewardInfo:

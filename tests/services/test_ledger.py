@@ -9,8 +9,9 @@ import pytest
 from bot.app import App
 from bot.domain.events import VisitCompleted, VisitRefunded
 from bot.domain.loyalty import InsufficientPoints, RedemptionStatus, Tier
-from bot.services import loyalty
-from bot.services.loyalty import AwardOutcome, RewardUnavailable, VoucherProblem
+from bot.services.loyalty import adjustments, earn, expiry, rewards, statement, tiers
+from bot.services.loyalty.earn import AwardOutcome
+from bot.services.loyalty.rewards import RewardUnavailable, VoucherProblem
 from tests.conftest import NOW, commit_as_of
 from tests.services.loyalty_helpers import balance, days, give, owner_by_phone, reward
 
@@ -28,7 +29,7 @@ async def test_paid_service_points_are_pending_for_14_days(app: App) -> None:
         uow.events.append(VisitCompleted(1, owner.id, 1, "TH-BKK-01", 1_234_500, "THB", NOW))
         await commit_as_of(app, uow, NOW)
     async with app.database.uow() as uow:
-        summary = await loyalty.summary(uow, app.reference, owner, NOW)
+        summary = await statement.summary(uow, app.reference, owner, NOW)
     assert summary.balance == 0
     assert summary.pending == [(NOW + days(14), 1234)]  # 12,345 THB at 10 THB a point
     assert await balance(app, owner, NOW + days(14)) == 1234
@@ -44,8 +45,8 @@ async def test_a_refund_inside_the_pending_window_reverses_the_points(app: App) 
         uow.events.append(VisitRefunded(7, owner.id, NOW + days(3)))  # twice: harmless
         await commit_as_of(app, uow, NOW + days(3))
     async with app.database.uow() as uow:
-        summary = await loyalty.summary(uow, app.reference, owner, NOW + days(3))
-        entries = (await loyalty.history(uow, owner.id, 0)).entries
+        summary = await statement.summary(uow, app.reference, owner, NOW + days(3))
+        entries = (await statement.history(uow, owner.id, 0)).entries
     assert summary.pending_total == 0
     assert [e.kind for e in entries] == ["reverse", "earn"]
     assert entries[0].reverses_id == entries[1].id
@@ -56,13 +57,13 @@ async def test_redeeming_spends_the_nearest_expiring_lots_first(app: App) -> Non
     await give(app, owner, 1000, key="old", at=NOW - days(700))  # expires in ~30 days
     await give(app, owner, 1000, key="new", at=NOW)
     async with app.database.uow() as uow:
-        result = await loyalty.redeem(
+        result = await rewards.redeem(
             uow, reward(app, "wheel_alignment"), owner=owner, request_key="r1", now=NOW
         )
         await uow.commit()
     assert result.balance_after == 1200
     async with app.database.uow() as uow:
-        lots = {lot.source_id: lot.remaining for lot in await uow.loyalty.open_lots(owner.id)}
+        lots = {lot.source_id: lot.remaining for lot in await uow.point_lots.open_of(owner.id)}
     assert lots == {"old": 200, "new": 1000}
 
 
@@ -71,7 +72,7 @@ async def test_a_second_tap_on_confirm_redeems_once(app: App) -> None:
     await give(app, owner, 2000, key="k", at=NOW)
     for _ in range(2):
         async with app.database.uow() as uow:
-            result = await loyalty.redeem(
+            result = await rewards.redeem(
                 uow, reward(app, "coffee"), owner=owner, request_key="same", now=NOW
             )
             await uow.commit()
@@ -84,7 +85,7 @@ async def test_redeeming_more_than_the_balance_is_refused_and_changes_nothing(ap
     await give(app, owner, 100, key="k", at=NOW)
     async with app.database.uow() as uow:
         with pytest.raises(InsufficientPoints) as caught:
-            await loyalty.redeem(uow, reward(app, "coffee"), owner=owner, request_key="r", now=NOW)
+            await rewards.redeem(uow, reward(app, "coffee"), owner=owner, request_key="r", now=NOW)
     assert (caught.value.balance, caught.value.needed) == (100, 150)
     assert await balance(app, owner, NOW) == 100
 
@@ -94,7 +95,7 @@ async def test_pending_points_cannot_be_spent(app: App) -> None:
     await give(app, owner, 5000, key="k", at=NOW, pending_days=14)
     async with app.database.uow() as uow:
         with pytest.raises(InsufficientPoints):
-            await loyalty.redeem(uow, reward(app, "coffee"), owner=owner, request_key="r", now=NOW)
+            await rewards.redeem(uow, reward(app, "coffee"), owner=owner, request_key="r", now=NOW)
 
 
 async def test_tier_locked_rewards_need_the_tier(app: App) -> None:
@@ -102,7 +103,7 @@ async def test_tier_locked_rewards_need_the_tier(app: App) -> None:
     await give(app, owner, 5000, key="k", at=NOW)
     async with app.database.uow() as uow:
         with pytest.raises(RewardUnavailable) as caught:
-            await loyalty.redeem(
+            await rewards.redeem(
                 uow, reward(app, "parts_discount"), owner=owner, request_key="r", now=NOW
             )
     assert caught.value.min_tier is Tier.COMPANION
@@ -112,7 +113,7 @@ async def test_status_points_promote_at_once(app: App) -> None:
     owner = await owner_by_phone(app)
     await give(app, owner, 0, key="s", at=NOW, status=1200)
     async with app.database.uow() as uow:
-        summary = await loyalty.summary(uow, app.reference, owner, NOW)
+        summary = await statement.summary(uow, app.reference, owner, NOW)
     assert summary.tier is Tier.COMPANION
     assert summary.progress.needed == 3800
 
@@ -121,11 +122,11 @@ async def test_an_out_of_stock_reward_is_refused(app: App) -> None:
     owner = await owner_by_phone(app)
     await give(app, owner, 5000, key="k", at=NOW)
     async with app.database.uow() as uow:
-        await uow.loyalty.set_stock("TH", "gym_pass", 0)
+        await uow.reward_stock.set("TH", "gym_pass", 0)
         await uow.commit()
     async with app.database.uow() as uow:
         with pytest.raises(RewardUnavailable) as caught:
-            await loyalty.redeem(
+            await rewards.redeem(
                 uow, reward(app, "gym_pass"), owner=owner, request_key="r", now=NOW
             )
     assert caught.value.why == "stock"
@@ -136,23 +137,23 @@ async def test_cancelling_an_unused_voucher_refunds_the_exact_lots(app: App) -> 
     await give(app, owner, 500, key="a", at=NOW - days(100))
     await give(app, owner, 1500, key="b", at=NOW)
     async with app.database.uow() as uow:
-        result = await loyalty.redeem(
+        result = await rewards.redeem(
             uow, reward(app, "wheel_alignment"), owner=owner, request_key="r", now=NOW
         )
         await uow.commit()
     async with app.database.uow() as uow:
-        refunded = await loyalty.cancel_redemption(
+        refunded = await rewards.cancel_redemption(
             uow, owner_id=owner.id, redemption_id=result.redemption.id, now=NOW + days(1)
         )
         await uow.commit()
-        lots = {lot.source_id: lot.remaining for lot in await uow.loyalty.open_lots(owner.id)}
-        redemption = await uow.loyalty.redemption(result.redemption.id)
+        lots = {lot.source_id: lot.remaining for lot in await uow.point_lots.open_of(owner.id)}
+        redemption = await uow.redemptions.get(result.redemption.id)
     assert refunded == 800
     assert lots == {"a": 500, "b": 1500}
     assert redemption.status == RedemptionStatus.CANCELLED
     async with app.database.uow() as uow:
         with pytest.raises(VoucherProblem):
-            await loyalty.cancel_redemption(
+            await rewards.cancel_redemption(
                 uow, owner_id=owner.id, redemption_id=result.redemption.id, now=NOW + days(1)
             )
 
@@ -162,12 +163,12 @@ async def test_expiry_removes_only_what_is_left_of_each_lot(app: App) -> None:
     await give(app, owner, 1000, key="old", at=NOW - days(700))  # expires in ~30 days
     await give(app, owner, 300, key="new", at=NOW)
     async with app.database.uow() as uow:
-        await loyalty.redeem(uow, reward(app, "gym_pass"), owner=owner, request_key="r", now=NOW)
+        await rewards.redeem(uow, reward(app, "gym_pass"), owner=owner, request_key="r", now=NOW)
         await uow.commit()
     async with app.database.uow() as uow:
-        lots, _ = await loyalty.expire(uow, NOW + days(40))
+        lots, _ = await expiry.expire(uow, NOW + days(40))
         await uow.commit()
-        entries = (await loyalty.history(uow, owner.id, 0)).entries
+        entries = (await statement.history(uow, owner.id, 0)).entries
     assert lots >= 1  # other demo owners' old points expire too
     assert entries[0].kind == "expire"
     assert entries[0].points == -400
@@ -181,7 +182,7 @@ async def test_fifty_concurrent_redemptions_never_overdraw(app: App) -> None:
     async def attempt(n: int) -> bool:
         async with app.database.uow() as uow:
             try:
-                await loyalty.redeem(
+                await rewards.redeem(
                     uow, reward(app, "coffee"), owner=owner, request_key=f"r{n}", now=NOW
                 )
             except InsufficientPoints:
@@ -202,7 +203,7 @@ async def test_voucher_codes_are_used_once_at_a_dealer_of_the_market(app: App) -
     await give(app, owner, 2000, key="k", at=NOW)
     async with app.database.uow() as uow:
         issued = (
-            await loyalty.redeem(uow, reward(app, "coffee"), owner=owner, request_key="r", now=NOW)
+            await rewards.redeem(uow, reward(app, "coffee"), owner=owner, request_key="r", now=NOW)
         ).redemption
         bangkok = await add_staff(
             uow,
@@ -228,18 +229,18 @@ async def test_voucher_codes_are_used_once_at_a_dealer_of_the_market(app: App) -
     typed = issued.code.lower().replace("-", " ")
     async with app.database.uow() as uow:
         with pytest.raises(VoucherProblem) as elsewhere:
-            await loyalty.use_voucher(
+            await rewards.use_voucher(
                 uow, app.reference, code=typed, staff=london, actor="console:2", now=NOW
             )
         assert elsewhere.value.why == "elsewhere"
-        used = await loyalty.use_voucher(
+        used = await rewards.use_voucher(
             uow, app.reference, code=typed, staff=bangkok, actor="console:1", now=NOW
         )
         await uow.commit()
     assert used.status == RedemptionStatus.USED
     async with app.database.uow() as uow:
         with pytest.raises(VoucherProblem) as again:
-            await loyalty.use_voucher(
+            await rewards.use_voucher(
                 uow, app.reference, code=issued.code, staff=bangkok, actor="console:1", now=NOW
             )
     assert again.value.why == "used"
@@ -249,7 +250,7 @@ async def test_a_charity_donation_gets_a_receipt_and_no_voucher(app: App) -> Non
     owner = await owner_by_phone(app)
     await give(app, owner, 600, key="k", at=NOW)
     async with app.database.uow() as uow:
-        result = await loyalty.redeem(
+        result = await rewards.redeem(
             uow, reward(app, "road_safety"), owner=owner, request_key="r", now=NOW
         )
         await uow.commit()
@@ -261,12 +262,12 @@ async def test_a_charity_donation_gets_a_receipt_and_no_voucher(app: App) -> Non
 async def test_staff_adjustments_need_a_reason_and_are_audited(app: App) -> None:
     owner = await owner_by_phone(app)
     async with app.database.uow() as uow:
-        with pytest.raises(loyalty.ReasonRequired):
-            await loyalty.adjust(
+        with pytest.raises(adjustments.ReasonRequired):
+            await adjustments.adjust(
                 uow, app.reference, owner=owner, delta=100, reason=" ", actor="cli:x", now=NOW
             )
         assert (
-            await loyalty.adjust(
+            await adjustments.adjust(
                 uow,
                 app.reference,
                 owner=owner,
@@ -278,13 +279,13 @@ async def test_staff_adjustments_need_a_reason_and_are_audited(app: App) -> None
             == 300
         )
         assert (
-            await loyalty.adjust(
+            await adjustments.adjust(
                 uow, app.reference, owner=owner, delta=-100, reason="typo", actor="cli:x", now=NOW
             )
             == 200
         )
         with pytest.raises(InsufficientPoints):
-            await loyalty.adjust(
+            await adjustments.adjust(
                 uow, app.reference, owner=owner, delta=-1000, reason="x", actor="cli:x", now=NOW
             )
         await uow.commit()
@@ -301,7 +302,7 @@ async def test_monthly_caps_stop_activity_awards(app: App) -> None:
     for n in range(3):
         async with app.database.uow() as uow:
             outcomes.append(
-                await loyalty.award_activity(
+                await earn.award_activity(
                     uow,
                     app.reference,
                     owner_id=owner.id,
@@ -321,12 +322,12 @@ async def test_the_yearly_review_warns_then_demotes_one_tier(app: App) -> None:
     await give(app, owner, 0, key="s", at=NOW, status=6000)  # co-creator
     later = NOW + days(366)
     async with app.database.uow() as uow:
-        first = await loyalty.review_tiers(uow, app.reference, later)
+        first = await tiers.review_tiers(uow, app.reference, later)
         await uow.commit()
     assert owner.id in first.owners
     async with app.database.uow() as uow:
-        assert await loyalty.tier_of(uow, owner.id) is Tier.CO_CREATOR  # warned, not demoted
-        second = await loyalty.review_tiers(uow, app.reference, later + days(31))
+        assert await tiers.tier_of(uow, owner.id) is Tier.CO_CREATOR  # warned, not demoted
+        second = await tiers.review_tiers(uow, app.reference, later + days(31))
         await uow.commit()
-        assert await loyalty.tier_of(uow, owner.id) is Tier.COMPANION  # one tier down only
+        assert await tiers.tier_of(uow, owner.id) is Tier.COMPANION  # one tier down only
     assert owner.id in second.owners

@@ -30,8 +30,8 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.loyalty import InsufficientPoints, LoyaltyError
 from bot.domain.owners import Owner
-from bot.services import loyalty
-from bot.services.loyalty import Award
+from bot.services.loyalty import adjustments, earn, expiry, rewards, statement
+from bot.services.loyalty.earn import Award
 from storage import tables
 from tests.conftest import NOW, sqlite_url
 
@@ -80,7 +80,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
         async def go() -> None:
             async with self.app.database.uow() as uow:
-                await loyalty.award(
+                await earn.award(
                     uow,
                     self.app.reference,
                     Award(self.owner.id, "test", "test", key, points=points, pending_days=pending),
@@ -97,7 +97,7 @@ class LedgerMachine(RuleBasedStateMachine):
         async def go() -> int:
             async with self.app.database.uow() as uow:
                 try:
-                    result = await loyalty.redeem(
+                    result = await rewards.redeem(
                         uow,
                         self.app.reference.rewards[("TH", reward)],
                         owner=self.owner,
@@ -116,7 +116,7 @@ class LedgerMachine(RuleBasedStateMachine):
         async def go() -> None:
             async with self.app.database.uow() as uow:
                 try:
-                    await loyalty.cancel_redemption(
+                    await rewards.cancel_redemption(
                         uow, owner_id=self.owner.id, redemption_id=redemption, now=self.now
                     )
                 except LoyaltyError:
@@ -129,7 +129,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def reverse(self, award: str) -> None:
         async def go() -> None:
             async with self.app.database.uow() as uow:
-                await loyalty.reverse_award(
+                await earn.reverse_award(
                     uow, source="test", source_id=award, rule="test", now=self.now, reason="t"
                 )
                 await uow.commit()
@@ -141,7 +141,7 @@ class LedgerMachine(RuleBasedStateMachine):
         async def go() -> None:
             async with self.app.database.uow() as uow:
                 try:
-                    await loyalty.adjust(
+                    await adjustments.adjust(
                         uow,
                         self.app.reference,
                         owner=self.owner,
@@ -162,7 +162,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
         async def go() -> None:
             async with self.app.database.uow() as uow:
-                await loyalty.expire(uow, self.now)
+                await expiry.expire(uow, self.now)
                 await uow.commit()
 
         self.run(go())
@@ -184,7 +184,7 @@ class LedgerMachine(RuleBasedStateMachine):
                         tables.ledger_entries.c.owner_id == self.owner.id
                     )
                 )
-                summary = await loyalty.summary(uow, self.app.reference, self.owner, self.now)
+                summary = await statement.summary(uow, self.app.reference, self.owner, self.now)
             assert all(0 <= lot.remaining <= lot.points for lot in lots)
             assert journal == sum(lot.remaining for lot in lots)
             spendable = sum(

@@ -27,7 +27,7 @@ ROAD = (Stage.CONTACTED, Stage.TEST_DRIVE_BOOKED, Stage.TEST_DRIVE_DONE, Stage.O
 async def referral_points(app: App, referral: Referral, rule: str) -> int:
     """What is left of the lot this referral paid under `rule` (0 if none)."""
     async with app.database.uow() as uow:
-        lot = await uow.loyalty.lot_by_award(REWARD_SOURCE, str(referral.id), rule)
+        lot = await uow.point_lots.by_award(REWARD_SOURCE, str(referral.id), rule)
     return lot.remaining if lot else 0
 
 
@@ -60,7 +60,7 @@ async def test_a_cancelled_order_within_14_days_takes_back_the_delivery_reward(
     assert await referral_points(empty_app, referral, TEST_DRIVE_RULE) == 500, "it happened"
     async with empty_app.database.uow() as uow:
         history = await uow.stage_changes.of_referral(referral.id or 0)
-        status = await uow.loyalty.status_by_award(REWARD_SOURCE, str(referral.id), DELIVERED_RULE)
+        status = await uow.status_awards.by_award(REWARD_SOURCE, str(referral.id), DELIVERED_RULE)
     assert [c.to_stage for c in history][-2:] == [Stage.DELIVERED, Stage.ORDER_CANCELLED]
     assert status is not None
     assert status.reversed_at == NOW + days(10)

@@ -10,7 +10,15 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CareRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
-from bot.services.ports.loyalty import LoyaltyRepository
+from bot.services.ports.loyalty import (
+    LedgerRepository,
+    LoyaltyAccountRepository,
+    PointLotRepository,
+    PointSpendRepository,
+    RedemptionRepository,
+    RewardStockRepository,
+    StatusAwardRepository,
+)
 from bot.services.ports.owners import (
     AccountRepository,
     ConsentRepository,
@@ -50,19 +58,25 @@ __all__ = [
     "DealerDirectory",
     "EventPublisher",
     "KpiRepository",
+    "LedgerRepository",
     "LinkAttempts",
-    "LoyaltyRepository",
+    "LoyaltyAccountRepository",
     "MediaShelf",
     "OwnerRepository",
+    "PointLotRepository",
+    "PointSpendRepository",
     "RecallRepository",
+    "RedemptionRepository",
     "ReferralCodes",
     "ReferralFacts",
     "ReferralFunnel",
     "ReferralRepository",
+    "RewardStockRepository",
     "ShownButtons",
     "SlotReservations",
     "StaffRepository",
     "StageHistory",
+    "StatusAwardRepository",
     "StoredFile",
     "UnitOfWork",
     "UnitOfWorkFactory",

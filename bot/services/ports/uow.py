@@ -16,7 +16,15 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CareRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf
-from bot.services.ports.loyalty import LoyaltyRepository
+from bot.services.ports.loyalty import (
+    LedgerRepository,
+    LoyaltyAccountRepository,
+    PointLotRepository,
+    PointSpendRepository,
+    RedemptionRepository,
+    RewardStockRepository,
+    StatusAwardRepository,
+)
 from bot.services.ports.owners import (
     AccountRepository,
     ConsentRepository,
@@ -47,7 +55,13 @@ class UnitOfWork(Protocol):
     dealers: DealerDirectory
     staff: StaffRepository
     audit: AuditLog
-    loyalty: LoyaltyRepository
+    loyalty_accounts: LoyaltyAccountRepository
+    point_lots: PointLotRepository
+    point_spends: PointSpendRepository
+    ledger: LedgerRepository
+    status_awards: StatusAwardRepository
+    reward_stock: RewardStockRepository
+    redemptions: RedemptionRepository
     care: CareRepository
     kpi: KpiRepository
     bookings: BookingRepository

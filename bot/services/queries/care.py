@@ -35,5 +35,5 @@ async def referral(uow: UnitOfWork, referral_id: int) -> Referral | None:
 
 async def welcome_gift(uow: UnitOfWork, owner_id: int, referral: Referral) -> PointLot | None:
     """The points a referral's welcome perk gave this owner, if it gave them any."""
-    lot = await uow.loyalty.lot_by_award(REWARD_SOURCE, str(referral.id), WELCOME_PERK_RULE)
+    lot = await uow.point_lots.by_award(REWARD_SOURCE, str(referral.id), WELCOME_PERK_RULE)
     return lot if lot is not None and lot.owner_id == owner_id else None

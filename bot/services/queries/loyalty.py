@@ -11,17 +11,17 @@ from bot.services.ports import UnitOfWork
 
 async def stock_left(uow: UnitOfWork, reward: RewardInfo) -> int | None:
     """How many are left; None when the reward is not limited."""
-    return await uow.loyalty.stock(reward.market, reward.key)
+    return await uow.reward_stock.left(reward.market, reward.key)
 
 
 async def vouchers_of(uow: UnitOfWork, owner_id: int) -> Sequence[Redemption]:
     """Every redemption of the owner (vouchers and donation receipts), newest first."""
-    return await uow.loyalty.redemptions_of(owner_id)
+    return await uow.redemptions.of_owner(owner_id)
 
 
 async def voucher_of(uow: UnitOfWork, owner_id: int, redemption_id: int) -> Redemption | None:
     """The redemption if it is this owner's; None for anyone else's (a forged id)."""
-    redemption = await uow.loyalty.redemption(redemption_id)
+    redemption = await uow.redemptions.get(redemption_id)
     return redemption if redemption is not None and redemption.owner_id == owner_id else None
 
 
@@ -32,7 +32,7 @@ async def status_per_entry(
     what an award brought, taken back on the line that reversed it. One query."""
     kinds = (EntryKind.EARN, EntryKind.ADJUST, EntryKind.REVERSE)
     lines = [e for e in entries if e.kind in kinds and e.id is not None]
-    awards = await uow.loyalty.status_awards(
+    awards = await uow.status_awards.of_awards(
         owner_id, [(e.source, e.source_id, e.rule) for e in lines]
     )
     by_key = {(a.source, a.source_id, a.rule): a for a in awards}
