@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.domain.events import DomainEvent
 from bot.services import ports
-from storage.care_repository import SqlCareRepository
+from storage.care.outbox import SqlOutboxRepository
+from storage.care.planner import SqlCarePlanner
+from storage.care.surveys import SqlSurveyAnswerRepository
 from storage.db import WriteGate, is_sqlite
 from storage.kpi_repository import SqlKpiRepository
 from storage.loyalty.accounts import SqlLoyaltyAccountRepository, SqlStatusAwardRepository
@@ -77,7 +79,9 @@ class SqlUnitOfWork:
         self.status_awards: ports.StatusAwardRepository = SqlStatusAwardRepository(self.session)
         self.reward_stock: ports.RewardStockRepository = SqlRewardStockRepository(self.session)
         self.redemptions: ports.RedemptionRepository = SqlRedemptionRepository(self.session)
-        self.care: ports.CareRepository = SqlCareRepository(self.session)
+        self.outbox: ports.OutboxRepository = SqlOutboxRepository(self.session)
+        self.survey_answers: ports.SurveyAnswerRepository = SqlSurveyAnswerRepository(self.session)
+        self.care_planner: ports.CarePlanner = SqlCarePlanner(self.session)
         self.kpi: ports.KpiRepository = SqlKpiRepository(self.session)
         self.bookings: ports.BookingRepository = SqlBookingRepository(self.session)
         self.booking_changes: ports.BookingHistory = SqlBookingHistory(self.session)

@@ -84,9 +84,9 @@ def care_preview(
             )
             if owner is None or owner.id is None or owner.erased_at is not None:
                 raise typer.BadParameter(f"no owner with id {owner_id}")
-            before = {m.id for m in await uow.care.of_owner(owner.id)}
+            before = {m.id for m in await uow.outbox.of_owner(owner.id)}
             await care.plan(uow, app.reference, moment)  # a dry run: never committed
-            rows = await uow.care.of_owner(owner.id)
+            rows = await uow.outbox.of_owner(owner.id)
         # Leaving the unit of work without a commit rolls the dry run back.
         typer.echo(
             f"owner {owner.id} ({owner.market}), consent service={owner.consent_service} "

@@ -130,7 +130,7 @@ class Sender:
         """Claim what is due now and deliver it. Returns what happened."""
         report = SendReport()
         async with self.uow_factory() as uow:
-            claimed = await uow.care.claim(self.clock.now(), self.lease, self.batch)
+            claimed = await uow.outbox.claim(self.clock.now(), self.lease, self.batch)
             await uow.commit()
         if not claimed:
             return report
@@ -185,16 +185,16 @@ class Sender:
     async def _prepare(self, message_id: int) -> tuple[Draft | None, str]:
         """Decide and render in one short transaction; never hold it across the network."""
         async with self.uow_factory() as uow:
-            message = await uow.care.get(message_id)
+            message = await uow.outbox.get(message_id)
             if message is None or message.status is not OutboxStatus.SENDING:
                 return None, "skipped"
             now = self.clock.now()
-            await uow.care.lock_owner(message.owner_id)
+            await uow.outbox.lock_owner(message.owner_id)
             owner = await uow.owners.get(message.owner_id)
             account = await owner_account(uow, message.owner_id, self.transport.channel)
             recipient = self._recipient(owner, account)
             caps = (
-                await uow.care.caps(message.owner_id, now)
+                await uow.outbox.caps(message.owner_id, now)
                 if message.category is Category.MARKETING
                 else CapState(0, 0, None, None)
             )
@@ -232,7 +232,7 @@ class Sender:
 
     async def _settle(self, draft: Draft, delivery: Delivery) -> str:
         async with self.uow_factory() as uow:
-            message = await uow.care.get(draft.message_id)
+            message = await uow.outbox.get(draft.message_id)
             assert message is not None
             now = self.clock.now()
             policy = self.retry
@@ -269,7 +269,7 @@ class Sender:
         is logged and can never put the message back in line to be sent again."""
         try:
             async with self.uow_factory() as uow:
-                message = await uow.care.get(message_id)
+                message = await uow.outbox.get(message_id)
                 if message is not None:
                     await self.after_sent(uow, message)
                     await uow.commit()
@@ -279,7 +279,7 @@ class Sender:
     async def _settle_error(self, message_id: int, reason: str) -> None:
         try:
             async with self.uow_factory() as uow:
-                message = await uow.care.get(message_id)
+                message = await uow.outbox.get(message_id)
                 if message is not None and message.status is OutboxStatus.SENDING:
                     policy = self.retry
                     if message.attempts >= policy.max_attempts:

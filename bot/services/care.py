@@ -9,13 +9,12 @@ then handed to the queries as bounds.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from operator import methodcaller
 from zoneinfo import ZoneInfo
 
-from bot.domain.care import CATEGORY_OF, CarePolicy, Category, OutboxMessage, OutboxStatus, Rule
+from bot.domain.care import CATEGORY_OF, CarePolicy, OutboxMessage, OutboxStatus, Rule
 from bot.domain.events import (
     ReferralStageReached,
     TierDemotionNotice,
@@ -26,7 +25,23 @@ from bot.domain.months import add_months
 from bot.domain.reference import Market, Reference
 from bot.domain.referrals import NoReward, Payout, StageRewards
 from bot.services.bus import MessageBus
-from bot.services.ports import CareRepository, UnitOfWork, UnitOfWorkFactory
+from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from bot.services.ports.care import (
+    BookingsStarting,
+    DeliveredBefore,
+    LinkedBetween,
+    OnMonthDay,
+    OpenRecalls,
+    PlanQuery,
+    PointsExpiringBy,
+    ServiceDueBetween,
+    SurveysToNudge,
+    VehicleDate,
+    VehicleDateBetween,
+    VisitsToSurvey,
+    WinBackTouch,
+    YearlyDate,
+)
 
 CATCH_UP_DAYS = 3  # a planner that was down for a day or two still plans date-exact rules
 
@@ -48,14 +63,11 @@ def add_years(day: date, years: int) -> date:
     return moved.date()
 
 
-Step = tuple[Rule, Callable[[CareRepository], Awaitable[int]]]
-
-
 async def plan(uow: UnitOfWork, reference: Reference, now: datetime) -> PlanReport:
     """Every rule for every market, in one transaction (tests, previews)."""
     report = PlanReport()
-    for rule, step in steps(reference, now):
-        report.add(rule, await step(uow.care))
+    for query in steps(reference, now):
+        report.add(query.rule, await uow.care_planner.plan(query))
     return report
 
 
@@ -65,32 +77,32 @@ async def plan_in_steps(
     """The same, one short transaction per statement: on SQLite the planner never holds
     the writer for long, and each step is idempotent, so an interruption loses nothing."""
     report = PlanReport()
-    for rule, step in steps(reference, now):
+    for query in steps(reference, now):
         async with uow_factory() as uow:
-            report.add(rule, await step(uow.care))
+            report.add(query.rule, await uow.care_planner.plan(query))
             await uow.commit()
     return report
 
 
-def steps(reference: Reference, now: datetime) -> Iterator[Step]:
+def steps(reference: Reference, now: datetime) -> Iterator[PlanQuery]:
     """The planning statements. Rules that depend on the clock alone run once for every
     market; rules that depend on the local date run once per group of markets sharing
     that date and policy (at any moment two or three groups); greetings at 10:00 local
     time run per market. So the number of statements does not grow with the markets."""
     markets = list(reference.markets.values())
     policy = reference.care[markets[0].code]
-    yield from _clock_steps([m.code for m in markets], policy, now)
+    yield from _clock_steps(tuple(m.code for m in markets), policy, now)
     groups: dict[tuple[date, CarePolicy], list[str]] = defaultdict(list)
     for market in markets:
         today = now.astimezone(ZoneInfo(market.timezone)).date()
         groups[(today, reference.care[market.code])].append(market.code)
     for (today, group_policy), codes in groups.items():
-        yield from _date_steps(reference, codes, today, group_policy, now)
+        yield from _date_steps(reference, tuple(codes), today, group_policy, now)
     for market in markets:
         yield from _greeting_steps(market, reference.care[market.code], now)
 
 
-def _clock_steps(codes: list[str], policy: CarePolicy, now: datetime) -> Iterator[Step]:
+def _clock_steps(codes: tuple[str, ...], policy: CarePolicy, now: datetime) -> Iterator[PlanQuery]:
     # Welcome guide on linking, tips on day 7 and day 30 (windows, so a planner that
     # starts after months of data doesn't greet everyone at once).
     for rule, start, end in (
@@ -98,88 +110,57 @@ def _clock_steps(codes: list[str], policy: CarePolicy, now: datetime) -> Iterato
         (Rule.TIPS_DAY_7, timedelta(days=14), timedelta(days=7)),
         (Rule.TIPS_DAY_30, timedelta(days=37), timedelta(days=30)),
     ):
-        yield (
-            rule,
-            methodcaller(
-                "plan_linked",
-                rule,
-                CATEGORY_OF[rule],
-                codes,
-                linked_after=now - start,
-                linked_before=now - end,
-                now=now,
-            ),
-        )
+        yield LinkedBetween(rule=rule, markets=codes, now=now, after=now - start, until=now - end)
     # Safety recalls: now, and again every 30 days until the car is booked in.
-    yield (
-        Rule.RECALL,
-        methodcaller(
-            "plan_recalls", codes, today=now.date(), repeat_days=policy.recall_repeat_days, now=now
-        ),
+    yield OpenRecalls(
+        markets=codes, now=now, today=now.date(), repeat_days=policy.recall_repeat_days
     )
     # Booking reminders 24 and 2 hours before (disjoint windows: one of each at most).
     hours_before = sorted(policy.reminder_hours_before)
     for hours, after_hours in zip(hours_before, [0, *hours_before[:-1]], strict=True):
-        yield (
-            Rule.BOOKING_REMINDER,
-            methodcaller(
-                "plan_booking_reminders", codes, hours=hours, after_hours=after_hours, now=now
-            ),
-        )
+        yield BookingsStarting(markets=codes, now=now, hours=hours, after_hours=after_hours)
     # A survey two hours after a completed visit; one nudge two days later.
-    yield (
-        Rule.SURVEY,
-        methodcaller(
-            "plan_surveys",
-            codes,
-            recorded_before=now - timedelta(hours=policy.survey_after_hours),
-            recorded_after=now - timedelta(days=7),
-            now=now,
-        ),
+    yield VisitsToSurvey(
+        markets=codes,
+        now=now,
+        recorded_before=now - timedelta(hours=policy.survey_after_hours),
+        recorded_after=now - timedelta(days=7),
     )
-    yield (
-        Rule.SURVEY_NUDGE,
-        methodcaller(
-            "plan_survey_nudges",
-            codes,
-            asked_before=now - timedelta(hours=policy.survey_nudge_after_hours),
-            asked_after=now - timedelta(days=7),
-            now=now,
-        ),
+    yield SurveysToNudge(
+        markets=codes,
+        now=now,
+        asked_before=now - timedelta(hours=policy.survey_nudge_after_hours),
+        asked_after=now - timedelta(days=7),
     )
     # Points expiring within 30 days: one reminder per owner per month.
-    yield (
-        Rule.POINTS_EXPIRING,
-        methodcaller(
-            "plan_points_expiring",
-            codes,
-            until=now + timedelta(days=policy.points_expiring_days),
-            occurrence=f"{now:%Y-%m}",
-            now=now,
-        ),
+    yield PointsExpiringBy(
+        markets=codes,
+        now=now,
+        until=now + timedelta(days=policy.points_expiring_days),
+        occurrence=f"{now:%Y-%m}",
     )
 
 
 def _date_steps(
-    reference: Reference, codes: list[str], today: date, policy: CarePolicy, now: datetime
-) -> Iterator[Step]:
+    reference: Reference,
+    codes: tuple[str, ...],
+    today: date,
+    policy: CarePolicy,
+    now: datetime,
+) -> Iterator[PlanQuery]:
     models = reference.models.values()
     # First service 30 days before it is due; maintenance 30 and 7 days before and once
     # a month overdue. "Every X km or Y months, whichever comes first", the kilometres
     # estimated from the owner's odometer readings; never while a booking is open.
-    yield (
-        Rule.FIRST_SERVICE,
-        methodcaller(
-            "plan_service_due",
-            Rule.FIRST_SERVICE,
-            codes,
-            intervals={m.code: (m.first_service_months, m.first_service_km) for m in models},
-            first_service=True,
-            due_after=today,
-            due_until=today + timedelta(days=policy.first_service_lead_days),
-            occurrence=f"first-{policy.first_service_lead_days}",
-            now=now,
-        ),
+    yield ServiceDueBetween(
+        rule=Rule.FIRST_SERVICE,
+        markets=codes,
+        now=now,
+        intervals={m.code: (m.first_service_months, m.first_service_km) for m in models},
+        first_service=True,
+        due_after=today,
+        due_until=today + timedelta(days=policy.first_service_lead_days),
+        occurrence=f"first-{policy.first_service_lead_days}",
     )
     leads = sorted(policy.maintenance_lead_days, reverse=True)
     windows = [
@@ -191,82 +172,61 @@ def _date_steps(
         (f"overdue-{overdue}", today - timedelta(days=2 * overdue), today - timedelta(days=overdue))
     )
     for tag, due_after, due_until in windows:
-        yield (
-            Rule.MAINTENANCE_DUE,
-            methodcaller(
-                "plan_service_due",
-                Rule.MAINTENANCE_DUE,
-                codes,
-                intervals={
-                    m.code: (m.service_interval_months, m.service_interval_km) for m in models
-                },
-                first_service=False,
-                due_after=due_after,
-                due_until=due_until,
-                occurrence=tag,
-                now=now,
-            ),
+        yield ServiceDueBetween(
+            rule=Rule.MAINTENANCE_DUE,
+            markets=codes,
+            now=now,
+            intervals={m.code: (m.service_interval_months, m.service_interval_km) for m in models},
+            first_service=False,
+            due_after=due_after,
+            due_until=due_until,
+            occurrence=tag,
         )
 
     # Warranty ends N days ahead: delivery + warranty years lies in (today, today + N].
     for model in models:
         for lead in policy.warranty_lead_days:
-            yield (
-                Rule.WARRANTY_EXPIRY,
-                methodcaller(
-                    "plan_vehicle_dates",
-                    Rule.WARRANTY_EXPIRY,
-                    Category.SERVICE,
-                    codes,
-                    column="delivery_date",
-                    after=add_years(today, -model.warranty_years),
-                    until=add_years(today + timedelta(days=lead), -model.warranty_years),
-                    occurrence=f"warranty-{lead}",
-                    model=model.code,
-                    now=now,
-                ),
+            yield VehicleDateBetween(
+                rule=Rule.WARRANTY_EXPIRY,
+                markets=codes,
+                now=now,
+                which=VehicleDate.DELIVERY,
+                after=add_years(today, -model.warranty_years),
+                until=add_years(today + timedelta(days=lead), -model.warranty_years),
+                occurrence=f"warranty-{lead}",
+                model=model.code,
             )
 
     # Insurance and registration renewals, when the date is known.
-    for rule, column in (
-        (Rule.INSURANCE_RENEWAL, "insurance_renewal_on"),
-        (Rule.REGISTRATION_RENEWAL, "registration_renewal_on"),
+    for rule, which in (
+        (Rule.INSURANCE_RENEWAL, VehicleDate.INSURANCE_RENEWAL),
+        (Rule.REGISTRATION_RENEWAL, VehicleDate.REGISTRATION_RENEWAL),
     ):
         for lead in policy.renewal_lead_days:
-            yield (
-                rule,
-                methodcaller(
-                    "plan_vehicle_dates",
-                    rule,
-                    Category.SERVICE,
-                    codes,
-                    column=column,
-                    after=today,
-                    until=today + timedelta(days=lead),
-                    occurrence=f"{rule.value}-{lead}",
-                    with_date=True,
-                    now=now,
-                ),
+            yield VehicleDateBetween(
+                rule=rule,
+                markets=codes,
+                now=now,
+                which=which,
+                after=today,
+                until=today + timedelta(days=lead),
+                occurrence=f"{rule}-{lead}",
+                with_date=True,
             )
 
     # Periodic inspection: yearly on the delivery anniversary once the car is old enough.
     for lead in policy.inspection_lead_days:
         target = today + timedelta(days=lead)
-        yield (
-            Rule.INSPECTION_DUE,
-            methodcaller(
-                "plan_month_day",
-                Rule.INSPECTION_DUE,
-                Category.SERVICE,
-                codes,
-                source="delivery",
-                month_days=_month_days(target, CATCH_UP_DAYS),
-                occurrence=f"inspection-{target.year}-{lead}",
-                due_at=now,
-                expires_at=datetime.combine(target, time(), tzinfo=now.tzinfo),
-                born_before=add_years(target, -policy.inspection_from_years),
-                now=now,
-            ),
+        yield OnMonthDay(
+            rule=Rule.INSPECTION_DUE,
+            markets=codes,
+            now=now,
+            yearly=YearlyDate.DELIVERY,
+            month_days=_month_days(target, CATCH_UP_DAYS),
+            occurrence=f"inspection-{target.year}-{lead}",
+            due_at=now,
+            expires_at=datetime.combine(target, time(), tzinfo=now.tzinfo),
+            born_before=add_years(target, -policy.inspection_from_years),
         )
 
     # Win-back: owners silent since their last visit (at risk after 6 months, dormant
@@ -274,84 +234,64 @@ def _date_steps(
     offsets = policy.win_back_touch_days
     for touch, offset in enumerate(offsets, start=1):
         spacing = offset - offsets[touch - 2] if touch > 1 else 0
-        yield (
-            Rule.WIN_BACK,
-            methodcaller(
-                "plan_win_back",
-                codes,
-                touch=touch,
-                starts_after_months=policy.at_risk_months,
-                previous_sent_before=now - timedelta(days=spacing) if touch > 1 else None,
-                not_before=add_months(datetime.combine(today, time()), -policy.lost_months).date(),
-                today=today,
-                now=now,
-            ),
+        yield WinBackTouch(
+            markets=codes,
+            now=now,
+            touch=touch,
+            starts_after_months=policy.at_risk_months,
+            previous_sent_before=now - timedelta(days=spacing) if touch > 1 else None,
+            not_before=add_months(datetime.combine(today, time()), -policy.lost_months).date(),
+            today=today,
         )
 
     # Cars older than five years: a trade-in suggestion once a year.
-    yield (
-        Rule.TRADE_IN,
-        methodcaller(
-            "plan_old_vehicles",
-            Rule.TRADE_IN,
-            Category.MARKETING,
-            codes,
-            delivered_before=add_years(today, -policy.trade_in_after_years),
-            occurrence=f"trade-in-{today.year}",
-            now=now,
-        ),
+    yield DeliveredBefore(
+        rule=Rule.TRADE_IN,
+        markets=codes,
+        now=now,
+        delivered_before=add_years(today, -policy.trade_in_after_years),
+        occurrence=f"trade-in-{today.year}",
     )
 
 
-def _greeting_steps(market: Market, policy: CarePolicy, now: datetime) -> Iterator[Step]:
+def _greeting_steps(market: Market, policy: CarePolicy, now: datetime) -> Iterator[PlanQuery]:
     """Birthdays and ownership anniversaries at 10:00 local time, on the day only."""
     zone = ZoneInfo(market.timezone)
     today = now.astimezone(zone).date()
     greeting = datetime.combine(today, policy.greeting_local_time, tzinfo=zone)
     end_of_day = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
-    yield (
-        Rule.BIRTHDAY,
-        methodcaller(
-            "plan_month_day",
-            Rule.BIRTHDAY,
-            Category.MARKETING,
-            [market.code],
-            source="birthday",
-            month_days=_birthday_days(today),
-            occurrence=str(today.year),
-            due_at=max(greeting, now),
-            expires_at=end_of_day,
-            now=now,
-        ),
+    yield OnMonthDay(
+        rule=Rule.BIRTHDAY,
+        markets=(market.code,),
+        now=now,
+        yearly=YearlyDate.BIRTHDAY,
+        month_days=_birthday_days(today),
+        occurrence=str(today.year),
+        due_at=max(greeting, now),
+        expires_at=end_of_day,
     )
-    yield (
-        Rule.ANNIVERSARY,
-        methodcaller(
-            "plan_month_day",
-            Rule.ANNIVERSARY,
-            Category.MARKETING,
-            [market.code],
-            source="delivery",
-            month_days=_birthday_days(today),
-            occurrence=f"anniversary-{today.year}",
-            due_at=max(greeting, now),
-            expires_at=end_of_day,
-            born_before=add_years(today, -1),
-            now=now,
-        ),
+    yield OnMonthDay(
+        rule=Rule.ANNIVERSARY,
+        markets=(market.code,),
+        now=now,
+        yearly=YearlyDate.DELIVERY,
+        month_days=_birthday_days(today),
+        occurrence=f"anniversary-{today.year}",
+        due_at=max(greeting, now),
+        expires_at=end_of_day,
+        born_before=add_years(today, -1),
     )
 
 
-def _month_days(target: date, catch_up: int) -> list[str]:
-    return [f"{target - timedelta(days=d):%m-%d}" for d in range(catch_up)]
+def _month_days(target: date, catch_up: int) -> tuple[str, ...]:
+    return tuple(f"{target - timedelta(days=d):%m-%d}" for d in range(catch_up))
 
 
-def _birthday_days(today: date) -> list[str]:
+def _birthday_days(today: date) -> tuple[str, ...]:
     """Today; and on 28 February of a common year, people born on 29 February too."""
-    days = [f"{today:%m-%d}"]
     if today.month == 2 and today.day == 28 and (today + timedelta(days=1)).month == 3:
-        days.append("02-29")
-    return days
+        return (f"{today:%m-%d}", "02-29")
+    return (f"{today:%m-%d}",)
 
 
 # --- event-driven messages ---------------------------------------------------------------
@@ -444,7 +384,7 @@ async def _queue(
     due_at: datetime | None = None,
     expires_at: datetime | None = None,
 ) -> bool:
-    return await uow.care.add(
+    return await uow.outbox.add(
         OutboxMessage(
             owner_id=owner_id,
             rule=rule,

@@ -86,7 +86,7 @@ async def report(
 
 async def _care_lines(uow: UnitOfWork, market: str | None, since: datetime) -> list[CareLine]:
     lines: dict[Rule, CareLine] = {}
-    for rule, status, reason, count in await uow.care.outcomes(market, since):
+    for rule, status, reason, count in await uow.outbox.outcomes(market, since):
         line = lines.setdefault(rule, CareLine(rule))
         if status is OutboxStatus.SENT:
             line.sent += count

@@ -24,8 +24,8 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     referrals = await uow.referrals.of_referrer(owner.id, 0, 1000)
     ledger = await uow.ledger.of_owner(owner.id, 0, await uow.ledger.count_of_owner(owner.id))
     redemptions = await uow.redemptions.of_owner(owner.id)
-    answers = await uow.care.answers_of(owner.id)
-    messages = await uow.care.of_owner(owner.id)
+    answers = await uow.survey_answers.of_owner(owner.id)
+    messages = await uow.outbox.of_owner(owner.id)
     return {
         "owner": {
             "first_name": owner.first_name,

@@ -39,7 +39,7 @@ async def answer(
     visit = await uow.visits.get(visit_id)
     if visit is None or visit.owner_id != owner.id or owner.id is None:
         raise NotTheirVisit
-    earlier = await uow.care.answer_for(visit_id)
+    earlier = await uow.survey_answers.for_visit(visit_id)
     if earlier is not None:
         return Answered(earlier, first_time=False)
     recorded = SurveyAnswer(
@@ -49,7 +49,7 @@ async def answer(
         score=score,
         answered_at=now,
     )
-    uow.care.add_answer(recorded)
+    uow.survey_answers.add(recorded)
     await earn.award_activity(
         uow,
         reference,
@@ -64,7 +64,7 @@ async def answer(
 
 
 async def comment(uow: UnitOfWork, *, owner: Owner, visit_id: int, text: str) -> SurveyAnswer:
-    recorded = await uow.care.answer_for(visit_id)
+    recorded = await uow.survey_answers.for_visit(visit_id)
     if recorded is None or recorded.owner_id != owner.id:
         raise NotTheirVisit
     recorded.comment = " ".join(text.split())[:COMMENT_LIMIT]

@@ -48,7 +48,7 @@ async def link_on_telegram(app: App, at: datetime) -> dict[int, int]:
         await uow.commit()
         for phone, chat_id in OWNERS.items():
             owner = await uow.owners.by_phone(phone)
-            [row] = [m for m in await uow.care.of_owner(owner.id) if m.occurrence == "e2e"]
+            [row] = [m for m in await uow.outbox.of_owner(owner.id) if m.occurrence == "e2e"]
             queued[chat_id] = row.id
     return queued
 
@@ -84,7 +84,7 @@ async def test_care_messages_survive_429_403_and_timeouts_and_arrive_once(
     assert len(api.texts_to(9003)) == 1, "a timeout: backed off, then delivered once"
     assert api.texts_to(9002) == []
     async with app.database.uow() as uow:
-        statuses = {chat: (await uow.care.get(mid)).status for chat, mid in queued.items()}
+        statuses = {chat: (await uow.outbox.get(mid)).status for chat, mid in queued.items()}
         blocked = await uow.accounts.by_user("telegram", 9002)
     assert statuses == {9001: OutboxStatus.SENT, 9002: OutboxStatus.FAILED, 9003: OutboxStatus.SENT}
     assert blocked is not None

@@ -206,7 +206,7 @@ async def test_an_open_recall_is_sent_again_every_thirty_days_not_every_day(
             await care.plan(uow, app.reference, NOW + timedelta(days=day))
             await uow.commit()
             owner = await uow.owners.by_phone(DEMO_LONDON)
-            queued = await uow.care.of_owner(owner.id or 0)
+            queued = await uow.outbox.of_owner(owner.id or 0)
         return sum(m.rule == Rule.RECALL for m in queued)
 
     for day in (0, 1, 2, 15, 29):

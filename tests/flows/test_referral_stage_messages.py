@@ -58,7 +58,7 @@ async def queued(app: App, phone: str) -> list[OutboxMessage]:
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone(phone)
         assert owner is not None
-        rows = await uow.care.of_owner(owner.id or 0)
+        rows = await uow.outbox.of_owner(owner.id or 0)
     return [m for m in rows if m.rule in STAGE_RULES]
 
 

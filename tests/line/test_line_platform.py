@@ -127,7 +127,7 @@ async def test_an_exhausted_quota_pauses_pushes_with_a_critical_log_and_sends_no
         owner.send_from_hour, owner.send_until_hour = 0, 24
         await care._queue(uow, owner.id, Rule.WELCOME, "line", clock.now(), {})
         await uow.commit()
-        [message] = [m for m in await uow.care.of_owner(owner.id) if m.occurrence == "line"]
+        [message] = [m for m in await uow.outbox.of_owner(owner.id) if m.occurrence == "line"]
     sender = Sender(
         uow_factory=app.database.uow,
         reference=app.reference,
@@ -147,7 +147,7 @@ async def test_an_exhausted_quota_pauses_pushes_with_a_critical_log_and_sends_no
     clock.advance(timedelta(minutes=15))
     await sender.run_once()
     async with app.database.uow() as uow:
-        assert (await uow.care.get(message.id)).status == OutboxStatus.SENT
+        assert (await uow.outbox.get(message.id)).status == OutboxStatus.SENT
     delivered = [c for c in line.sends() if c.endpoint == "push" and c.body["to"] == person.user.id]
     assert len(delivered) == 1
 

@@ -27,7 +27,7 @@ async def _plan(app: App) -> int:
 async def test_planners_racing_on_postgres_plan_nothing_twice(pg_app: App) -> None:
     totals = await asyncio.gather(*(_plan(pg_app) for _ in range(4)))
     async with pg_app.database.uow() as uow:
-        rows = await uow.care.pending_count()
+        rows = await uow.outbox.pending_count()
     assert rows == sum(totals) > 0
 
 
@@ -63,7 +63,7 @@ async def test_two_senders_share_the_outbox_and_send_each_message_once(pg_app: A
         rows = [
             m
             for owner_id in range(1, 22)
-            for m in await uow.care.of_owner(owner_id)
+            for m in await uow.outbox.of_owner(owner_id)
             if m.occurrence.startswith("pg-")
         ]
     sent = [m for m in rows if m.status == OutboxStatus.SENT]

@@ -86,7 +86,7 @@ async def test_a_crash_mid_send_loses_nothing_and_repeats_only_the_message_in_fl
     assert twice == {(before[-1]["chat"], _plain(before[-1]["text"]))}
     async with app.database.uow() as uow:
         for owner in owners:
-            rows = [m for m in await uow.care.of_owner(owner.id) if m.occurrence == "crash"]
+            rows = [m for m in await uow.outbox.of_owner(owner.id) if m.occurrence == "crash"]
             assert {m.status for m in rows} == {OutboxStatus.SENT}
 
 

@@ -20,7 +20,7 @@ async def plan(app: App, at: datetime) -> care.PlanReport:
 async def outbox(app: App, owner_phone: str):  # type: ignore[no-untyped-def]
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone(owner_phone)
-        return [(m.rule, m.occurrence, m.category) for m in await uow.care.of_owner(owner.id)]
+        return [(m.rule, m.occurrence, m.category) for m in await uow.outbox.of_owner(owner.id)]
 
 
 async def test_planning_twice_plans_nothing_twice(app: App) -> None:
@@ -44,7 +44,7 @@ async def test_birthdays_are_planned_for_ten_in_the_morning_local_time(app: App)
     await plan(app, at)
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone("+5511987654321")
-        birthday = [m for m in await uow.care.of_owner(owner.id) if m.rule == "birthday"]
+        birthday = [m for m in await uow.outbox.of_owner(owner.id) if m.rule == "birthday"]
     assert len(birthday) == 1
     assert birthday[0].due_at == datetime(2027, 9, 7, 13, 0, tzinfo=UTC)  # 10:00 UTC-3
     assert birthday[0].expires_at == datetime(2027, 9, 8, 3, 0, tzinfo=UTC)

@@ -42,13 +42,13 @@ async def queue(app: App, phone: str, rule: Rule, at: datetime, **payload: objec
             payload["vehicle_id"] = vehicles[0].id
         await care._queue(uow, owner.id, rule, f"test-{rule}", at, dict(payload))
         await uow.commit()
-        rows = await uow.care.of_owner(owner.id)
+        rows = await uow.outbox.of_owner(owner.id)
     return next(m.id for m in rows if m.rule == rule)
 
 
 async def status(app: App, message_id: int) -> OutboxMessage:
     async with app.database.uow() as uow:
-        message = await uow.care.get(message_id)
+        message = await uow.outbox.get(message_id)
     assert message is not None
     return message
 
@@ -144,7 +144,7 @@ async def test_a_birthday_greeting_gets_the_days_marketing_slot_before_a_win_bac
             expires_at=clock.now() + timedelta(hours=10),  # only good today
         )
         await uow.commit()
-        birthday = next(m.id for m in await uow.care.of_owner(owner.id) if m.rule == "birthday")
+        birthday = next(m.id for m in await uow.outbox.of_owner(owner.id) if m.rule == "birthday")
     transport = FakeTransport()
     await sender_for(app, transport, clock).run_once()
     assert (await status(app, birthday)).status == OutboxStatus.SENT
@@ -243,7 +243,7 @@ async def test_planned_messages_reach_every_owner_in_their_language(
     async with app.database.uow() as uow:
         for person in DEMO_OWNERS:
             owner = await uow.owners.by_phone(person.phone)
-            for message in await uow.care.of_owner(owner.id):
+            for message in await uow.outbox.of_owner(owner.id):
                 assert message.status in (OutboxStatus.SENT, OutboxStatus.SKIPPED), (
                     message.rule,
                     message.last_error,

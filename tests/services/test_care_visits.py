@@ -28,7 +28,7 @@ async def plan(app: App, at: datetime) -> care.PlanReport:
 async def rows(app: App, phone: str, rule: Rule):  # type: ignore[no-untyped-def]
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone(phone)
-        return [m for m in await uow.care.of_owner(owner.id) if m.rule == rule]
+        return [m for m in await uow.outbox.of_owner(owner.id) if m.rule == rule]
 
 
 async def record_visit(app: App, phone: str, at: datetime, invoice: int = 450_00) -> int:
@@ -78,7 +78,7 @@ async def test_a_survey_answered_in_chat_shows_in_the_nps_and_alerts_on_a_low_sc
     await sender_for(app, transport, clock).run_once()
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone(JOAO)
-        surveys = [m for m in await uow.care.of_owner(owner.id) if m.rule == Rule.SURVEY]
+        surveys = [m for m in await uow.outbox.of_owner(owner.id) if m.rule == Rule.SURVEY]
     assert [m.status for m in surveys] == [OutboxStatus.SENT]
     index = next(i for i, p in enumerate(DEMO_OWNERS, start=1) if p.phone == JOAO)
     joao = Chat(app, user_id=demo_user_id(index), lang="pt-br")

@@ -32,7 +32,7 @@ async def reminder(app: App, phone: str, booking: Booking, hours: int = 24) -> l
         app, phone, Rule.BOOKING_REMINDER, at, booking_id=booking.id, hours=hours
     )
     async with app.database.uow() as uow:
-        message = await uow.care.get(message_id)
+        message = await uow.outbox.get(message_id)
         assert message is not None
         owner = await uow.owners.get(message.owner_id)
         assert owner is not None

@@ -33,10 +33,10 @@ def test_the_sender_takes_its_limits_and_concurrency_from_the_settings(app: App)
 
 async def test_the_planner_job_queues_what_is_due_in_the_apps_database(app: App) -> None:
     async with app.database.uow() as uow:
-        before = await uow.care.pending_count()
+        before = await uow.outbox.pending_count()
     await plan_job(job_deps(app))
     async with app.database.uow() as uow:
-        after = await uow.care.pending_count()
+        after = await uow.outbox.pending_count()
     assert after > before, "the demo owners have care messages due"
 
 

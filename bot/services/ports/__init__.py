@@ -8,7 +8,7 @@ from bot.services.ports.bookings import (
     SlotReservations,
     VisitRepository,
 )
-from bot.services.ports.care import CareRepository
+from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
 from bot.services.ports.loyalty import (
     LedgerRepository,
@@ -51,7 +51,7 @@ __all__ = [
     "AuditLog",
     "BookingHistory",
     "BookingRepository",
-    "CareRepository",
+    "CarePlanner",
     "ConsentRepository",
     "ConsoleScreenRepository",
     "ConversationRepository",
@@ -62,6 +62,7 @@ __all__ = [
     "LinkAttempts",
     "LoyaltyAccountRepository",
     "MediaShelf",
+    "OutboxRepository",
     "OwnerRepository",
     "PointLotRepository",
     "PointSpendRepository",
@@ -78,6 +79,7 @@ __all__ = [
     "StageHistory",
     "StatusAwardRepository",
     "StoredFile",
+    "SurveyAnswerRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UpdateLog",

@@ -14,7 +14,7 @@ from bot.services.ports.bookings import (
     SlotReservations,
     VisitRepository,
 )
-from bot.services.ports.care import CareRepository
+from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf
 from bot.services.ports.loyalty import (
     LedgerRepository,
@@ -62,7 +62,9 @@ class UnitOfWork(Protocol):
     status_awards: StatusAwardRepository
     reward_stock: RewardStockRepository
     redemptions: RedemptionRepository
-    care: CareRepository
+    outbox: OutboxRepository
+    survey_answers: SurveyAnswerRepository
+    care_planner: CarePlanner
     kpi: KpiRepository
     bookings: BookingRepository
     booking_changes: BookingHistory

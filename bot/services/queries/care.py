@@ -19,7 +19,7 @@ async def unanswered_visit(uow: UnitOfWork, owner_id: int, visit_id: int) -> Ser
     visit = await uow.visits.get(visit_id)
     if visit is None or visit.owner_id != owner_id or visit.id is None:
         return None
-    return visit if await uow.care.answer_for(visit.id) is None else None
+    return visit if await uow.survey_answers.for_visit(visit.id) is None else None
 
 
 async def referral_of(uow: UnitOfWork, referrer_id: int, referral_id: int) -> Referral | None:

@@ -1,0 +1,108 @@
+"""Rules that follow the calendar of ownership: the welcome guide and tips after linking,
+warranty ends and renewals, birthdays, anniversaries and inspections, trade-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy.sql import Select
+
+from bot.services.ports.care import (
+    DeliveredBefore,
+    LinkedBetween,
+    OnMonthDay,
+    VehicleDateBetween,
+    YearlyDate,
+)
+from storage import tables
+from storage.care.audience import a, due_now, o, ob, reachable, v
+from storage.sqlfunc import json_obj, month_day
+
+
+def linked_between(query: LinkedBetween) -> Select[Any]:
+    linked = (
+        select(a.owner_id, func.min(a.linked_at).label("linked_at"))
+        .where(a.linked_at > query.after, a.linked_at <= query.until)
+        .group_by(a.owner_id)
+        .subquery()
+    )
+    return (
+        select(
+            o.id.label("owner_id"),
+            literal("1").label("occurrence"),
+            *due_now(query.now),
+            json_obj().label("payload"),
+        )
+        .join(linked, linked.c.owner_id == o.id)
+        .where(
+            reachable(query),
+            linked.c.linked_at > query.after,
+            linked.c.linked_at <= query.until,
+        )
+    )
+
+
+def vehicle_date_between(query: VehicleDateBetween) -> Select[Any]:
+    day = v[query.which.value]
+    occurrence = cast(v.id, String) + literal(f":{query.occurrence}")
+    if query.with_date:
+        occurrence = occurrence + literal(":") + cast(day, String)
+    conditions = [
+        reachable(query),
+        day > query.after,
+        day <= query.until,
+    ]
+    if query.model is not None:
+        conditions.append(v.model == query.model)
+    return (
+        select(
+            o.id.label("owner_id"),
+            occurrence.label("occurrence"),
+            *due_now(query.now),
+            json_obj(literal("vehicle_id"), v.id).label("payload"),
+        )
+        .join(tables.vehicles, v.owner_id == o.id)
+        .where(*conditions)
+    )
+
+
+def on_month_day(query: OnMonthDay) -> Select[Any]:
+    if query.yearly is YearlyDate.BIRTHDAY:
+        day = o.birthday
+        base = select(o.id.label("owner_id"), json_obj().label("payload"))
+        occurrence: Any = literal(query.occurrence)
+    else:
+        day = v.delivery_date
+        base = select(
+            o.id.label("owner_id"), json_obj(literal("vehicle_id"), v.id).label("payload")
+        ).join(tables.vehicles, v.owner_id == o.id)
+        occurrence = cast(v.id, String) + literal(f":{query.occurrence}")
+    conditions = [
+        reachable(query),
+        month_day(day).in_(list(query.month_days)),
+    ]
+    if query.born_before is not None:
+        conditions.append(day <= query.born_before)
+    return base.add_columns(
+        occurrence.label("occurrence"),
+        literal(query.due_at, ob.due_at.type).label("due_at"),
+        literal(query.expires_at, ob.expires_at.type).label("expires_at"),
+    ).where(*conditions)
+
+
+def delivered_before(query: DeliveredBefore) -> Select[Any]:
+    return (
+        select(
+            o.id.label("owner_id"),
+            (cast(v.id, String) + literal(f":{query.occurrence}")).label("occurrence"),
+            *due_now(query.now),
+            json_obj(literal("vehicle_id"), v.id).label("payload"),
+        )
+        .join(tables.vehicles, v.owner_id == o.id)
+        .where(
+            reachable(query),
+            v.delivery_date.is_not(None),
+            v.delivery_date <= query.delivered_before,
+        )
+    )

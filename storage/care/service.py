@@ -1,0 +1,131 @@
+"""Rules that keep the car in service: maintenance due (first service and after),
+safety recalls, reminders before a booked visit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import String, and_, case, cast, exists, func, literal, select
+from sqlalchemy.sql import Select
+
+from bot.services.ports.care import BookingsStarting, OpenRecalls, ServiceDueBetween
+from storage import tables
+from storage.care.audience import (
+    OPEN_BOOKING_STATUSES,
+    due_now,
+    no_open_booking,
+    o,
+    ob,
+    reachable,
+    v,
+)
+from storage.sqlfunc import add_days, add_months, as_date, days_between, json_obj
+
+
+def service_due_between(query: ServiceDueBetween) -> Select[Any]:
+    """Mileage is estimated from the odometer readings: the kilometres driven since the
+    reference (the last visit, or delivery), over the days it took. One statement for
+    every model."""
+    sv = tables.service_visits.c
+    last_visit = (
+        select(sv.id)
+        .where(sv.vehicle_id == v.id)
+        .order_by(sv.visited_on.desc(), sv.id.desc())
+        .limit(1)
+        .correlate(tables.vehicles)
+        .scalar_subquery()
+    )
+    if query.first_service:
+        reference_on = v.delivery_date
+        reference_km: Any = literal(0)
+        joined = select(o.id).join(tables.vehicles, v.owner_id == o.id)
+        extra = [~exists().where(sv.vehicle_id == v.id), v.delivery_date.is_not(None)]
+        cycle: Any = literal("first")
+    else:
+        last = tables.service_visits.alias("last_visit")
+        reference_on = last.c.visited_on
+        reference_km = last.c.mileage_km
+        joined = (
+            select(o.id)
+            .join(tables.vehicles, v.owner_id == o.id)
+            .join(last, last.c.id == last_visit)
+        )
+        extra = []
+        cycle = cast(last.c.id, String)
+    intervals = query.intervals
+    months = case(*((v.model == m, mo) for m, (mo, _) in intervals.items()), else_=None)
+    km = case(*((v.model == m, k) for m, (_, k) in intervals.items()), else_=None)
+    by_time = add_months(reference_on, months)
+    driven = v.mileage_km - func.coalesce(reference_km, 0)
+    elapsed = days_between(reference_on, func.coalesce(v.mileage_recorded_on, reference_on))
+    km_days = case(
+        (and_(driven > 0, elapsed > 0), km * elapsed / driven),
+        else_=None,
+    )
+    by_km = add_days(reference_on, km_days)
+    due = case((and_(km_days.is_not(None), by_km < by_time), by_km), else_=by_time)
+    occurrence = cast(v.id, String) + literal(":") + cycle + literal(f":{query.occurrence}")
+    return joined.with_only_columns(
+        o.id.label("owner_id"),
+        occurrence.label("occurrence"),
+        *due_now(query.now),
+        json_obj(literal("vehicle_id"), v.id, literal("due_on"), cast(due, String)).label(
+            "payload"
+        ),
+    ).where(
+        reachable(query),
+        v.model.in_(list(intervals)),
+        v.vin.is_not(None),
+        due > query.due_after,
+        due <= query.due_until,
+        no_open_booking(v.id, query.now),
+        *extra,
+    )
+
+
+def open_recalls(query: OpenRecalls) -> Select[Any]:
+    """Safety: no consent needed."""
+    r = tables.vehicle_recalls.c
+    period = days_between(as_date(r.imported_at), literal(query.today)) // query.repeat_days
+    return (
+        select(
+            o.id.label("owner_id"),
+            (cast(r.id, String) + literal(":") + cast(period, String)).label("occurrence"),
+            *due_now(query.now),
+            json_obj(literal("recall_id"), r.id, literal("vehicle_id"), v.id).label("payload"),
+        )
+        .join(tables.vehicles, v.owner_id == o.id)
+        .join(tables.vehicle_recalls, r.vehicle_id == v.id)
+        .where(
+            reachable(query),
+            r.state == "open",
+            no_open_booking(v.id, query.now),
+        )
+    )
+
+
+def bookings_starting(query: BookingsStarting) -> Select[Any]:
+    """A moved booking gets its own reminder: the start time is in the occurrence."""
+    b = tables.bookings.c
+    hours = query.hours
+    return (
+        select(
+            o.id.label("owner_id"),
+            (cast(b.id, String) + literal(f":{hours}h:") + cast(b.starts_at, String)).label(
+                "occurrence"
+            ),
+            literal(query.now, ob.due_at.type).label("due_at"),
+            b.starts_at.label("expires_at"),
+            json_obj(literal("booking_id"), b.id, literal("hours"), literal(hours)).label(
+                "payload"
+            ),
+        )
+        .join(tables.bookings, b.owner_id == o.id)
+        .where(
+            reachable(query),
+            b.status.in_(OPEN_BOOKING_STATUSES),
+            b.starts_at > query.now + timedelta(hours=query.after_hours),
+            b.starts_at <= query.now + timedelta(hours=hours),
+        )
+    )
