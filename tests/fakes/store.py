@@ -14,13 +14,19 @@ class UniqueViolation(Exception):
     """What the database's unique constraint would have refused."""
 
 
+class CheckViolation(Exception):
+    """What the database's CHECK constraint would have refused."""
+
+
 @dataclass
 class Table(Generic[T]):
     """Committed and pending rows of one kind. `keys` are the unique keys (None parts
-    don't count, as in SQL)."""
+    don't count, as in SQL); `checks` the CHECK constraints every row must pass at each
+    flush (a row changed since it was added too)."""
 
     name: str
     keys: tuple[Callable[[T], Hashable], ...] = ()
+    checks: tuple[Callable[[T], bool], ...] = ()
     rows: list[T] = field(default_factory=list)
     pending: list[T] = field(default_factory=list)
     next_id: int = 1
@@ -37,6 +43,10 @@ class Table(Generic[T]):
                 self.next_id += 1
             self.rows.append(row)
         self.pending.clear()
+        for check in self.checks:
+            for row in self.rows:
+                if not check(row):
+                    raise CheckViolation(f"{self.name}: {row!r}")
 
     def delete(self, row: T) -> None:
         if row in self.pending:
@@ -66,9 +76,14 @@ class Store:
     def __init__(self) -> None:
         self.tables: dict[str, Table[Any]] = {}
 
-    def table(self, name: str, *keys: Callable[[Any], Hashable]) -> Table[Any]:
+    def table(
+        self,
+        name: str,
+        *keys: Callable[[Any], Hashable],
+        checks: tuple[Callable[[Any], bool], ...] = (),
+    ) -> Table[Any]:
         if name not in self.tables:
-            self.tables[name] = Table(name, keys)
+            self.tables[name] = Table(name, keys, checks)
         return self.tables[name]
 
     def flush(self) -> None:

@@ -1,8 +1,9 @@
 """A unit of work in memory for service tests: the repositories of owners, staff,
-bookings and referrals behave like the SQL ones for what the services use (ids on
-flush, the unique keys, the orderings), and committing publishes the domain events
-through a real bus. The ledger, the outbox and the reports are not faked: a test that
-needs them runs on a database (the `empty_app` fixture)."""
+bookings, referrals, the points ledger, the outbox and survey answers behave like the
+SQL ones for what the services use (ids on flush, the unique keys and CHECK
+constraints, the orderings), and committing publishes the domain events through the
+app's real bus. The care planner's statements and the reports are SQL and not faked:
+a test that needs them runs on a database (the `empty_app` fixture)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, NoReturn, Self
 
+from bot.app import build_bus
 from bot.clock import FixedClock
 from bot.domain.events import DomainEvent
 from bot.domain.reference import Reference
@@ -21,6 +23,16 @@ from tests.fakes.booking_repos import (
     FakeRecallRepository,
     FakeSlotReservations,
     FakeVisitRepository,
+)
+from tests.fakes.care_repos import FakeOutbox, FakeSurveyAnswers
+from tests.fakes.loyalty_repos import (
+    FakeLedger,
+    FakeLoyaltyAccounts,
+    FakePointLots,
+    FakePointSpends,
+    FakeRedemptions,
+    FakeRewardStock,
+    FakeStatusAwards,
 )
 from tests.fakes.owner_repos import (
     FakeAccountRepository,
@@ -80,7 +92,7 @@ class FakeApp:
 
     @classmethod
     def build(cls, reference: Reference, clock: FixedClock) -> FakeApp:
-        bus = MessageBus(clock)
+        bus = build_bus(reference, clock)  # the features' real subscribers
         return cls(reference, clock, bus, FakeDatabase(bus))
 
 
@@ -107,15 +119,15 @@ class FakeUnitOfWork:
         self.attributions: ports.Attributions = FakeAttributions(store)
         self.updates: ports.UpdateLog = _not_faked("updates")
         self.dealers: ports.DealerDirectory = _not_faked("dealers")
-        self.loyalty_accounts: ports.LoyaltyAccountRepository = _not_faked("loyalty_accounts")
-        self.point_lots: ports.PointLotRepository = _not_faked("point_lots")
-        self.point_spends: ports.PointSpendRepository = _not_faked("point_spends")
-        self.ledger: ports.LedgerRepository = _not_faked("ledger")
-        self.status_awards: ports.StatusAwardRepository = _not_faked("status_awards")
-        self.reward_stock: ports.RewardStockRepository = _not_faked("reward_stock")
-        self.redemptions: ports.RedemptionRepository = _not_faked("redemptions")
-        self.outbox: ports.OutboxRepository = _not_faked("outbox")
-        self.survey_answers: ports.SurveyAnswerRepository = _not_faked("survey_answers")
+        self.loyalty_accounts: ports.LoyaltyAccountRepository = FakeLoyaltyAccounts(store)
+        self.point_lots: ports.PointLotRepository = FakePointLots(store)
+        self.point_spends: ports.PointSpendRepository = FakePointSpends(store)
+        self.ledger: ports.LedgerRepository = FakeLedger(store)
+        self.status_awards: ports.StatusAwardRepository = FakeStatusAwards(store)
+        self.reward_stock: ports.RewardStockRepository = FakeRewardStock(store)
+        self.redemptions: ports.RedemptionRepository = FakeRedemptions(store)
+        self.outbox: ports.OutboxRepository = FakeOutbox(store)
+        self.survey_answers: ports.SurveyAnswerRepository = FakeSurveyAnswers(store)
         self.care_planner: ports.CarePlanner = _not_faked("care_planner")
         self.kpi: ports.KpiRepository = _not_faked("kpi")
         self.referral_funnel: ports.ReferralFunnel = _not_faked("referral_funnel")

@@ -3,7 +3,7 @@ adds it to the unit of work and flushes (so it has its id). Say only what the te
 about: `await an_owner(uow, market="AE", points=500)`.
 
 They work on a fake unit of work (tests/fakes/uow.py) and on a database alike; points
-go through the real ledger, so `points=` needs a database."""
+go through the real ledger. Loyalty and care objects: tests.builders.loyalty, .care."""
 
 from __future__ import annotations
 
@@ -61,6 +61,9 @@ async def an_owner(
     first_name: str = "Sam",
     last_name: str = "Owner",
     locale: str | None = None,
+    birthday: date | None = None,
+    consent_service: bool | None = None,
+    consent_marketing: bool | None = None,
     at: datetime = AT,
 ) -> Owner:
     owner = Owner(
@@ -69,6 +72,9 @@ async def an_owner(
         last_name=last_name,
         phone=phone or a_phone(market),
         locale=locale,
+        birthday=birthday,
+        consent_service=consent_service,
+        consent_marketing=consent_marketing,
         created_at=at,
         source=OwnerSource.IMPORT,
     )
