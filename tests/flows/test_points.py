@@ -12,6 +12,20 @@ from tests.services.loyalty_helpers import days, give, owner_by_phone
 DEMO_LONDON = "+447400123456"  # Emma in Manchester: no demo points
 
 
+async def open_coffee(chat: Chat) -> None:
+    """From /points through the rewards to the two coffees."""
+    await chat.say("/points")
+    await chat.press("Rewards")
+    await chat.press("Partner perks")
+    await chat.press("Two coffees")
+
+
+async def redeem_coffee(chat: Chat) -> None:
+    await open_coffee(chat)
+    await chat.press("Redeem")
+    await chat.press("Confirm")
+
+
 async def test_points_screen_shows_balance_pending_expiring_and_tier(
     chat_factory: ChatFactory, app: App
 ) -> None:
@@ -37,10 +51,7 @@ async def test_an_owner_redeems_a_coffee_and_gets_a_code_and_a_qr(
     owner = await owner_by_phone(app, DEMO_LONDON)
     await give(app, owner, 1000, key="a", at=NOW)
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
-    await chat.say("/points")
-    await chat.press("Rewards")
-    await chat.press("Partner perks")
-    await chat.press("Two coffees")
+    await open_coffee(chat)
     assert "Price: 150 points" in chat.text
     await chat.press("Redeem for 150")
     assert "You will have 850 points left" in chat.text
@@ -56,10 +67,7 @@ async def test_a_double_tap_on_confirm_spends_once(chat_factory: ChatFactory, ap
     owner = await owner_by_phone(app, DEMO_LONDON)
     await give(app, owner, 1000, key="a", at=NOW)
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
-    await chat.say("/points")
-    await chat.press("Rewards")
-    await chat.press("Partner perks")
-    await chat.press("Two coffees")
+    await open_coffee(chat)
     await chat.press("Redeem for 150")
     [confirm] = chat.codes("rw:ok:coffee:")
     await chat.press_code(confirm)
@@ -75,10 +83,7 @@ async def test_a_reward_the_owner_cannot_afford_says_how_many_points_are_missing
     owner = await owner_by_phone(app, DEMO_LONDON)
     await give(app, owner, 100, key="a", at=NOW)
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
-    await chat.say("/points")
-    await chat.press("Rewards")
-    await chat.press("Partner perks")
-    await chat.press("Two coffees")
+    await open_coffee(chat)
     assert "You need 50 more points" in chat.text
     assert not any("Redeem" in label for label in chat.console.button_labels)
 
@@ -89,12 +94,7 @@ async def test_cancelling_a_voucher_in_chat_returns_the_points(
     owner = await owner_by_phone(app, DEMO_LONDON)
     await give(app, owner, 1000, key="a", at=NOW)
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
-    await chat.say("/points")
-    await chat.press("Rewards")
-    await chat.press("Partner perks")
-    await chat.press("Two coffees")
-    await chat.press("Redeem")
-    await chat.press("Confirm")
+    await redeem_coffee(chat)
     await chat.press("My vouchers")
     await chat.press("Two coffees")
     await chat.press("Cancel and refund")
@@ -119,12 +119,7 @@ async def test_someone_elses_voucher_id_is_refused(chat_factory: ChatFactory, ap
     owner = await owner_by_phone(app, DEMO_LONDON)
     await give(app, owner, 1000, key="a", at=NOW)
     oliver: Chat = await linked(chat_factory(user_id=1, lang="en"), DEMO_LONDON)
-    await oliver.say("/points")
-    await oliver.press("Rewards")
-    await oliver.press("Partner perks")
-    await oliver.press("Two coffees")
-    await oliver.press("Redeem")
-    await oliver.press("Confirm")
+    await redeem_coffee(oliver)
     other: Chat = await linked(chat_factory(user_id=2, lang="en"), DEMO_BANGKOK)
     await other.press_code("vc:cancel:1")
     assert "not available to you" in other.text
@@ -146,12 +141,7 @@ async def test_staff_take_a_voucher_by_code_once(chat_factory: ChatFactory, app:
         )
         await uow.commit()
     oliver: Chat = await linked(chat_factory(user_id=1, lang="en"), DEMO_LONDON)
-    await oliver.say("/points")
-    await oliver.press("Rewards")
-    await oliver.press("Partner perks")
-    await oliver.press("Two coffees")
-    await oliver.press("Redeem")
-    await oliver.press("Confirm")
+    await redeem_coffee(oliver)
     code = oliver.text.split("Your code: ")[1].split()[0]
     stranger: Chat = chat_factory(user_id=555, lang="en")
     await stranger.say(f"/voucher {code}")
