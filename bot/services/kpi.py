@@ -40,7 +40,7 @@ class KpiReport:
     detractors: int
     vehicles: int
     returned: int
-    segments: dict[str, int]
+    segments: dict[Segment, int]
     care: list[CareLine] = field(default_factory=list)
 
     @property
@@ -79,7 +79,7 @@ async def report(
         detractors=sum(1 for s in scores if s <= 6),
         vehicles=vehicles,
         returned=returned,
-        segments={s.value: segments.get(s.value, 0) for s in Segment},
+        segments={s: segments.get(s, 0) for s in Segment},
         care=await _care_lines(uow, market, since),
     )
 

@@ -23,35 +23,30 @@ sv = tables.service_visits.c
 answers = tables.survey_answers.c
 
 
+def _per_visit(query: VisitsToSurvey | SurveysToNudge) -> Select[Any]:
+    """One message per visit of the owner: the visit is the occurrence and the payload."""
+    return select(
+        o.id.label("owner_id"),
+        cast(sv.id, String).label("occurrence"),
+        *due_now(query.now),
+        json_obj(literal("visit_id"), sv.id).label("payload"),
+    ).join(tables.service_visits, sv.owner_id == o.id)
+
+
 def visits_to_survey(query: VisitsToSurvey) -> Select[Any]:
-    return (
-        select(
-            o.id.label("owner_id"),
-            cast(sv.id, String).label("occurrence"),
-            *due_now(query.now),
-            json_obj(literal("visit_id"), sv.id).label("payload"),
-        )
-        .join(tables.service_visits, sv.owner_id == o.id)
-        .where(
-            reachable(query),
-            sv.source != "demo",
-            sv.recorded_at <= query.recorded_before,
-            sv.recorded_at > query.recorded_after,
-            ~exists().where(answers.visit_id == sv.id),
-        )
+    return _per_visit(query).where(
+        reachable(query),
+        sv.source != "demo",
+        sv.recorded_at <= query.recorded_before,
+        sv.recorded_at > query.recorded_after,
+        ~exists().where(answers.visit_id == sv.id),
     )
 
 
 def surveys_to_nudge(query: SurveysToNudge) -> Select[Any]:
     asked = tables.outbox.alias("asked")
     return (
-        select(
-            o.id.label("owner_id"),
-            cast(sv.id, String).label("occurrence"),
-            *due_now(query.now),
-            json_obj(literal("visit_id"), sv.id).label("payload"),
-        )
-        .join(tables.service_visits, sv.owner_id == o.id)
+        _per_visit(query)
         .join(
             asked,
             and_(
