@@ -66,6 +66,11 @@ async def start(ctx: Context) -> None:
     ask_for_phone(ctx, intro=greeting, invited=invited)
 
 
+@router.reask(OnboardingStep.PHONE, needs_owner=False)
+async def ask_phone_again(ctx: Context) -> None:
+    ask_for_phone(ctx)
+
+
 @router.state(OnboardingStep.PHONE, needs_owner=False)
 async def waiting_for_phone(ctx: Context) -> None:
     event = ctx.event
@@ -98,7 +103,12 @@ async def fallback(ctx: Context) -> None:
 
 
 async def unlinked(ctx: Context) -> None:
-    """Someone who hasn't linked their chat tried a feature that needs an owner."""
+    """Someone who hasn't linked their chat tried a feature that needs an owner: in
+    the middle of registering, that comes first; else the phone."""
+    if ctx.flows.draft_label(ctx) is not None:
+        ctx.reply(ctx.t._("First, let's finish registering your car."))
+        if await ctx.flows.reask(ctx):
+            return
     ask_for_phone(ctx, intro=ctx.t._("First, let's find your car."))
 
 
@@ -347,6 +357,8 @@ async def language_chosen(ctx: Context, code: ChooseLanguage) -> None:
     choose_locale(ctx.account, ctx.owner, locale)
     ctx.use_locale(locale)
     ctx.reply(ctx.t._("Language: {language}", language=native_language_name(locale)), edit=True)
+    if await ctx.flows.reask(ctx):  # in the middle of a flow: its step, in the new language
+        return
     if ctx.owner is None:
         ask_for_phone(ctx)
     else:
