@@ -186,7 +186,7 @@ def offer_alternatives(
     t = ctx.t
     draft.token = None
     draft.start = None
-    draft.day = None
+    draft.day = local_day(wanted, dealer.timezone)  # a time typed next is on that day
     ctx.enter(BookingStep.DATE, draft)
     if headline:
         text = headline

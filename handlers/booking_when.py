@@ -39,14 +39,15 @@ async def when_typed(ctx: Context) -> None:
     day = typed.day or (draft.day if typed.time is not None else None)
     if day is None:
         t = ctx.t
+        # TRANSLATORS: an example of a day owners may type; keep it a word the bot reads
+        # (bot/domain/typed_dates.py lists them per language).
+        tomorrow = t.pgettext("typed example", "tomorrow")
         hint = (
             t._("Which day? Please choose a day first.")
             if typed.time is not None
             else t._(
                 "Please choose a day, or type one like “{tomorrow}” or “{example}”.",
-                # TRANSLATORS: an example of a day owners may type; keep it a word the bot
-                # reads (bot/domain/typed_dates.py lists them per language).
-                tomorrow=t._("tomorrow"),
+                tomorrow=tomorrow,
                 example=t.date(local_day(ctx.now, dealer.timezone), "short"),
             )
         )

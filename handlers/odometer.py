@@ -28,7 +28,7 @@ from handlers.types import Button
 def judge_typed_reading(ctx: Context, vehicle: Vehicle, text: str) -> ReadingCheck | None:
     """The typed reading, checked against the vehicle's; None, with the reason said,
     when it is no number or can't be right."""
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if ch.isdecimal())
     if not digits or len(digits) > 9:
         ctx.reply(ctx.t._("Please send just the number, for example 12500."))
         return None
@@ -131,7 +131,7 @@ async def take_typed_reading(
     km). A surprising one is held (`hold`) and asked about; anything else gets its
     reason and the step again (`reask`). Words are read as the step's buttons ("skip",
     "yes")."""
-    if not any(ch.isdigit() for ch in ctx.event.text):
+    if not any(ch.isdecimal() for ch in ctx.event.text):
         hint = ctx.t._("Please send just the number, for example 12500.")
         await take_typed_choice(ctx, hint=hint)
         return None

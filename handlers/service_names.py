@@ -42,7 +42,7 @@ def operation_keywords(t: Translator, code: str) -> tuple[str, ...]:
         "recall": t.pgettext("service keywords", "recall"),
     }
     words = keywords.get(code, "")
-    return tuple(word.strip() for word in words.replace("、", ",").split(",") if word.strip())
+    return tuple(word.strip() for word in words.replace("、", ",").replace("،", ",").split(",") if word.strip())
 
 
 def transport_label(t: Translator, code: str) -> str:

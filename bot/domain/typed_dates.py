@@ -111,7 +111,7 @@ def read_when(text: str, locale: Locale | str, today: date) -> TypedWhen:
 def read_hour(text: str) -> time | None:
     """A bare hour ("10", "๑๔"), for a screen that already shows one day's times."""
     light = _light(text).strip()
-    if light.isdigit() and int(light) < 24:
+    if light.isdecimal() and int(light) < 24:
         return time(int(light), 0)
     return None
 
