@@ -41,8 +41,8 @@ def operation_keywords(t: Translator, code: str) -> tuple[str, ...]:
         "ev_battery": t.pgettext("service keywords", "battery, EV battery"),
         "recall": t.pgettext("service keywords", "recall"),
     }
-    words = keywords.get(code, "")
-    return tuple(word.strip() for word in words.replace("、", ",").replace("،", ",").split(",") if word.strip())
+    words = keywords.get(code, "").replace("、", ",").replace("،", ",")  # CJK, Arabic commas
+    return tuple(word.strip() for word in words.split(",") if word.strip())
 
 
 def transport_label(t: Translator, code: str) -> str:
