@@ -206,6 +206,11 @@ def _ask_to_switch(ctx: Context, shared: PhoneShared) -> None:
     )
 
 
+@router.reask(OnboardingStep.SWITCH)
+async def ask_to_switch_again(ctx: Context) -> None:
+    _ask_to_switch(ctx, ctx.draft(PhoneShared))
+
+
 @router.on(SwitchOwner)
 async def switch_answered(ctx: Context, code: SwitchOwner) -> None:
     if not ctx.in_step(OnboardingStep.SWITCH):

@@ -9,7 +9,7 @@ from bot.domain.phone import example_phone
 from bot.domain.vin import with_check_digit
 from bot.i18n import Catalogs, Translator
 from handlers.codes.settings import LanguageSettings
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, linked
 
 CATALOGS = Catalogs(PROJECT_ROOT / "locales")
@@ -21,7 +21,7 @@ def t(locale: str, market: str) -> Translator:
 
 
 async def test_a_thai_owner_switches_to_spanish_mid_booking_and_keeps_the_chosen_services(
-    chat_factory,
+    chat_factory: ChatFactory,
 ) -> None:
     es = t("es", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
@@ -44,7 +44,7 @@ async def test_a_thai_owner_switches_to_spanish_mid_booking_and_keeps_the_chosen
 
 
 async def test_the_settings_language_button_mid_recommendation_shows_the_step_again(
-    chat_factory,
+    chat_factory: ChatFactory,
 ) -> None:
     en = t("en", "AE")
     chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
@@ -68,7 +68,7 @@ async def test_the_settings_language_button_mid_recommendation_shows_the_step_ag
 
 
 async def test_a_spanish_newcomer_changes_language_mid_registration_and_goes_on(
-    chat_factory,
+    chat_factory: ChatFactory,
 ) -> None:
     ar = t("ar", "MX")
     chat: Chat = chat_factory(user_id=7002, lang="es", name="Carlos")
@@ -86,7 +86,9 @@ async def test_a_spanish_newcomer_changes_language_mid_registration_and_goes_on(
     assert chat.codes("reg:nodate")
 
 
-async def test_another_command_mid_booking_asks_to_continue_or_discard(chat_factory) -> None:
+async def test_another_command_mid_booking_asks_to_continue_or_discard(
+    chat_factory: ChatFactory,
+) -> None:
     th = t("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
@@ -111,7 +113,7 @@ async def test_another_command_mid_booking_asks_to_continue_or_discard(chat_fact
 
 
 async def test_help_mid_recommendation_keeps_it_and_start_shows_the_menu_with_it(
-    chat_factory,
+    chat_factory: ChatFactory,
 ) -> None:
     es = t("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
@@ -137,7 +139,7 @@ async def test_help_mid_recommendation_keeps_it_and_start_shows_the_menu_with_it
 
 
 async def test_start_mid_registration_asks_before_starting_again_in_arabic(
-    chat_factory,
+    chat_factory: ChatFactory,
 ) -> None:
     ar = t("ar", "AE")
     chat: Chat = chat_factory(user_id=7003, lang="ar", name="Salem")

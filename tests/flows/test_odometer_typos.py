@@ -13,7 +13,7 @@ from bot.config import PROJECT_ROOT
 from bot.domain.owners import ReadingSource, Vehicle
 from bot.i18n import Catalogs, Translator
 from bot.services.service_desk import record_desk_visit
-from tests.conftest import NOW, Chat
+from tests.conftest import NOW, Chat, ChatFactory
 from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, DEMO_LONDON, linked
 
 CATALOGS = Catalogs(PROJECT_ROOT / "locales")
@@ -41,7 +41,7 @@ async def update_odometer(chat: Chat, reading: str) -> None:
 
 
 async def test_a_typo_is_confirmed_first_and_the_owner_corrects_it_later_in_my_car(
-    chat_factory, app: App, clock: FixedClock
+    chat_factory: ChatFactory, app: App, clock: FixedClock
 ) -> None:
     en = t("en", "GB")
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
@@ -68,7 +68,9 @@ async def test_a_typo_is_confirmed_first_and_the_owner_corrects_it_later_in_my_c
     assert "Last reading on record: 7,000 mi." in chat.text
 
 
-async def test_a_thai_owner_types_it_again_instead_of_confirming(chat_factory, app: App) -> None:
+async def test_a_thai_owner_types_it_again_instead_of_confirming(
+    chat_factory: ChatFactory, app: App
+) -> None:
     th = t("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
@@ -85,7 +87,7 @@ async def test_a_thai_owner_types_it_again_instead_of_confirming(chat_factory, a
 
 
 async def test_a_dealers_reading_is_never_lowered_by_the_owner_in_arabic(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     ar = t("ar", "AE")
     chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
@@ -131,7 +133,7 @@ async def test_a_dealers_reading_is_never_lowered_by_the_owner_in_arabic(
 
 
 async def test_a_spanish_owners_own_typo_is_corrected_only_down_to_the_dealers_floor(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     es = t("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
@@ -155,7 +157,9 @@ async def test_a_spanish_owners_own_typo_is_corrected_only_down_to_the_dealers_f
     assert (await vehicle_of(app, DEMO_MEXICO)).mileage_km == 52_400
 
 
-async def test_a_valuation_asks_about_a_surprising_reading_too(chat_factory, app: App) -> None:
+async def test_a_valuation_asks_about_a_surprising_reading_too(
+    chat_factory: ChatFactory, app: App
+) -> None:
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/menu")
     await chat.tap("tv:start")

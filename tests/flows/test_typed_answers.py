@@ -14,7 +14,7 @@ from bot.domain.phone import example_phone
 from bot.domain.vin import with_check_digit
 from bot.i18n import Catalogs, Translator
 from handlers.booking_texts import when
-from tests.conftest import Chat
+from tests.conftest import Chat, ChatFactory
 from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, bookings_of, linked
 
 CATALOGS = Catalogs(PROJECT_ROOT / "locales")
@@ -39,7 +39,7 @@ def selected(chat: Chat) -> list[str]:
 
 
 async def test_a_thai_owner_books_by_typing_the_service_the_center_and_tomorrow_at_ten(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     th = t("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
@@ -71,7 +71,7 @@ async def test_a_thai_owner_books_by_typing_the_service_the_center_and_tomorrow_
 
 
 async def test_a_time_that_is_not_free_offers_the_nearest_free_ones_in_arabic(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     ar = t("ar", "AE")
     chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
@@ -94,7 +94,7 @@ async def test_a_time_that_is_not_free_offers_the_nearest_free_ones_in_arabic(
 
 
 async def test_a_spanish_owner_types_a_date_in_mexicos_order_and_then_the_time(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/book")
@@ -112,7 +112,9 @@ async def test_a_spanish_owner_types_a_date_in_mexicos_order_and_then_the_time(
     assert booking.starts_at == datetime(2026, 12, 14, 16, 0, tzinfo=UTC)  # 10:00 in Monterrey
 
 
-async def test_a_spanish_owner_recommends_a_friend_typing_every_choice(chat_factory) -> None:
+async def test_a_spanish_owner_recommends_a_friend_typing_every_choice(
+    chat_factory: ChatFactory,
+) -> None:
     es = t("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/refer")
@@ -140,7 +142,7 @@ async def test_a_spanish_owner_recommends_a_friend_typing_every_choice(chat_fact
 
 
 async def test_an_arabic_newcomer_registers_typing_the_country_the_model_and_no_date(
-    chat_factory, app: App
+    chat_factory: ChatFactory, app: App
 ) -> None:
     ar = t("ar", "AE")
     chat: Chat = chat_factory(user_id=7001, lang="ar", name="Salem")
@@ -169,7 +171,7 @@ async def test_an_arabic_newcomer_registers_typing_the_country_the_model_and_no_
 
 
 async def test_an_unfinished_booking_waits_a_day_and_the_menu_offers_to_continue_it(
-    chat_factory, clock: FixedClock
+    chat_factory: ChatFactory, clock: FixedClock
 ) -> None:
     th = t("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
@@ -190,7 +192,7 @@ async def test_an_unfinished_booking_waits_a_day_and_the_menu_offers_to_continue
     assert th._("Sorry, I didn't catch that. Here is what I can do:") in chat.text
 
 
-async def test_a_draft_put_away_from_the_menu_is_gone(chat_factory) -> None:
+async def test_a_draft_put_away_from_the_menu_is_gone(chat_factory: ChatFactory) -> None:
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/book")
     await chat.tap("bk:km")

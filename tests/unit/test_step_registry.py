@@ -74,7 +74,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *MyBookingsStep,
         *DeskStep,
         *CarStep,
-        OnboardingStep.PHONE,
+        *OnboardingStep,
         RegistrationStep.FRIEND,  # an invited friend: registering is optional
         *RoadsideStep,
         *SurveyStep,
