@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.clock import Clock
 from bot.i18n import SOURCE_LOCALE, negotiate_locale
@@ -226,6 +227,10 @@ class _Flows:
             del ctx.screens[shown:]
             ctx.clear_state()
             return False
+        if any(screen.edit for screen in ctx.screens[:shown]):
+            # The pressed message was replaced already ("Language: ..."): the step
+            # comes as a message of its own rather than replacing that again.
+            ctx.screens[shown:] = [replace(s, edit=False) for s in ctx.screens[shown:]]
         return True
 
     async def press(self, ctx: Context, code: str) -> None:

@@ -22,6 +22,7 @@ from babel.dates import get_date_format, get_time_format
 from bot.domain.choices import contains_words, normalise
 
 _BUDDHIST_ERA_OFFSET = 543
+MAX_TYPED = 100  # a longer message is not a day and a time
 
 # Relative days by language: (words, days from today). Written as people type them;
 # they are normalised like the text before comparing.
@@ -100,7 +101,7 @@ def read_when(text: str, locale: Locale | str, today: date) -> TypedWhen:
     """The day and time in `text`, for an owner writing in `locale` (a formatting
     locale with the market: "th_TH", "en_GB", "en_US"), `today` being their date."""
     locale = Locale.parse(locale)
-    light = _light(text)
+    light = _light(text[:MAX_TYPED])
     moment, light = _take_time(light, locale)
     day, light = _take_numeric_day(light, locale, today)
     if day is None:

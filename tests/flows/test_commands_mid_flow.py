@@ -4,26 +4,28 @@ to leave the flow. In Thai, Spanish and Arabic."""
 
 from __future__ import annotations
 
-from bot.config import PROJECT_ROOT
 from bot.domain.phone import example_phone
 from bot.domain.vin import with_check_digit
-from bot.i18n import Catalogs, Translator
+from bot.i18n import Translator
 from handlers.codes.settings import LanguageSettings
 from tests.conftest import Chat, ChatFactory
-from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, linked
-
-CATALOGS = Catalogs(PROJECT_ROOT / "locales")
-DEMO_MEXICO = "+525512345678"  # María, Spanish
+from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, DEMO_MEXICO, linked, translator
 
 
-def t(locale: str, market: str) -> Translator:
-    return CATALOGS.translator(locale, market)
+def phone_question(t: Translator, name: str, market: str) -> str:
+    return t._(
+        "What is {name}'s mobile number? For example {example} ({country}). "
+        "You can also share their contact.",
+        name=name,
+        example=example_phone(market),
+        country=t.country(market),
+    )
 
 
 async def test_a_thai_owner_switches_to_spanish_mid_booking_and_keeps_the_chosen_services(
     chat_factory: ChatFactory,
 ) -> None:
-    es = t("es", "TH")
+    es = translator("es", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
     await chat.tap("bk:km")
@@ -41,28 +43,28 @@ async def test_a_thai_owner_switches_to_spanish_mid_booking_and_keeps_the_chosen
     assert labels["bk:svc:brakes"] == "✅ " + es.pgettext("service", "Brake check")
     await chat.say("continuar")  # the step answers in the new language
     assert chat.codes("bk:ctr:")
+    await chat.tap("bk:ctr:TH-BKK-01")
+    await chat.tap("bk:day:")
+    await chat.tap("bk:tm:")
+    await chat.say("/language")
+    await chat.tap("lang:set:th")
+    assert [screen.edit for screen in chat.screens] == [True, False], (
+        "the picker becomes 'Language: ไทย'; the step comes below it"
+    )
+    assert chat.codes("bk:tr:")
 
 
 async def test_the_settings_language_button_mid_recommendation_shows_the_step_again(
     chat_factory: ChatFactory,
 ) -> None:
-    en = t("en", "AE")
+    en = translator("en", "AE")
     chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
     await chat.say("/refer")
     await chat.tap("ref:new")
     await chat.say("سارة أحمد")
     await chat.press_code(LanguageSettings())  # from an earlier settings message
     await chat.tap("lang:set:en")
-    assert (
-        en._(
-            "What is {name}'s mobile number? For example {example} ({country}). "
-            "You can also share their contact.",
-            name="سارة",
-            example=example_phone("AE"),
-            country=en.country("AE"),
-        )
-        in chat.html
-    )
+    assert phone_question(en, "سارة", "AE") in chat.html
     await chat.say("055 987 6543")  # the phone is taken, not "didn't catch that"
     assert chat.codes("ref:model:")
 
@@ -70,7 +72,7 @@ async def test_the_settings_language_button_mid_recommendation_shows_the_step_ag
 async def test_a_spanish_newcomer_changes_language_mid_registration_and_goes_on(
     chat_factory: ChatFactory,
 ) -> None:
-    ar = t("ar", "MX")
+    ar = translator("ar", "MX")
     chat: Chat = chat_factory(user_id=7002, lang="es", name="Carlos")
     await chat.say("/start")
     await chat.say("@contact +525587654321")
@@ -89,7 +91,7 @@ async def test_a_spanish_newcomer_changes_language_mid_registration_and_goes_on(
 async def test_another_command_mid_booking_asks_to_continue_or_discard(
     chat_factory: ChatFactory,
 ) -> None:
-    th = t("th", "TH")
+    th = translator("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
     await chat.tap("bk:km")
@@ -115,7 +117,7 @@ async def test_another_command_mid_booking_asks_to_continue_or_discard(
 async def test_help_mid_recommendation_keeps_it_and_start_shows_the_menu_with_it(
     chat_factory: ChatFactory,
 ) -> None:
-    es = t("es", "MX")
+    es = translator("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/refer")
     await chat.tap("ref:new")
@@ -126,22 +128,13 @@ async def test_help_mid_recommendation_keeps_it_and_start_shows_the_menu_with_it
     await chat.say("/start")
     assert chat.console.button_labels[0] == es.pgettext("button", "↩️ Continue your recommendation")
     await chat.tap("draft:resume")
-    assert (
-        es._(
-            "What is {name}'s mobile number? For example {example} ({country}). "
-            "You can also share their contact.",
-            name="Ana",
-            example=example_phone("MX"),
-            country=es.country("MX"),
-        )
-        in chat.html
-    )
+    assert phone_question(es, "Ana", "MX") in chat.html
 
 
 async def test_start_mid_registration_asks_before_starting_again_in_arabic(
     chat_factory: ChatFactory,
 ) -> None:
-    ar = t("ar", "AE")
+    ar = translator("ar", "AE")
     chat: Chat = chat_factory(user_id=7003, lang="ar", name="Salem")
     await chat.say("/start")
     await chat.say("@contact +971551234568")

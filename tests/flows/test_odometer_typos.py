@@ -9,20 +9,19 @@ from datetime import date, timedelta
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.config import PROJECT_ROOT
 from bot.domain.owners import ReadingSource, Vehicle
-from bot.i18n import Catalogs, Translator
 from bot.services.service_desk import record_desk_visit
 from tests.conftest import NOW, Chat, ChatFactory
-from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, DEMO_LONDON, linked
+from tests.flows.helpers import (
+    DEMO_BANGKOK,
+    DEMO_DUBAI,
+    DEMO_LONDON,
+    DEMO_MEXICO,
+    linked,
+    translator,
+)
 
-CATALOGS = Catalogs(PROJECT_ROOT / "locales")
-DEMO_MEXICO = "+525512345678"  # María, Spanish, 52,000 km on record
 TODAY = NOW.date()
-
-
-def t(locale: str, market: str) -> Translator:
-    return CATALOGS.translator(locale, market)
 
 
 async def vehicle_of(app: App, phone: str) -> Vehicle:
@@ -43,7 +42,7 @@ async def update_odometer(chat: Chat, reading: str) -> None:
 async def test_a_typo_is_confirmed_first_and_the_owner_corrects_it_later_in_my_car(
     chat_factory: ChatFactory, app: App, clock: FixedClock
 ) -> None:
-    en = t("en", "GB")
+    en = translator("en", "GB")
     chat: Chat = await linked(chat_factory(lang="en"), DEMO_LONDON)
     await chat.say("/book")
     await chat.say("12,3456")  # meant 12,345
@@ -71,7 +70,7 @@ async def test_a_typo_is_confirmed_first_and_the_owner_corrects_it_later_in_my_c
 async def test_a_thai_owner_types_it_again_instead_of_confirming(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    th = t("th", "TH")
+    th = translator("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
     await chat.say("18,900")
@@ -89,7 +88,7 @@ async def test_a_thai_owner_types_it_again_instead_of_confirming(
 async def test_a_dealers_reading_is_never_lowered_by_the_owner_in_arabic(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    ar = t("ar", "AE")
+    ar = translator("ar", "AE")
     chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
     await update_odometer(chat, "20000")  # below the dealer system's 24,100 km
     assert (
@@ -135,7 +134,7 @@ async def test_a_dealers_reading_is_never_lowered_by_the_owner_in_arabic(
 async def test_a_spanish_owners_own_typo_is_corrected_only_down_to_the_dealers_floor(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    es = t("es", "MX")
+    es = translator("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await update_odometer(chat, "5200000")  # 5,200,000: more than any car drives
     assert es._("That is more than any car drives. Please check the number.") in chat.text

@@ -9,20 +9,19 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.config import PROJECT_ROOT
 from bot.domain.phone import example_phone
 from bot.domain.vin import with_check_digit
-from bot.i18n import Catalogs, Translator
+from bot.i18n import Translator
 from handlers.booking_texts import when
 from tests.conftest import Chat, ChatFactory
-from tests.flows.helpers import DEMO_BANGKOK, DEMO_DUBAI, bookings_of, linked
-
-CATALOGS = Catalogs(PROJECT_ROOT / "locales")
-DEMO_MEXICO = "+525512345678"  # María, Spanish, an Aurora X7
-
-
-def t(locale: str, market: str) -> Translator:
-    return CATALOGS.translator(locale, market)
+from tests.flows.helpers import (
+    DEMO_BANGKOK,
+    DEMO_DUBAI,
+    DEMO_MEXICO,
+    bookings_of,
+    linked,
+    translator,
+)
 
 
 def hint(translator: Translator) -> str:
@@ -41,7 +40,7 @@ def selected(chat: Chat) -> list[str]:
 async def test_a_thai_owner_books_by_typing_the_service_the_center_and_tomorrow_at_ten(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    th = t("th", "TH")
+    th = translator("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
     await chat.say("ข้าม")  # "skip", typed
@@ -73,7 +72,7 @@ async def test_a_thai_owner_books_by_typing_the_service_the_center_and_tomorrow_
 async def test_a_time_that_is_not_free_offers_the_nearest_free_ones_in_arabic(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    ar = t("ar", "AE")
+    ar = translator("ar", "AE")
     chat: Chat = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
     await chat.say("/book")
     await chat.tap("bk:km")
@@ -115,7 +114,7 @@ async def test_a_spanish_owner_types_a_date_in_mexicos_order_and_then_the_time(
 async def test_a_spanish_owner_recommends_a_friend_typing_every_choice(
     chat_factory: ChatFactory,
 ) -> None:
-    es = t("es", "MX")
+    es = translator("es", "MX")
     chat: Chat = await linked(chat_factory(lang="es"), DEMO_MEXICO)
     await chat.say("/refer")
     await chat.tap("ref:new")
@@ -144,7 +143,7 @@ async def test_a_spanish_owner_recommends_a_friend_typing_every_choice(
 async def test_an_arabic_newcomer_registers_typing_the_country_the_model_and_no_date(
     chat_factory: ChatFactory, app: App
 ) -> None:
-    ar = t("ar", "AE")
+    ar = translator("ar", "AE")
     chat: Chat = chat_factory(user_id=7001, lang="ar", name="Salem")
     await chat.say("/start")
     await chat.say("@contact +971551234567")
@@ -173,7 +172,7 @@ async def test_an_arabic_newcomer_registers_typing_the_country_the_model_and_no_
 async def test_an_unfinished_booking_waits_a_day_and_the_menu_offers_to_continue_it(
     chat_factory: ChatFactory, clock: FixedClock
 ) -> None:
-    th = t("th", "TH")
+    th = translator("th", "TH")
     chat: Chat = await linked(chat_factory(lang="th"), DEMO_BANGKOK)
     await chat.say("/book")
     await chat.tap("bk:km")
@@ -201,5 +200,5 @@ async def test_a_draft_put_away_from_the_menu_is_gone(chat_factory: ChatFactory)
     assert not chat.codes("draft:")
     assert chat.codes("bk:start")
     await chat.press_code("bk:svok")
-    es = t("es", "MX")
+    es = translator("es", "MX")
     assert es._("This button is no longer valid.") in chat.transcript.splitlines()[-1]
