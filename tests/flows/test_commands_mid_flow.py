@@ -78,7 +78,7 @@ async def test_a_spanish_newcomer_changes_language_mid_registration_and_goes_on(
     await chat.say("@contact +525587654321")
     await chat.say("méxico")
     await chat.say("Carlos Pérez")
-    await chat.say(with_check_digit("LAUX7AAA0SC000778"))
+    await chat.say(with_check_digit("LAUZZAAA0SC000778"))  # the VIN names no model
     assert chat.codes("reg:model:")
     await chat.say("/language")
     await chat.tap("lang:set:ar")
