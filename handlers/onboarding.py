@@ -289,14 +289,23 @@ async def phone_typed(ctx: Context) -> None:
         ctx.reply(_locked_out(ctx, until))  # still waiting for a number: another may do
         return
     ctx.enter(OnboardingStep.PROVE, shared)
+    _ask_vin_tail(ctx, shared.phone)
+
+
+def _ask_vin_tail(ctx: Context, phone: str) -> None:
     ctx.reply(
         ctx.t._(
             "To make sure the membership of {phone} is yours, please send the last 6 "
             "characters of your car's VIN. You'll find it on your registration card or at "
             "the bottom of the windscreen.",
-            phone=display_phone(typed.phone),
+            phone=display_phone(phone),
         )
     )
+
+
+@router.reask(OnboardingStep.PROVE, needs_owner=False)
+async def ask_vin_tail_again(ctx: Context) -> None:
+    _ask_vin_tail(ctx, ctx.draft(PhoneShared).phone)
 
 
 @router.state(OnboardingStep.PROVE, needs_owner=False)

@@ -141,6 +141,9 @@ SEATS: dict[StrEnum, Seat] = {
     DeskStep.INVOICE: Seat(STAFF_USER, lambda ids: InvoiceDraft(booking=ids.booking), group=True),
     CarStep.MILEAGE: Seat(OWNER_USER, lambda ids: OdometerOf(vehicle_id=ids.vehicle)),
     OnboardingStep.PHONE: Seat(NEWCOMER_USER, lambda ids: PhoneRequest()),
+    OnboardingStep.PROVE: Seat(  # typed the number of a known owner: the VIN's end, please
+        NEWCOMER_USER, lambda ids: PhoneShared(phone="+447911123456", phone_market="GB")
+    ),
     OnboardingStep.SWITCH: Seat(  # Lukas shared the number of another membership
         OWNER_USER, lambda ids: PhoneShared(phone="+447911123456", phone_market="GB")
     ),
