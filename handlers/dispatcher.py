@@ -8,7 +8,7 @@ apology carrying a reference code that is also in the log.
 A chat standing at a step of a flow keeps it: a command asks first
 (`handlers.drafts.before_command`), typed input at a step without its own handler is
 read as one of the step's buttons or gets the step again (`handlers.typed`), and a
-conversation left for a day is put away.
+draft left for a day is put away.
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ class Dispatcher:
         )
         owner = await linked_owner(uow, account)
         conversation = await uow.conversations.load(event.channel, event.chat_id, event.user_id)
-        if conversation.abandoned(now):
-            conversation.put_away(now)
+        if conversation.abandoned(now) and self._is_draft(conversation.state):
+            conversation.put_away(now)  # a prompt (the phone request) waits as before
         ctx = Context(
             event=event,
             uow=uow,
@@ -131,6 +131,10 @@ class Dispatcher:
                 await self.run(state_route, ctx)
             return
         await self.run(state_route, ctx) if state_route else await self.fallback(ctx)
+
+    def _is_draft(self, state: str) -> bool:
+        reask = self.router.reasks.get(state)
+        return reask is not None and reask.draft is not None
 
     def _typed_route(self, ctx: Context) -> Route | None:
         """At a step without a handler of its own for typed input: read it as one of
