@@ -15,17 +15,30 @@ from __future__ import annotations
 
 from bot.domain.owners import Vehicle
 from bot.services.queries import vehicles as vehicle_queries
-from handlers.booking_common import draft_of, own_vehicle, owner_id, stop_button
+from handlers.booking_common import BOOKING, draft_of, own_vehicle, owner_id, stop_button
 from handlers.booking_services import ask_services
 from handlers.booking_texts import model_name
-from handlers.codes import button
-from handlers.codes.booking import ChooseVehicle, SkipMileage, StartBooking, StopBooking
+from handlers.codes import BadCode, button
+from handlers.codes.booking import (
+    ChooseVehicle,
+    ConfirmMileage,
+    RetypeMileage,
+    SkipMileage,
+    StartBooking,
+    StopBooking,
+)
 from handlers.common import show_main_menu
 from handlers.context import Context
-from handlers.menu import back_to_menu, read_odometer
+from handlers.menu import back_to_menu
+from handlers.odometer import (
+    ask_to_confirm,
+    still_surprising,
+    take_confirmed_reading,
+    take_typed_reading,
+)
 from handlers.router import Router
 from handlers.states.booking import BookingDraft, BookingStep
-from handlers.types import EventKind
+from handlers.typed import take_typed_choice
 
 router = Router()
 
@@ -75,6 +88,24 @@ async def _start(ctx: Context, *, edit: bool) -> None:
     ctx.reply(ctx.t._("Which car needs a service?"), rows, edit=edit)
 
 
+@router.reask(BookingStep.VEHICLE, draft=BOOKING)
+async def reask_vehicle(ctx: Context) -> None:
+    await _start(ctx, edit=False)
+
+
+@router.state(BookingStep.VEHICLE)
+async def vehicle_typed(ctx: Context) -> None:
+    """A car typed instead of tapped: its model, or the end of its VIN."""
+    vehicles = await vehicle_queries.vehicles_of(ctx.uow, owner_id(ctx))
+    await take_typed_choice(
+        ctx,
+        aliases={
+            ChooseVehicle(v.id or 0).pack(): (v.model, v.vin[-6:] if v.vin else v.model)
+            for v in vehicles
+        },
+    )
+
+
 @router.on(ChooseVehicle)
 async def chose_vehicle(ctx: Context, code: ChooseVehicle) -> None:
     vehicle = await own_vehicle(ctx, code.vehicle)
@@ -104,26 +135,76 @@ def _ask_mileage(ctx: Context, vehicle: Vehicle, *, edit: bool) -> None:
     )
 
 
+@router.reask(BookingStep.MILEAGE, draft=BOOKING)
+async def reask_mileage(ctx: Context) -> None:
+    draft = ctx.draft(BookingDraft)
+    vehicle = await own_vehicle(ctx, draft.vehicle)
+    if draft.pending_km is None:
+        _ask_mileage(ctx, vehicle, edit=False)
+        return
+    check = still_surprising(ctx, vehicle, draft.pending_km)
+    if check is None:
+        _ask_mileage(ctx, vehicle, edit=False)
+        return
+    ask_to_confirm(
+        ctx,
+        vehicle,
+        check,
+        confirm=ConfirmMileage(),
+        retype=RetypeMileage(),
+        more=[stop_button(ctx)],
+    )
+
+
 @router.state(BookingStep.MILEAGE)
 async def mileage_entered(ctx: Context) -> None:
     draft = ctx.draft(BookingDraft)
     vehicle = await own_vehicle(ctx, draft.vehicle)
-    if ctx.event.kind is not EventKind.TEXT:
+    draft.pending_km = None
+
+    def hold(km: int) -> None:
+        draft.pending_km = km
+        ctx.enter(BookingStep.MILEAGE, draft)
+
+    km = await take_typed_reading(
+        ctx,
+        vehicle,
+        hold=hold,
+        confirm=ConfirmMileage(),
+        retype=RetypeMileage(),
+        reask=lambda: _ask_mileage(ctx, vehicle, edit=False),
+        more=[stop_button(ctx)],
+    )
+    if km is not None:
+        await ask_services(ctx, draft, edit=False)
+
+
+@router.on(ConfirmMileage)
+async def confirm_mileage(ctx: Context, code: ConfirmMileage) -> None:
+    del code
+    draft = draft_of(ctx)
+    if not ctx.in_step(BookingStep.MILEAGE) or draft.pending_km is None:
+        raise BadCode("no reading waiting")
+    vehicle = await own_vehicle(ctx, draft.vehicle)
+    if not take_confirmed_reading(ctx, vehicle, draft.pending_km):
         _ask_mileage(ctx, vehicle, edit=False)
         return
-    km = read_odometer(ctx, vehicle, ctx.event.text)
-    if km is None:
-        return
-    ctx.reply(
-        ctx.t._(
-            "Thank you, odometer saved: {distance}.",
-            distance=ctx.t.distance(km, ctx.market.distance_unit),
-        )
-    )
-    await ask_services(ctx, draft, edit=False)
+    draft.pending_km = None
+    await ask_services(ctx, draft, edit=True)
+
+
+@router.on(RetypeMileage)
+async def retype_mileage(ctx: Context, code: RetypeMileage) -> None:
+    del code
+    draft = draft_of(ctx)
+    if not ctx.in_step(BookingStep.MILEAGE):
+        raise BadCode("not at the odometer")
+    _ask_mileage(ctx, await own_vehicle(ctx, draft.vehicle), edit=True)
 
 
 @router.on(SkipMileage)
 async def skip_mileage(ctx: Context, code: SkipMileage) -> None:
     del code
-    await ask_services(ctx, draft_of(ctx), edit=True)
+    draft = draft_of(ctx)
+    draft.pending_km = None
+    await ask_services(ctx, draft, edit=True)

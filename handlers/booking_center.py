@@ -9,6 +9,7 @@ from bot.domain.reference import Dealer
 from bot.services import booking as booking_service
 from bot.services.queries import bookings as booking_queries
 from handlers.booking_common import (
+    BOOKING,
     draft_with_services,
     flow_vehicle,
     owner_id,
@@ -22,6 +23,7 @@ from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.router import Router
 from handlers.states.booking import BookingDraft, BookingStep
+from handlers.typed import take_typed_choice
 from handlers.types import Button, EventKind, RequestButton, RequestKind
 
 router = Router()
@@ -105,8 +107,17 @@ async def _center_list(
     ctx.reply("\n".join(lines), rows)
 
 
+@router.reask(BookingStep.CENTER, draft=BOOKING)
+async def reask_center(ctx: Context) -> None:
+    draft = ctx.draft(BookingDraft)
+    if not await ask_center(ctx, draft):
+        raise BadCode("no center offers these services any more")
+
+
 @router.state(BookingStep.CENTER)
 async def center_location(ctx: Context) -> None:
+    """A shared location lists the nearest first; a center typed by its name or city
+    is chosen."""
     draft = ctx.draft(BookingDraft)
     location = ctx.event.location
     centers = _centers(ctx, draft)
@@ -114,7 +125,9 @@ async def center_location(ctx: Context) -> None:
         ctx.reply(ctx.t._("Thank you. The nearest centers first:"), remove_keyboard=True)
         await _center_list(ctx, draft, centers, (location.latitude, location.longitude))
         return
-    await _center_list(ctx, draft, centers, None)
+    await take_typed_choice(
+        ctx, aliases={ChooseCenter(d.code).pack(): (d.name, d.city) for d in centers}
+    )
 
 
 @router.on(ChooseCenter)

@@ -23,9 +23,20 @@ from handlers.codes import BadCode, button
 from handlers.codes.booking import MyBookings, StopBooking
 from handlers.context import Context
 from handlers.errors import NotYours
+from handlers.router import Draft
 from handlers.states import StaleState
 from handlers.states.booking import BookingDraft, BookingStep
 from handlers.types import Attachment, Button
+
+
+def _continue_label(ctx: Context) -> str:
+    if ctx.in_step(BookingStep.VEHICLE) or ctx.draft(BookingDraft).move is None:
+        return ctx.t.pgettext("button", "↩️ Continue your booking")
+    return ctx.t.pgettext("button", "↩️ Continue moving your visit")
+
+
+# Booking a visit, or moving one: a draft worth keeping.
+BOOKING = Draft(_continue_label)
 
 
 def owner_of(ctx: Context) -> Owner:

@@ -15,6 +15,7 @@ from bot.services.booking import AlreadyBooked, BookingRequest, NotBookable, Slo
 from bot.services.queries import bookings as booking_queries
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_common import (
+    BOOKING,
     actor_of,
     card_for_owner,
     draft_of,
@@ -47,6 +48,7 @@ from handlers.my_bookings import move_summary
 from handlers.router import Router
 from handlers.service_names import transport_label
 from handlers.states.booking import BookingDraft, BookingStep
+from handlers.typed import pressed_by_name
 from handlers.types import EventKind
 
 router = Router()
@@ -82,6 +84,12 @@ def _ask_transport(ctx: Context, draft: BookingDraft, dealer: Dealer) -> None:
     ctx.reply(ctx.t._("How would you like to get on with your day?"), rows, edit=True)
 
 
+@router.reask(BookingStep.TRANSPORT, draft=BOOKING)
+async def reask_transport(ctx: Context) -> None:
+    draft = ctx.draft(BookingDraft)
+    _ask_transport(ctx, draft, flow_dealer(ctx, draft))
+
+
 @router.on(ChooseTransport)
 async def chose_transport(ctx: Context, code: ChooseTransport) -> None:
     draft = draft_of(ctx)
@@ -104,17 +112,26 @@ def _ask_notes(ctx: Context, *, edit: bool) -> None:
     )
 
 
+@router.reask(BookingStep.NOTES, draft=BOOKING)
+async def reask_notes(ctx: Context) -> None:
+    _ask_notes(ctx, edit=False)
+
+
 @router.state(BookingStep.NOTES)
 async def notes_entered(ctx: Context) -> None:
+    """Whatever is written is the note, except a button's own name ("Skip")."""
     draft = ctx.draft(BookingDraft)
     if draft.transport is None or ctx.event.kind is not EventKind.TEXT:
         _ask_notes(ctx, edit=False)
+        return
+    if await pressed_by_name(ctx):
         return
     notes = ctx.event.text.strip()
     if len(notes) > MAX_NOTES:
         ctx.reply(
             ctx.t._("Please keep it under {limit} characters.", limit=ctx.t.number(MAX_NOTES))
         )
+        _ask_notes(ctx, edit=False)
         return
     draft.notes = notes
     await _summary(ctx, draft, edit=False)
@@ -155,11 +172,22 @@ def _as_booked(ctx: Context, draft: BookingDraft, vehicle: Vehicle) -> Booking:
     )
 
 
+@router.reask(BookingStep.SUMMARY, draft=BOOKING)
+async def reask_summary(ctx: Context) -> None:
+    """The summary again, with the same confirm token (its earlier button still books
+    once)."""
+    draft = ctx.draft(BookingDraft)
+    if draft.move is not None:
+        await move_summary(ctx, draft)
+    else:
+        await _summary(ctx, draft, edit=False)
+
+
 async def _summary(ctx: Context, draft: BookingDraft, *, edit: bool) -> None:
     t = ctx.t
     vehicle = await flow_vehicle(ctx, draft)
     booking = _as_booked(ctx, draft, vehicle)
-    draft.token = secrets.token_hex(8)
+    draft.token = draft.token or secrets.token_hex(8)
     ctx.enter(BookingStep.SUMMARY, draft)
     text = "\n\n".join(
         [

@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.services import service_desk
 from bot.services.staff import NotStaff
 from handlers.booking_common import my_bookings_button
-from handlers.booking_staff import staff_card, tell_owner
+from handlers.booking_staff import ask_invoice, at_desk, staff_card, tell_owner
 from handlers.common import market_translator
 from handlers.context import Context
 from handlers.router import Router
@@ -44,6 +44,11 @@ def parse_amount(text: str, currency: str, locale: Locale) -> int | None:
     if minor < 0 or minor != minor.to_integral_value():
         return None
     return int(minor)
+
+
+@router.reask(DeskStep.INVOICE, needs_owner=False, private_only=False)
+async def reask_invoice(ctx: Context) -> None:
+    await at_desk(ctx, ctx.draft(InvoiceDraft).booking, ask_invoice)
 
 
 @router.state(DeskStep.INVOICE, needs_owner=False, private_only=False)

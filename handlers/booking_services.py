@@ -9,6 +9,7 @@ from bot.services import booking as booking_service
 from bot.services.queries import bookings as booking_queries
 from handlers.booking_center import ask_center
 from handlers.booking_common import (
+    BOOKING,
     draft_of,
     draft_with_services,
     flow_vehicle,
@@ -22,8 +23,9 @@ from handlers.codes import BadCode, button
 from handlers.codes.booking import BookOtherServices, ServicesChosen, ToggleService
 from handlers.context import Context
 from handlers.router import Router
-from handlers.service_names import operation_name
+from handlers.service_names import operation_keywords, operation_name
 from handlers.states.booking import BookingDraft, BookingStep
+from handlers.typed import offered_choice
 from handlers.types import Button
 
 router = Router()
@@ -144,6 +146,28 @@ def _render_services(
     rows.append([button(t.pgettext("button", "Continue ➡️"), ServicesChosen())])
     rows.append(stop_button(ctx))
     ctx.reply("\n".join(lines), rows, edit=edit)
+
+
+@router.reask(BookingStep.SERVICES, draft=BOOKING)
+async def reask_services(ctx: Context) -> None:
+    await ask_services(ctx, ctx.draft(BookingDraft), edit=False)
+
+
+@router.state(BookingStep.SERVICES)
+async def services_typed(ctx: Context) -> None:
+    """A service named in words ("อยากเปลี่ยนน้ำมันเครื่อง", "brakes please") is chosen;
+    naming one already chosen keeps it chosen."""
+    draft = ctx.draft(BookingDraft)
+    aliases = {ToggleService(c).pack(): operation_keywords(ctx.t, c) for c in draft.offered}
+    code = await offered_choice(ctx, aliases=aliases)
+    if code is None:
+        return
+    if code in aliases and ToggleService.unpack(code).service in draft.services:
+        name = operation_name(ctx.t, ToggleService.unpack(code).service)
+        ctx.reply(ctx.t._("✅ {service} is chosen. Tap Continue when you are ready.", service=name))
+        await ask_services(ctx, draft, edit=False)
+        return
+    await ctx.flows.press(ctx, code)
 
 
 @router.on(ToggleService)

@@ -13,6 +13,7 @@ from bot.domain.slots import MIN_LEAD, Slot, is_open_on, local_day, slot_at
 from bot.services import booking as booking_service
 from bot.services.booking import SlotGone, SlotPast
 from handlers.booking_common import (
+    BOOKING,
     draft_of,
     flow_dealer,
     flow_minutes,
@@ -61,6 +62,7 @@ async def show_calendar(
             break
         month = next_month
     draft.token = None
+    draft.day = None
     ctx.enter(BookingStep.DATE, draft)
     lines = [
         t._("<b>{center}</b>", center=dealer.name),
@@ -96,6 +98,20 @@ async def calendar_blank(ctx: Context, code: CalendarBlank) -> None:
     ctx.toast(ctx.t._("Days with a number can be booked."))
 
 
+@router.reask(BookingStep.DATE, draft=BOOKING)
+async def reask_date(ctx: Context) -> None:
+    """The day's times when a day is on screen (if it still has free ones), else the
+    calendar."""
+    draft = ctx.draft(BookingDraft)
+    if draft.day is not None:
+        dealer = flow_dealer(ctx, draft)
+        slots = await day_slots(ctx, draft, dealer, draft.day)
+        if slots:
+            show_times(ctx, draft, dealer, draft.day, slots, edit=False)
+            return
+    await show_calendar(ctx, draft, None, edit=False)
+
+
 @router.on(ChooseDay)
 async def chose_day(ctx: Context, code: ChooseDay) -> None:
     draft = draft_of(ctx)
@@ -104,19 +120,27 @@ async def chose_day(ctx: Context, code: ChooseDay) -> None:
     first, last = await horizon(ctx, dealer)
     if not first <= day <= last or not is_open_on(dealer, day):
         raise BadCode("not a day the center is open for booking")
-    minutes = await flow_minutes(ctx, draft)
-    found = await booking_service.slots_between(
-        ctx.uow, dealer, day, day, minutes, ctx.now, ignore_booking=draft.move
-    )
-    slots = found.get(day, [])
+    slots = await day_slots(ctx, draft, dealer, day)
     if not slots:
         ctx.toast(ctx.t._("No free times left that day. Please choose another."))
         await show_calendar(ctx, draft, first_of_month(day), edit=True)
         return
-    _show_times(ctx, draft, dealer, day, slots, edit=True)
+    show_times(ctx, draft, dealer, day, slots, edit=True)
 
 
-def _show_times(
+async def day_slots(ctx: Context, draft: BookingDraft, dealer: Dealer, day: date) -> list[Slot]:
+    """The free times of one day at the center (none outside the booking window)."""
+    first, last = await horizon(ctx, dealer)
+    if not first <= day <= last:
+        return []
+    minutes = await flow_minutes(ctx, draft)
+    found = await booking_service.slots_between(
+        ctx.uow, dealer, day, day, minutes, ctx.now, ignore_booking=draft.move
+    )
+    return found.get(day, [])
+
+
+def show_times(
     ctx: Context,
     draft: BookingDraft,
     dealer: Dealer,
@@ -126,6 +150,7 @@ def _show_times(
     edit: bool,
 ) -> None:
     t = ctx.t
+    draft.day = day
     ctx.enter(BookingStep.DATE, draft)
     lines = [
         t._(
@@ -154,13 +179,18 @@ def offer_alternatives(
     error: SlotGone,
     *,
     edit: bool,
+    headline: str = "",
 ) -> None:
-    """The slot went while the owner hesitated: say so and offer the nearest free ones."""
+    """The slot went while the owner hesitated (or was never free: `headline` says
+    so): say so and offer the nearest free ones."""
     t = ctx.t
     draft.token = None
     draft.start = None
+    draft.day = local_day(wanted, dealer.timezone)  # a time typed next is on that day
     ctx.enter(BookingStep.DATE, draft)
-    if isinstance(error, SlotPast):
+    if headline:
+        text = headline
+    elif isinstance(error, SlotPast):
         text = t._("That time has passed or is too close now.")
     else:
         text = t._("Sorry, someone has just booked that time.")

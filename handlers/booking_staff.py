@@ -402,7 +402,7 @@ async def _no_show(ctx: Context, member: StaffMember, booking: Booking) -> None:
 
 @router.on(DeskCompleted, needs_owner=False, private_only=False)
 async def desk_completed(ctx: Context, code: DeskCompleted) -> None:
-    await at_desk(ctx, code.booking, _ask_invoice)
+    await at_desk(ctx, code.booking, ask_invoice)
 
 
 def mention(member: StaffMember) -> Html | str:
@@ -413,7 +413,7 @@ def mention(member: StaffMember) -> Html | str:
     return Html(f'<a href="tg://user?id={member.user_id}">{escape(isolate(member.name))}</a>')
 
 
-async def _ask_invoice(ctx: Context, member: StaffMember, booking: Booking) -> None:
+async def ask_invoice(ctx: Context, member: StaffMember, booking: Booking) -> None:
     if booking.state is not BookingStatus.ARRIVED:
         raise InvalidTransition(booking.state, BookingStatus.COMPLETED)
     currency = ctx.reference.market(ctx.reference.dealers[booking.dealer_code].market).currency

@@ -11,6 +11,7 @@ from bot.services.accounts import owner_account
 from bot.services.queries.owners import owner_by_id
 from handlers.codes import button
 from handlers.codes.booking import StartBooking
+from handlers.codes.drafts import DiscardDraft, ResumeDraft
 from handlers.codes.menu import HelpHome, MyCars
 from handlers.codes.onboarding import ChooseLanguage
 from handlers.codes.points import PointsHome
@@ -50,8 +51,20 @@ def short_label(text: str, limit: int = 30) -> str:
 
 
 def show_main_menu(ctx: Context, *, edit: bool = False, greeting: str = "") -> None:
+    """The menu; above it, when the chat holds an unfinished draft, the offer to
+    continue it or discard it."""
     text = greeting or ctx.t._("What would you like to do?")
-    ctx.reply(text, main_menu_buttons(ctx), edit=edit)
+    ctx.reply(text, draft_rows(ctx) + main_menu_buttons(ctx), edit=edit)
+
+
+def draft_rows(ctx: Context) -> list[list[Button]]:
+    label = ctx.flows.draft_label(ctx)
+    if label is None:
+        return []
+    return [
+        [button(label, ResumeDraft())],
+        [button(ctx.t.pgettext("button", "🗑 Discard it"), DiscardDraft(""))],
+    ]
 
 
 def private_chat_pointer(ctx: Context) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.domain.owners import Account, Conversation, Owner
 from bot.domain.reference import Market, Reference
@@ -44,6 +44,23 @@ def owner_translator(
 D = TypeVar("D", bound=FlowData)
 
 
+class FlowControl(Protocol):
+    """What the dispatcher lends flows so they can hand over to one another: show the
+    current step again, press a button for a typed answer, run a command."""
+
+    def draft_label(self, ctx: Context) -> str | None:
+        """The "Continue ..." label of the unfinished draft the chat holds, if any."""
+
+    async def reask(self, ctx: Context) -> bool:
+        """Show the chat's current step again; False when there is none to show."""
+
+    async def press(self, ctx: Context, code: str) -> None:
+        """Act as if the button carrying `code` had been pressed."""
+
+    async def run_command(self, ctx: Context, name: str) -> bool:
+        """Run /name as if typed; False when there is no such command."""
+
+
 class Context:
     def __init__(
         self,
@@ -55,8 +72,10 @@ class Context:
         owner: Owner | None,
         conversation: Conversation,
         now: datetime,
+        flows: FlowControl,
     ) -> None:
         self.event = event
+        self.flows = flows
         self.uow = uow
         self.deps = deps
         self.account = account

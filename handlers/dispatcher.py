@@ -4,24 +4,32 @@ The update id is recorded in the same transaction as the flow's effects, so a
 redelivered update (a webhook retry, a second worker, a restart) changes nothing twice.
 Any unexpected error rolls the transaction back and answers with a short, localized
 apology carrying a reference code that is also in the log.
+
+A chat standing at a step of a flow keeps it: a command asks first
+(`handlers.drafts.before_command`), typed input at a step without its own handler is
+read as one of the step's buttons or gets the step again (`handlers.typed`), and a
+draft left for a day is put away.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.clock import Clock
 from bot.i18n import SOURCE_LOCALE, negotiate_locale
 from bot.logs import correlation_id, new_correlation_id
 from bot.services.accounts import account_for, linked_owner
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from handlers import drafts
 from handlers.codes import BadCode, route_key
 from handlers.common import private_chat_pointer
 from handlers.context import Context, FlowDeps
 from handlers.errors import NotYours
-from handlers.router import Handler, Route, Router
+from handlers.router import Handler, ReAsk, Route, Router
 from handlers.states import StaleState
+from handlers.typed import take_typed_choice
 from handlers.types import Event, EventKind, Screen
 
 log = logging.getLogger(__name__)
@@ -79,6 +87,8 @@ class Dispatcher:
         )
         owner = await linked_owner(uow, account)
         conversation = await uow.conversations.load(event.channel, event.chat_id, event.user_id)
+        if conversation.abandoned(now) and self._is_draft(conversation.state):
+            conversation.put_away(now)  # a prompt (the phone request) waits as before
         ctx = Context(
             event=event,
             uow=uow,
@@ -87,6 +97,7 @@ class Dispatcher:
             owner=owner,
             conversation=conversation,
             now=now,
+            flows=_Flows(self),
         )
         await self._route(ctx)
         return ctx.screens
@@ -100,26 +111,40 @@ class Dispatcher:
         if event.kind is EventKind.COMMAND:
             command_route = self.router.commands.get(event.command)
             if command_route is None:
-                if event.is_private:
+                typed_route = self._typed_route(ctx)
+                if typed_route is not None and event.is_private:  # mid-flow: the step again
+                    await self.run(typed_route, ctx)
+                elif event.is_private:
                     await self.fallback(ctx)
                 return  # in groups, commands may be meant for other bots
-            ctx.clear_state()  # a command abandons any half-finished flow
-            await self._run(command_route, ctx)
+            if drafts.before_command(ctx, event.command):
+                await self.run(command_route, ctx)
             return
         if event.kind is EventKind.BUTTON:
-            await self._press(ctx)
+            await self.press(ctx, event.button)
             return
-        state_route = self.router.states.get(ctx.state)
+        state_route = self.router.states.get(ctx.state) or self._typed_route(ctx)
         if not event.is_private:
             # We don't read group chatter, except the answer to a question the bot asked
             # this person in this group (its state is keyed by chat and user).
             if state_route is not None and not state_route.private_only:
-                await self._run(state_route, ctx)
+                await self.run(state_route, ctx)
             return
-        await self._run(state_route, ctx) if state_route else await self.fallback(ctx)
+        await self.run(state_route, ctx) if state_route else await self.fallback(ctx)
 
-    async def _press(self, ctx: Context) -> None:
-        raw = ctx.event.button
+    def _is_draft(self, state: str) -> bool:
+        reask = self.router.reasks.get(state)
+        return reask is not None and reask.draft is not None
+
+    def _typed_route(self, ctx: Context) -> Route | None:
+        """At a step without a handler of its own for typed input: read it as one of
+        the step's buttons, or ask the step again."""
+        reask = self.router.reasks.get(ctx.state)
+        if reask is None:
+            return None
+        return Route(take_typed_choice, reask.needs_owner, reask.private_only)
+
+    async def press(self, ctx: Context, raw: str) -> None:
         try:
             route = self.router.buttons[route_key(raw)]
             code = route.code_type.unpack(raw)
@@ -127,9 +152,9 @@ class Dispatcher:
             log.warning("unknown button code from user")
             ctx.toast(ctx.t._("This button is no longer valid."))
             return
-        await self._run(route.bind(code), ctx)
+        await self.run(route.bind(code), ctx)
 
-    async def _run(self, route: Route, ctx: Context) -> None:
+    async def run(self, route: Route, ctx: Context) -> None:
         if route.private_only and not ctx.event.is_private:
             private_chat_pointer(ctx)
             return
@@ -169,3 +194,55 @@ class Dispatcher:
 
 class _Duplicate(Exception):
     pass
+
+
+class _Flows:
+    """The dispatcher's part of `handlers.context.FlowControl`."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+
+    def _reask(self, ctx: Context) -> ReAsk | None:
+        reask = self._dispatcher.router.reasks.get(ctx.state)
+        if reask is None or (reask.needs_owner and ctx.owner is None):
+            return None
+        if reask.private_only and not ctx.event.is_private:
+            return None
+        return reask
+
+    def draft_label(self, ctx: Context) -> str | None:
+        reask = self._reask(ctx)
+        if reask is None or reask.draft is None:
+            return None
+        try:
+            return reask.draft.continue_label(ctx)
+        except StaleState:
+            return None
+
+    async def reask(self, ctx: Context) -> bool:
+        reask = self._reask(ctx)
+        if reask is None:
+            return False
+        shown = len(ctx.screens)
+        try:
+            await reask.handler(ctx)
+        except (BadCode, StaleState, NotYours):
+            log.warning("the step %s can't be shown again; putting it away", ctx.state)
+            del ctx.screens[shown:]
+            ctx.clear_state()
+            return False
+        if any(screen.edit for screen in ctx.screens[:shown]):
+            # The pressed message was replaced already ("Language: ..."): the step
+            # comes as a message of its own rather than replacing that again.
+            ctx.screens[shown:] = [replace(s, edit=False) for s in ctx.screens[shown:]]
+        return True
+
+    async def press(self, ctx: Context, code: str) -> None:
+        await self._dispatcher.press(ctx, code)
+
+    async def run_command(self, ctx: Context, name: str) -> bool:
+        route = self._dispatcher.router.commands.get(name)
+        if route is None:
+            return False
+        await self._dispatcher.run(route, ctx)
+        return True

@@ -30,7 +30,12 @@ longer valid". Ids in a code are checked against the person who pressed it.
 
 **Conversation steps** say where a chat stands in a flow. Their values are stored with the
 conversation (so they never change); each flow keeps what it has gathered in a typed data
-class beside its step enum in `handlers/states/<flow>.py`.
+class beside its step enum in `handlers/states/<flow>.py`. Every step is *asked again* by
+the handler registered with `@router.reask(Step)` (after a language change, "Continue",
+or an answer it could not take); text typed at a step without a handler of its own is
+read as one of the buttons the step offers (`handlers.typed`). A *draft* is kept when a
+command comes in the middle (the owner is asked whether to continue it), a *prompt* is
+abandoned.
 """
 
 
@@ -53,6 +58,10 @@ def _fields(code: type[ButtonCode]) -> str:
         for f in dataclasses.fields(code)  # type: ignore[arg-type]
     ]
     return ", ".join(names) or "—"
+
+
+def _name(handler: object) -> str:
+    return f"`{getattr(handler, '__module__', '?')}.{getattr(handler, '__name__', '?')}`"
 
 
 def _first_line(obj: object) -> str:
@@ -94,15 +103,19 @@ def render() -> str:
         for enum in steps:
             lines.append(f"**`{enum.__name__}`** — {_first_line(enum)}".rstrip(" —"))
             lines.append("")
-            lines += ["| stored value | step | listened to by |", "| --- | --- | --- |"]
+            lines += [
+                "| stored value | step | listened to by | asked again by | kind |",
+                "| --- | --- | --- | --- | --- |",
+            ]
             for member in typing.cast(list[Enum], list(enum)):
                 state_route = router.states.get(str(member.value))
-                handler = (
-                    f"`{state_route.handler.__module__}.{state_route.handler.__name__}`"
-                    if state_route
-                    else "buttons only"
+                handler = _name(state_route.handler) if state_route else "typed: its buttons"
+                reask = router.reasks.get(str(member.value))
+                again = _name(reask.handler) if reask else "—"
+                kind = "draft" if reask and reask.draft else "prompt"
+                lines.append(
+                    f"| `{member.value}` | `{member.name}` | {handler} | {again} | {kind} |"
                 )
-                lines.append(f"| `{member.value}` | `{member.name}` | {handler} |")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

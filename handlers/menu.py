@@ -9,20 +9,31 @@ from bot.domain.vin import mask_vin
 from bot.i18n import escape
 from bot.services.queries.vehicles import owned_vehicle, vehicles_of
 from bot.services.staff import active_staff
-from handlers.codes import button
-from handlers.codes.menu import HelpHome, MainMenu, MyCars, UpdateOdometer
+from handlers.codes import BadCode, button
+from handlers.codes.menu import (
+    ConfirmOdometer,
+    HelpHome,
+    MainMenu,
+    MyCars,
+    RetypeOdometer,
+    UpdateOdometer,
+)
 from handlers.codes.roadside import ValueThisCar
 from handlers.common import private_chat_pointer, show_main_menu
 from handlers.context import Context
 from handlers.errors import NotYours
+from handlers.odometer import (
+    ask_to_confirm,
+    still_surprising,
+    take_confirmed_reading,
+    take_typed_reading,
+)
 from handlers.router import Router
 from handlers.staff_help import staff_help_lines
 from handlers.states.menu import CarStep, OdometerOf
 from handlers.types import Button
 
 router = Router()
-
-MAX_MILEAGE_KM = 2_000_000
 
 
 @router.command("menu")
@@ -86,11 +97,32 @@ def _show_help(ctx: Context, *, edit: bool, member: StaffMember | None) -> None:
 async def ask_for_odometer(ctx: Context, code: UpdateOdometer) -> None:
     vehicle = await _own_vehicle(ctx, code.vehicle)
     ctx.enter(CarStep.MILEAGE, OdometerOf(vehicle_id=vehicle.id or 0))
+    _ask_odometer(ctx)
+
+
+def _ask_odometer(ctx: Context) -> None:
     unit = ctx.market.distance_unit
     ctx.reply(
         ctx.t._("What does the odometer show now? Send the number of miles.")
         if unit == "mi"
         else ctx.t._("What does the odometer show now? Send the number of kilometres.")
+    )
+
+
+@router.reask(CarStep.MILEAGE)
+async def reask_odometer(ctx: Context) -> None:
+    draft = ctx.draft(OdometerOf)
+    vehicle = await _own_vehicle(ctx, draft.vehicle_id)
+    check = None if draft.pending_km is None else still_surprising(ctx, vehicle, draft.pending_km)
+    if check is None:
+        _ask_odometer(ctx)
+        return
+    ask_to_confirm(
+        ctx,
+        vehicle,
+        check,
+        confirm=ConfirmOdometer(draft.vehicle_id),
+        retype=RetypeOdometer(draft.vehicle_id),
     )
 
 
@@ -156,40 +188,54 @@ async def list_vehicles(ctx: Context, _code: MyCars) -> None:
 
 @router.state(CarStep.MILEAGE)
 async def mileage_entered(ctx: Context) -> None:
-    vehicle = await _own_vehicle(ctx, ctx.draft(OdometerOf).vehicle_id)
-    km = read_odometer(ctx, vehicle, ctx.event.text)
-    if km is None:
-        return
-    ctx.clear_state()
-    ctx.reply(
-        ctx.t._(
-            "Thank you, odometer saved: {distance}.",
-            distance=ctx.t.distance(km, ctx.market.distance_unit),
-        )
+    draft = ctx.draft(OdometerOf)
+    vehicle = await _own_vehicle(ctx, draft.vehicle_id)
+
+    def hold(km: int) -> None:
+        draft.pending_km = km
+        ctx.enter(CarStep.MILEAGE, draft)
+
+    km = await take_typed_reading(
+        ctx,
+        vehicle,
+        hold=hold,
+        confirm=ConfirmOdometer(draft.vehicle_id),
+        retype=RetypeOdometer(draft.vehicle_id),
+        reask=lambda: _ask_odometer(ctx),
     )
-    show_main_menu(ctx)
+    if km is not None:
+        ctx.clear_state()
+        show_main_menu(ctx)
 
 
-def read_odometer(ctx: Context, vehicle: Vehicle, text: str) -> int | None:
-    """Store the odometer reading the owner typed (miles in mile markets); odometers only
-    go up. On a problem, explain it and return None."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not digits:
-        ctx.reply(ctx.t._("Please send just the number, for example 12500."))
-        return None
-    value = int(digits)
-    km = round(value * 1.609344) if ctx.market.distance_unit == "mi" else value
-    if km > MAX_MILEAGE_KM:
-        ctx.reply(ctx.t._("That is more than any car drives. Please check the number."))
-        return None
-    if vehicle.mileage_km is not None and km < vehicle.mileage_km:
-        ctx.reply(
-            ctx.t._(
-                "That is less than the {distance} we have on record. Please check the number.",
-                distance=ctx.t.distance(vehicle.mileage_km, ctx.market.distance_unit),
-            )
-        )
-        return None
-    vehicle.mileage_km = km
-    vehicle.mileage_recorded_on = ctx.now.date()
-    return km
+@router.on(ConfirmOdometer)
+async def confirm_odometer(ctx: Context, code: ConfirmOdometer) -> None:
+    draft = _held_reading(ctx, code.vehicle)
+    vehicle = await _own_vehicle(ctx, draft.vehicle_id)
+    if draft.pending_km is None:
+        raise BadCode("no reading waiting")
+    if take_confirmed_reading(ctx, vehicle, draft.pending_km):
+        ctx.clear_state()
+        show_main_menu(ctx)
+    else:
+        draft.pending_km = None
+        ctx.enter(CarStep.MILEAGE, draft)
+        _ask_odometer(ctx)
+
+
+@router.on(RetypeOdometer)
+async def retype_odometer(ctx: Context, code: RetypeOdometer) -> None:
+    draft = _held_reading(ctx, code.vehicle)
+    draft.pending_km = None
+    ctx.enter(CarStep.MILEAGE, draft)
+    _ask_odometer(ctx)
+
+
+def _held_reading(ctx: Context, vehicle_id: int) -> OdometerOf:
+    """The reading being typed for `vehicle_id`; BadCode for a button of another."""
+    if not ctx.in_step(CarStep.MILEAGE):
+        raise BadCode("no reading being typed")
+    draft = ctx.draft(OdometerOf)
+    if draft.vehicle_id != vehicle_id:
+        raise BadCode("a reading of another vehicle")
+    return draft

@@ -38,6 +38,7 @@ from handlers.codes.booking import (
     MyBookings,
     StartBooking,
 )
+from handlers.common import show_main_menu
 from handlers.context import Context
 from handlers.menu import back_to_menu
 from handlers.router import Router
@@ -171,7 +172,7 @@ async def move_summary(ctx: Context, draft: BookingDraft) -> None:
     booking = await own_booking(ctx, draft.move or 0)
     dealer = flow_dealer(ctx, draft)
     start = flow_start(draft)
-    draft.token = secrets.token_hex(8)
+    draft.token = draft.token or secrets.token_hex(8)
     ctx.enter(BookingStep.SUMMARY, draft)
     text = t._(
         "Move your visit at {center} from {old} to <b>{new}</b>?",
@@ -287,6 +288,23 @@ async def cancel_for(ctx: Context, code: CancelFor) -> None:
         ctx.reply(ctx.t._("Please write the reason in a few words."), edit=True)
         return
     await _cancel(ctx, booking, code.reason, edit=True)
+
+
+@router.reask(MyBookingsStep.CANCEL_REASON)
+async def reask_cancel_reason(ctx: Context) -> None:
+    ctx.reply(ctx.t._("Please write the reason in a few words."))
+
+
+@router.reask(MyBookingsStep.MOVED)
+async def reask_moved(ctx: Context) -> None:
+    """Nothing is asked once a booking was moved: the bookings, as they now are."""
+    await list_bookings(ctx, edit=False)
+
+
+@router.state(MyBookingsStep.MOVED)
+async def typed_after_moving(ctx: Context) -> None:
+    ctx.clear_state()
+    show_main_menu(ctx, greeting=ctx.t._("Sorry, I didn't catch that. Here is what I can do:"))
 
 
 @router.state(MyBookingsStep.CANCEL_REASON)

@@ -66,6 +66,11 @@ async def start(ctx: Context) -> None:
     ask_for_phone(ctx, intro=greeting, invited=invited)
 
 
+@router.reask(OnboardingStep.PHONE, needs_owner=False)
+async def ask_phone_again(ctx: Context) -> None:
+    ask_for_phone(ctx)
+
+
 @router.state(OnboardingStep.PHONE, needs_owner=False)
 async def waiting_for_phone(ctx: Context) -> None:
     event = ctx.event
@@ -98,7 +103,12 @@ async def fallback(ctx: Context) -> None:
 
 
 async def unlinked(ctx: Context) -> None:
-    """Someone who hasn't linked their chat tried a feature that needs an owner."""
+    """Someone who hasn't linked their chat tried a feature that needs an owner: in
+    the middle of registering, that comes first; else the phone."""
+    if ctx.flows.draft_label(ctx) is not None:
+        ctx.reply(ctx.t._("First, let's finish registering your car."))
+        if await ctx.flows.reask(ctx):
+            return
     ask_for_phone(ctx, intro=ctx.t._("First, let's find your car."))
 
 
@@ -196,6 +206,11 @@ def _ask_to_switch(ctx: Context, shared: PhoneShared) -> None:
     )
 
 
+@router.reask(OnboardingStep.SWITCH)
+async def ask_to_switch_again(ctx: Context) -> None:
+    _ask_to_switch(ctx, ctx.draft(PhoneShared))
+
+
 @router.on(SwitchOwner)
 async def switch_answered(ctx: Context, code: SwitchOwner) -> None:
     if not ctx.in_step(OnboardingStep.SWITCH):
@@ -274,14 +289,23 @@ async def phone_typed(ctx: Context) -> None:
         ctx.reply(_locked_out(ctx, until))  # still waiting for a number: another may do
         return
     ctx.enter(OnboardingStep.PROVE, shared)
+    _ask_vin_tail(ctx, shared.phone)
+
+
+def _ask_vin_tail(ctx: Context, phone: str) -> None:
     ctx.reply(
         ctx.t._(
             "To make sure the membership of {phone} is yours, please send the last 6 "
             "characters of your car's VIN. You'll find it on your registration card or at "
             "the bottom of the windscreen.",
-            phone=display_phone(typed.phone),
+            phone=display_phone(phone),
         )
     )
+
+
+@router.reask(OnboardingStep.PROVE, needs_owner=False)
+async def ask_vin_tail_again(ctx: Context) -> None:
+    _ask_vin_tail(ctx, ctx.draft(PhoneShared).phone)
 
 
 @router.state(OnboardingStep.PROVE, needs_owner=False)
@@ -347,6 +371,8 @@ async def language_chosen(ctx: Context, code: ChooseLanguage) -> None:
     choose_locale(ctx.account, ctx.owner, locale)
     ctx.use_locale(locale)
     ctx.reply(ctx.t._("Language: {language}", language=native_language_name(locale)), edit=True)
+    if await ctx.flows.reask(ctx):  # in the middle of a flow: its step, in the new language
+        return
     if ctx.owner is None:
         ask_for_phone(ctx)
     else:

@@ -28,7 +28,8 @@ from handlers.context import Context
 from handlers.menu import back_to_menu
 from handlers.referrals_staff import post_lead
 from handlers.referrals_texts import first_name, no_reward_explanation, refusal_text
-from handlers.router import Router
+from handlers.router import Draft, Router
+from handlers.states import StaleState
 from handlers.states.referrals import (
     FriendDealerChosen,
     FriendModelChosen,
@@ -36,9 +37,12 @@ from handlers.states.referrals import (
     FriendPhone,
     FriendStep,
 )
+from handlers.typed import pressed_by_name, take_typed_choice
 from handlers.types import Button, EventKind
 
 router = Router()
+
+RECOMMENDATION = Draft(lambda ctx: ctx.t.pgettext("button", "↩️ Continue your recommendation"))
 
 
 def _cancel_row(ctx: Context) -> list[Button]:
@@ -66,11 +70,16 @@ async def start_submission(ctx: Context, _code: RecommendFriend) -> None:
         ctx.reply(refusal_text(ctx.t, refused), [back_to_menu(ctx)], edit=True)
         return
     ctx.enter(FriendStep.NAME)
-    ctx.reply(
-        ctx.t._("What is your friend's name?"),
-        [_cancel_row(ctx)],
-        edit=True,
-    )
+    _ask_name(ctx, edit=True)
+
+
+@router.reask(FriendStep.NAME, draft=RECOMMENDATION)
+async def reask_name(ctx: Context) -> None:
+    _ask_name(ctx, edit=False)
+
+
+def _ask_name(ctx: Context, *, edit: bool) -> None:
+    ctx.reply(ctx.t._("What is your friend's name?"), [_cancel_row(ctx)], edit=edit)
 
 
 @router.on(StopRecommending)
@@ -81,6 +90,8 @@ async def stop_submission(ctx: Context, _code: StopRecommending) -> None:
 
 @router.state(FriendStep.NAME)
 async def friend_name(ctx: Context) -> None:
+    if await pressed_by_name(ctx):  # "Cancel", typed
+        return
     name = " ".join(ctx.event.text.split())
     if (
         ctx.event.kind is not EventKind.TEXT
@@ -88,9 +99,15 @@ async def friend_name(ctx: Context) -> None:
         or not any(ch.isalpha() for ch in name)
     ):
         ctx.reply(ctx.t._("Please write your friend's name in letters, up to 100 characters."))
+        _ask_name(ctx, edit=False)
         return
     ctx.enter(FriendStep.PHONE, FriendNamed(name=name))
     _ask_phone(ctx, name)
+
+
+@router.reask(FriendStep.PHONE, draft=RECOMMENDATION)
+async def reask_phone(ctx: Context) -> None:
+    _ask_phone(ctx, ctx.draft(FriendNamed).name)
 
 
 def _ask_phone(ctx: Context, name: str) -> None:
@@ -110,6 +127,8 @@ def _ask_phone(ctx: Context, name: str) -> None:
 async def friend_phone(ctx: Context) -> None:
     event, t = ctx.event, ctx.t
     draft = ctx.draft(FriendNamed)
+    if await pressed_by_name(ctx):  # "Cancel", typed
+        return
     if event.kind is EventKind.CONTACT and event.contact is not None:
         raw = event.contact.phone
         raw = raw if raw.startswith("+") else "+" + raw
@@ -155,20 +174,28 @@ async def friend_phone(ctx: Context) -> None:
         ctx.reply(refusal_text(t, Refusal.SELF_PHONE), [back_to_menu(ctx)])
         return
     ctx.enter(FriendStep.MODEL, FriendPhone(name=draft.name, phone=phone))
+    _ask_model(ctx, draft.name)
+
+
+@router.reask(FriendStep.MODEL, draft=RECOMMENDATION)
+async def reask_model(ctx: Context) -> None:
+    _ask_model(ctx, ctx.draft(FriendPhone).name)
+
+
+def _ask_model(ctx: Context, name: str) -> None:
+    t = ctx.t
     rows = [[button(model.name, FriendModel(code))] for code, model in ctx.reference.models.items()]
     rows.append([button(t.pgettext("button", "Not sure yet"), FriendModelUndecided())])
-    ctx.reply(
-        t._(
-            "Which model is {name} interested in?",
-            name=first_name(draft.name),
-        ),
-        rows,
+    rows.append(_cancel_row(ctx))
+    ctx.reply(t._("Which model is {name} interested in?", name=first_name(name)), rows)
+
+
+@router.state(FriendStep.MODEL)
+async def model_typed(ctx: Context) -> None:
+    """A model typed instead of tapped: its name or its code."""
+    await take_typed_choice(
+        ctx, aliases={FriendModel(code).pack(): (code,) for code in ctx.reference.models}
     )
-
-
-@router.state(FriendStep.MODEL, FriendStep.DEALER, FriendStep.CONSENT)
-async def waiting_for_a_button(ctx: Context) -> None:
-    ctx.reply(ctx.t._("Please choose with the buttons above."), [_cancel_row(ctx)])
 
 
 @router.on(FriendModel)
@@ -204,8 +231,17 @@ async def _nearest_first(ctx: Context) -> list[Dealer]:
 
 
 async def _take_model(ctx: Context, model: str | None) -> None:
-    draft = ctx.draft(FriendPhone)
-    ctx.enter(FriendStep.DEALER, FriendModelChosen(**vars(draft), model=model))
+    draft = FriendModelChosen(**vars(ctx.draft(FriendPhone)), model=model)
+    ctx.enter(FriendStep.DEALER, draft)
+    await _ask_dealer(ctx, draft)
+
+
+@router.reask(FriendStep.DEALER, draft=RECOMMENDATION)
+async def reask_dealer(ctx: Context) -> None:
+    await _ask_dealer(ctx, ctx.draft(FriendModelChosen))
+
+
+async def _ask_dealer(ctx: Context, draft: FriendModelChosen) -> None:
     dealers = await _nearest_first(ctx)
     rows = [[button(short_label(f"{d.name}"), FriendDealer(d.code))] for d in dealers]
     rows.append(_cancel_row(ctx))
@@ -219,6 +255,18 @@ async def _take_model(ctx: Context, model: str | None) -> None:
     )
 
 
+@router.state(FriendStep.DEALER)
+async def dealer_typed(ctx: Context) -> None:
+    """A dealer typed instead of tapped: its name or its city."""
+    await take_typed_choice(
+        ctx,
+        aliases={
+            FriendDealer(d.code).pack(): (d.name, d.city)
+            for d in ctx.reference.dealers_in(ctx.market.code)
+        },
+    )
+
+
 @router.on(FriendDealer)
 async def dealer_chosen(ctx: Context, code: FriendDealer) -> None:
     if not _at(ctx, FriendStep.DEALER):
@@ -228,7 +276,19 @@ async def dealer_chosen(ctx: Context, code: FriendDealer) -> None:
         raise BadCode("no such dealer in the owner's market")
     draft = FriendDealerChosen(**vars(ctx.draft(FriendModelChosen)), dealer=dealer.code)
     ctx.enter(FriendStep.CONSENT, draft)
+    _ask_consent(ctx, draft)
+
+
+@router.reask(FriendStep.CONSENT, draft=RECOMMENDATION)
+async def reask_consent(ctx: Context) -> None:
+    _ask_consent(ctx, ctx.draft(FriendDealerChosen))
+
+
+def _ask_consent(ctx: Context, draft: FriendDealerChosen) -> None:
     t = ctx.t
+    dealer = ctx.reference.dealers.get(draft.dealer)
+    if dealer is None:
+        raise StaleState(f"no dealer {draft.dealer}")
     model = ctx.reference.models.get(draft.model or "")
     lines = [
         t._("Please check:"),

@@ -84,6 +84,10 @@ def welcome_friend(ctx: Context, lead: NewLead) -> None:
         ),
         remove_keyboard=True,
     )
+    offer_registration(ctx)
+
+
+def offer_registration(ctx: Context) -> None:
     ctx.reply(
         ctx.t._(
             "Already an {brand} owner? Tap below to register your car.",

@@ -23,7 +23,8 @@ from handlers.codes.onboarding import (
 from handlers.common import ask_for_phone, show_main_menu
 from handlers.consent import continue_after_link
 from handlers.context import Context
-from handlers.router import Router
+from handlers.referrals_invited import offer_registration
+from handlers.router import Draft, Router
 from handlers.states.onboarding import (
     MarketChosen,
     ModelChosen,
@@ -32,8 +33,11 @@ from handlers.states.onboarding import (
     RegistrationStep,
     VinGiven,
 )
+from handlers.typed import take_typed_choice
 
 router = Router()
+
+REGISTRATION = Draft(lambda ctx: ctx.t.pgettext("button", "↩️ Continue registration"))
 
 _EARLIEST_DELIVERY = date(1990, 1, 1)
 
@@ -67,10 +71,27 @@ def _registering(ctx: Context, *steps: StrEnum) -> bool:
     return True
 
 
+@router.reask(RegistrationStep.FRIEND, needs_owner=False)
+async def reask_friend(ctx: Context) -> None:
+    offer_registration(ctx)
+
+
+@router.reask(RegistrationStep.MARKET, draft=REGISTRATION, needs_owner=False)
+async def reask_market(ctx: Context) -> None:
+    ask_market(ctx, preferred=ctx.draft(PhoneShared).phone_market)
+
+
 @router.state(RegistrationStep.MARKET, needs_owner=False)
 async def registration_market_typed(ctx: Context) -> None:
-    """Typed instead of tapped: the same question again, nothing lost."""
-    ask_market(ctx, preferred=ctx.draft(PhoneShared).phone_market)
+    """A country typed instead of tapped: in the owner's language, or its code."""
+    english = ctx.deps.catalogs.translator("en")
+    await take_typed_choice(
+        ctx,
+        aliases={
+            RegistrationMarket(code).pack(): (code, english.country(code))
+            for code in ctx.reference.markets
+        },
+    )
 
 
 @router.on(RegisterMyCar, needs_owner=False)
@@ -90,6 +111,11 @@ async def market_chosen(ctx: Context, code: RegistrationMarket) -> None:
         RegistrationStep.NAME,
         MarketChosen(phone=shared.phone, phone_market=shared.phone_market, market=code.market),
     )
+    _ask_name(ctx)
+
+
+@router.reask(RegistrationStep.NAME, draft=REGISTRATION, needs_owner=False)
+async def reask_name(ctx: Context) -> None:
     _ask_name(ctx)
 
 
@@ -122,15 +148,25 @@ def _take_name(ctx: Context, raw: str) -> None:
     name = " ".join(raw.split())
     if not (1 <= len(name) <= 100) or not any(ch.isalpha() for ch in name):
         ctx.reply(ctx.t._("Please write your name in letters, up to 100 characters."))
+        _ask_name(ctx)
         return
     first, _, last = name.partition(" ")
     draft = ctx.draft(MarketChosen)
     ctx.enter(RegistrationStep.VIN, NameGiven(**vars(draft), first_name=first, last_name=last))
+    _ask_vin(ctx, first)
+
+
+@router.reask(RegistrationStep.VIN, draft=REGISTRATION, needs_owner=False)
+async def reask_vin(ctx: Context) -> None:
+    _ask_vin(ctx, ctx.draft(NameGiven).first_name)
+
+
+def _ask_vin(ctx: Context, first_name: str) -> None:
     ctx.reply(
         ctx.t._(
             "Thank you, {name}. Now the VIN of your car: 17 letters and digits. You'll find "
             "it on your registration card or at the bottom of the windscreen.",
-            name=first,
+            name=first_name,
         )
     )
 
@@ -163,6 +199,11 @@ async def registration_vin(ctx: Context) -> None:
     _ask_model(ctx)
 
 
+@router.reask(RegistrationStep.MODEL, draft=REGISTRATION, needs_owner=False)
+async def reask_model(ctx: Context) -> None:
+    _ask_model(ctx)
+
+
 def _ask_model(ctx: Context) -> None:
     rows = [
         [button(model.name, RegistrationModel(code))]
@@ -173,8 +214,10 @@ def _ask_model(ctx: Context) -> None:
 
 @router.state(RegistrationStep.MODEL, needs_owner=False)
 async def registration_model_typed(ctx: Context) -> None:
-    """Typed instead of tapped: the same question again, nothing lost."""
-    _ask_model(ctx)
+    """A model typed instead of tapped: its name or its code."""
+    await take_typed_choice(
+        ctx, aliases={RegistrationModel(code).pack(): (code,) for code in ctx.reference.models}
+    )
 
 
 @router.on(RegistrationModel, needs_owner=False)
@@ -213,6 +256,11 @@ def _vin_problem(ctx: Context, error: VinError) -> str:
     )
 
 
+@router.reask(RegistrationStep.DELIVERY, draft=REGISTRATION, needs_owner=False)
+async def reask_delivery_date(ctx: Context) -> None:
+    _ask_delivery_date(ctx)
+
+
 def _ask_delivery_date(ctx: Context) -> None:
     example = ctx.t.date(date(2024, 3, 14), "short")
     ctx.reply(
@@ -237,11 +285,12 @@ async def registration_delivery(ctx: Context) -> None:
     today = ctx.now.astimezone(ZoneInfo(market.timezone)).date()
     parsed = parse_user_date(ctx.event.text, ctx.t.code, today)
     if parsed is None:
-        ctx.reply(ctx.t._("I couldn't read that date."))
-        _ask_delivery_date(ctx)
+        # "I don't remember", typed instead of tapped, is the step's button.
+        await take_typed_choice(ctx, hint=ctx.t._("I couldn't read that date."))
         return
     if not (_EARLIEST_DELIVERY <= parsed <= today):
         ctx.reply(ctx.t._("That date is in the future or too long ago. Please check it."))
+        _ask_delivery_date(ctx)
         return
     await _finish_registration(ctx, draft, parsed)
 

@@ -12,7 +12,9 @@ from handlers import (
     booking_services,
     booking_slots,
     booking_staff,
+    booking_when,
     consent,
+    drafts,
     groups,
     menu,
     my_bookings,
@@ -40,6 +42,7 @@ def build_router() -> Router:
     router = Router()
     for module in (
         onboarding,
+        drafts,
         registration,
         consent,
         menu,
@@ -50,6 +53,7 @@ def build_router() -> Router:
         booking_services,
         booking_center,
         booking_slots,
+        booking_when,
         booking_confirm,
         my_bookings,
         booking_staff,

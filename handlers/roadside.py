@@ -16,6 +16,8 @@ from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_texts import model_name
 from handlers.codes import BadCode, button
 from handlers.codes.roadside import (
+    ConfirmTradeInMileage,
+    RetypeTradeInMileage,
     RoadsideHome,
     SkipTradeInMileage,
     TradeInPhotosDone,
@@ -25,14 +27,23 @@ from handlers.codes.roadside import (
 from handlers.common import market_translator, show_main_menu
 from handlers.context import Context
 from handlers.errors import NotYours
-from handlers.menu import back_to_menu, read_odometer
-from handlers.router import Router
+from handlers.menu import back_to_menu
+from handlers.odometer import (
+    ask_to_confirm,
+    still_surprising,
+    take_confirmed_reading,
+    take_typed_reading,
+)
+from handlers.router import Draft, Router
 from handlers.states.roadside import RoadsideStep, TradeInDraft, TradeInStep
+from handlers.typed import pressed_by_name
 from handlers.types import Button, EventKind, RequestButton, RequestKind, Screen
 
 router = Router()
 
 MAX_PHOTOS = 10
+
+VALUATION = Draft(lambda ctx: ctx.t.pgettext("button", "↩️ Continue the valuation"))
 
 
 def _owner(ctx: Context) -> Owner:
@@ -112,6 +123,11 @@ def nearest_center(ctx: Context, market: str, latitude: float, longitude: float)
     if not centers:
         return None
     return min(centers, key=lambda d: distance_km(latitude, longitude, d.latitude, d.longitude))
+
+
+@router.reask(RoadsideStep.LOCATION)
+async def reask_location(ctx: Context) -> None:
+    _ask_location(ctx)
 
 
 @router.state(RoadsideStep.LOCATION)
@@ -225,22 +241,22 @@ async def value_this_car(ctx: Context, code: ValueThisCar) -> None:
 @router.on(SkipTradeInMileage)
 async def skip_trade_in_mileage(ctx: Context, code: SkipTradeInMileage) -> None:
     del code
-    if not ctx.in_step(TradeInStep.MILEAGE):
-        raise BadCode("no valuation in progress")
-    _ask_photos(ctx, ctx.draft(TradeInDraft))
+    _ask_photos(ctx, _valuation(ctx, TradeInStep.MILEAGE))
 
 
 @router.on(TradeInPhotosDone)
 async def photos_done(ctx: Context, code: TradeInPhotosDone) -> None:
     del code
-    if not ctx.in_step(TradeInStep.PHOTOS):
-        raise BadCode("no valuation in progress")
-    await _send_lead(ctx, ctx.draft(TradeInDraft))
+    await _send_lead(ctx, _valuation(ctx, TradeInStep.PHOTOS))
 
 
 def _ask_mileage(ctx: Context, vehicle: Vehicle) -> None:
-    t = ctx.t
     ctx.enter(TradeInStep.MILEAGE, TradeInDraft(vehicle=vehicle.id or 0))
+    _mileage_question(ctx, vehicle)
+
+
+def _mileage_question(ctx: Context, vehicle: Vehicle) -> None:
+    t = ctx.t
     ctx.reply(
         "\n".join(
             [
@@ -261,16 +277,65 @@ def _ask_mileage(ctx: Context, vehicle: Vehicle) -> None:
     )
 
 
+@router.reask(TradeInStep.MILEAGE, draft=VALUATION)
+async def reask_trade_in_mileage(ctx: Context) -> None:
+    draft = ctx.draft(TradeInDraft)
+    vehicle = await _own_vehicle(ctx, draft.vehicle)
+    check = None if draft.pending_km is None else still_surprising(ctx, vehicle, draft.pending_km)
+    if check is None:
+        _mileage_question(ctx, vehicle)
+        return
+    ask_to_confirm(
+        ctx, vehicle, check, confirm=ConfirmTradeInMileage(), retype=RetypeTradeInMileage()
+    )
+
+
 @router.state(TradeInStep.MILEAGE)
 async def trade_in_mileage(ctx: Context) -> None:
     draft = ctx.draft(TradeInDraft)
     vehicle = await _own_vehicle(ctx, draft.vehicle)
-    if ctx.event.kind is not EventKind.TEXT:
+
+    def hold(km: int) -> None:
+        draft.pending_km = km
+        ctx.enter(TradeInStep.MILEAGE, draft)
+
+    km = await take_typed_reading(
+        ctx,
+        vehicle,
+        hold=hold,
+        confirm=ConfirmTradeInMileage(),
+        retype=RetypeTradeInMileage(),
+        reask=lambda: _mileage_question(ctx, vehicle),
+    )
+    if km is not None:
+        _ask_photos(ctx, draft)
+
+
+@router.on(ConfirmTradeInMileage)
+async def confirm_trade_in_mileage(ctx: Context, code: ConfirmTradeInMileage) -> None:
+    del code
+    draft = _valuation(ctx, TradeInStep.MILEAGE)
+    if draft.pending_km is None:
+        raise BadCode("no reading waiting")
+    vehicle = await _own_vehicle(ctx, draft.vehicle)
+    if take_confirmed_reading(ctx, vehicle, draft.pending_km):
+        _ask_photos(ctx, draft)
+    else:
         _ask_mileage(ctx, vehicle)
-        return
-    if read_odometer(ctx, vehicle, ctx.event.text) is None:
-        return
-    _ask_photos(ctx, draft)
+
+
+@router.on(RetypeTradeInMileage)
+async def retype_trade_in_mileage(ctx: Context, code: RetypeTradeInMileage) -> None:
+    del code
+    draft = _valuation(ctx, TradeInStep.MILEAGE)
+    _ask_mileage(ctx, await _own_vehicle(ctx, draft.vehicle))
+
+
+def _valuation(ctx: Context, step: TradeInStep) -> TradeInDraft:
+    """The valuation in progress, at `step`; BadCode for a button of another."""
+    if not ctx.in_step(step):
+        raise BadCode("no valuation in progress")
+    return ctx.draft(TradeInDraft)
 
 
 def _done_button(ctx: Context) -> list[list[Button]]:
@@ -279,11 +344,37 @@ def _done_button(ctx: Context) -> list[list[Button]]:
 
 def _ask_photos(ctx: Context, draft: TradeInDraft) -> None:
     draft.photos = []
+    draft.pending_km = None
     ctx.enter(TradeInStep.PHOTOS, draft)
+    _photos_question(ctx)
+
+
+def _photos_question(ctx: Context) -> None:
     ctx.reply(
         ctx.t._(
             "Photos help us make a good offer: send a few (outside, inside, the dashboard), "
             "then tap Done. Or tap Done without photos."
+        ),
+        _done_button(ctx),
+    )
+
+
+@router.reask(TradeInStep.PHOTOS, draft=VALUATION)
+async def reask_photos(ctx: Context) -> None:
+    """The photos question again; the photos already sent stay."""
+    received = len(ctx.draft(TradeInDraft).photos)
+    if received:
+        _photos_received(ctx, received)
+    else:
+        _photos_question(ctx)
+
+
+def _photos_received(ctx: Context, received: int) -> None:
+    ctx.reply(
+        ctx.t.ngettext(
+            "{n} photo received. Send more, or tap Done.",
+            "{n} photos received. Send more, or tap Done.",
+            received,
         ),
         _done_button(ctx),
     )
@@ -297,14 +388,9 @@ async def trade_in_photo(ctx: Context) -> None:
         if len(photos) < MAX_PHOTOS:
             photos.append(ctx.event.photo_id)
         ctx.enter(TradeInStep.PHOTOS, draft)
-        ctx.reply(
-            ctx.t.ngettext(
-                "{n} photo received. Send more, or tap Done.",
-                "{n} photos received. Send more, or tap Done.",
-                len(photos),
-            ),
-            _done_button(ctx),
-        )
+        _photos_received(ctx, len(photos))
+        return
+    if await pressed_by_name(ctx):  # "Done", typed
         return
     ctx.reply(ctx.t._("Please send photos, or tap Done."), _done_button(ctx))
 

@@ -42,11 +42,33 @@ class ButtonRoute:
         return Route(run, self.needs_owner, self.private_only)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A flow whose answers are worth keeping (a booking, a recommendation, a
+    registration): a command in the middle asks before leaving it, and the main menu
+    offers to continue it. `continue_label` names it on that button."""
+
+    continue_label: Callable[[Context], str]
+
+
+@dataclass(frozen=True)
+class ReAsk:
+    """How one step of a flow is shown again: after a language change, an answer it
+    could not take, or "Continue"."""
+
+    step: StrEnum
+    handler: Handler
+    draft: Draft | None  # None: a prompt that a command simply abandons
+    needs_owner: bool = True
+    private_only: bool = True
+
+
 @dataclass
 class Router:
     commands: dict[str, Route] = field(default_factory=dict)
     buttons: dict[str, ButtonRoute] = field(default_factory=dict)
     states: dict[str, Route] = field(default_factory=dict)
+    reasks: dict[str, ReAsk] = field(default_factory=dict)
     group_events: list[Handler] = field(default_factory=list)
 
     def command(
@@ -94,6 +116,27 @@ class Router:
 
         return register
 
+    def reask(
+        self,
+        *steps: StrEnum,
+        draft: Draft | None = None,
+        needs_owner: bool = True,
+        private_only: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        """Registers how to ask `steps` again; every step of every flow has one (a
+        test checks), so no flow is lost to a typed answer or a language change."""
+
+        def register(handler: Handler) -> Handler:
+            for step in steps:
+                _add(
+                    self.reasks,
+                    step.value,
+                    ReAsk(step, handler, draft, needs_owner, private_only),
+                )
+            return handler
+
+        return register
+
     def group_event(self, handler: Handler) -> Handler:
         self.group_events.append(handler)
         return handler
@@ -105,10 +148,12 @@ class Router:
             _add(self.buttons, prefix, button_route)
         for name, route in other.states.items():
             _add(self.states, name, route)
+        for name, reask in other.reasks.items():
+            _add(self.reasks, name, reask)
         self.group_events.extend(other.group_events)
 
 
-R = TypeVar("R", Route, ButtonRoute)
+R = TypeVar("R", Route, ButtonRoute, ReAsk)
 
 
 def _add(table: dict[str, R], key: str, route: R) -> None:

@@ -26,6 +26,25 @@ def operation_name(t: Translator, code: str) -> str:
     return names.get(code, code)
 
 
+def operation_keywords(t: Translator, code: str) -> tuple[str, ...]:
+    """Everyday words owners type for a service ("oil change" for regular
+    maintenance), besides its name."""
+    # TRANSLATORS: words an owner may type to ask for this service, separated by commas.
+    # Add the everyday words people use where you live; they are never shown.
+    keywords = {
+        "maintenance": t.pgettext("service keywords", "oil, oil change, engine oil, filter"),
+        "first_service": t.pgettext("service keywords", "first, first check"),
+        "inspection": t.pgettext("service keywords", "inspection, annual check, MOT"),
+        "brakes": t.pgettext("service keywords", "brake, brakes, brake pads"),
+        "tyres": t.pgettext("service keywords", "tyre, tyres, tire, tires, wheels"),
+        "aircon": t.pgettext("service keywords", "air-con, air conditioning, AC"),
+        "ev_battery": t.pgettext("service keywords", "battery, EV battery"),
+        "recall": t.pgettext("service keywords", "recall"),
+    }
+    words = keywords.get(code, "").replace("、", ",").replace("،", ",")  # CJK, Arabic commas
+    return tuple(word.strip() for word in words.split(",") if word.strip())
+
+
 def transport_label(t: Translator, code: str) -> str:
     """Button labels for how the owner gets on with their day."""
     labels = {

@@ -14,6 +14,7 @@ from handlers.context import Context
 from handlers.errors import NotYours
 from handlers.router import Router
 from handlers.states.survey import SurveyComment, SurveyStep
+from handlers.typed import pressed_by_name
 
 router = Router()
 
@@ -36,16 +37,25 @@ async def survey_score(ctx: Context, code: SurveyScore) -> None:
         ctx.toast(ctx.t._("Thank you, we already have your answer."))
         return
     ctx.enter(SurveyStep.COMMENT, SurveyComment(visit_id=code.visit))
+    _ask_comment(ctx, code.visit)
+    if result.answer.detractor:
+        await _alert_staff(ctx, result.answer)
+
+
+def _ask_comment(ctx: Context, visit_id: int) -> None:
     ctx.reply(
         ctx.t._(
             "Thank you! Is there anything you'd like to tell us about the visit? "
             "Write it here, or tap Skip."
         ),
-        [[button(ctx.t.pgettext("button", "Skip"), SkipSurveyComment(code.visit))]],
+        [[button(ctx.t.pgettext("button", "Skip"), SkipSurveyComment(visit_id))]],
         edit=True,
     )
-    if result.answer.detractor:
-        await _alert_staff(ctx, result.answer)
+
+
+@router.reask(SurveyStep.COMMENT)
+async def reask_comment(ctx: Context) -> None:
+    _ask_comment(ctx, ctx.draft(SurveyComment).visit_id)
 
 
 @router.on(SkipSurveyComment)
@@ -61,6 +71,8 @@ async def survey_comment(ctx: Context) -> None:
     owner = ctx.owner
     assert owner is not None
     visit_id = ctx.draft(SurveyComment).visit_id
+    if await pressed_by_name(ctx):  # "Skip", typed
+        return
     if not ctx.event.text.strip():
         ctx.reply(ctx.t._("Please write your comment as text, or tap Skip."))
         return

@@ -87,6 +87,10 @@ vehicles = Table(
     Column("delivery_date", Date, nullable=True),
     Column("mileage_km", Integer, nullable=True),
     Column("mileage_recorded_on", Date, nullable=True),
+    Column("mileage_source", String(8), nullable=True),  # "owner", "dealer" or "import"
+    # The highest reading a dealer recorded: an owner's correction stays above it.
+    Column("dealer_mileage_km", Integer, nullable=True),
+    Column("dealer_mileage_on", Date, nullable=True),
     Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
     Column("insurance_renewal_on", Date, nullable=True),
     Column("registration_renewal_on", Date, nullable=True),

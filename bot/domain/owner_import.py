@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.odometer import MAX_MILEAGE_KM
 from bot.domain.phone import PhoneError, PhoneProblem, normalize_phone
 from bot.domain.reference import Reference
 from bot.domain.vin import VinError, VinProblem, validate_vin
@@ -28,7 +29,6 @@ REQUIRED_COLUMNS = (
     "mileage_km",
     "dealer_code",
 )
-MAX_MILEAGE_KM = 2_000_000
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ here never see the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -120,6 +120,9 @@ class Vehicle:
     delivery_date: date | None = None
     mileage_km: int | None = None
     mileage_recorded_on: date | None = None
+    mileage_source: str | None = None  # a ReadingSource; None: recorded before we kept it
+    dealer_mileage_km: int | None = None  # the highest dealer reading: owners stay above it
+    dealer_mileage_on: date | None = None
     dealer_code: str | None = None
     insurance_renewal_on: date | None = None  # when known, renewal reminders follow
     registration_renewal_on: date | None = None
@@ -154,6 +157,19 @@ class ConsentRecord:
     id: int | None = None
 
 
+class ReadingSource(StrEnum):
+    """Who gave a vehicle's current odometer reading (see bot.domain.odometer)."""
+
+    OWNER = "owner"  # typed in chat, on the day it was kept
+    DEALER = "dealer"  # at a service visit, on the visit's day
+    IMPORT = "import"  # the dealer system's export: authoritative, but of no known day
+
+
+# A half-finished flow (a booking, a recommendation, a registration) waits this long
+# after its last answer; then it is put away and the chat starts afresh.
+DRAFT_LIFETIME = timedelta(hours=24)
+
+
 @dataclass(eq=False)
 class Conversation:
     """Where a chat stands in a multi-step flow; survives restarts and other workers."""
@@ -164,6 +180,20 @@ class Conversation:
     state: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     updated_at: datetime | None = None
+
+    def abandoned(self, now: datetime) -> bool:
+        """Left unanswered for longer than DRAFT_LIFETIME (a state from before times
+        were kept has no age, and waits)."""
+        return (
+            bool(self.state)
+            and self.updated_at is not None
+            and now - self.updated_at > DRAFT_LIFETIME
+        )
+
+    def put_away(self, now: datetime) -> None:
+        self.state = ""
+        self.data = {}
+        self.updated_at = now
 
 
 def _han(text: str) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.domain.odometer import record_dealer_reading
 from bot.domain.owner_import import REQUIRED_COLUMNS, OwnerRow, RowError, parse_owner_row
 from bot.domain.owners import Owner, OwnerSource, Vehicle
 from bot.domain.reference import Reference
@@ -180,12 +181,11 @@ def _vehicle_fields(row: OwnerRow, owner_id: int) -> dict[str, object]:
 
 
 def _take_mileage(vehicle: Vehicle, row: OwnerRow, today: date) -> bool:
-    """Odometers only go up: an export older than what the owner told us is ignored."""
-    if row.mileage_km is None or (vehicle.mileage_km or -1) >= row.mileage_km:
+    """The dealer system's reading: authoritative, but an export older than what the
+    owner told us does not lower the odometer."""
+    if row.mileage_km is None:
         return False
-    vehicle.mileage_km = row.mileage_km
-    vehicle.mileage_recorded_on = today
-    return True
+    return record_dealer_reading(vehicle, row.mileage_km, today, visit=False)
 
 
 def _update(target: object, fields: dict[str, object]) -> bool:

@@ -172,6 +172,7 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
             recall.vehicle_id = None
         vehicle.vin = None
         vehicle.mileage_recorded_on = None
+        vehicle.dealer_mileage_on = None
     for account in accounts:
         await uow.conversations.delete_for_user(account.channel, account.user_id)
         await uow.accounts.delete(account)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from bot.domain.booking import Booking, BookingStatus, ServiceVisit, VisitSource
 from bot.domain.events import VisitCompleted
+from bot.domain.odometer import record_dealer_reading
 from bot.domain.owners import Owner, Vehicle
 from bot.domain.reference import Reference
 from bot.domain.service_catalog import RECALL
@@ -297,9 +298,8 @@ async def record_desk_visit(
         raise VisitRefused(VisitRefusal.NO_SERVICES, "no services")
     if not 0 <= invoice_minor <= MAX_INVOICE_MINOR or visited_on > now.date():
         raise VisitRefused(VisitRefusal.OUT_OF_RANGE, "invoice amount or date out of range")
-    if mileage_km is not None and (vehicle.mileage_km or -1) < mileage_km:
-        vehicle.mileage_km = mileage_km
-        vehicle.mileage_recorded_on = visited_on
+    if mileage_km is not None:
+        record_dealer_reading(vehicle, mileage_km, visited_on, visit=True)
     visit = await record_visit(
         uow,
         reference,

@@ -62,6 +62,16 @@ class SkipMileage(ButtonCode, prefix="bk:km"):
 
 
 @dataclass(frozen=True)
+class ConfirmMileage(ButtonCode, prefix="bk:kmok"):
+    """The surprising odometer reading held in the draft is right."""
+
+
+@dataclass(frozen=True)
+class RetypeMileage(ButtonCode, prefix="bk:kmre"):
+    pass
+
+
+@dataclass(frozen=True)
 class ToggleService(ButtonCode, prefix="bk:svc"):
     service: str  # an operation code of the catalogue
 

@@ -25,3 +25,15 @@ class MyCars(ButtonCode, prefix="car:list"):
 @dataclass(frozen=True)
 class UpdateOdometer(ButtonCode, prefix="car:km"):
     vehicle: int
+
+
+@dataclass(frozen=True)
+class ConfirmOdometer(ButtonCode, prefix="car:kmok"):
+    """The surprising reading held for this vehicle is right."""
+
+    vehicle: int
+
+
+@dataclass(frozen=True)
+class RetypeOdometer(ButtonCode, prefix="car:kmre"):
+    vehicle: int

@@ -30,3 +30,13 @@ class SkipTradeInMileage(ButtonCode, prefix="tv:km"):
 @dataclass(frozen=True)
 class TradeInPhotosDone(ButtonCode, prefix="tv:done"):
     pass
+
+
+@dataclass(frozen=True)
+class ConfirmTradeInMileage(ButtonCode, prefix="tv:kmok"):
+    pass
+
+
+@dataclass(frozen=True)
+class RetypeTradeInMileage(ButtonCode, prefix="tv:kmre"):
+    pass

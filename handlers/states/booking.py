@@ -4,7 +4,7 @@ my_bookings.py). Step values are stored with the conversation: never change them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from handlers.states import FlowData
@@ -36,6 +36,8 @@ class BookingDraft(FlowData):
     notes: str = ""
     token: str | None = None  # the summary's confirm token; dropped when the time changes
     move: int | None = None  # the booking being moved
+    day: date | None = None  # the day whose free times are on screen
+    pending_km: int | None = None  # an odometer reading waiting for "is that right?"
 
 
 class MyBookingsStep(StrEnum):

@@ -15,3 +15,4 @@ class CarStep(StrEnum):
 @dataclass
 class OdometerOf(FlowData):
     vehicle_id: int
+    pending_km: int | None = None  # a reading waiting for "is that right?"

@@ -22,3 +22,4 @@ class TradeInStep(StrEnum):
 class TradeInDraft(FlowData):
     vehicle: int
     photos: list[str] = field(default_factory=list)  # Telegram file ids
+    pending_km: int | None = None  # an odometer reading waiting for "is that right?"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from bot.app import App
+from bot.config import PROJECT_ROOT
 from bot.domain.booking import Booking
+from bot.i18n import Catalogs, Translator
 from handlers.types import Event, EventKind, Screen
 from tests.conftest import Chat
 
@@ -14,6 +16,14 @@ DEMO_DUBAI = "+971501234567"  # أحمد, Arabic on file, an Aurora X7
 DEMO_SAO_PAULO = "+5511987654321"  # João, Portuguese on file, an Aurora S5
 DEMO_LONDON = "+447911123456"  # Oliver, English, an Aurora E3, miles, a Companion
 DEMO_MANCHESTER = "+447400123456"  # Emma, English, an Aurora S5, miles, no points
+DEMO_MEXICO = "+525512345678"  # María, Spanish, an Aurora X7
+
+_CATALOGS = Catalogs(PROJECT_ROOT / "locales")
+
+
+def translator(locale: str, market: str) -> Translator:
+    """What an owner of `market` reads in `locale`: expected texts in any language."""
+    return _CATALOGS.translator(locale, market)
 
 
 async def linked(
