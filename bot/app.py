@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,12 +26,11 @@ from storage.migrate import upgrade
 from storage.uow import Database
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from aiohttp import web
-
     from bot.channels.line.serving import LineDeps
+    from bot.channels.serve import Channel, Shared
     from bot.channels.telegram.wiring import TelegramDeps
+    from bot.channels.whatsapp.wiring import WhatsAppDeps
+    from bot.scheduler.delivery import Transport
     from bot.scheduler.jobs import JobDeps
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,35 @@ class App:
     bus: MessageBus
     clock: Clock = field(default_factory=SystemClock)
 
-    def flow_deps(self, bot_username: str = "ownerbot") -> FlowDeps:
+    def flow_deps(self, bot_username: str = "ownerbot", channels: tuple[str, ...] = ()) -> FlowDeps:
         return FlowDeps(
             reference=self.reference,
             catalogs=self.catalogs,
             default_market=self.settings.default_market,
             bot_username=bot_username,
+            channels=channels,
+            staff_channel="telegram" if self.settings.telegram_bot_token else None,
         )
 
-    def dispatcher(self, bot_username: str = "ownerbot") -> Dispatcher:
-        return build_dispatcher(self.database.uow, self.flow_deps(bot_username), self.clock)
+    def dispatcher(
+        self, bot_username: str = "ownerbot", channels: tuple[str, ...] = ()
+    ) -> Dispatcher:
+        """The flows; `channels`: the ones this process serves (an owner linked on
+        several is told things on one of them), () for the event's own."""
+        return build_dispatcher(
+            self.database.uow, self.flow_deps(bot_username, channels), self.clock
+        )
+
+    @property
+    def served_channels(self) -> tuple[str, ...]:
+        """The channels whose settings are present, in the order they are served."""
+        settings = self.settings
+        configured = {
+            "telegram": settings.telegram_bot_token is not None,
+            "whatsapp": settings.whatsapp_configured,
+            "line": settings.line_configured,
+        }
+        return tuple(name for name, present in configured.items() if present)
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -73,11 +93,11 @@ def job_deps(app: App) -> JobDeps:
     )
 
 
-def telegram_deps(
-    app: App, routes: Callable[[web.Application], None] | None = None
-) -> TelegramDeps:
-    """What a Telegram runtime uses; the care jobs run beside it unless
-    OWNERBOT_CARE_SCHEDULER is off. Imported lazily: only `ownerbot run` needs them."""
+def telegram_deps(app: App, shared: Shared | None = None) -> TelegramDeps:
+    """What a Telegram runtime uses. Alone (no `shared`), the care jobs run beside it
+    unless OWNERBOT_CARE_SCHEDULER is off; with other channels it registers its
+    transport and mounts its webhook on the shared server. Imported lazily: only
+    `ownerbot run` needs them."""
     from bot.channels.telegram.wiring import TelegramDeps, WebhookSettings
     from bot.scheduler.jobs import start_scheduler
 
@@ -91,28 +111,63 @@ def telegram_deps(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-            routes=routes,
         )
+    if shared is not None:
+        start_jobs: Callable[[Transport], Callable[[], None]] | None = shared.transports.register
+    elif settings.care_scheduler:
+        start_jobs = functools.partial(start_scheduler, job_deps(app))
+    else:
+        start_jobs = None
     return TelegramDeps(
         token=settings.telegram_bot_token.get_secret_value(),
         api_base=settings.telegram_api_base,
         library=settings.runtime,
-        dispatcher_for=app.dispatcher,
+        dispatcher_for=functools.partial(_dispatcher_for, app),
         uow_factory=app.database.uow,
         clock=app.clock,
         catalogs=app.catalogs,
         webhook=webhook,
-        start_jobs=(
-            functools.partial(start_scheduler, job_deps(app)) if settings.care_scheduler else None
-        ),
+        start_jobs=start_jobs,
+        server=shared.server if shared is not None else None,
+        elsewhere=shared.transports if shared is not None else None,
     )
 
 
-def line_deps(app: App, *, with_jobs: bool = True) -> LineDeps | None:
-    """What LINE uses, when its secret and access token are set; the care jobs run
-    beside it (through LINE) when asked and OWNERBOT_CARE_SCHEDULER is on."""
+def _dispatcher_for(app: App, bot_username: str) -> Dispatcher:
+    return app.dispatcher(bot_username, app.served_channels)
+
+
+def whatsapp_deps(app: App, shared: Shared) -> WhatsAppDeps:
+    """What the WhatsApp channel uses (OWNERBOT_WHATSAPP_*)."""
+    from bot.channels.whatsapp.wiring import WhatsAppDeps
+
+    settings = app.settings
+    if not (
+        settings.whatsapp_token
+        and settings.whatsapp_phone_number_id
+        and settings.whatsapp_app_secret
+    ):
+        raise RuntimeError("the WhatsApp settings are incomplete")
+    verify = settings.whatsapp_verify_token
+    return WhatsAppDeps(
+        token=settings.whatsapp_token.get_secret_value(),
+        phone_number_id=settings.whatsapp_phone_number_id,
+        app_secret=settings.whatsapp_app_secret.get_secret_value(),
+        verify_token=verify.get_secret_value() if verify else None,
+        api_base=settings.whatsapp_api_base,
+        api_version=settings.whatsapp_api_version,
+        per_second=settings.whatsapp_per_second,
+        dispatcher=app.dispatcher("ownerbot", app.served_channels),
+        uow_factory=app.database.uow,
+        clock=app.clock,
+        server=shared.server,
+        transports=shared.transports,
+    )
+
+
+def line_deps(app: App, shared: Shared | None = None) -> LineDeps | None:
+    """What LINE uses, when its secret and access token are set."""
     from bot.channels.line.serving import LineDeps, LineSettings
-    from bot.scheduler.jobs import start_scheduler
 
     settings = app.settings
     if settings.line_channel_secret is None or settings.line_channel_access_token is None:
@@ -125,17 +180,38 @@ def line_deps(app: App, *, with_jobs: bool = True) -> LineDeps | None:
             data_api_base=settings.line_data_api_base,
             public_url=settings.public_url,
         ),
-        dispatcher=app.dispatcher(),
+        dispatcher=app.dispatcher("ownerbot", app.served_channels),
         uow_factory=app.database.uow,
         clock=app.clock,
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        start_jobs=(
-            functools.partial(start_scheduler, job_deps(app))
-            if with_jobs and settings.care_scheduler
-            else None
-        ),
+        elsewhere=shared.transports if shared is not None else None,
     )
+
+
+def channels_for(app: App, shared: Shared) -> list[Channel]:
+    """The channel registry: every channel whose settings are present, sharing one
+    webhook server and one registry of transports. A new channel adds its line here
+    (and its settings in bot/config.py, its name in `App.served_channels`)."""
+    from bot.channels.line.serving import LineServing
+    from bot.channels.runtime import TelegramChannel
+    from bot.channels.whatsapp.serving import WhatsAppChannel
+
+    channels: list[Channel] = []
+    served = app.served_channels
+    if "telegram" in served:
+        channels.append(TelegramChannel(telegram_deps(app, shared)))
+    if "whatsapp" in served:
+        channels.append(WhatsAppChannel(whatsapp_deps(app, shared)))
+    line = line_deps(app, shared)
+    if line is not None:
+        channels.append(LineServing(line, shared))
+    return channels
+
+
+def shared_for(app: App) -> Shared:
+    from bot.channels.serve import Shared
+    from bot.channels.webserver import WebhookServer
+
+    return Shared(WebhookServer(app.settings.webhook_listen, app.settings.webhook_port))
 
 
 def build_bus(reference: Reference, clock: Clock) -> MessageBus:
@@ -187,3 +263,27 @@ async def prepare_database(app: App, *, seed_demo_if_empty: bool = False) -> Non
         report = await seed_demo(uow, app.reference, app.clock.now())
         await uow.commit()
         log.info("demo data loaded: %d owners", report.owners_created)
+
+
+async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
+    """Serve every configured channel from this process until SIGINT/SIGTERM (or until
+    `stop` is set, when given), with the care jobs beside them unless
+    OWNERBOT_CARE_SCHEDULER is off."""
+    from bot.channels.serve import serve_channels
+    from bot.channels.telegram.serving import install_stop_signals
+    from bot.scheduler.jobs import start_scheduler
+
+    shared = shared_for(app)
+    channels = channels_for(app, shared)
+    undo_signals = None
+    if stop is None:
+        stop = asyncio.Event()
+        undo_signals = install_stop_signals(stop)
+    start_jobs = (
+        functools.partial(start_scheduler, job_deps(app)) if app.settings.care_scheduler else None
+    )
+    try:
+        await serve_channels(channels, shared, stop, start_jobs=start_jobs)
+    finally:
+        if undo_signals is not None:
+            undo_signals()

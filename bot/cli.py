@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.commands import app, bookings, care, imports, points, reports, staff
+from bot.commands import app, bookings, care, imports, points, reports, staff, whatsapp
 
 cli = typer.Typer(
     no_args_is_help=True,
@@ -25,6 +25,7 @@ cli.add_typer(care.care_cli, name="care")
 cli.add_typer(bookings.bookings_cli, name="bookings")
 cli.add_typer(bookings.visits_cli, name="visits")
 cli.add_typer(reports.report_cli, name="report")
+cli.add_typer(whatsapp.whatsapp_cli, name="whatsapp")
 
 
 def main() -> None:

@@ -27,9 +27,21 @@ class Settings(BaseSettings):
     telegram_api_base: str = "https://api.telegram.org"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # One HTTP server for every channel's webhook: Telegram's (when OWNERBOT_WEBHOOK_URL
+    # is set), /webhook/whatsapp and /webhook/line.
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     runtime: Literal["aiogram", "ptb"] = "aiogram"
+    # WhatsApp Cloud API: served when the token, phone number id and app secret are set.
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None  # signs the webhook calls
+    whatsapp_verify_token: SecretStr | None = None  # the GET subscription check
+    whatsapp_api_base: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v23.0"
+    # Messages a second the business number may send (Meta's default throughput is 80;
+    # numbers with higher throughput may go up to 1,000).
+    whatsapp_per_second: int = 80
     default_market: str = "TH"
     brand_name: str = "Aurora Motors"
     log_level: str = "INFO"
@@ -50,3 +62,13 @@ class Settings(BaseSettings):
     # The public HTTPS address of this server (https://bot.example.com): LINE shows
     # images and files only by URL, so generated ones are served under /media/.
     public_url: str | None = None
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        return bool(
+            self.whatsapp_token and self.whatsapp_phone_number_id and self.whatsapp_app_secret
+        )
+
+    @property
+    def line_configured(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)

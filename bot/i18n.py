@@ -149,6 +149,11 @@ class Translator:
         self._tr = translations
         self._cash_digits = cash_digits
 
+    @property
+    def translations(self) -> _gettext.NullTranslations:
+        """The catalog itself, for tools that need a sentence unfilled (templates)."""
+        return self._tr
+
     # --- messages -------------------------------------------------------------
 
     def _(self, message: str, **values: object) -> str:

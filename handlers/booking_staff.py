@@ -148,6 +148,7 @@ async def tell_center(
         await staff_card(ctx, st, booking, headline, with_owner=news is not DeskNews.ERASED),
         staff_buttons(st, booking),
         chat_id=dealer.staff_chat_id,
+        channel=ctx.deps.staff_channel,
     )
 
 
@@ -170,10 +171,10 @@ async def tell_owner(
     if chat is None or chat.chat_id is None:
         return
     text, buttons = compose(chat.t)
-    ctx.reply(text, buttons, chat_id=chat.chat_id)
+    chat.tell(ctx, text, buttons)
     if calendar_cancelled:
         attachment = await calendar_of(ctx, chat.t, booking, cancelled=True)
-        ctx.reply("", attachment=attachment, chat_id=chat.chat_id)
+        ctx.reply("", attachment=attachment, chat_id=chat.chat_id, channel=chat.channel)
 
 
 # --- buttons ---------------------------------------------------------------------------------

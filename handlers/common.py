@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.domain.owners import Owner
 from bot.domain.phone import example_international_phone
 from bot.i18n import SHIPPED_LOCALES, Translator, native_language_name
-from bot.services.accounts import owner_account
+from bot.services.accounts import contact_account
 from bot.services.queries.owners import owner_by_id
 from handlers.codes import button
 from handlers.codes.booking import StartBooking
@@ -175,20 +175,28 @@ class OwnerChat:
 
     owner: Owner
     t: Translator  # the owner's language, with their market's formats
-    chat_id: int | None  # their private chat on this channel; None if we can't reach them
+    chat_id: int | None  # their private chat; None if we can't reach them
+    channel: str | None = None  # the channel of that chat; None: the event's
+
+    def tell(self, ctx: Context, text: str, buttons: list[list[Button]] | None = None) -> None:
+        """A message to the owner's chat (nothing when they can't be reached)."""
+        if self.chat_id is not None:
+            ctx.reply(text, buttons, chat_id=self.chat_id, channel=self.channel)
 
 
 async def reach_owner(ctx: Context, owner_id: int) -> OwnerChat | None:
-    """The owner's language and private chat, negotiated as for their own updates."""
+    """The owner's language and private chat, negotiated as for their own updates: on
+    the one channel they are told things on (their choice, else the one used last)."""
     owner = await owner_by_id(ctx.uow, owner_id)
     if owner is None or owner.erased_at is not None:
         return None
-    account = await owner_account(ctx.uow, owner_id, ctx.event.channel)
+    account = await contact_account(ctx.uow, owner, ctx.deps.channels or (ctx.event.channel,))
     reachable = account is not None and account.unreachable_at is None
     return OwnerChat(
         owner=owner,
         t=owner_translator(ctx.deps.catalogs, ctx.reference, owner, account),
         chat_id=account.chat_id if reachable and account else None,
+        channel=account.channel if account else None,
     )
 
 

@@ -23,6 +23,11 @@ class FlowDeps:
     catalogs: Catalogs
     default_market: str
     bot_username: str = "ownerbot"
+    # The channels this process serves; an owner linked on several is told things on
+    # one of them (bot.services.accounts.contact_account). Empty: the event's channel.
+    channels: tuple[str, ...] = ()
+    # Where dealers' staff chats live (Telegram groups); None: the event's channel.
+    staff_channel: str | None = None
 
 
 def owner_translator(
@@ -148,6 +153,7 @@ class Context:
         attachment: Attachment | None = None,
         edit: bool = False,
         chat_id: int | None = None,
+        channel: str | None = None,
         toast: str = "",
     ) -> None:
         self.screens.append(
@@ -159,9 +165,14 @@ class Context:
                 attachment=attachment,
                 edit=edit and self.event.message_id is not None,
                 chat_id=chat_id,
+                channel=channel if channel != self.event.channel else None,
                 toast=toast,
             )
         )
+
+    def to_staff(self, chat_id: int, text: str, buttons: list[list[Button]] | None = None) -> None:
+        """A card in a dealer's staff chat, on the channel staff chats live on."""
+        self.reply(text, buttons, chat_id=chat_id, channel=self.deps.staff_channel)
 
     def toast(self, text: str) -> None:
         """A short notice on the pressed button, without a new message."""

@@ -14,7 +14,7 @@ draft left for a day is put away.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from bot.clock import Clock
@@ -45,15 +45,18 @@ class Dispatcher:
         router: Router,
         unlinked: Handler,
         fallback: Handler,
+        link_verified: Callable[[Context], Awaitable[bool]] | None = None,
     ) -> None:
         """`unlinked` answers someone who must link their chat first; `fallback`
-        answers input no flow expects."""
+        answers input no flow expects; `link_verified` links a chat by the number the
+        platform vouches for (WhatsApp) and says whether it answered the event."""
         self.uow_factory = uow_factory
         self.deps = deps
         self.clock = clock
         self.router = router
         self.unlinked = unlinked
         self.fallback = fallback
+        self.link_verified = link_verified
 
     async def handle(self, event: Event) -> Sequence[Screen]:
         token = correlation_id.set(new_correlation_id())
@@ -104,6 +107,9 @@ class Dispatcher:
 
     async def _route(self, ctx: Context) -> None:
         event = ctx.event
+        verified = event.verified_phone and ctx.owner is None
+        if verified and self.link_verified is not None and await self.link_verified(ctx):
+            return
         if event.kind is EventKind.MEMBER_JOINED:
             for handler in self.router.group_events:
                 await handler(ctx)

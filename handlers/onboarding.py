@@ -41,7 +41,7 @@ from handlers.states.onboarding import (
     PhoneShared,
     RegistrationStep,
 )
-from handlers.types import EventKind
+from handlers.types import Contact, EventKind
 
 router = Router()
 
@@ -112,8 +112,20 @@ async def unlinked(ctx: Context) -> None:
     ask_for_phone(ctx, intro=ctx.t._("First, let's find your car."))
 
 
-async def receive_contact(ctx: Context) -> None:
-    contact = ctx.event.contact
+async def link_verified_phone(ctx: Context) -> bool:
+    """A platform that has verified the sender's number (WhatsApp) links the chat at
+    the first message, as if they had shared their own contact: a known owner is
+    welcomed in their language, an unknown number starts registration. Someone
+    already registering (or invited, or asked to switch) goes on with that."""
+    event = ctx.event
+    if not event.is_private or (ctx.state and not ctx.in_step(OnboardingStep.PHONE)):
+        return False
+    await receive_contact(ctx, Contact(event.verified_phone, event.user_id))
+    return True
+
+
+async def receive_contact(ctx: Context, contact: Contact | None = None) -> None:
+    contact = contact or ctx.event.contact
     assert contact is not None
     result = await link_by_contact(
         ctx.uow,
@@ -148,6 +160,7 @@ async def receive_contact(ctx: Context) -> None:
 async def _unknown_phone(ctx: Context, shared: PhoneShared) -> None:
     """A number no owner has: an invited friend's lead, or a new owner registering."""
     ctx.clear_state()
+    _speak_the_numbers_language(ctx, shared.phone_market)
     lead = await referrals_invited.friend_shared_phone(ctx, shared.phone)
     if lead is not None:  # invited by an owner: a dealer calls; registering is optional
         ctx.enter(RegistrationStep.FRIEND, shared)
@@ -173,6 +186,14 @@ async def _unknown_phone(ctx: Context, shared: PhoneShared) -> None:
         )
     ctx.reply("\n\n".join(lines), remove_keyboard=True)
     ask_market(ctx, preferred=shared.phone_market)
+
+
+def _speak_the_numbers_language(ctx: Context, market_code: str | None) -> None:
+    """A newcomer whose client names no language (WhatsApp) hears the language of the
+    country their number is from, unless they chose one."""
+    market = ctx.reference.markets.get(market_code or "")
+    if market is not None and not ctx.event.language_code and not ctx.account.locale:
+        ctx.use_locale(market.default_locale)
 
 
 async def _linked(ctx: Context, owner: Owner, phone: str) -> None:

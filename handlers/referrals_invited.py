@@ -67,7 +67,7 @@ async def friend_shared_phone(ctx: Context, phone: str) -> NewLead | None:
         ]
         if lead.no_reward is not None:
             lines.append(no_reward_explanation(t, lead.no_reward, ctx.reference.brand))
-        ctx.reply("\n\n".join(lines), chat_id=reached.chat_id)
+        reached.tell(ctx, "\n\n".join(lines))
     post_lead(ctx, lead)
     return lead
 

@@ -30,17 +30,17 @@ async def tell_owner(ctx: Context, move: StageMove) -> None:
     referral = move.referral
     reached = await reach_owner(ctx, referral.referrer_id)
     if reached is not None and reached.chat_id is not None:
-        ctx.reply(
+        reached.tell(
+            ctx,
             stage_notice(reached.t, ctx.reference, reached.owner, referral, move.rewards),
             [my_referrals_row(reached.t)],
-            chat_id=reached.chat_id,
         )
         referral.owner_told = referral.stage
     if move.friend_perk is not None:
         friend, points = move.friend_perk
         told = await reach_owner(ctx, friend.id or 0)
         if told is not None and told.chat_id is not None:
-            ctx.reply(welcome_gift_text(told.t, points, ctx.reference.brand), chat_id=told.chat_id)
+            told.tell(ctx, welcome_gift_text(told.t, points, ctx.reference.brand))
 
 
 async def correct_owner(ctx: Context, undone: UndoResult) -> None:

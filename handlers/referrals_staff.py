@@ -37,7 +37,7 @@ def post_lead(ctx: Context, lead: NewLead) -> None:
         return
     t = market_translator(ctx, lead.dealer.market)
     text, rows = _lead_card(ctx, t, lead.referral, lead.referrer, lead.dealer, new=True)
-    ctx.reply(text, rows, chat_id=chat_id)
+    ctx.to_staff(chat_id, text, rows)
 
 
 def _lead_card(

@@ -81,4 +81,5 @@ def build_dispatcher(uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Cloc
         router=build_router(),
         unlinked=onboarding.unlinked,
         fallback=onboarding.fallback,
+        link_verified=onboarding.link_verified_phone,
     )

@@ -187,7 +187,7 @@ async def roadside_location(ctx: Context) -> None:
             "Please call them when you open."
         )
     )
-    ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)
+    ctx.to_staff(dealer.staff_chat_id, "\n".join(lines))
     if open_now:
         told = t._(
             "Help has been alerted: {center} will call you at {phone}.",
@@ -431,7 +431,12 @@ async def _send_lead(ctx: Context, draft: TradeInDraft) -> None:
             else st._("No photos.")
         )
         ctx.screens.append(
-            Screen(text="\n".join(lines), chat_id=dealer.staff_chat_id, photos=tuple(photos))
+            Screen(
+                text="\n".join(lines),
+                chat_id=dealer.staff_chat_id,
+                channel=ctx.deps.staff_channel,
+                photos=tuple(photos),
+            )
         )
     ctx.reply(
         t._(

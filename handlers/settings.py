@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from bot.domain.owners import ConsentCategory, Owner
 from bot.i18n import native_language_name
+from bot.services.accounts import choose_channel, linked_channels
 from bot.services.consent import set_consent, set_send_window
 from handlers.codes import BadCode, button
 from handlers.codes.privacy import AskToErase, ExportMyData
 from handlers.codes.settings import (
+    ChannelSettings,
+    ChooseChannel,
     LanguageSettings,
     NotificationSettings,
     QuietHours,
@@ -26,14 +29,60 @@ router = Router()
 SEND_WINDOWS = ((8, 21), (9, 20), (10, 18), (12, 21))
 
 
+# How the chat apps are called, in every language.
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "line": "LINE"}
+
+
 @router.command("settings")
 async def settings_command(ctx: Context) -> None:
-    _show_settings(ctx, edit=False)
+    await _show_settings(ctx, edit=False)
 
 
 @router.on(SettingsHome)
 async def settings_home(ctx: Context, _code: SettingsHome) -> None:
-    _show_settings(ctx, edit=True)
+    await _show_settings(ctx, edit=True)
+
+
+@router.on(ChannelSettings)
+async def channel_settings(ctx: Context, _code: ChannelSettings) -> None:
+    owner = _owner(ctx)
+    t = ctx.t
+    rows = [
+        [button(_mark(owner.preferred_channel == name) + _channel_name(name), ChooseChannel(name))]
+        for name in await _reachable_on(ctx, owner)
+    ]
+    last = t.pgettext("button", "🕘 Wherever I wrote last")
+    rows.append([button(_mark(owner.preferred_channel is None) + last, ChooseChannel(""))])
+    rows.append([button(t.pgettext("button", "⬅️ Settings"), SettingsHome())])
+    ctx.reply(
+        t._("Reminders and news go to one chat only. Where should I send them?"),
+        rows,
+        edit=True,
+    )
+
+
+@router.on(ChooseChannel)
+async def channel_chosen(ctx: Context, code: ChooseChannel) -> None:
+    owner = _owner(ctx)
+    linked = await _reachable_on(ctx, owner)
+    if not choose_channel(owner, code.channel or None, linked):
+        raise BadCode("not a channel of this owner")
+    ctx.toast(ctx.t._("Saved."))
+    await _show_settings(ctx, edit=True)
+
+
+async def _reachable_on(ctx: Context, owner: Owner) -> list[str]:
+    """The channels the owner is linked on that this bot serves."""
+    served = ctx.deps.channels or (ctx.event.channel,)
+    return [c for c in await linked_channels(ctx.uow, owner.id or 0) if c in served]
+
+
+def _mark(on: bool) -> str:
+    return "✓ " if on else ""
+
+
+def _channel_name(name: str) -> str:
+    return CHANNEL_NAMES.get(name, name)
 
 
 @router.on(LanguageSettings)
@@ -72,7 +121,7 @@ async def choose_send_window(ctx: Context, code: SendWindow) -> None:
         raise BadCode("unknown window")
     set_send_window(_owner(ctx), *window)
     ctx.toast(ctx.t._("Saved."))
-    _show_settings(ctx, edit=True)
+    await _show_settings(ctx, edit=True)
 
 
 def _owner(ctx: Context) -> Owner:
@@ -92,9 +141,16 @@ def _window(ctx: Context, owner: Owner) -> str:
     )
 
 
-def _show_settings(ctx: Context, *, edit: bool) -> None:
+async def _show_settings(ctx: Context, *, edit: bool) -> None:
     owner = _owner(ctx)
     t = ctx.t
+    channels = await _reachable_on(ctx, owner)
+    several = len(channels) > 1
+    reached = (
+        _channel_name(owner.preferred_channel)
+        if owner.preferred_channel
+        else t._("wherever you wrote last")
+    )
     text = "\n".join(
         [
             t._("<b>Settings</b>"),
@@ -108,6 +164,7 @@ def _show_settings(ctx: Context, *, edit: bool) -> None:
                 state=_on_off(ctx, owner.consents_to(ConsentCategory.MARKETING)),
             ),
             t._("Messages arrive between {window} your time.", window=_window(ctx, owner)),
+            *([t._("Messages reach you on: {channel}", channel=reached)] if several else []),
         ]
     )
     ctx.reply(
@@ -118,6 +175,11 @@ def _show_settings(ctx: Context, *, edit: bool) -> None:
                 button(t.pgettext("button", "🔔 Notifications"), NotificationSettings()),
             ],
             [button(t.pgettext("button", "🌙 Quiet hours"), QuietHours())],
+            *(
+                [[button(t.pgettext("button", "📨 Where to reach me"), ChannelSettings())]]
+                if several
+                else []
+            ),
             [
                 button(t.pgettext("button", "📄 My data"), ExportMyData()),
                 button(t.pgettext("button", "🗑 Erase my data"), AskToErase()),

@@ -105,4 +105,4 @@ async def _alert_staff(ctx: Context, answer: SurveyAnswer) -> None:
     ]
     if answer.comment:
         lines.append(st._("Their words: “{comment}”", comment=isolate(answer.comment)))
-    ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)
+    ctx.to_staff(dealer.staff_chat_id, "\n".join(lines))

@@ -62,7 +62,7 @@ async def _send_request(ctx: Context, model: str) -> None:
         tier = await tiers.tier_of(ctx.uow, owner.id)
         if ctx.reference.rules(owner.market).perks[tier].test_drive_priority:
             lines.append(st._("⭐ {tier} member: test-drive priority", tier=tier_name(st, tier)))
-        ctx.reply("\n".join(lines), chat_id=dealer.staff_chat_id)
+        ctx.to_staff(dealer.staff_chat_id, "\n".join(lines))
     ctx.reply(
         ctx.t._(
             "Thank you! {dealer} will call you to arrange your test drive.", dealer=dealer.name

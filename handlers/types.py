@@ -55,6 +55,9 @@ class Event:
     language_code: str = ""
     first_name: str = ""
     message_id: int | None = None  # the message a pressed button sits on
+    # The sender's phone number (E.164) when the platform has verified it (WhatsApp):
+    # it links the chat without asking for a contact.
+    verified_phone: str = ""
 
     def __post_init__(self) -> None:
         # The one gate for what people type: no flow ever sees a control character.
@@ -98,6 +101,17 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class Template:
+    """A message the platform approved beforehand, for when free-form ones are not
+    allowed (WhatsApp, 24 hours after the person last wrote): its name, our locale
+    code (the channel spells it its way) and the values of its numbered parameters."""
+
+    name: str
+    locale: str
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Screen:
     """One message to show. Text is HTML (Telegram's HTML parse mode).
 
@@ -117,4 +131,10 @@ class Screen:
     photos: tuple[str, ...] = ()  # photos already on the platform, by their file ids
     edit: bool = False  # replace the message whose button was pressed
     chat_id: int | None = None  # another chat (a dealer's staff group); None: this chat
+    # The channel of `chat_id` when it is not the event's: an owner on WhatsApp told of
+    # a staff action in a Telegram group. None: the event's channel.
+    channel: str | None = None
     toast: str = ""  # short notice on the pressed button
+    # A care message's approved stand-in, sent instead of the text where a platform
+    # allows only templates (the outbox sender decides; flows never set it).
+    template: Template | None = None

@@ -74,6 +74,8 @@ owners = Table(
     Column("source", EnumText(OwnerSource, 16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("erased_at", UtcDateTime, nullable=True),
+    # The channel care messages go to (telegram, whatsapp, line); NULL: the last used.
+    Column("preferred_channel", String(16), nullable=True),
 )
 
 vehicles = Table(
@@ -114,6 +116,8 @@ accounts = Table(
     Column("first_seen_at", UtcDateTime, nullable=False),
     Column("linked_at", UtcDateTime, nullable=True, index=True),
     Column("unreachable_at", UtcDateTime, nullable=True),
+    # When the person last wrote (to the minute): the channel used last, WhatsApp's window.
+    Column("last_seen_at", UtcDateTime, nullable=True),
     UniqueConstraint("channel", "user_id"),
 )
 
@@ -146,7 +150,7 @@ processed_updates = Table(
     "processed_updates",
     metadata,
     Column("channel", String(16), primary_key=True),
-    Column("update_id", String(64), primary_key=True),
+    Column("update_id", String(128), primary_key=True),
     Column("processed_at", UtcDateTime, nullable=False),
     Index("ix_processed_updates_processed_at", "processed_at"),
 )

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from bot.channels.console import ScreenMemory, numbered_buttons
 from bot.channels.text import message_lines
-from bot.scheduler.sender import Delivery, Outcome
+from bot.scheduler.delivery import Delivery, Outcome
 from bot.services.ports import ShownButtons
 from handlers.types import Screen
 

@@ -1,5 +1,6 @@
 """`ownerbot run` with a bot token: the Telegram runtime chosen by OWNERBOT_RUNTIME
-(`TelegramDeps.library`)."""
+(`TelegramDeps.library`), alone (`run_telegram`) or beside other channels
+(`TelegramChannel`, for bot/channels/serve.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,23 @@ import asyncio
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.serving import install_stop_signals
 from bot.channels.telegram.wiring import TelegramDeps
+
+
+class TelegramChannel:
+    """Telegram among the channels `serve_channels` runs."""
+
+    name = "telegram"
+
+    def __init__(self, deps: TelegramDeps, options: TelegramOptions | None = None) -> None:
+        self.deps = deps
+        self.options = options
+
+    @property
+    def webhooks(self) -> bool:
+        return self.deps.webhook is not None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await run_telegram(self.deps, options=self.options, stop=stop)
 
 
 async def run_telegram(

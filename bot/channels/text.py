@@ -33,3 +33,42 @@ def message_lines(screen: Screen) -> list[str]:
     if screen.force_reply:
         lines.append("(reply to this message)")
     return lines
+
+
+def split_paragraphs(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, cut between paragraphs where it
+    can, else between lines, else between words, else anywhere. For platforms that
+    cap a message's length (WhatsApp 4,096, an interactive body 1,024; LINE 5,000)."""
+    if len(text) <= limit:
+        return [text] if text else []
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = -1
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut > 0:
+                break
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return [p for p in pieces if p]
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.DOTALL)
+
+
+def parse_command(text: str, bot_username: str) -> tuple[str, str] | None:
+    """(command, args) for `/cmd@bot args`; None if not a command; ("", "") when it is
+    addressed to another bot."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    name, addressee, args = match.groups()
+    if addressee and addressee.lower() != bot_username.lower():
+        return ("", "")
+    return name.lower(), (args or "").strip()

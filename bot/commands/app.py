@@ -4,7 +4,6 @@ and `i18n ...`."""
 from __future__ import annotations
 
 import asyncio
-import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from bot.app import App, prepare_database, telegram_deps
+from bot.app import App, prepare_database, run_channels
 from bot.clock import FixedClock
 from bot.commands.common import parse_now, with_app
 from bot.config import Settings
@@ -25,60 +24,25 @@ i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
 def run() -> None:
     """Migrate, load the demo if the database is empty, and start the bot.
 
-    With TELEGRAM_BOT_TOKEN set it runs on Telegram; without, it opens the console."""
+    It serves every channel whose settings are present (TELEGRAM_BOT_TOKEN,
+    OWNERBOT_WHATSAPP_*, OWNERBOT_LINE_*) from this one process; with none, it opens
+    the console."""
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
-        if app.settings.line_channel_secret is not None:
-            await _with_line(app)
-            return
-        if app.settings.telegram_bot_token is None:
+        if not app.served_channels:
             # A notice, not the chat: stdout carries only the conversation.
             typer.echo(
-                "No TELEGRAM_BOT_TOKEN: starting the console. Try /start, then "
+                "No channel configured (TELEGRAM_BOT_TOKEN, OWNERBOT_WHATSAPP_*, "
+                "OWNERBOT_LINE_*): starting the console. Try /start, then "
                 "`@contact +66812345678` to be the demo owner in Bangkok. Ctrl-D quits.",
                 err=True,
             )
             await _console(app, ConsoleOptions(user_id=100001))
             return
-        from bot.channels.runtime import run_telegram
-
-        await run_telegram(telegram_deps(app))
+        await run_channels(app)
 
     with_app(work)
-
-
-async def _with_line(app: App) -> None:
-    """LINE alone on its own server (care jobs through LINE), or LINE beside Telegram:
-    on Telegram's webhook server when it has one, else on its own (the care jobs then
-    go through Telegram only)."""
-    from bot.app import line_deps
-    from bot.channels.line.serving import add_line_routes, build_line, serve_line
-    from bot.channels.runtime import run_telegram
-    from bot.channels.telegram.serving import install_stop_signals
-
-    alone = app.settings.telegram_bot_token is None
-    line = line_deps(app, with_jobs=alone)
-    if line is None:
-        raise typer.BadParameter("OWNERBOT_LINE_CHANNEL_ACCESS_TOKEN is not set")
-    stop = asyncio.Event()
-    undo = install_stop_signals(stop)
-    try:
-        if alone:
-            await serve_line(line, stop)
-        elif app.settings.webhook_url:
-            parts = build_line(line)
-            try:
-                routes = functools.partial(add_line_routes, deps=line, parts=parts)
-                await run_telegram(telegram_deps(app, routes), stop=stop)
-            finally:
-                await parts.close()
-        else:
-            await asyncio.gather(
-                run_telegram(telegram_deps(app), stop=stop), serve_line(line, stop)
-            )
-    finally:
-        undo()
 
 
 def console(

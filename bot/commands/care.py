@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from bot.app import App, job_deps, prepare_database
 from bot.commands.common import owner_for, parse_now, with_app
+from bot.domain.care import OutboxMessage
+from bot.domain.owners import Owner
+from bot.services.ports import UnitOfWork
 
 care_cli = typer.Typer(no_args_is_help=True, help="Life-cycle care messages (the outbox).")
 
@@ -87,19 +93,64 @@ def care_preview(
             before = {m.id for m in await uow.outbox.of_owner(owner.id)}
             await care.plan(uow, app.reference, moment)  # a dry run: never committed
             rows = await uow.outbox.of_owner(owner.id)
+            reach = await _reach(app, uow, owner, rows, moment)
         # Leaving the unit of work without a commit rolls the dry run back.
         typer.echo(
             f"owner {owner.id} ({owner.market}), consent service={owner.consent_service} "
             f"marketing={owner.consent_marketing}, "
             f"messages {owner.send_from_hour}:00-{owner.send_until_hour}:00"
         )
+        typer.echo(reach.line)
         for m in rows:
             state = m.status if m.id in before else "would be planned now"
             why = f" ({m.last_error})" if m.last_error else ""
-            typer.echo(
-                f"{m.due_at:%Y-%m-%d %H:%M}Z\t{m.rule}\t{m.category}\t{m.occurrence}\t{state}{why}"
-            )
+            how = f"\t{reach.templates[m.id]}" if m.id in reach.templates else ""
+            when = f"{m.due_at:%Y-%m-%d %H:%M}Z"
+            typer.echo(f"{when}\t{m.rule}\t{m.category}\t{m.occurrence}\t{state}{why}{how}")
         if not rows:
             typer.echo("nothing queued and nothing due")
 
     with_app(work, clock)
+
+
+@dataclass
+class _Reach:
+    line: str  # which chat care messages go to, and how
+    templates: dict[int | None, str] = field(default_factory=dict)  # message id -> how
+
+
+async def _reach(
+    app: App, uow: UnitOfWork, owner: Owner, rows: Sequence[OutboxMessage], now: datetime
+) -> _Reach:
+    """The one chat care messages go to, and on WhatsApp whether its 24-hour window is
+    open: outside it each waiting message names the template it would go as."""
+    from bot.channels.whatsapp.outbox import SESSION_WINDOW
+    from bot.scheduler.sender import uses_template
+    from bot.services.accounts import contact_account
+    from handlers.care_messages import renderer_for
+
+    channels = app.served_channels or ("telegram", "whatsapp", "line", "console")
+    account = await contact_account(uow, owner, channels)
+    if account is None:
+        return _Reach("reaches them on: no linked chat")
+    seen = f"{account.last_seen_at:%Y-%m-%d %H:%M}Z" if account.last_seen_at else "never"
+    line = f"reaches them on: {account.channel} (chat {account.chat_id}, last wrote {seen})"
+    if account.channel != "whatsapp":
+        return _Reach(line)
+    waiting = [m for m in rows if m.status in ("pending", "sending")]
+    outside = [m for m in waiting if uses_template(m, account, SESSION_WINDOW, now)]
+    if not outside:
+        return _Reach(line + ": inside WhatsApp's 24-hour window, free-form messages")
+    render = renderer_for(app.catalogs, app.reference, lambda: now)
+    templates: dict[int | None, str] = {}
+    for message in outside:
+        screens = await render(uow, message, owner, account) or []
+        template = screens[0].template if screens else None
+        templates[message.id] = (
+            f"as template {template.name} ({template.locale})"
+            if template is not None
+            else "no template: would be skipped"
+        )
+    return _Reach(
+        line + ": outside WhatsApp's 24-hour window, care messages go as templates", templates
+    )

@@ -50,6 +50,7 @@ class Owner:
     send_until_hour: int = DEFAULT_SEND_UNTIL_HOUR
     source: OwnerSource = OwnerSource.CHAT
     erased_at: datetime | None = None
+    preferred_channel: str | None = None  # where care messages go; None: the last used
     id: int | None = None
 
     @property
@@ -143,6 +144,7 @@ class Account:
     start_payload: str = ""  # the deep-link payload of the first /start
     linked_at: datetime | None = None  # when the chat was linked to its owner
     unreachable_at: datetime | None = None  # the person blocked the bot
+    last_seen_at: datetime | None = None  # their last message, to the minute
     id: int | None = None
 
 

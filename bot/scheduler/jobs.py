@@ -22,8 +22,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
+from bot.scheduler.delivery import Transport, Transports, limits_of
 from bot.scheduler.limits import InProcessLimiter, RateLimiter, RedisLimiter
-from bot.scheduler.sender import Sender, Transport
+from bot.scheduler.sender import Sender
 from bot.services import care
 from bot.services.loyalty import expiry, tiers
 from bot.services.ports import UnitOfWorkFactory
@@ -73,21 +74,29 @@ async def review_job(deps: JobDeps) -> None:
     )
 
 
-def build_sender(deps: JobDeps, transport: Transport) -> Sender:
-    """The outbox sender with the bot-wide limits: shared through Redis when
-    OWNERBOT_REDIS_URL is set (several senders), in process otherwise."""
-    limiter: RateLimiter
+def build_sender(deps: JobDeps, transport: Transport | Transports) -> Sender:
+    """The outbox sender with the bot-wide limits of each channel: shared through Redis
+    when OWNERBOT_REDIS_URL is set (several senders), in process otherwise."""
+    limiter_for: Callable[[Transport], RateLimiter]
     if deps.redis_url:
         from redis.asyncio import Redis
 
-        limiter = RedisLimiter(Redis.from_url(deps.redis_url))
+        redis = Redis.from_url(deps.redis_url)
+
+        def limiter_for(t: Transport) -> RateLimiter:
+            # Telegram keeps the prefix it always had; other channels count apart.
+            prefix = "ownerbot:rl" if t.channel == "telegram" else f"ownerbot:rl:{t.channel}"
+            return RedisLimiter(redis, prefix, limits=limits_of(t))
     else:
-        limiter = InProcessLimiter()
+
+        def limiter_for(t: Transport) -> RateLimiter:
+            return InProcessLimiter(limits=limits_of(t))
+
     return Sender(
         uow_factory=deps.uow_factory,
         reference=deps.reference,
         transport=transport,
-        limiter=limiter,
+        limiter_for=limiter_for,
         clock=deps.clock,
         render=renderer_for(deps.catalogs, deps.reference, deps.clock.now),
         after_sent=after_sent,
@@ -122,9 +131,9 @@ def build_scheduler(deps: JobDeps, sender: Sender | None) -> AsyncIOScheduler:
     return scheduler
 
 
-def start_scheduler(deps: JobDeps, transport: Transport) -> Callable[[], None]:
-    """The planner, the sender (through `transport`) and the nightly jobs, running
-    next to a runtime; returns what stops them."""
+def start_scheduler(deps: JobDeps, transport: Transport | Transports) -> Callable[[], None]:
+    """The planner, the sender (through `transport`, or every channel's) and the
+    nightly jobs, running next to the channels; returns what stops them."""
     scheduler = build_scheduler(deps, build_sender(deps, transport))
     scheduler.start()
     return functools.partial(scheduler.shutdown, wait=False)

@@ -1,6 +1,8 @@
-"""Telegram's sending limits: about 30 messages a second in total, one a second per
-chat, twenty a minute per group. In one process an in-memory limiter; across several
-senders the Redis one, so the limits hold for the bot as a whole."""
+"""Sending limits, one limiter per channel: Telegram's by default (about 30 messages a
+second in total, one a second per chat, twenty a minute per group), or the ones a
+transport names (`ChannelLimits`: WhatsApp's throughput per number and pair rate). In
+one process an in-memory limiter; across several senders the Redis one, so the limits
+hold for the bot as a whole."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import asyncio
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Protocol
+
+from bot.scheduler.delivery import ChannelLimits
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -37,7 +41,12 @@ class InProcessLimiter:
         per_second: int = GLOBAL_PER_SECOND,
         chat_interval: float = CHAT_INTERVAL,
         group_per_minute: int = GROUP_PER_MINUTE,
+        *,
+        limits: ChannelLimits | None = None,
     ) -> None:
+        if limits is not None:
+            per_second, chat_interval = limits.per_second, limits.chat_interval
+            group_per_minute = limits.group_per_minute
         self.per_second = per_second
         self.chat_interval = chat_interval
         self.group_per_minute = group_per_minute
@@ -101,7 +110,12 @@ class RedisLimiter:
         per_second: int = GLOBAL_PER_SECOND,
         chat_interval: float = CHAT_INTERVAL,
         group_per_minute: int = GROUP_PER_MINUTE,
+        *,
+        limits: ChannelLimits | None = None,
     ) -> None:
+        if limits is not None:
+            per_second, chat_interval = limits.per_second, limits.chat_interval
+            group_per_minute = limits.group_per_minute
         self.redis = redis
         self.prefix = prefix
         self.per_second = per_second

@@ -1,5 +1,6 @@
 """The outbox sender: claims due messages, applies the guardrails at send time, renders
-each message in the owner's current language and delivers it within Telegram's limits.
+each message in the owner's current language and delivers it on the one channel the
+owner is told things on (`contact_account`), within that platform's limits.
 
 Delivery guarantee (tested in tests/services/test_care_sender.py and the crash test):
 a message is claimed (status "sending", with a lease) and committed *before* it is
@@ -14,12 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain.care import (
@@ -37,41 +37,38 @@ from bot.domain.care import (
 from bot.domain.owners import Account, Owner
 from bot.domain.reference import Reference
 from bot.logs import correlation_id, new_correlation_id
-from bot.scheduler.limits import RateLimiter
-from bot.services.accounts import mark_unreachable, owner_account
+from bot.scheduler.delivery import (
+    Delivery,
+    Outcome,
+    Transport,
+    Transports,
+    limits_of,
+    session_window,
+)
+from bot.scheduler.limits import InProcessLimiter, RateLimiter
+from bot.services.accounts import contact_account, mark_unreachable
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.types import Screen
 
+__all__ = ["Delivery", "Outcome", "Sender", "Transport", "Transports"]
+
 log = logging.getLogger(__name__)
 
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    RETRY_AFTER = "retry_after"  # 429: Telegram names the wait
-    BLOCKED = "blocked"  # 403: the owner blocked the bot
-    NETWORK = "network"  # timeouts, connection errors, 5xx
-    REJECTED = "rejected"  # 400: this message can never be sent as it is
-
-
-@dataclass(frozen=True)
-class Delivery:
-    outcome: Outcome
-    retry_after: float = 0.0
-    detail: str = ""
-
-
-class Transport(Protocol):
-    channel: str
-
-    async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery: ...
+# A minute's margin on WhatsApp's window: `last_seen_at` is kept to the minute.
+WINDOW_MARGIN = timedelta(minutes=2)
+# How long a channel whose credentials were refused holds its sends.
+PAUSE_ON_AUTH = 300.0
+# Set in an outbox row's payload when the platform refused it outside its window.
+TEMPLATE_FLAG = "template"
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A message ready to go: where, what, and for whom."""
+    """A message ready to go: where (channel and chat), what, and for whom."""
 
     message_id: int
     owner_id: int
+    channel: str
     chat_id: int
     screens: list[Screen]
 
@@ -104,8 +101,7 @@ class Sender:
         *,
         uow_factory: UnitOfWorkFactory,
         reference: Reference,
-        transport: Transport,
-        limiter: RateLimiter,
+        transport: Transport | Transports,
         clock: Clock,
         render: Render,
         after_sent: AfterSent = _nothing_after,
@@ -113,11 +109,18 @@ class Sender:
         concurrency: int = 4,
         batch: int = 200,
         retry_policy: CarePolicy | None = None,
+        limiter: RateLimiter | None = None,
+        limiter_for: Callable[[Transport], RateLimiter] | None = None,
     ) -> None:
+        """`transport`: one channel's, or the registry of every channel served.
+        `limiter` holds every channel to one set of limits (tests); otherwise each
+        channel gets its own from `limiter_for` (default: in process, its limits)."""
         self.uow_factory = uow_factory
         self.reference = reference
-        self.transport = transport
-        self.limiter = limiter
+        self.transports = transport if isinstance(transport, Transports) else Transports(transport)
+        self._shared_limiter = limiter
+        self._limiter_for = limiter_for or (lambda t: InProcessLimiter(limits=limits_of(t)))
+        self._limiters: dict[str, RateLimiter] = {}
         self.clock = clock
         self.render = render
         self.after_sent = after_sent
@@ -126,9 +129,19 @@ class Sender:
         self.batch = batch
         self.retry = retry_policy or CarePolicy()  # attempts and back-off are not per market
 
+    def limiter(self, transport: Transport) -> RateLimiter:
+        if self._shared_limiter is not None:
+            return self._shared_limiter
+        limiter = self._limiters.get(transport.channel)
+        if limiter is None:
+            limiter = self._limiters[transport.channel] = self._limiter_for(transport)
+        return limiter
+
     async def run_once(self) -> SendReport:
         """Claim what is due now and deliver it. Returns what happened."""
         report = SendReport()
+        if not self.transports.channels:
+            return report  # no channel is up yet: claim nothing
         async with self.uow_factory() as uow:
             claimed = await uow.outbox.claim(self.clock.now(), self.lease, self.batch)
             await uow.commit()
@@ -170,10 +183,14 @@ class Sender:
             draft, outcome = await self._prepare(message_id)
             if draft is None:
                 return outcome
+            transport = self.transports.get(draft.channel)
+            if transport is None:  # its channel stopped since the message was prepared
+                await self._settle_error(message_id, f"{draft.channel} is not served")
+                return "retried"
             # One owner's messages go one at a time (caps were decided in order).
             async with owner_locks.setdefault(draft.owner_id, asyncio.Lock()):
-                await self.limiter.acquire(draft.chat_id)
-                delivery = await self.transport.deliver(draft.chat_id, draft.screens)
+                await self.limiter(transport).acquire(draft.chat_id)
+                delivery = await transport.deliver(draft.chat_id, draft.screens)
             return await self._settle(draft, delivery)
         except Exception:
             log.exception("outbox message %s failed unexpectedly", message_id)
@@ -191,7 +208,7 @@ class Sender:
             now = self.clock.now()
             await uow.outbox.lock_owner(message.owner_id)
             owner = await uow.owners.get(message.owner_id)
-            account = await owner_account(uow, message.owner_id, self.transport.channel)
+            account = await contact_account(uow, owner, self.transports.channels) if owner else None
             recipient = self._recipient(owner, account)
             caps = (
                 await uow.outbox.caps(message.owner_id, now)
@@ -221,14 +238,32 @@ class Sender:
                 return None, "skipped"
             assert owner is not None
             assert account is not None
-            screens = await self.render(uow, message, owner, account)
+            rendered = await self.render(uow, message, owner, account)
+            screens = self._within_window(message, account, rendered or [], now)
             if not screens:
-                _finish(message, OutboxStatus.SKIPPED, "nothing to say any more")
+                reason = (
+                    "outside the platform's window, and no template"
+                    if rendered
+                    else "nothing to say any more"
+                )
+                _finish(message, OutboxStatus.SKIPPED, reason)
                 await uow.commit()
                 return None, "skipped"
             message.sent_at = now  # reserves the slot under the marketing caps
             await uow.commit()
-            return Draft(message_id, message.owner_id, account.chat_id, screens), ""
+            draft = Draft(message_id, message.owner_id, account.channel, account.chat_id, screens)
+            return draft, ""
+
+    def _within_window(
+        self, message: OutboxMessage, account: Account, screens: list[Screen], now: datetime
+    ) -> list[Screen]:
+        """Free-form screens inside the platform's window; outside it (or once the
+        platform said so) only the screens' templates, alone."""
+        transport = self.transports.get(account.channel)
+        window = session_window(transport) if transport is not None else None
+        if window is None or not uses_template(message, account, window, now):
+            return [dataclasses.replace(s, template=None) for s in screens]
+        return [Screen(text=s.text, template=s.template) for s in screens if s.template]
 
     async def _settle(self, draft: Draft, delivery: Delivery) -> str:
         async with self.uow_factory() as uow:
@@ -242,15 +277,33 @@ class Sender:
                 message.lease_until = None
                 outcome = "sent"
             elif delivery.outcome is Outcome.RETRY_AFTER:
-                self.limiter.pause(delivery.retry_after)
+                self.limiter_of(draft.channel).pause(delivery.retry_after)
                 at = now + timedelta(seconds=delivery.retry_after)
                 _back_to_pending(message, at, "429 retry after", count_attempt=False)
                 outcome = "retried"
+            elif delivery.outcome is Outcome.CHAT_RETRY_AFTER:
+                at = now + timedelta(seconds=delivery.retry_after)
+                _back_to_pending(message, at, "this chat's rate limit", count_attempt=False)
+                outcome = "retried"
+            elif delivery.outcome is Outcome.OUTSIDE_WINDOW and not message.payload.get(
+                TEMPLATE_FLAG
+            ):
+                message.payload = {**message.payload, TEMPLATE_FLAG: True}
+                _back_to_pending(message, now, "outside the 24-hour window", count_attempt=False)
+                outcome = "retried"
+            elif delivery.outcome is Outcome.PAUSED:
+                log.critical(
+                    "%s refused our credentials (%s): its care messages wait; check the token",
+                    draft.channel,
+                    delivery.detail,
+                )
+                self.limiter_of(draft.channel).pause(PAUSE_ON_AUTH)
+                at = now + timedelta(seconds=PAUSE_ON_AUTH)
+                _back_to_pending(message, at, "credentials refused", count_attempt=False)
+                outcome = "retried"
             elif delivery.outcome is Outcome.BLOCKED:
                 _finish(message, OutboxStatus.FAILED, "the owner blocked the bot")
-                await mark_unreachable(
-                    uow, channel=self.transport.channel, chat_id=draft.chat_id, now=now
-                )
+                await mark_unreachable(uow, channel=draft.channel, chat_id=draft.chat_id, now=now)
                 outcome = "failed"
             elif delivery.outcome is Outcome.NETWORK and message.attempts < policy.max_attempts:
                 _back_to_pending(message, now + backoff(message.attempts, policy), delivery.detail)
@@ -263,6 +316,12 @@ class Sender:
         if outcome == "sent":
             await self._after_sent(draft.message_id)
         return outcome
+
+    def limiter_of(self, channel: str) -> RateLimiter:
+        transport = self.transports.get(channel)
+        if transport is None:
+            return self._shared_limiter or InProcessLimiter()
+        return self.limiter(transport)
 
     async def _after_sent(self, message_id: int) -> None:
         """The hook runs once "sent" is committed, in its own transaction: its failure
@@ -304,6 +363,41 @@ class Sender:
             zone=owner.timezone or (market.timezone if market else "UTC"),
             window=Window(owner.send_from_hour, owner.send_until_hour),
         )
+
+
+# A late "outside the window" report (a status webhook) is about a message this recent.
+LATE_REPORT = timedelta(minutes=10)
+
+
+async def window_closed(uow: UnitOfWork, *, channel: str, chat_id: int, now: datetime) -> int:
+    """The platform reported after the fact that a message to this chat was outside
+    its window (WhatsApp's 131047 in a status webhook): the window is closed from now
+    on, and the care messages sent there in the last minutes go again as templates.
+    Returns how many."""
+    account = await uow.accounts.by_chat(channel, chat_id)
+    if account is None or account.owner_id is None:
+        return 0
+    if account.last_seen_at is not None and account.last_seen_at > now - timedelta(days=1):
+        account.last_seen_at = now - timedelta(days=1)
+    again = 0
+    for message in await uow.outbox.of_owner(account.owner_id):
+        recent = message.sent_at is not None and message.sent_at >= now - LATE_REPORT
+        flagged = message.payload.get(TEMPLATE_FLAG)
+        if message.status == OutboxStatus.SENT and recent and not flagged:
+            message.payload = {**message.payload, TEMPLATE_FLAG: True}
+            _back_to_pending(message, now, "outside the 24-hour window (reported late)")
+            again += 1
+    return again
+
+
+def uses_template(
+    message: OutboxMessage, account: Account, window: timedelta, now: datetime
+) -> bool:
+    """Outside the window since the person last wrote (or the platform said so)."""
+    if message.payload.get(TEMPLATE_FLAG):
+        return True
+    seen = account.last_seen_at
+    return seen is None or now - seen >= window - WINDOW_MARGIN
 
 
 def _back_to_pending(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 
 from bot.domain.owners import Account, Owner
 from bot.services.ports import UnitOfWork
+
+# How fresh `last_seen_at` is kept: one write a minute per account at most, so a busy
+# chat does not rewrite its account row on every message.
+SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 async def account_for(
@@ -26,6 +31,7 @@ async def account_for(
             chat_id=private_chat_id if private_chat_id is not None else user_id,
             first_seen_at=now,
             language_code=language_code,
+            last_seen_at=now,
         )
         uow.accounts.add(account)
         await uow.flush()
@@ -36,6 +42,8 @@ async def account_for(
         account.chat_id = private_chat_id
     if account.unreachable_at is not None:
         account.unreachable_at = None  # they wrote to us, so they unblocked the bot
+    if account.last_seen_at is None or now - account.last_seen_at >= SEEN_RESOLUTION:
+        account.last_seen_at = now
     return account
 
 
@@ -47,13 +55,46 @@ async def mark_unreachable(uow: UnitOfWork, *, channel: str, chat_id: int, now: 
         account.unreachable_at = now
 
 
-async def owner_account(uow: UnitOfWork, owner_id: int, channel: str) -> Account | None:
-    """The chat to write to an owner on a channel: the most recently linked one that
-    has not blocked the bot (else the most recent, to report it unreachable)."""
-    accounts = [a for a in await uow.accounts.of_owner(owner_id) if a.channel == channel]
+async def contact_account(
+    uow: UnitOfWork, owner: Owner, channels: Collection[str]
+) -> Account | None:
+    """The one chat that speaks to an owner linked on several channels, among the
+    `channels` this process serves: the channel they chose in /settings, else the one
+    they wrote on last. Never all of them."""
+    if owner.id is None:
+        return None
+    accounts = [a for a in await uow.accounts.of_owner(owner.id) if a.channel in channels]
+    return choose_account(accounts, owner.preferred_channel)
+
+
+def choose_account(accounts: Sequence[Account], preferred: str | None) -> Account | None:
+    """`contact_account`'s rule, on accounts already loaded. An unreachable chat is
+    chosen only when no other is left (so the caller can report it unreachable)."""
     reachable = [a for a in accounts if a.unreachable_at is None]
-    pool = reachable or accounts
-    return max(pool, key=lambda a: (a.linked_at or a.first_seen_at, a.id or 0)) if pool else None
+    chosen = [a for a in reachable if a.channel == preferred]
+    pool = chosen or reachable or list(accounts)
+    if not pool:
+        return None
+    return max(pool, key=_recency)
+
+
+def _recency(account: Account) -> tuple[datetime, datetime, int]:
+    seen = account.last_seen_at or account.linked_at or account.first_seen_at
+    return (seen, account.linked_at or account.first_seen_at, account.id or 0)
+
+
+async def linked_channels(uow: UnitOfWork, owner_id: int) -> list[str]:
+    """The channels an owner is linked on, in a stable order."""
+    return sorted({a.channel for a in await uow.accounts.of_owner(owner_id)})
+
+
+def choose_channel(owner: Owner, channel: str | None, linked: Sequence[str]) -> bool:
+    """Care messages go to `channel` from now on (None: wherever the owner wrote
+    last); only a channel the owner is linked on. Whether it was taken."""
+    if channel is not None and channel not in linked:
+        return False
+    owner.preferred_channel = channel
+    return True
 
 
 async def linked_owner(uow: UnitOfWork, account: Account) -> Owner | None:

@@ -19,6 +19,7 @@ from bot.services import referral_notices
 from bot.services.ports import UnitOfWork
 from handlers.care_messages import club, loyalty, referrals, service, survey, vehicle
 from handlers.care_messages.env import CareEnv, Renderer
+from handlers.care_messages.templates import RecordingTranslator, with_template
 from handlers.context import owner_translator
 from handlers.types import Screen
 
@@ -67,16 +68,20 @@ def renderer_for(
         market = reference.markets.get(owner.market)
         if renderer is None or market is None:
             return None
+        t = RecordingTranslator(owner_translator(catalogs, reference, owner, account))
         env = CareEnv(
             uow=uow,
             message=message,
             owner=owner,
             account=account,
-            t=owner_translator(catalogs, reference, owner, account),
+            t=t,
             market=market,
             reference=reference,
             now=clock_now(),
         )
-        return await renderer(env)
+        screens = await renderer(env)
+        # The template rides along; the sender keeps it only where the platform
+        # takes nothing else (WhatsApp outside the 24-hour window).
+        return with_template(message.rule, t, screens) if screens else screens
 
     return render

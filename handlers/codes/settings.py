@@ -37,3 +37,13 @@ class QuietHours(ButtonCode, prefix="set:quiet"):
 class SendWindow(ButtonCode, prefix="set:win"):
     start: int  # local hour
     end: int
+
+
+@dataclass(frozen=True)
+class ChannelSettings(ButtonCode, prefix="set:chan"):
+    pass
+
+
+@dataclass(frozen=True)
+class ChooseChannel(ButtonCode, prefix="set:chch"):
+    channel: str  # "telegram", "whatsapp", "line"; "": the one the owner wrote on last

@@ -53,7 +53,7 @@ async def test_run_without_a_token_keeps_its_notice_and_logs_off_stdout(tmp_path
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.splitlines()[0] == "> /start", "stdout is the conversation only"
     assert log_lines(ran.stdout) == []
-    assert "No TELEGRAM_BOT_TOKEN" in ran.stderr
+    assert "No channel configured" in ran.stderr
     assert any("demo data loaded" in line for line in log_lines(ran.stderr))
 
 

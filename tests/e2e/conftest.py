@@ -262,3 +262,14 @@ class _SourceText:
 
     def _(self, message: str, **_values: object) -> str:
         return message
+
+
+# --- WhatsApp (tests/e2e/channels_kit.py) -------------------------------------------------
+
+
+@pytest.fixture
+async def wa() -> AsyncIterator[Any]:
+    from tests.fakes.whatsapp_api import FakeWhatsApp
+
+    async with FakeWhatsApp() as fake:
+        yield fake

@@ -15,7 +15,6 @@ slow answers for timeouts, and a per-call latency for benchmarks.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import itertools
 import json
@@ -26,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiohttp import ClientSession, ClientTimeout, web
+
+from tests.fakes.waiting import until_quiet, wait_until
 
 T = TypeVar("T")
 
@@ -234,32 +235,24 @@ class FakeBotAPI:
 
     async def wait_for(self, predicate: Callable[[], T], within: float = 5.0) -> T:
         """Wait until `predicate()` is truthy (re-checked after every call); return it."""
-        deadline = asyncio.get_running_loop().time() + within
-        async with self._changed:
-            while True:
-                value = predicate()
-                if value:
-                    return value
-                left = deadline - asyncio.get_running_loop().time()
-                if left <= 0:
-                    recent = ", ".join(f"{c.method}:{c.status}" for c in self.calls[-15:])
-                    raise AssertionError(f"timed out after {within} s; last calls: {recent}")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), left)
+        return await wait_until(
+            self._changed,
+            predicate,
+            within,
+            lambda: ", ".join(f"{c.method}:{c.status}" for c in self.calls[-15:]),
+        )
 
     async def wait_until_polling(self, within: float = 5.0) -> None:
         await self.wait_for(lambda: self.polls, within)
 
     async def settle(self, quiet: float = 0.15, within: float = 10.0) -> None:
         """Wait until no call but getUpdates has come for `quiet` seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while loop.time() < deadline:
-            last = max((c.at for c in self.calls if c.method != "getUpdates"), default=0.0)
-            if time.monotonic() - last >= quiet and not self.pending_updates:
-                return
-            await asyncio.sleep(quiet / 3)
-        raise AssertionError("the bot never went quiet")
+        await until_quiet(
+            lambda: max((c.at for c in self.calls if c.method != "getUpdates"), default=0.0),
+            quiet,
+            within,
+            busy=lambda: bool(self.pending_updates),
+        )
 
     @property
     def pending_updates(self) -> int:

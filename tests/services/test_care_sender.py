@@ -305,6 +305,14 @@ async def queue(app: App, phone: str, rule: Rule, at: datetime, **payload: objec
     return next(m.id or 0 for m in rows if m.rule is rule)
 
 
+async def status(app: App, message_id: int) -> OutboxMessage:
+    """An outbox message as stored now."""
+    async with app.database.uow() as uow:
+        message = await uow.outbox.get(message_id)
+    assert message is not None
+    return message
+
+
 def chat_of(phone: str) -> int:
     index = next(i for i, p in enumerate(DEMO_OWNERS, start=1) if p.phone == phone)
     return demo_user_id(index)

@@ -10,7 +10,7 @@ from bot.app import App
 from bot.domain.booking import Booking, BookingStatus
 from bot.domain.care import Rule
 from bot.services import booking as booking_service
-from bot.services.accounts import owner_account
+from bot.services.accounts import contact_account
 from handlers.care_messages import renderer_for
 from handlers.types import Screen
 from tests.conftest import Chat, ChatFactory
@@ -36,7 +36,7 @@ async def reminder(app: App, phone: str, booking: Booking, hours: int = 24) -> l
         assert message is not None
         owner = await uow.owners.get(message.owner_id)
         assert owner is not None
-        account = await owner_account(uow, owner.id or 0, "console")
+        account = await contact_account(uow, owner, ("console",))
         assert account is not None
         render = renderer_for(app.catalogs, app.reference, lambda: at)
         screens = await render(uow, message, owner, account)

@@ -26,9 +26,10 @@ def test_the_scheduler_plans_care_sends_the_outbox_and_runs_the_nightly_jobs(app
 
 def test_the_sender_takes_its_limits_and_concurrency_from_the_settings(app: App) -> None:
     settings = app.settings.model_copy(update={"sender_concurrency": 3})
-    sender = build_sender(job_deps(dataclasses.replace(app, settings=settings)), FakeTransport())
+    transport = FakeTransport()
+    sender = build_sender(job_deps(dataclasses.replace(app, settings=settings)), transport)
     assert sender.concurrency == 3
-    assert isinstance(sender.limiter, InProcessLimiter), "no Redis configured"
+    assert isinstance(sender.limiter(transport), InProcessLimiter), "no Redis configured"
 
 
 async def test_the_planner_job_queues_what_is_due_in_the_apps_database(app: App) -> None:

@@ -11,7 +11,8 @@ import pytest
 import telegram
 
 from bot.channels.telegram.commands import telegram_language_code
-from bot.channels.telegram.updates import events_from_update, parse_command
+from bot.channels.telegram.updates import events_from_update
+from bot.channels.text import parse_command
 from handlers.types import ChatKind, Contact, Event, EventKind, Location
 from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
 

@@ -8,19 +8,21 @@ once: the dispatcher records each webhookEventId with the flow's effects.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.channels.chat_queue import ChatQueue
+from bot.channels.elsewhere import hand_over
 from bot.channels.line.api import LineApi, LineError, Profile
 from bot.channels.line.events import CHANNEL, LineEvent, Speaker, flow_event
 from bot.channels.line.media import MediaLinks
 from bot.channels.line.rendering import render
 from bot.channels.line.sending import QuotaExhausted, Sending
 from bot.clock import Clock
+from bot.scheduler.delivery import Transports
 from bot.services.accounts import mark_unreachable
 from bot.services.ports import UnitOfWorkFactory
 from handlers.types import Event, Screen
@@ -67,6 +69,7 @@ class LineChannel:
         media: MediaLinks,
         sending: Sending,
         drain_timeout: float = 10.0,
+        elsewhere: Transports | None = None,
     ) -> None:
         self.api = api
         self.dispatcher = dispatcher
@@ -74,50 +77,25 @@ class LineChannel:
         self.clock = clock
         self.media = media
         self.sending = sending
+        self.elsewhere = elsewhere
         self.profiles = Profiles(api)
-        self.drain_timeout = drain_timeout
-        self._queues: dict[str, deque[tuple[LineEvent, datetime]]] = {}
-        self._workers: set[asyncio.Task[None]] = set()
+        self.queue: ChatQueue[tuple[LineEvent, datetime]] = ChatQueue(
+            self._handle, drain_timeout=drain_timeout
+        )
 
     def submit(self, events: Sequence[LineEvent], received_at: datetime) -> None:
         for event in events:
-            queue = self._queues.get(event.queue_key)
-            if queue is not None:
-                queue.append((event, received_at))
-                continue
-            queue = self._queues[event.queue_key] = deque([(event, received_at)])
-            worker = asyncio.create_task(self._drain(event.queue_key, queue))
-            self._workers.add(worker)
-            worker.add_done_callback(self._workers.discard)
+            self.queue.submit(event.queue_key, (event, received_at))
 
     async def idle(self) -> None:
         """Wait until every event taken so far is handled (tests, shutdown)."""
-        while self._workers:
-            await asyncio.gather(*set(self._workers), return_exceptions=True)
+        await self.queue.idle()
 
     async def close(self) -> None:
-        if not self._workers:
-            return
-        _done, pending = await asyncio.wait(set(self._workers), timeout=self.drain_timeout)
-        for worker in pending:
-            worker.cancel()
-        if pending:
-            log.warning("shutdown: %d LINE chats still busy were cancelled", len(pending))
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self.queue.close()
 
-    async def _drain(self, key: str, queue: deque[tuple[LineEvent, datetime]]) -> None:
-        try:
-            while queue:
-                event, received_at = queue[0]
-                try:
-                    await self._process(event, received_at)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("LINE event %s failed; dropped", event.event_id)
-                queue.popleft()
-        finally:
-            self._queues.pop(key, None)
+    async def _handle(self, item: tuple[LineEvent, datetime]) -> None:
+        await self._process(*item)
 
     async def _process(self, event: LineEvent, received_at: datetime) -> None:
         if event.kind in ("unfollow", "join", "leave", "memberJoined"):
@@ -131,7 +109,8 @@ class LineChannel:
         if flow is None:
             return
         screens = await self.dispatcher.handle(flow)
-        await self._deliver(event, speaker, screens, received_at)
+        mine = await hand_over(self.elsewhere, CHANNEL, flow, screens)
+        await self._deliver(event, speaker, mine, received_at)
 
     async def _membership(self, event: LineEvent) -> None:
         """Unfollow: the user blocked the bot (like Telegram's 403). Join and leave: the

@@ -80,7 +80,8 @@ def media_handler(uow_factory: UnitOfWorkFactory, clock: Clock) -> Handler:
     """GET /media/{token}/{name}: the file while it lasts, else 404."""
 
     async def serve(request: web.Request) -> web.StreamResponse:
-        token = request.match_info["token"]
+        # /media/{token}/{name}: routed by pattern, or by prefix on the shared server
+        token = request.match_info.get("token") or request.path.split("/")[2]
         async with uow_factory() as uow:
             stored = await uow.media.get(token, clock.now())
         if stored is None:

@@ -1,31 +1,30 @@
 """LINE's settings block and life cycle: the parts (API client, quota, sending,
 media, channel), the routes they add to an aiohttp server (`/webhook/line`,
-`/media/{token}/{name}`), the outbox transport for the care jobs, and a server of
-its own for `ownerbot run` with LINE alone."""
+`/media/{token}/{name}`; tests serve them alone), the outbox transport for the care
+jobs, and `LineServing`, LINE among the channels of `ownerbot run`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from bot.channels.line.api import LineApi
 from bot.channels.line.channel import Handles, LineChannel
+from bot.channels.line.events import CHANNEL
 from bot.channels.line.media import MediaLinks, media_handler
 from bot.channels.line.outbox import LineTransport
 from bot.channels.line.quota import PushQuota
 from bot.channels.line.sending import Sending, SendPolicy
 from bot.channels.line.webhook import PATH, webhook_handler
+from bot.channels.serve import Shared
 from bot.clock import Clock
-from bot.scheduler.sender import Transport
+from bot.scheduler.delivery import Transports
 from bot.services.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-
-StopJobs = Callable[[], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +42,9 @@ class LineDeps:
     dispatcher: Handles
     uow_factory: UnitOfWorkFactory
     clock: Clock
-    listen: str = "127.0.0.1"
-    port: int = 8080
-    start_jobs: Callable[[Transport], StopJobs] | None = None
     policy: SendPolicy = field(default_factory=SendPolicy)
+    # The other channels' transports, for screens flows address to their chats.
+    elsewhere: Transports | None = None
 
 
 @dataclass
@@ -72,6 +70,7 @@ def build_line(deps: LineDeps) -> LineParts:
         clock=deps.clock,
         media=media,
         sending=sending,
+        elsewhere=deps.elsewhere,
     )
     return LineParts(api, channel, LineTransport(sending, media, deps.uow_factory))
 
@@ -84,24 +83,37 @@ def add_line_routes(app: web.Application, deps: LineDeps, parts: LineParts) -> N
     app.router.add_get("/media/{token}/{name}", media_handler(deps.uow_factory, deps.clock))
 
 
-async def serve_line(deps: LineDeps, stop: asyncio.Event) -> None:
-    """LINE on a server of its own until `stop`, with the care jobs if given."""
-    parts = build_line(deps)
-    if deps.settings.public_url is None:
-        log.warning("OWNERBOT_PUBLIC_URL is not set: QR codes and files can't be shown on LINE")
-    application = web.Application()
-    add_line_routes(application, deps, parts)
-    runner = web.AppRunner(application, access_log=None)
-    await runner.setup()
-    stop_jobs = None
-    try:
-        await web.TCPSite(runner, deps.listen, deps.port).start()
-        log.info("LINE webhook listening on %s:%d%s", deps.listen, deps.port, PATH)
-        stop_jobs = deps.start_jobs(parts.transport) if deps.start_jobs else None
-        await stop.wait()
-    finally:
-        if stop_jobs is not None:
-            stop_jobs()
-        await runner.cleanup()
-        await parts.close()
-    log.info("LINE stopped")
+MEDIA_PREFIX = "/media/"
+
+
+class LineServing:
+    """LINE among the channels `serve_channels` runs: its webhook and the media LINE
+    fetches on the shared server, its transport in the shared registry."""
+
+    name = CHANNEL
+    webhooks = True
+
+    def __init__(self, deps: LineDeps, shared: Shared) -> None:
+        self.deps = deps
+        self.shared = shared
+
+    async def run(self, stop: asyncio.Event) -> None:
+        deps, server = self.deps, self.shared.server
+        parts = build_line(deps)
+        if deps.settings.public_url is None:
+            log.warning("OWNERBOT_PUBLIC_URL is not set: QR codes and files can't be shown on LINE")
+        webhook = webhook_handler(deps.settings.channel_secret, parts.channel, deps.clock)
+        undo = [
+            server.mount(PATH, webhook),
+            server.mount(
+                MEDIA_PREFIX, media_handler(deps.uow_factory, deps.clock), ("GET",), prefix=True
+            ),
+            self.shared.transports.register(parts.transport),
+        ]
+        try:
+            await stop.wait()
+        finally:
+            for step in reversed(undo):
+                step()
+            await parts.close()
+        log.info("LINE stopped")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -17,6 +16,7 @@ from aiohttp import web
 
 from bot.channels.line.channel import LineChannel
 from bot.channels.line.events import read_events
+from bot.channels.webserver import json_object
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,8 @@ def webhook_handler(secret: str, channel: LineChannel, clock: Clock) -> Handler:
         if not signature_ok(secret, body, request.headers.get(SIGNATURE_HEADER, "")):
             log.warning("LINE webhook call with a bad signature rejected")
             return web.Response(status=401, text="Unauthorized")
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return web.Response(status=400, text="Bad Request")
-        if not isinstance(payload, dict):
+        payload = json_object(body)
+        if payload is None:
             return web.Response(status=400, text="Bad Request")
         channel.submit(read_events(payload), clock.now())
         return web.Response(text="ok")

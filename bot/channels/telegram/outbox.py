@@ -9,7 +9,7 @@ from bot.channels.telegram.errors import Failure, FailureKind
 from bot.channels.telegram.port import TelegramPort
 from bot.channels.telegram.rendering import sends
 from bot.channels.telegram.updates import CHANNEL
-from bot.scheduler.sender import Delivery, Outcome
+from bot.scheduler.delivery import Delivery, Outcome
 from handlers.types import Screen
 
 

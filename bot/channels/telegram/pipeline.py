@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from bot.channels.elsewhere import hand_over
 from bot.channels.telegram.errors import Failure, FailureKind
 from bot.channels.telegram.objects import TgUpdate
 from bot.channels.telegram.options import TelegramOptions
@@ -20,6 +21,7 @@ from bot.channels.telegram.retry import call_with_retries
 from bot.channels.telegram.updates import CHANNEL, events_from_update
 from bot.channels.text import html_to_text
 from bot.clock import Clock
+from bot.scheduler.delivery import Transports
 from bot.services.accounts import mark_unreachable
 from bot.services.ports import UnitOfWorkFactory
 from handlers.types import Event, EventKind, Screen
@@ -59,8 +61,10 @@ class Pipeline:
         clock: Clock,
         bot_username: str,
         options: TelegramOptions,
+        elsewhere: Transports | None = None,
     ) -> None:
         self.dispatcher = dispatcher
+        self.elsewhere = elsewhere
         self.port = port
         self.uow_factory = uow_factory
         self.clock = clock
@@ -149,7 +153,7 @@ class Pipeline:
 
     async def _deliver(self, event: Event, screens: Sequence[Screen]) -> None:
         blocked: set[int] = set()
-        for screen in screens:
+        for screen in await hand_over(self.elsewhere, CHANNEL, event, screens):
             target = screen.chat_id if screen.chat_id is not None else event.chat_id
             if target in blocked or not _visible(screen, event):
                 continue

@@ -18,8 +18,9 @@ from bot.channels.telegram.outbox import TelegramTransport
 from bot.channels.telegram.pipeline import Pipeline
 from bot.channels.telegram.port import TelegramPort
 from bot.channels.telegram.retry import RetryPolicy, call_with_retries
-from bot.channels.telegram.webhook import serve_webhook, webhook_path, webhook_secret
+from bot.channels.telegram.webhook import telegram_endpoint, webhook_path, webhook_secret
 from bot.channels.telegram.wiring import TelegramDeps, WebhookSettings
+from bot.channels.webserver import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +73,17 @@ async def serve(
             clock=deps.clock,
             bot_username=username,
             options=options,
+            elsewhere=deps.elsewhere,
         )
         await announce_commands(port, deps.catalogs, options.retry)
         stop_jobs = deps.start_jobs(TelegramTransport(port)) if deps.start_jobs else None
         try:
             with collector_tuned_for_serving():
                 if deps.webhook is not None:
-                    await _serve_webhook(deps.webhook, intake, pipeline, options, stop)
+                    server = deps.server or WebhookServer(deps.webhook.listen, deps.webhook.port)
+                    await _serve_webhook(
+                        deps.webhook, server, intake, pipeline, options, stop, own=not deps.server
+                    )
                 else:
                     await _poll(intake, pipeline, options, stop)
         finally:
@@ -120,25 +125,25 @@ async def _poll(
 
 async def _serve_webhook(
     webhook: WebhookSettings,
+    server: WebhookServer,
     intake: Intake,
     pipeline: Pipeline,
     options: TelegramOptions,
     stop: asyncio.Event,
+    *,
+    own: bool,
 ) -> None:
+    """Mount the endpoint on the shared server (started here when it is our own),
+    then setWebhook, then wait for `stop`."""
     secret = webhook_secret(webhook.secret)
 
     def on_update(payload: dict[str, Any]) -> None:
         pipeline.submit(intake.parse_update(payload))
 
     # Listen first, so Telegram's first call after setWebhook finds us.
-    runner = await serve_webhook(
-        host=webhook.listen,
-        port=webhook.port,
-        path=webhook_path(webhook.url),
-        secret=secret,
-        on_update=on_update,
-        routes=webhook.routes,
-    )
+    unmount = server.mount(webhook_path(webhook.url), telegram_endpoint(secret, on_update))
+    if own:
+        await server.start()
     try:
         failure = await call_with_retries(
             intake.port,
@@ -150,4 +155,6 @@ async def _serve_webhook(
             raise RuntimeError(f"setWebhook failed: {failure.description}")
         await stop.wait()
     finally:
-        await runner.cleanup()
+        unmount()
+        if own:
+            await server.close()

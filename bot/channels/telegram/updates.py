@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from bot.channels.telegram.objects import TgCallbackQuery, TgMessage, TgUpdate
+from bot.channels.text import parse_command
 from handlers.types import ChatKind, Contact, Event, EventKind, Location
 
 CHANNEL = "telegram"  # both runtimes: update ids dedupe across them
 ALLOWED_UPDATES = ("message", "callback_query")
 
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.DOTALL)
 _CHAT_KINDS = {
     "private": ChatKind.PRIVATE,
     "group": ChatKind.GROUP,
@@ -76,18 +75,6 @@ def _message_event(
     if not command:
         return None  # addressed to another bot
     return Event(update_id=uid, kind=EventKind.COMMAND, command=command, text=args, **base)
-
-
-def parse_command(text: str, bot_username: str) -> tuple[str, str] | None:
-    """(command, args) for `/cmd@bot args`; None if not a command; ("", "") when it is
-    addressed to another bot."""
-    match = _COMMAND.match(text.strip())
-    if match is None:
-        return None
-    name, addressee, args = match.groups()
-    if addressee and addressee.lower() != bot_username.lower():
-        return ("", "")
-    return name.lower(), (args or "").strip()
 
 
 def _button_event(uid: str, query: TgCallbackQuery) -> Event:

@@ -1,4 +1,5 @@
-"""Telegram's webhook: an aiohttp endpoint that checks the secret token."""
+"""Telegram's webhook: an aiohttp endpoint that checks the secret token, mounted on
+the server every channel shares (bot/channels/webserver.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+
+from bot.channels.webserver import Handler
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +27,8 @@ def webhook_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
-async def serve_webhook(
-    *,
-    host: str,
-    port: int,
-    path: str,
-    secret: str,
-    on_update: Callable[[dict[str, Any]], None],
-    routes: Callable[[web.Application], None] | None = None,
-) -> web.AppRunner:
-    """An aiohttp endpoint for Telegram's webhook calls. Requests without the right
+def telegram_endpoint(secret: str, on_update: Callable[[dict[str, Any]], None]) -> Handler:
+    """The handler for Telegram's webhook calls. Requests without the right
     X-Telegram-Bot-Api-Secret-Token header get 401 and are never read."""
 
     async def receive(request: web.Request) -> web.Response:
@@ -53,12 +48,4 @@ async def serve_webhook(
             log.exception("webhook update could not be read; dropped")
         return web.Response(text="ok")
 
-    application = web.Application()
-    application.router.add_post(path, receive)
-    if routes is not None:
-        routes(application)
-    runner = web.AppRunner(application, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    log.info("webhook listening on %s:%d%s", host, port, path)
-    return runner
+    return receive

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from aiohttp import web
-
 from bot.channels.telegram.pipeline import Handles
+from bot.channels.webserver import WebhookServer
 from bot.clock import Clock
 from bot.i18n import Catalogs
-from bot.scheduler.sender import Transport
+from bot.scheduler.delivery import Transport, Transports
 from bot.services.ports import UnitOfWorkFactory
 
 StopJobs = Callable[[], None]
@@ -24,8 +23,6 @@ class WebhookSettings:
     listen: str  # the address our endpoint binds
     port: int
     secret: str | None = field(default=None, repr=False)  # None: a fresh one per start
-    # Other channels' routes on the same server (LINE's /webhook/line), if any.
-    routes: Callable[[web.Application], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,5 +37,11 @@ class TelegramDeps:
     clock: Clock
     catalogs: Catalogs  # the command menus
     webhook: WebhookSettings | None = None  # None: long polling
-    # Starts the care jobs, sending through the given transport; returns their stop.
+    # Hands the care sender this runtime's transport: starts the care jobs when
+    # Telegram runs alone, registers it with the other channels' otherwise (bot.app);
+    # returns what undoes that.
     start_jobs: Callable[[Transport], StopJobs] | None = None
+    # The server every channel's webhook shares; None: the webhook gets its own.
+    server: WebhookServer | None = None
+    # The other channels' transports, for screens flows address to their chats.
+    elsewhere: Transports | None = None
