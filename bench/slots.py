@@ -9,7 +9,7 @@
 
     .venv/bin/python bench/slots.py [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
-Prints figures; asserts nothing about time (DESIGN.md: timing goals live here).
+Prints figures; asserts nothing about time (timing goals live in bench/, not in tests).
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ def negotiate_locale(
 ) -> str:
     """The owner's explicit choice, else the client's language if shipped, else the
     fallbacks in order (the language the dealer recorded, then the market's
-    languages), else English (DESIGN.md, Languages)."""
+    languages), else English (docs/design.md, Languages)."""
     if explicit in SHIPPED_LOCALES:
         return explicit
     from_client = locale_from_language_code(language_code)

@@ -145,7 +145,7 @@ conversations = Table(
 )
 
 # Each platform update is processed once: its id is recorded in the same transaction
-# as its effects (DESIGN.md, "Conversation state lives in the database").
+# as its effects (docs/design.md, "Updates are processed once").
 processed_updates = Table(
     "processed_updates",
     metadata,
@@ -366,8 +366,8 @@ booking_changes = Table(
     Column("reason", String(500), nullable=False),
 )
 
-# No double booking on any database (DESIGN.md): each booking reserves its slot units,
-# and the unique constraint makes the database itself refuse the loser of a race.
+# No double booking on any database (docs/design.md, Bookings): each booking reserves its
+# slot units, and the unique constraint makes the database itself refuse the loser of a race.
 slot_reservations = Table(
     "slot_reservations",
     metadata,
