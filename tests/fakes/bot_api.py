@@ -1,4 +1,5 @@
-"""A fake Telegram Bot API server: aiohttp on 127.0.0.1, a random port.
+"""A fake Telegram Bot API server: aiohttp on 127.0.0.1, a random port (one long module:
+it mirrors every Bot API method the two runtimes call).
 
 It speaks enough of the Bot API for aiogram and python-telegram-bot to run against it
 (`/bot{token}/{method}`, JSON, form and multipart bodies), records every call for
