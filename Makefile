@@ -24,7 +24,7 @@ mo: $(STAMP)
 	@$(BIN)/pybabel -q compile -d $(LOCALES) -D messages >/dev/null
 
 run: mo
-	@$(BIN)/ownerbot run
+	@$(BIN)/ownerbot run --demo
 
 console: mo
 	@$(BIN)/ownerbot console

@@ -248,6 +248,16 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     )
 
 
+def demo_wanted(app: App, asked: bool | None = None) -> bool:
+    """Whether an empty database gets the demo: as asked (`--demo`), else as
+    OWNERBOT_SEED_DEMO_IF_EMPTY says, else only when no real channel is configured."""
+    if asked is not None:
+        return asked
+    if app.settings.seed_demo_if_empty is not None:
+        return app.settings.seed_demo_if_empty
+    return not app.served_channels
+
+
 async def prepare_database(app: App, *, seed_demo_if_empty: bool = False) -> None:
     """Migrate, sync the shipped dealers, and load the demo if asked and empty."""
     await upgrade(app.database.engine)

@@ -47,8 +47,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     locales_dir: Path = PROJECT_ROOT / "locales"
     redis_url: str | None = None
-    # Seed the demo data when the database has no owners (make run does this).
-    seed_demo_if_empty: bool = True
+    # Load the demo data into a database without owners. Unset: only when no real channel
+    # is configured (the console, `make run` without a token); a production `ownerbot run`
+    # never fills an empty database with fictional owners unless this says true.
+    seed_demo_if_empty: bool | None = None
     # `ownerbot run` on Telegram also runs the care planner and the outbox sender.
     care_scheduler: bool = True
     # Outbox messages in flight at once; after a crash at most this many go out twice.

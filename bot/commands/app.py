@@ -4,6 +4,7 @@ and `i18n ...`."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bot.app import App, prepare_database, run_channels
+from bot.app import App, demo_wanted, prepare_database, run_channels
 from bot.clock import FixedClock
 from bot.commands.common import parse_now, with_app
 from bot.config import Settings
@@ -19,17 +20,32 @@ from bot.config import Settings
 db_cli = typer.Typer(no_args_is_help=True, help="Database migrations.")
 demo_cli = typer.Typer(no_args_is_help=True, help="Demo data.")
 i18n_cli = typer.Typer(no_args_is_help=True, help="Translations.")
+log = logging.getLogger(__name__)
 
 
-def run() -> None:
-    """Migrate, load the demo if the database is empty, and start the bot.
+def run(
+    demo: Annotated[
+        bool | None,
+        typer.Option(
+            "--demo/--no-demo",
+            help="Load the demo into an empty database (default: only without a real channel)",
+        ),
+    ] = None,
+) -> None:
+    """Migrate and start the bot.
 
     It serves every channel whose settings are present (TELEGRAM_BOT_TOKEN,
     OWNERBOT_WHATSAPP_*, OWNERBOT_LINE_*) from this one process; with none, it opens
-    the console."""
+    the console on the demo data. On a real channel an empty database stays empty
+    (`make run` and `--demo` load the demo)."""
 
     async def work(app: App) -> None:
-        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        await prepare_database(app, seed_demo_if_empty=demo_wanted(app, demo))
+        if app.served_channels and not await _has_owners(app):
+            log.warning(
+                "the database has no owners yet: import them with `ownerbot import owners "
+                "FILE.csv` (see the README), or load the demo with `ownerbot demo seed`"
+            )
         if not app.served_channels:
             # A notice, not the chat: stdout carries only the conversation.
             typer.echo(
@@ -67,10 +83,15 @@ def console(
     clock = parse_now(now)
 
     async def work(app: App) -> None:
-        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty is not False)
         await _console(app, options, clock)
 
     with_app(work, clock)
+
+
+async def _has_owners(app: App) -> bool:
+    async with app.database.uow() as uow:
+        return await uow.owners.count() > 0
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.app import App, job_deps, prepare_database
+from bot.app import App, demo_wanted, job_deps, prepare_database
 from bot.commands.common import owner_for, parse_now, with_app
 from bot.domain.care import OutboxMessage
 from bot.domain.owners import Owner
@@ -26,7 +26,7 @@ def care_plan(
     clock = parse_now(now)
 
     async def work(app: App) -> None:
-        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        await prepare_database(app, seed_demo_if_empty=demo_wanted(app))
         from bot.services import care
 
         report = await care.plan_in_steps(app.database.uow, app.reference, app.clock.now())
@@ -51,7 +51,7 @@ def care_send(
     clock = parse_now(now)
 
     async def work(app: App) -> None:
-        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        await prepare_database(app, seed_demo_if_empty=demo_wanted(app))
         memory = ScreenMemory(app.database.uow, app.clock)
         sender = build_sender(job_deps(app), ConsoleTransport(memory=memory))
         totals: dict[str, int] = {}
@@ -80,7 +80,7 @@ def care_preview(
     clock = parse_now(now)
 
     async def work(app: App) -> None:
-        await prepare_database(app, seed_demo_if_empty=app.settings.seed_demo_if_empty)
+        await prepare_database(app, seed_demo_if_empty=demo_wanted(app))
         moment = app.clock.now()
         async with app.database.uow() as uow:
             owner = (
