@@ -9,6 +9,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def owners_file(path: Path, rows: int, *, bad_last: bool = False) -> Path:
 
 
 def imported(db: Path) -> int:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         found = connection.execute("SELECT count(*) FROM owners WHERE phone LIKE '+668970%'")
         return int(found.fetchone()[0])
 

@@ -4,6 +4,7 @@ no traceback, the line number when there is one, nothing imported, a non-zero ex
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def db(app: App, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def count(db: Path, table: str) -> int:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -139,7 +140,7 @@ def test_utf8_with_a_byte_order_mark_is_read_like_utf8(
 def test_control_characters_in_a_file_are_cleaned_like_chat_text(tmp_path: Path, db: Path) -> None:
     result = run_import(tmp_path, OWNERS, text(OWNERS, "Kan\x07ya\u202e\x1b").encode())
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         names = connection.execute(
             "SELECT first_name FROM owners WHERE phone = '+66815550102'"
         ).fetchall()

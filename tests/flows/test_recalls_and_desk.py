@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -162,7 +163,7 @@ def test_the_desk_records_a_walk_in_visit(monkeypatch: pytest.MonkeyPatch, app: 
 
     database = app.database.engine.url.database
     assert database is not None
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         [(vin,)] = connection.execute(
             "SELECT v.vin FROM vehicles v JOIN owners o ON o.id = v.owner_id WHERE o.phone = ?",
             (DEMO_LONDON,),
@@ -179,7 +180,7 @@ def test_the_desk_records_a_walk_in_visit(monkeypatch: pytest.MonkeyPatch, app: 
     )
     assert result.exit_code == 0, result.output
     assert "149.00 GBP" in result.output
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         rows = connection.execute(
             "SELECT invoice_minor, currency, source FROM service_visits WHERE source = 'staff'"
         ).fetchall()
