@@ -7,8 +7,10 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.data import load_reference
@@ -26,6 +28,7 @@ from storage.migrate import upgrade
 from storage.uow import Database
 
 if TYPE_CHECKING:
+    from bot.channels.health_http import HealthDeps
     from bot.channels.line.serving import LineDeps
     from bot.channels.serve import Channel, Shared
     from bot.channels.telegram.wiring import TelegramDeps
@@ -61,7 +64,10 @@ class App:
         """The flows; `channels`: the ones this process serves (an owner linked on
         several is told things on one of them), () for the event's own."""
         return build_dispatcher(
-            self.database.uow, self.flow_deps(bot_username, channels), self.clock
+            self.database.uow,
+            self.flow_deps(bot_username, channels),
+            self.clock,
+            observe=metrics.update_handled,
         )
 
     @property
@@ -207,6 +213,23 @@ def channels_for(app: App, shared: Shared) -> list[Channel]:
     return channels
 
 
+def health_deps(app: App, shared: Shared) -> HealthDeps:
+    from bot.channels.health_http import HealthDeps
+
+    redis_ping = None
+    if app.settings.redis_url:
+        from redis.asyncio import Redis
+
+        redis_ping = Redis.from_url(app.settings.redis_url, socket_timeout=2).ping
+    return HealthDeps(
+        uow_factory=app.database.uow,
+        clock=app.clock,
+        channels=shared.health,
+        max_outbox_lag=timedelta(seconds=app.settings.ready_max_outbox_lag_seconds),
+        redis_ping=redis_ping,
+    )
+
+
 def shared_for(app: App) -> Shared:
     from bot.channels.serve import Shared
     from bot.channels.webserver import WebhookServer
@@ -279,12 +302,15 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
     """Serve every configured channel from this process until SIGINT/SIGTERM (or until
     `stop` is set, when given), with the care jobs beside them unless
     OWNERBOT_CARE_SCHEDULER is off."""
+    from bot.channels.health_http import mount_health
     from bot.channels.serve import serve_channels
     from bot.channels.telegram.serving import install_stop_signals
     from bot.scheduler.jobs import start_scheduler
 
     shared = shared_for(app)
     channels = channels_for(app, shared)
+    if app.settings.health_endpoints:
+        mount_health(shared.server, health_deps(app, shared))
     undo_signals = None
     if stop is None:
         stop = asyncio.Event()

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     # is set), /webhook/whatsapp and /webhook/line.
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
+    # /healthz, /readyz and /metrics on the webhook server (started for them even when
+    # every channel polls); /readyz turns unready when the oldest due outbox message has
+    # waited longer than this.
+    health_endpoints: bool = True
+    ready_max_outbox_lag_seconds: int = 900
     runtime: Literal["aiogram", "ptb"] = "aiogram"
     # WhatsApp Cloud API: served when the token, phone number id and app secret are set.
     whatsapp_token: SecretStr | None = None
@@ -45,6 +50,8 @@ class Settings(BaseSettings):
     default_market: str = "TH"
     brand_name: str = "Aurora Motors"
     log_level: str = "INFO"
+    # "text" (a line a record) or "json" (one object a line, for log collectors).
+    log_format: Literal["text", "json"] = "text"
     locales_dir: Path = PROJECT_ROOT / "locales"
     redis_url: str | None = None
     # Load the demo data into a database without owners. Unset: only when no real channel

@@ -14,6 +14,7 @@ draft left for a day is put away.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
@@ -46,10 +47,12 @@ class Dispatcher:
         unlinked: Handler,
         fallback: Handler,
         link_verified: Callable[[Context], Awaitable[bool]] | None = None,
+        observe: Callable[[str, str, float], None] | None = None,
     ) -> None:
         """`unlinked` answers someone who must link their chat first; `fallback`
         answers input no flow expects; `link_verified` links a chat by the number the
-        platform vouches for (WhatsApp) and says whether it answered the event."""
+        platform vouches for (WhatsApp) and says whether it answered the event;
+        `observe(channel, outcome, seconds)` hears how each update went (metrics)."""
         self.uow_factory = uow_factory
         self.deps = deps
         self.clock = clock
@@ -57,15 +60,20 @@ class Dispatcher:
         self.unlinked = unlinked
         self.fallback = fallback
         self.link_verified = link_verified
+        self.observe = observe
 
     async def handle(self, event: Event) -> Sequence[Screen]:
         token = correlation_id.set(new_correlation_id())
+        started = time.perf_counter()
+        outcome = "failed"
         try:
             async with self.uow_factory() as uow:
                 screens = await self._handle(uow, event)
                 await uow.commit()
+                outcome = "handled"
                 return screens
         except _Duplicate:
+            outcome = "duplicate"
             log.info("update %s:%s already processed", event.channel, event.update_id)
             return []
         except Exception:
@@ -75,6 +83,8 @@ class Dispatcher:
             return [self._apology(event, correlation_id.get())]
         finally:
             correlation_id.reset(token)
+            if self.observe is not None:
+                self.observe(event.channel, outcome, time.perf_counter() - started)
 
     async def _handle(self, uow: UnitOfWork, event: Event) -> list[Screen]:
         now = self.clock.now()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.clock import Clock
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
@@ -73,7 +75,12 @@ def build_router() -> Router:
     return router
 
 
-def build_dispatcher(uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Clock) -> Dispatcher:
+def build_dispatcher(
+    uow_factory: UnitOfWorkFactory,
+    deps: FlowDeps,
+    clock: Clock,
+    observe: Callable[[str, str, float], None] | None = None,
+) -> Dispatcher:
     return Dispatcher(
         uow_factory=uow_factory,
         deps=deps,
@@ -82,4 +89,5 @@ def build_dispatcher(uow_factory: UnitOfWorkFactory, deps: FlowDeps, clock: Cloc
         unlinked=onboarding.unlinked,
         fallback=onboarding.fallback,
         link_verified=onboarding.link_verified_phone,
+        observe=observe,
     )

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from bot.channels.webserver import WebhookServer
 from bot.scheduler.delivery import Transports
+from bot.services.health import ChannelHealth
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Shared:
 
     server: WebhookServer
     transports: Transports = field(default_factory=Transports)
+    health: ChannelHealth = field(default_factory=ChannelHealth)
 
 
 async def serve_channels(
@@ -59,6 +61,11 @@ async def serve_channels(
         raise ValueError("no channel to serve")
     if any(channel.webhooks for channel in channels):
         await shared.server.start()
+    elif shared.server.paths:  # only /healthz and the like: useful, not vital
+        try:
+            await shared.server.start()
+        except OSError as error:
+            log.warning("health endpoints not served (%s): the channels run on", error)
     stop_jobs = start_jobs(shared.transports) if start_jobs is not None else None
     tasks = [asyncio.create_task(channel.run(stop), name=channel.name) for channel in channels]
     log.info("serving %s", ", ".join(channel.name for channel in channels))

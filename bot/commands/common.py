@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 def with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = None) -> T:
     """Build the app from the environment, run `work` on it and close it."""
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     app = build_app(settings, clock)
 
     async def main() -> T:

@@ -19,11 +19,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import metrics
 from bot.clock import Clock
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
 from bot.scheduler.delivery import Transport, Transports, limits_of
-from bot.scheduler.limits import InProcessLimiter, RateLimiter, RedisLimiter
+from bot.scheduler.limits import InProcessLimiter, MeasuredLimiter, RateLimiter, RedisLimiter
 from bot.scheduler.sender import Sender
 from bot.services import care
 from bot.services.loyalty import expiry, tiers
@@ -51,6 +52,8 @@ class JobDeps:
 
 async def plan_job(deps: JobDeps) -> None:
     report = await care.plan_in_steps(deps.uow_factory, deps.reference, deps.clock.now())
+    for rule, seconds in report.seconds.items():
+        metrics.rule_planned(rule.value, seconds)
     if report.total:
         planned = ", ".join(f"{rule} {count}" for rule, count in report.planned.items() if count)
         log.info("care planner queued %d messages: %s", report.total, planned)
@@ -86,11 +89,11 @@ def build_sender(deps: JobDeps, transport: Transport | Transports) -> Sender:
         def limiter_for(t: Transport) -> RateLimiter:
             # Telegram keeps the prefix it always had; other channels count apart.
             prefix = "ownerbot:rl" if t.channel == "telegram" else f"ownerbot:rl:{t.channel}"
-            return RedisLimiter(redis, prefix, limits=limits_of(t))
+            return MeasuredLimiter(RedisLimiter(redis, prefix, limits=limits_of(t)), t.channel)
     else:
 
         def limiter_for(t: Transport) -> RateLimiter:
-            return InProcessLimiter(limits=limits_of(t))
+            return MeasuredLimiter(InProcessLimiter(limits=limits_of(t)), t.channel)
 
     return Sender(
         uow_factory=deps.uow_factory,

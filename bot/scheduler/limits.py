@@ -11,6 +11,7 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
+from bot import metrics
 from bot.scheduler.delivery import ChannelLimits
 
 if TYPE_CHECKING:
@@ -33,6 +34,22 @@ class RateLimiter(Protocol):
 
 def is_group(chat_id: int) -> bool:
     return chat_id < 0
+
+
+class MeasuredLimiter:
+    """A limiter whose waits are counted in ownerbot_rate_limit_wait_seconds."""
+
+    def __init__(self, inner: RateLimiter, name: str) -> None:
+        self.inner = inner
+        self.name = name
+
+    def pause(self, seconds: float) -> None:
+        self.inner.pause(seconds)
+
+    async def acquire(self, chat_id: int) -> None:
+        started = time.monotonic()
+        await self.inner.acquire(chat_id)
+        metrics.rate_limit_waited(self.name, time.monotonic() - started)
 
 
 class InProcessLimiter:

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.clock import Clock
 from bot.domain.care import (
     CapState,
@@ -271,6 +272,7 @@ class Sender:
             assert message is not None
             now = self.clock.now()
             policy = self.retry
+            metrics.message_settled(draft.channel, delivery.outcome.value)
             if delivery.outcome is Outcome.SENT:
                 message.status = OutboxStatus.SENT
                 message.sent_at = now

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import perf_counter as time_counter
 from zoneinfo import ZoneInfo
 
 from bot.domain.care import CATEGORY_OF, CarePolicy, OutboxMessage, OutboxStatus, Rule
@@ -49,9 +50,11 @@ CATCH_UP_DAYS = 3  # a planner that was down for a day or two still plans date-e
 @dataclass
 class PlanReport:
     planned: dict[Rule, int] = field(default_factory=dict)
+    seconds: dict[Rule, float] = field(default_factory=dict)  # time spent per rule
 
-    def add(self, rule: Rule, count: int) -> None:
+    def add(self, rule: Rule, count: int, seconds: float = 0.0) -> None:
         self.planned[rule] = self.planned.get(rule, 0) + count
+        self.seconds[rule] = self.seconds.get(rule, 0.0) + seconds
 
     @property
     def total(self) -> int:
@@ -78,9 +81,11 @@ async def plan_in_steps(
     the writer for long, and each step is idempotent, so an interruption loses nothing."""
     report = PlanReport()
     for query in steps(reference, now):
+        started = time_counter()
         async with uow_factory() as uow:
-            report.add(query.rule, await uow.care_planner.plan(query))
+            planned = await uow.care_planner.plan(query)
             await uow.commit()
+        report.add(query.rule, planned, time_counter() - started)
     return report
 
 

@@ -145,6 +145,15 @@ class SqlOutboxRepository:
             or 0
         )
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        return _aware(
+            await self.session.scalar(
+                select(func.min(ob.due_at)).where(
+                    ob.status == OutboxStatus.PENDING, ob.due_at <= now
+                )
+            )
+        )
+
 
 def _aware(value: Any) -> datetime | None:
     if value is None:

@@ -107,6 +107,11 @@ class FakeOutbox:
         waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
         return sum(1 for m in self.table if m.status in waiting)
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        self.store.flush()
+        due = [m.due_at for m in self.table if m.status is OutboxStatus.PENDING and m.due_at <= now]
+        return min(due, default=None)
+
 
 class FakeSurveyAnswers:
     def __init__(self, store: Store) -> None:

@@ -51,6 +51,10 @@ class OutboxRepository(Protocol):
         """Messages waiting or being sent."""
         ...
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """The due time of the oldest message waiting to be sent that is due by `now`."""
+        ...
+
 
 class SurveyAnswerRepository(Protocol):
     def add(self, answer: SurveyAnswer) -> None: ...
