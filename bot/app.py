@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.data import load_reference
+from bot.data import DATA_DIR, load_reference
 from bot.demo.seed import seed_demo
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
@@ -247,7 +247,7 @@ def build_bus(reference: Reference, clock: Clock) -> MessageBus:
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
     settings = settings or Settings()
-    reference = load_reference()
+    reference = load_reference(settings.brand_dir or DATA_DIR)
     if settings.default_market not in reference.markets:
         raise ValueError(f"OWNERBOT_DEFAULT_MARKET {settings.default_market!r} is not a market")
     clock = clock or SystemClock()

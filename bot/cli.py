@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.commands import app, bookings, care, imports, points, reports, staff, whatsapp
+from bot.commands import app, bookings, brand, care, imports, points, reports, staff, whatsapp
 
 cli = typer.Typer(
     no_args_is_help=True,
@@ -15,6 +15,7 @@ cli = typer.Typer(
 cli.command()(app.run)
 cli.command()(app.console)
 cli.add_typer(app.db_cli, name="db")
+cli.add_typer(brand.brand_cli, name="brand")
 cli.add_typer(imports.import_cli, name="import")
 cli.add_typer(app.demo_cli, name="demo")
 cli.add_typer(app.i18n_cli, name="i18n")

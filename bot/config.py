@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # "text" (a line a record) or "json" (one object a line, for log collectors).
     log_format: Literal["text", "json"] = "text"
     locales_dir: Path = PROJECT_ROOT / "locales"
+    # The brand's own reference data (`ownerbot brand init DIR` writes a starting kit);
+    # unset: the demo brand shipped in bot/data. Checked before anything runs on it.
+    brand_dir: Path | None = None
     redis_url: str | None = None
     # Load the demo data into a database without owners. Unset: only when no real channel
     # is configured (the console, `make run` without a token); a production `ownerbot run`

@@ -29,6 +29,8 @@ def with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = Non
     """Build the app from the environment, run `work` on it and close it."""
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
+    if settings.brand_dir is not None:
+        refuse_a_broken_kit(settings.brand_dir)
     app = build_app(settings, clock)
 
     async def main() -> T:
@@ -38,6 +40,22 @@ def with_app(work: Callable[[App], Awaitable[T]], clock: FixedClock | None = Non
             await app.close()
 
     return asyncio.run(main())
+
+
+def refuse_a_broken_kit(directory: Path) -> None:
+    """Nothing runs on a brand kit that fails `ownerbot brand check`."""
+    from bot.data.kit import check_kit
+
+    problems = check_kit(directory)
+    if problems:
+        for problem in problems:
+            typer.echo(f"{directory / problem.file}:{problem.line}: {problem.message}", err=True)
+        typer.echo(
+            f"The brand kit in {directory} has {len(problems)} problem(s): fix them "
+            f"(`ownerbot brand check {directory}`) or unset OWNERBOT_BRAND_DIR.",
+            err=True,
+        )
+        raise typer.Exit(1)
 
 
 def parse_now(now: str | None) -> FixedClock | None:

@@ -104,7 +104,7 @@ def _dealer(code: str, raw: dict[str, Any], catalog: ServiceCatalog) -> Dealer:
 
 
 def _model(code: str, raw: dict[str, Any]) -> VehicleModel:
-    return VehicleModel(code=code, **raw)
+    return VehicleModel(code=code, **{**raw, "aliases": tuple(raw.get("aliases", ()))})
 
 
 def _merged(default: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

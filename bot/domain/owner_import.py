@@ -192,8 +192,5 @@ def parse_owner_row(
 
 
 def _model_code(value: str, reference: Reference) -> str | None:
-    wanted = value.strip().casefold()
-    for code, model in reference.models.items():
-        if wanted in (code.casefold(), model.name.casefold()):
-            return code
-    return None
+    """The model a file names by its code, its name or an alias (models.toml)."""
+    return next((code for code, model in reference.models.items() if model.named(value)), None)

@@ -79,6 +79,13 @@ class VehicleModel:
     first_service_months: int
     warranty_years: int
     vin_code: str = ""  # how the VIN's descriptor section (positions 4 on) names the model
+    # Other names dealer-system exports use for it ("ATTO 3", "Atto3 EV"): imports match them.
+    aliases: tuple[str, ...] = ()
+
+    def named(self, text: str) -> bool:
+        """Whether `text` is this model's code, name or an alias, whatever the case."""
+        wanted = text.strip().casefold()
+        return wanted in {n.casefold() for n in (self.code, self.name, *self.aliases)}
 
 
 @dataclass(frozen=True)
