@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import secrets
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 
 import phonenumbers
 
@@ -28,9 +30,15 @@ _DIGIT_RUN = re.compile(r"(?<![\w])(\+?\d[\d \-]{6,}\d)(?![\w])")
 
 @cache
 def _regions() -> Sequence[str]:
-    from bot.data import phone_regions
+    """The markets' phone regions: the brand kit's when OWNERBOT_BRAND_DIR names one."""
+    from bot.data import DATA_DIR, phone_regions
 
-    return phone_regions()
+    shipped = phone_regions(DATA_DIR)
+    brand = os.environ.get("OWNERBOT_BRAND_DIR")
+    try:
+        return tuple(dict.fromkeys((*phone_regions(Path(brand)), *shipped))) if brand else shipped
+    except (OSError, ValueError):  # a broken kit is refused at start; mask as shipped
+        return shipped
 
 
 def mask_personal_data(text: str) -> str:
