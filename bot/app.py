@@ -96,6 +96,7 @@ def job_deps(app: App) -> JobDeps:
         clock=app.clock,
         redis_url=app.settings.redis_url,
         sender_concurrency=app.settings.sender_concurrency,
+        alone=app.database.alone,
     )
 
 

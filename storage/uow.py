@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Self
 
@@ -14,6 +15,7 @@ from storage.care.planner import SqlCarePlanner
 from storage.care.surveys import SqlSurveyAnswerRepository
 from storage.db import WriteGate, is_sqlite
 from storage.kpi_repository import SqlKpiRepository
+from storage.locks import held_alone
 from storage.loyalty.accounts import SqlLoyaltyAccountRepository, SqlStatusAwardRepository
 from storage.loyalty.journal import SqlLedgerRepository, SqlPointSpendRepository
 from storage.loyalty.lots import SqlPointLotRepository
@@ -138,6 +140,10 @@ class Database:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.gate, self.publisher)
+
+    def alone(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Whether this process may run `name` with no other process running it."""
+        return held_alone(self.engine, name)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

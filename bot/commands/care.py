@@ -27,9 +27,12 @@ def care_plan(
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=demo_wanted(app))
-        from bot.services import care
+        from bot.scheduler.jobs import plan_job
 
-        report = await care.plan_in_steps(app.database.uow, app.reference, app.clock.now())
+        report = await plan_job(job_deps(app))
+        if report is None:
+            typer.echo("another process is planning right now: nothing done", err=True)
+            raise typer.Exit(1)
         for rule, count in sorted(report.planned.items()):
             if count:
                 typer.echo(f"{rule}\t{count}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,15 +49,27 @@ class JobDeps:
     clock: Clock
     redis_url: str | None  # set: the bot-wide limits are shared through Redis
     sender_concurrency: int  # messages in flight at once
+    # Enters `name` only if no other process runs it (the planner: one at a time).
+    alone: Callable[[str], AbstractAsyncContextManager[bool]]
 
 
-async def plan_job(deps: JobDeps) -> None:
-    report = await care.plan_in_steps(deps.uow_factory, deps.reference, deps.clock.now())
+PLANNER = "ownerbot-care-planner"
+
+
+async def plan_job(deps: JobDeps) -> care.PlanReport | None:
+    """Plan what is due; None when another process is planning right now (every worker
+    runs the scheduler, one plans at a time)."""
+    async with deps.alone(PLANNER) as alone:
+        if not alone:
+            log.info("another process is planning care messages; this run is skipped")
+            return None
+        report = await care.plan_in_steps(deps.uow_factory, deps.reference, deps.clock.now())
     for rule, seconds in report.seconds.items():
         metrics.rule_planned(rule.value, seconds)
     if report.total:
         planned = ", ".join(f"{rule} {count}" for rule, count in report.planned.items() if count)
         log.info("care planner queued %d messages: %s", report.total, planned)
+    return report
 
 
 async def expiry_job(deps: JobDeps) -> None:
