@@ -12,6 +12,7 @@ import typer
 
 from bot.app import App, prepare_database
 from bot.commands.common import cli_actor, parse_now, with_app
+from bot.commands.progress import Quiet, counted, progress
 
 if TYPE_CHECKING:
     from bot.services.csv_files import Cell
@@ -142,6 +143,7 @@ def bookings_export(
     dealer: Annotated[str | None, typer.Option(help="Only this dealer's center")] = None,
     since: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD)")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Every booking (or those in a date range) as a UTF-8 CSV for the service desk. Text
     that a spreadsheet would run as a formula is quoted (bot/services/csv_files.py)."""
@@ -168,11 +170,13 @@ def bookings_export(
                 last and local_day > last.isoformat()
             )
 
-        wanted = (v for v in (_desk_values(app, row) for row in rows) if in_range(v))
-        with file.open("w", encoding="utf-8", newline="") as out:
-            written = write_csv(
-                out, _EXPORT_COLUMNS, ([v[c] for c in _EXPORT_COLUMNS] for v in wanted)
-            )
+        with progress(file.name, len(rows), quiet=quiet) as advance:
+            values = (_desk_values(app, row) for row in counted(rows, advance))
+            wanted = (v for v in values if in_range(v))
+            with file.open("w", encoding="utf-8", newline="") as out:
+                written = write_csv(
+                    out, _EXPORT_COLUMNS, ([v[c] for c in _EXPORT_COLUMNS] for v in wanted)
+                )
         typer.echo(f"{written} bookings written to {file}")
 
     with_app(work)

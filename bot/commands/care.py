@@ -11,6 +11,7 @@ import typer
 
 from bot.app import App, demo_wanted, job_deps, prepare_database
 from bot.commands.common import owner_for, parse_now, with_app
+from bot.commands.progress import Quiet, progress
 from bot.domain.care import OutboxMessage
 from bot.domain.owners import Owner
 from bot.services.ports import UnitOfWork
@@ -21,6 +22,7 @@ care_cli = typer.Typer(no_args_is_help=True, help="Life-cycle care messages (the
 @care_cli.command("plan")
 def care_plan(
     now: Annotated[str | None, typer.Option(help="Plan as of this time (ISO with zone)")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Queue every care message that is due (idempotent: running it twice plans nothing twice)."""
     clock = parse_now(now)
@@ -28,8 +30,11 @@ def care_plan(
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=demo_wanted(app))
         from bot.scheduler.jobs import plan_job
+        from bot.services import care
 
-        report = await plan_job(job_deps(app))
+        statements = care.step_count(app.reference, app.clock.now())
+        with progress("planning", statements, quiet=quiet) as advance:
+            report = await plan_job(job_deps(app), advance)
         if report is None:
             typer.echo("another process is planning right now: nothing done", err=True)
             raise typer.Exit(1)
@@ -44,6 +49,7 @@ def care_plan(
 @care_cli.command("send")
 def care_send(
     now: Annotated[str | None, typer.Option(help="Send as of this time (ISO with zone)")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Deliver every message that is due now, within quiet hours, caps and Telegram's
     limits. Without a bot token, messages to console chats are printed here."""
@@ -58,12 +64,16 @@ def care_send(
         memory = ScreenMemory(app.database.uow, app.clock)
         sender = build_sender(job_deps(app), ConsoleTransport(memory=memory))
         totals: dict[str, int] = {}
-        while True:
-            report = await sender.run_once()
-            for key, value in vars(report).items():
-                totals[key] = totals.get(key, 0) + value
-            if sum(vars(report).values()) == 0:
-                break
+        async with app.database.uow() as uow:
+            waiting = await uow.outbox.pending_count()
+        with progress("sending", waiting, quiet=quiet) as advance:
+            while True:
+                report = await sender.run_once()
+                for key, value in vars(report).items():
+                    totals[key] = totals.get(key, 0) + value
+                advance(sum(vars(report).values()))
+                if sum(vars(report).values()) == 0:
+                    break
         typer.echo(", ".join(f"{k} {v}" for k, v in totals.items()))
 
     with_app(work, clock)

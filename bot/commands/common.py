@@ -98,6 +98,8 @@ def run_csv_import(
     file: Path,
     plan: Callable[[App, Iterable[str], datetime], Awaitable[ImportPlan[R, Any]]],
     counts: Callable[[R], str],
+    *,
+    quiet: bool = False,
 ) -> NoReturn:
     """Import a CSV file: check all of it (`plan`), then write it chunk by chunk, each
     chunk committed with its events (bot/services/import_plan.py says why).
@@ -105,6 +107,7 @@ def run_csv_import(
     A file that is not UTF-8 text, or not CSV, is refused with one line. Each bad row
     goes to stderr by line, then a summary: rows, errors and the importer's `counts`.
     The exit code is 1 when nothing was imported or the import stopped part-way."""
+    from bot.commands.progress import progress
     from bot.services.csv_files import CsvFileError, decode_csv
     from bot.services.import_plan import SQLITE_PAUSE
     from storage.db import is_sqlite
@@ -129,7 +132,8 @@ def run_csv_import(
             return 1
         pause = SQLITE_PAUSE if is_sqlite(app.settings.database_url) else 0.0
         try:
-            await checked.apply_in_chunks(app.database.uow, pause=pause)
+            with progress(f"{file.name}", checked.rows_to_write, quiet=quiet) as advance:
+                await checked.apply_in_chunks(app.database.uow, pause=pause, written=advance)
         except Exception as error:  # the operator gets one line; the log level DEBUG has more
             log.debug("import of %s stopped", file, exc_info=True)
             first_line = mask_personal_data(str(error).partition("\n")[0])

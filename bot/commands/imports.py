@@ -11,6 +11,7 @@ import typer
 
 from bot.app import App
 from bot.commands.common import run_csv_import
+from bot.commands.progress import Quiet
 from bot.services.import_plan import CHUNK_ROWS
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ ChunkRows = Annotated[
 
 @import_cli.command("owners")
 def import_owners_command(
-    file: CsvFile, skip_invalid: SkipInvalid = False, chunk_rows: ChunkRows = CHUNK_ROWS
+    file: CsvFile,
+    skip_invalid: SkipInvalid = False,
+    chunk_rows: ChunkRows = CHUNK_ROWS,
+    quiet: Quiet = False,
 ) -> None:
     """Owners and vehicles from a DMS export (CSV, UTF-8, header row; see README)."""
     from bot.services.importer import plan_owner_import
@@ -51,12 +55,15 @@ def import_owners_command(
             f"{report.unchanged} unchanged"
         )
 
-    run_csv_import(file, plan, counts)
+    run_csv_import(file, plan, counts, quiet=quiet)
 
 
 @import_cli.command("recalls")
 def import_recalls_command(
-    file: CsvFile, skip_invalid: SkipInvalid = False, chunk_rows: ChunkRows = CHUNK_ROWS
+    file: CsvFile,
+    skip_invalid: SkipInvalid = False,
+    chunk_rows: ChunkRows = CHUNK_ROWS,
+    quiet: Quiet = False,
 ) -> None:
     """Safety recalls by VIN (CSV: vin, campaign_code, title, published_on, optional status
     and title_<language>; see README)."""
@@ -74,12 +81,15 @@ def import_recalls_command(
             f"{report.unknown_vins} for VINs not (yet) in the database"
         )
 
-    run_csv_import(file, plan, counts)
+    run_csv_import(file, plan, counts, quiet=quiet)
 
 
 @import_cli.command("referral-stages")
 def import_referral_stages_command(
-    file: CsvFile, skip_invalid: SkipInvalid = False, chunk_rows: ChunkRows = CHUNK_ROWS
+    file: CsvFile,
+    skip_invalid: SkipInvalid = False,
+    chunk_rows: ChunkRows = CHUNK_ROWS,
+    quiet: Quiet = False,
 ) -> None:
     """Referral stage changes from the dealers' CRM (CSV: referral_id or friend_phone,
     stage, changed_at; optional market, vin, note). See README."""
@@ -105,4 +115,4 @@ def import_referral_stages_command(
             f"{report.points_paid} points awarded"
         )
 
-    run_csv_import(file, plan, counts)
+    run_csv_import(file, plan, counts, quiet=quiet)

@@ -12,6 +12,7 @@ import typer
 
 from bot.app import App, prepare_database
 from bot.commands.common import cli_actor, owner_for, parse_now, with_app
+from bot.commands.progress import Quiet, counted, progress
 
 if TYPE_CHECKING:
     from bot.services.ports import UnitOfWork
@@ -154,6 +155,7 @@ def points_export(
     since: Annotated[
         str | None, typer.Option(help="Only entries from this date (YYYY-MM-DD)")
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """The ledger as CSV for finance: every movement, signed, with its source. Text
     that a spreadsheet would run as a formula is quoted (bot/services/csv_files.py)."""
@@ -164,7 +166,10 @@ def points_export(
         start = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
         async with app.database.uow() as uow:
             rows = await uow.ledger.export(start)
-        with file.open("w", encoding="utf-8", newline="") as fh:
+        with (
+            progress(file.name, len(rows), quiet=quiet) as advance,
+            file.open("w", encoding="utf-8", newline="") as fh,
+        ):
             write_csv(
                 fh,
                 _LEDGER_COLUMNS,
@@ -185,7 +190,7 @@ def points_export(
                         entry.reason,
                         entry.actor,
                     ]
-                    for entry, market in rows
+                    for entry, market in counted(rows, advance)
                 ),
             )
         typer.echo(f"{len(rows)} entries written to {file}")

@@ -56,14 +56,18 @@ class JobDeps:
 PLANNER = "ownerbot-care-planner"
 
 
-async def plan_job(deps: JobDeps) -> care.PlanReport | None:
+async def plan_job(
+    deps: JobDeps, step_done: Callable[[int], None] | None = None
+) -> care.PlanReport | None:
     """Plan what is due; None when another process is planning right now (every worker
     runs the scheduler, one plans at a time)."""
     async with deps.alone(PLANNER) as alone:
         if not alone:
             log.info("another process is planning care messages; this run is skipped")
             return None
-        report = await care.plan_in_steps(deps.uow_factory, deps.reference, deps.clock.now())
+        report = await care.plan_in_steps(
+            deps.uow_factory, deps.reference, deps.clock.now(), step_done
+        )
     for rule, seconds in report.seconds.items():
         metrics.rule_planned(rule.value, seconds)
     if report.total:

@@ -9,7 +9,7 @@ then handed to the queries as bounds.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from time import perf_counter as time_counter
@@ -75,7 +75,10 @@ async def plan(uow: UnitOfWork, reference: Reference, now: datetime) -> PlanRepo
 
 
 async def plan_in_steps(
-    uow_factory: UnitOfWorkFactory, reference: Reference, now: datetime
+    uow_factory: UnitOfWorkFactory,
+    reference: Reference,
+    now: datetime,
+    step_done: Callable[[int], None] | None = None,
 ) -> PlanReport:
     """The same, one short transaction per statement: on SQLite the planner never holds
     the writer for long, and each step is idempotent, so an interruption loses nothing."""
@@ -86,7 +89,14 @@ async def plan_in_steps(
             planned = await uow.care_planner.plan(query)
             await uow.commit()
         report.add(query.rule, planned, time_counter() - started)
+        if step_done is not None:
+            step_done(1)
     return report
+
+
+def step_count(reference: Reference, now: datetime) -> int:
+    """How many statements a plan at `now` runs (for a progress bar)."""
+    return sum(1 for _ in steps(reference, now))
 
 
 def steps(reference: Reference, now: datetime) -> Iterator[PlanQuery]:

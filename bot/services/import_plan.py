@@ -15,7 +15,7 @@ nothing twice.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -65,9 +65,20 @@ class ImportPlan(Generic[R, C]):
             self.report.applied = True
         return self.report
 
-    async def apply_in_chunks(self, units: UnitOfWorkFactory, *, pause: float) -> R:
+    @property
+    def rows_to_write(self) -> int:
+        return sum(len(c) if isinstance(c, Sized) else 1 for c in self.chunks)
+
+    async def apply_in_chunks(
+        self,
+        units: UnitOfWorkFactory,
+        *,
+        pause: float,
+        written: Callable[[int], None] | None = None,
+    ) -> R:
         """Write chunk by chunk, each in its own unit of work, committed (its events
-        published) before the next; `pause` seconds between chunks."""
+        published) before the next; `pause` seconds between chunks; `written(n)` hears
+        of each chunk's rows once committed (a progress bar)."""
         if not self.accepted:
             return self.report
         for n, chunk in enumerate(self.chunks):
@@ -76,5 +87,7 @@ class ImportPlan(Generic[R, C]):
             async with units() as uow:
                 await self.apply(uow, chunk)
                 await uow.commit()
+            if written is not None:
+                written(len(chunk) if isinstance(chunk, Sized) else 1)
         self.report.applied = True
         return self.report
