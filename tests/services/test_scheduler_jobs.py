@@ -8,7 +8,7 @@ from pydantic import SecretStr
 
 from bot.app import App, job_deps, telegram_deps
 from bot.scheduler.jobs import build_scheduler, build_sender, plan_job
-from bot.scheduler.limits import InProcessLimiter
+from bot.scheduler.limits import InProcessLimiter, MeasuredLimiter
 from tests.fakes.transport import FakeTransport
 
 
@@ -29,7 +29,9 @@ def test_the_sender_takes_its_limits_and_concurrency_from_the_settings(app: App)
     transport = FakeTransport()
     sender = build_sender(job_deps(dataclasses.replace(app, settings=settings)), transport)
     assert sender.concurrency == 3
-    assert isinstance(sender.limiter(transport), InProcessLimiter), "no Redis configured"
+    limiter = sender.limiter(transport)
+    assert isinstance(limiter, MeasuredLimiter)  # its waits are counted in /metrics
+    assert isinstance(limiter.inner, InProcessLimiter), "no Redis configured"
 
 
 async def test_the_planner_job_queues_what_is_due_in_the_apps_database(app: App) -> None:
