@@ -70,7 +70,7 @@ async def load_owners(app: App, count: int) -> None:
                         "consent_marketing": owner_id % 3 != 0,
                         "send_from_hour": 9,
                         "send_until_hour": 20,
-                        "source": "bench",
+                        "source": "import",  # OwnerSource.IMPORT, as a dealer export
                         "created_at": NOW,
                     }
                 )
@@ -123,7 +123,9 @@ async def plan_naive(app: App, limit: int) -> tuple[int, float]:
         owner_ids = (
             (
                 await session.execute(
-                    select(tables.owners.c.id).where(tables.owners.c.source == "bench").limit(limit)
+                    select(tables.owners.c.id)
+                    .where(tables.owners.c.source == "import")
+                    .limit(limit)
                 )
             )
             .scalars()
@@ -197,7 +199,19 @@ async def bench_planning(label: str, url: str, owners: int, naive_slice: int) ->
         f"[{label}] naive per-owner loop on {naive_n:,} owners: {naive_s:.1f} s "
         f"({naive_rate:,.0f} owners/s, two rules only); ratio {set_rate / naive_rate:,.1f}x"
     )
+    print(f"[{label}] database size with {owners:,} owners: {await database_mb(app):,.0f} MB")
     await app.close()
+
+
+async def database_mb(app: App) -> float:
+    """The database's size on disk (for the deployment guide's sizing)."""
+    async with app.database.engine.connect() as connection:
+        if app.database.engine.dialect.name == "postgresql":
+            size = await connection.scalar(text("SELECT pg_database_size(current_database())"))
+        else:
+            pages = await connection.scalar(text("PRAGMA page_count"))
+            size = pages * await connection.scalar(text("PRAGMA page_size"))
+    return float(size or 0) / 1_000_000
 
 
 async def main() -> None:

@@ -52,7 +52,7 @@ async def bench_sending(
                 "consent_marketing": True,
                 "send_from_hour": 0,
                 "send_until_hour": 24,
-                "source": "bench",
+                "source": "import",  # OwnerSource.IMPORT, as a dealer export
                 "created_at": now,
             }
             for n in range(messages)

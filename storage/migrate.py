@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -24,11 +25,20 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return config
 
 
+# Workers starting together on PostgreSQL migrate one after another: the first applies
+# what is missing, the others then find the schema at head and do nothing.
+_MIGRATION_LOCK = 7_202_612_070
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     def _upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection=connection), revision)
 
     async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK}
+            )
         await connection.run_sync(_upgrade)
 
 
