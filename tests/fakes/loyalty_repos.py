@@ -282,6 +282,10 @@ class FakeRedemptions:
         self.store.flush()
         return next((r for r in self.table if r.id == redemption_id), None)
 
+    async def lock(self, redemption_id: int) -> Redemption | None:
+        """One test, one task: nothing to wait for."""
+        return await self.get(redemption_id)
+
     async def by_code(self, code: str) -> Redemption | None:
         self.store.flush()
         return next((r for r in self.table if r.code == code), None)
