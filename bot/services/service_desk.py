@@ -32,14 +32,14 @@ class UnknownBooking(Exception):
 
 
 async def desk_booking(
-    uow: UnitOfWork, *, channel: str, user_id: int, booking_id: int
+    uow: UnitOfWork, reference: Reference, *, channel: str, user_id: int, booking_id: int
 ) -> tuple[StaffMember, Booking]:
     """The booking and the advisor acting on it; NotStaff unless they serve its center."""
     booking = await uow.bookings.get(booking_id)
     if booking is None:
         raise UnknownBooking(booking_id)
     member = await require_staff(
-        uow, channel, user_id, Role.ADVISOR, dealer_code=booking.dealer_code
+        uow, channel, user_id, Role.ADVISOR, dealer=reference.dealers.get(booking.dealer_code)
     )
     return member, booking
 

@@ -206,8 +206,7 @@ async def use_voucher(
     redemption = await uow.redemptions.lock(found.id)
     if redemption is None:
         raise VoucherProblem(VoucherRefusal.UNKNOWN)
-    dealer = reference.dealers.get(staff.dealer_code or "")
-    if staff.role != "admin" and (dealer is None or dealer.market != redemption.market):
+    if not staff.serves_market(redemption.market, reference.dealers):
         raise VoucherProblem(VoucherRefusal.ELSEWHERE, redemption)
     if not redemption.usable(now):
         raise VoucherProblem(_refusal(redemption), redemption)
