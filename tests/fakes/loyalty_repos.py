@@ -91,6 +91,10 @@ class FakePointLots:
         lots = [lot for lot in self.table if lot.owner_id == owner_id and lot.remaining > 0]
         return sorted(lots, key=lambda lot: (lot.expires_at, _id(lot)))
 
+    async def of_owner(self, owner_id: int) -> Sequence[PointLot]:
+        self.store.flush()
+        return sorted((lot for lot in self.table if lot.owner_id == owner_id), key=_id)
+
     async def get_many(self, ids: Collection[int]) -> dict[int, PointLot]:
         self.store.flush()
         return {lot.id: lot for lot in self.table if lot.id is not None and lot.id in ids}

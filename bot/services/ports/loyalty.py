@@ -40,6 +40,10 @@ class PointLotRepository(Protocol):
         ...
 
     async def get_many(self, ids: Collection[int]) -> dict[int, PointLot]: ...
+    async def of_owner(self, owner_id: int) -> Sequence[PointLot]:
+        """Every lot of the owner, spent or not."""
+        ...
+
     async def awards_since(self, owner_id: int, rule: str, since: datetime) -> int:
         """Awards under `rule` since `since` (monthly caps): lots, and status awards
         that came without a lot."""
