@@ -380,8 +380,8 @@ async def reschedule(
     """Move an open booking (one in an `expected` state, if named) to `start`
     atomically: its old units are given back and the new ones taken in this unit of
     work; if the new ones are gone, it keeps the old."""
-    assert booking.id is not None
     booking = await claim(uow, booking, *expected)
+    assert booking.id is not None
     dealer = reference.dealers[booking.dealer_code]
     vehicle = await uow.vehicles.get(booking.vehicle_id)
     model_code = vehicle.model if vehicle else ""
@@ -437,8 +437,8 @@ async def cancel(
 ) -> None:
     """Cancel an open booking (one in an `expected` state, if named) and give its
     units back."""
-    assert booking.id is not None
     booking = await claim(uow, booking, *expected)
+    assert booking.id is not None
     uow.booking_changes.add(
         booking.change_status(BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
     )

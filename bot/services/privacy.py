@@ -237,10 +237,12 @@ async def _forget_histories(
             if move.actor in actors:
                 move.actor = me
     entries = await uow.ledger.of_owner(owner_id, 0, await uow.ledger.count_of_owner(owner_id))
-    for row in [*entries, *await uow.point_lots.of_owner(owner_id)]:
-        row.reason = _neutral(row.reason)
-        if row.actor in actors:
-            row.actor = me
+    for entry in entries:
+        entry.reason = _neutral(entry.reason)
+        entry.actor = me if entry.actor in actors else entry.actor
+    for lot in await uow.point_lots.of_owner(owner_id):
+        lot.reason = _neutral(lot.reason)
+        lot.actor = me if lot.actor in actors else lot.actor
     for answer in await uow.survey_answers.of_owner(owner_id):
         answer.comment = ""
     return targets

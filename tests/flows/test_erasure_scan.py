@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Connection
@@ -16,8 +15,8 @@ from bot.demo.data import DEMO_OWNERS
 from bot.demo.seed import demo_user_id
 from bot.domain.booking import BookingStatus
 from bot.domain.loyalty import RedemptionStatus
-from bot.domain.staff import Role
 from bot.domain.referrals import Stage
+from bot.domain.staff import Role
 from bot.services import booking as booking_service
 from bot.services import referrals
 from bot.services.referrals import FriendForm
@@ -42,7 +41,11 @@ def _cells(connection: Connection) -> Iterator[tuple[str, str, str]]:
             for column, value in row.items():
                 if value is None:
                     continue
-                text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+                text = (
+                    json.dumps(value, ensure_ascii=False)
+                    if isinstance(value, dict | list)
+                    else str(value)
+                )
                 yield table.name, str(column), text
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.domain.referrals import Referral
 from bot.domain.reference import Reference
+from bot.domain.referrals import Referral
 from bot.domain.staff import StaffMember
 from bot.services.ports import UnitOfWork
 from bot.services.queries.bookings import last_center
