@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from bot.app import App
 from bot.demo.data import DEMO_OWNERS
 from bot.demo.seed import demo_user_id
-from bot.domain.booking import BookingStatus
+from bot.domain.booking import BookingStatus, VehicleRecall
 from bot.domain.loyalty import RedemptionStatus
 from bot.domain.referrals import Stage
 from bot.domain.staff import Role
@@ -28,6 +28,8 @@ from tests.services.loyalty_helpers import give, owner_by_phone, redeem, reward
 from tests.services.referral_helpers import move
 from tests.staff import make_staff
 
+# What the README's privacy section says stays after /forget: a recall keeps its VIN.
+STAYS = {("vehicle_recalls", "vin", "vin")}
 PHONE = "+66891112233"  # Nattaya Srisuk (demo), Chiang Mai
 NATIONAL = "0891112233"
 
@@ -138,6 +140,19 @@ async def test_forget_leaves_no_name_phone_chat_id_or_vin_in_any_table(app: App)
         actor="console:7903",
         note=f"friend of Nattaya ({NATIONAL})",
     )
+    # A safety recall on her car: it stays with the VIN (README: Privacy).
+    async with app.database.uow() as uow:
+        uow.recalls.add(
+            VehicleRecall(
+                vin=vehicle.vin,
+                campaign_code="ERASE-1",
+                title="Brake hose inspection",
+                published_on=app.clock.now().date(),
+                imported_at=app.clock.now(),
+                vehicle_id=vehicle.id,
+            )
+        )
+        await uow.commit()
     assert await leaks(app, needles)  # the scan does see her before she is erased
 
     await me.say("/forget")
@@ -145,7 +160,7 @@ async def test_forget_leaves_no_name_phone_chat_id_or_vin_in_any_table(app: App)
     assert "has been erased" in me.text
 
     left = await leaks(app, needles)
-    assert sorted(left) == [], "\n".join(map(str, sorted(left)))
+    assert sorted(left) == sorted(STAYS), "\n".join(map(str, sorted(left)))
     async with app.database.uow() as uow:
         kept = await uow.redemptions.get(voucher.id or 0)
         bookings = await uow.bookings.of_owner(owner.id)
