@@ -20,6 +20,7 @@ from bot.domain.booking import Booking, BookingStatus
 from bot.domain.loyalty import EntryKind, RedemptionStatus
 from bot.domain.owners import Owner
 from bot.domain.staff import Role
+from bot.domain.text import isolate
 from bot.i18n import Translator
 from bot.services.booking import NotBookable, SlotTaken
 from handlers.booking_texts import when
@@ -132,8 +133,8 @@ async def _desks(app: App) -> list[Party]:
     return parties
 
 
-async def _issue(app: App, owner: Owner, n: int) -> VoucherRound:
-    result = await redeem(app, owner, reward(app, "coffee"), request=f"race-{n}")
+async def _issue(app: App, owner: Owner, key: str) -> VoucherRound:
+    result = await redeem(app, owner, reward(app, "coffee"), request=key)
     voucher = result.redemption
     assert voucher.id is not None
     assert voucher.code is not None
@@ -149,6 +150,16 @@ async def _voucher_state(app: App, owner: Owner, one: VoucherRound) -> tuple[str
     assert voucher is not None
     kinds = sorted(str(e.kind) for e in entries if e.spend_id == one.spend_id)
     return str(voucher.status), voucher.used_by or "", kinds
+
+
+def _accepted(app: App, desk: Party, owner: Owner, one: VoucherRound) -> str:
+    t = desk.t
+    return t._(
+        "✅ Voucher {code} accepted: {reward}, for {name}.",
+        code=one.code,
+        reward=reward(app, "coffee").title(t.code),
+        name=isolate(owner.display_name),
+    )
 
 
 def _used_on(app: App, desk: Party) -> str:
@@ -174,7 +185,7 @@ async def two_desks_take_one_voucher(app: App, rounds: int) -> None:
     coffee = reward(app, "coffee").points
     await give(app, owner, coffee * rounds, key="race-vouchers", at=app.clock.now())
     for n in range(rounds):
-        one = await _issue(app, owner, n)
+        one = await _issue(app, owner, f"desks-{n}")
         left = await _points(app, owner)
         answers = await race(
             app,
@@ -193,8 +204,10 @@ async def two_desks_take_one_voucher(app: App, rounds: int) -> None:
         assert (status, used_by) == (RedemptionStatus.USED, f"console:{desks[winner].user_id}")
         assert kinds == [EntryKind.REDEEM]
         assert await _points(app, owner) == left
-        [refusal] = told(answers[loser], desks[loser].chat_id)
-        assert refusal == _used_on(app, desks[loser])
+        assert told(answers[winner], desks[winner].chat_id) == [
+            _accepted(app, desks[winner], owner, one)
+        ]
+        assert told(answers[loser], desks[loser].chat_id) == [_used_on(app, desks[loser])]
 
 
 async def a_desk_and_the_owner_race_for_a_voucher(app: App, rounds: int) -> None:
@@ -207,7 +220,7 @@ async def a_desk_and_the_owner_race_for_a_voucher(app: App, rounds: int) -> None
     await give(app, owner, coffee * rounds, key="race-cancel", at=app.clock.now())
     wins = {"desk": 0, "owner": 0}
     for n in range(rounds):
-        one = await _issue(app, owner, n)
+        one = await _issue(app, owner, f"cancel-{n}")
         left = await _points(app, owner)
         at_desk, at_home = await race(
             app,
@@ -225,7 +238,7 @@ async def a_desk_and_the_owner_race_for_a_voucher(app: App, rounds: int) -> None
             assert used_by == f"console:{desk.user_id}"
             assert kinds == [EntryKind.REDEEM]
             assert await _points(app, owner) == left
-            assert desk_heard[0].startswith("✅")
+            assert desk_heard == [_accepted(app, desk, owner, one)]
             assert owner_heard == [me.t._("This voucher can no longer be cancelled.")]
         else:
             wins["owner"] += 1
@@ -402,8 +415,10 @@ async def two_staff_move_one_referral(app: App, rounds: int) -> None:
         sellers.append(Party(user, dealer.staff_chat_id, language, market="AE"))
     now = app.clock.now()
     for n in range(rounds):
-        referral = await recommend(app, owner, f"+9715099{n:05d}", at=now, dealer=dealer.code)
-        await walk(app, referral, Stage.TEST_DRIVE_DONE, Stage.ORDER, at=now)
+        # One lead a day (the daily limit), each in the past, moved on at once.
+        at = now - timedelta(days=rounds - n)
+        referral = await recommend(app, owner, f"+9715099{n:05d}", at=at, dealer=dealer.code)
+        await walk(app, referral, Stage.TEST_DRIVE_DONE, Stage.ORDER, at=at)
         code = MoveLead(referral.id or 0, Stage.DELIVERED).pack()
         answers = await race(
             app, "referral", [press(s, f"rfs-{n}-{s.user_id}", code) for s in sellers]
