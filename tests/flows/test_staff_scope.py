@@ -18,14 +18,6 @@ from tests.booking_scenarios import RACE_CENTER, RACE_START, make_owners
 from tests.race_scenarios import Party, _a_booking, command, press, told
 
 
-@pytest.fixture
-def db(app: App, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("OWNERBOT_DATABASE_URL", str(app.database.engine.url))
-    path = app.database.engine.url.database
-    assert path
-    return Path(path)
-
-
 def staff_rows(db: Path) -> list[tuple[str, int, str, str | None, str | None]]:
     with sqlite3.connect(db) as connection:
         return list(
