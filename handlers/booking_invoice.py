@@ -56,6 +56,7 @@ async def invoice_entered(ctx: Context) -> None:
     try:
         member, booking = await service_desk.desk_booking(
             ctx.uow,
+            ctx.reference,
             channel=ctx.event.channel,
             user_id=ctx.event.user_id,
             booking_id=ctx.draft(InvoiceDraft).booking,

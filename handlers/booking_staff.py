@@ -186,6 +186,7 @@ async def at_desk(ctx: Context, booking_id: int, action: DeskAction) -> None:
     try:
         member, booking = await service_desk.desk_booking(
             ctx.uow,
+            ctx.reference,
             channel=ctx.event.channel,
             user_id=ctx.event.user_id,
             booking_id=booking_id,

@@ -323,7 +323,13 @@ async def _cancel(ctx: Context, booking: Booking, reason: str, *, edit: bool) ->
     if not booking.is_upcoming(ctx.now):
         _no_longer_open(ctx)
         return
-    await booking_service.cancel(ctx.uow, booking, actor=actor_of(ctx), reason=reason, now=ctx.now)
+    try:
+        await booking_service.cancel(
+            ctx.uow, booking, actor=actor_of(ctx), reason=reason, now=ctx.now
+        )
+    except InvalidTransition:  # the center declined it a moment ago
+        _no_longer_open(ctx)
+        return
     dealer = ctx.reference.dealers[booking.dealer_code]
     t = ctx.t
     ctx.reply(

@@ -86,9 +86,10 @@ def _lead_card(
 
 
 async def _sales(ctx: Context, dealer_code: str | None) -> StaffMember | None:
+    dealer = ctx.reference.dealers.get(dealer_code) if dealer_code is not None else None
     try:
         return await require_staff(
-            ctx.uow, ctx.event.channel, ctx.event.user_id, Role.SALES, dealer_code=dealer_code
+            ctx.uow, ctx.event.channel, ctx.event.user_id, Role.SALES, dealer=dealer
         )
     except NotStaff:
         return None
@@ -102,7 +103,7 @@ async def open_leads(ctx: Context) -> None:
         ctx.reply(ctx.t._("This command is for the dealer's sales team."))
         return
     t = ctx.t
-    leads = await leads_in_progress(ctx.uow, member, ctx.now)
+    leads = await leads_in_progress(ctx.uow, ctx.reference, member, ctx.now)
     if not leads:
         ctx.reply(t._("No referrals in progress."))
         return

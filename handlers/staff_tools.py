@@ -53,7 +53,8 @@ def _for_roles(ctx: Context, roles: tuple[Role, ...]) -> str:
 
 def _staff_region(ctx: Context, member: StaffMember) -> str | None:
     dealer = ctx.reference.dealers.get(member.dealer_code or "")
-    return ctx.reference.market(dealer.market).phone_region if dealer else None
+    market = dealer.market if dealer else member.market
+    return ctx.reference.market(market).phone_region if market else None
 
 
 async def _owner_by_phone(ctx: Context, member: StaffMember, raw: str) -> Owner | None:
@@ -63,8 +64,7 @@ async def _owner_by_phone(ctx: Context, member: StaffMember, raw: str) -> Owner 
         ctx.reply(ctx.t._("“{phone}” is not a phone number I can read.", phone=raw))
         return None
     owner = await owner_by_phone(ctx.uow, phone)
-    dealer = ctx.reference.dealers.get(member.dealer_code or "")
-    if owner is None or (member.role != Role.ADMIN and dealer and owner.market != dealer.market):
+    if owner is None or not member.serves_market(owner.market, ctx.reference.dealers):
         ctx.reply(ctx.t._("No owner with that phone number in your market."))
         return None
     return owner

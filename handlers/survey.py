@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain.care import SurveyAnswer
 from bot.domain.text import isolate
 from bot.services import surveys
-from bot.services.surveys import NotTheirVisit
+from bot.services.surveys import NotTheirVisit, SurveyNotOpen
 from handlers.codes import BadCode, button
 from handlers.codes.survey import SkipSurveyComment, SurveyScore
 from handlers.common import market_translator, show_main_menu
@@ -33,6 +33,9 @@ async def survey_score(ctx: Context, code: SurveyScore) -> None:
         )
     except NotTheirVisit as error:
         raise NotYours from error
+    except SurveyNotOpen:
+        ctx.toast(ctx.t._("This survey is closed. Thank you all the same!"))
+        return
     if not result.first_time:
         ctx.toast(ctx.t._("Thank you, we already have your answer."))
         return
@@ -82,6 +85,9 @@ async def survey_comment(ctx: Context) -> None:
         )
     except NotTheirVisit as error:
         raise NotYours from error
+    except SurveyNotOpen:
+        ctx.toast(ctx.t._("This survey is closed. Thank you all the same!"))
+        return
     ctx.clear_state()
     ctx.reply(ctx.t._("Thank you, we've passed it on to the team."))
     if recorded.detractor:

@@ -166,6 +166,7 @@ staff = Table(
     Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
     Column("active", Boolean, nullable=False),
     Column("added_at", UtcDateTime, nullable=False),
+    Column("market", String(8), nullable=True),  # a market manager's market
     UniqueConstraint("channel", "user_id"),
 )
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.booking import (
     MAX_NOTES,
+    OPEN_STATUSES,
     Booking,
     BookingStatus,
     InvalidTransition,
@@ -345,6 +346,24 @@ async def _reserve(
     return None
 
 
+async def claim(uow: UnitOfWork, booking: Booking, *expected: BookingStatus) -> Booking:
+    """Compare-and-set's first half: lock the booking's row, which re-reads it in place,
+    and go on only if it is still in one of the `expected` states (any open one if none
+    is named). Of two people changing one booking at once (two advisors, an advisor and
+    the owner) the second waits here and then finds the first's change: exactly one
+    wins, the other gets InvalidTransition with the state it lost to.
+
+    Returns the locked booking: `booking` itself when this unit of work loaded it (the
+    lock refreshes it in place), else the unit of work's own copy."""
+    assert booking.id is not None
+    current = await uow.bookings.lock(booking.id)
+    if current is None:
+        raise InvalidTransition(booking.state, BookingStatus.CANCELLED)
+    if current.state not in (expected or OPEN_STATUSES):
+        raise InvalidTransition(current.state, expected[0] if expected else BookingStatus.REQUESTED)
+    return current
+
+
 async def reschedule(
     uow: UnitOfWork,
     reference: Reference,
@@ -356,12 +375,13 @@ async def reschedule(
     reason: str = "",
     proposed: bool = False,
     window: int | None = None,
+    expected: tuple[BookingStatus, ...] = (),
 ) -> Booking:
-    """Move an open booking to `start` atomically: its old units are given back and the
-    new ones taken in this unit of work; if the new ones are gone, it keeps the old."""
+    """Move an open booking (one in an `expected` state, if named) to `start`
+    atomically: its old units are given back and the new ones taken in this unit of
+    work; if the new ones are gone, it keeps the old."""
+    booking = await claim(uow, booking, *expected)
     assert booking.id is not None
-    if not booking.is_open:
-        raise InvalidTransition(booking.state, BookingStatus.REQUESTED)
     dealer = reference.dealers[booking.dealer_code]
     vehicle = await uow.vehicles.get(booking.vehicle_id)
     model_code = vehicle.model if vehicle else ""
@@ -407,9 +427,17 @@ async def reschedule(
 
 
 async def cancel(
-    uow: UnitOfWork, booking: Booking, *, actor: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    booking: Booking,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime,
+    expected: tuple[BookingStatus, ...] = (),
 ) -> None:
-    """Cancel an open booking and give its units back."""
+    """Cancel an open booking (one in an `expected` state, if named) and give its
+    units back."""
+    booking = await claim(uow, booking, *expected)
     assert booking.id is not None
     uow.booking_changes.add(
         booking.change_status(BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
@@ -419,6 +447,7 @@ async def cancel(
 
 async def accept_proposal(uow: UnitOfWork, booking: Booking, *, actor: str, now: datetime) -> None:
     """The owner accepts the time the center proposed: the booking is confirmed."""
+    booking = await claim(uow, booking, BookingStatus.REQUESTED)
     if not booking.proposed or booking.state is not BookingStatus.REQUESTED:
         raise InvalidTransition(booking.state, BookingStatus.CONFIRMED)
     uow.booking_changes.add(

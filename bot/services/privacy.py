@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.domain.booking import Booking
+from bot.domain.loyalty import RedemptionStatus
 from bot.domain.owners import Owner
 from bot.services.booking import cancel as cancel_booking
 from bot.services.ports import UnitOfWork
+from bot.services.staff import actor_id
 
 ERASURE_REASON = "erased"  # a booking's cancellation reason when its owner was erased
+# What free text about an erased owner becomes (staff reasons and notes, their own
+# words in a booking's history or a survey comment): a neutral code, never shown as is.
+ERASED_TEXT = "[erased]"
+
+
+def pseudonym(owner_id: int) -> str:
+    """The actor an erased owner's own actions are recorded under from now on: still one
+    person in the histories (their changes stay together), no longer a chat account."""
+    return f"erased:{owner_id}"
 
 
 async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
@@ -150,23 +162,33 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
 
     Open bookings are cancelled (their slots freed) and booking notes, which are free
     text, blanked; the cancelled bookings are returned, so their centers can be told.
-    Recalls stay with the VIN (they concern the car, and reach its next owner) but lose
-    the link to this owner's vehicle."""
+    Open vouchers are voided (a desk refuses them). Free text about the owner (staff
+    reasons in the points journal, lots and audit log, notes and reasons in booking and
+    referral histories, survey comments) becomes ERASED_TEXT, and their chat accounts as
+    actors become `pseudonym(owner.id)`. Recalls stay with the VIN (they concern the car,
+    and reach its next owner) but lose the link to this owner's vehicle."""
     assert owner.id is not None
     accounts = await uow.accounts.of_owner(owner.id)
+    actors = {actor_id(a.channel, a.user_id) for a in accounts}
     if owner.phone:
         await uow.referrals.forget_friend(owner.phone)
         await uow.attributions.forget([(a.channel, a.user_id) for a in accounts])
     owner.erase(now)
     cancelled: list[Booking] = []
-    for booking in await uow.bookings.of_owner(owner.id):
+    bookings = await uow.bookings.of_owner(owner.id)
+    for booking in bookings:
         if booking.is_open:
             await cancel_booking(
                 uow, booking, actor="system:erasure", reason=ERASURE_REASON, now=now
             )
             cancelled.append(booking)
         booking.notes = ""
-    for vehicle in await uow.vehicles.of_owner(owner.id):
+    await _void_vouchers(uow, owner.id, now)
+    targets = await _forget_histories(uow, owner.id, bookings, actors)
+    vehicles = await uow.vehicles.of_owner(owner.id)
+    targets |= {f"vehicle:{v.id}" for v in vehicles}
+    await _forget_audit(uow, owner.id, targets, actors)
+    for vehicle in vehicles:
         assert vehicle.id is not None
         for recall in await uow.recalls.of_vehicle(vehicle.id, None):
             recall.vehicle_id = None
@@ -177,3 +199,62 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
         await uow.conversations.delete_for_user(account.channel, account.user_id)
         await uow.accounts.delete(account)
     return cancelled
+
+
+def _neutral(text: str) -> str:
+    return ERASED_TEXT if text else ""
+
+
+async def _void_vouchers(uow: UnitOfWork, owner_id: int, now: datetime) -> None:
+    """Vouchers still open are cancelled without a refund: nobody can present them now."""
+    for voucher in await uow.redemptions.of_owner(owner_id):
+        if voucher.status is RedemptionStatus.ISSUED:
+            locked = await uow.redemptions.lock(voucher.id or 0)
+            if locked is not None and locked.status is RedemptionStatus.ISSUED:
+                locked.status = RedemptionStatus.CANCELLED
+                locked.cancelled_at = now
+
+
+async def _forget_histories(
+    uow: UnitOfWork, owner_id: int, bookings: Sequence[Booking], actors: set[str]
+) -> set[str]:
+    """Free text and the owner's chat accounts out of the histories that concern them;
+    returns the audit targets those histories are about."""
+    me = pseudonym(owner_id)
+    targets = {f"owner:{owner_id}"}
+    for booking in bookings:
+        targets.add(f"booking:{booking.id}")
+        for change in await uow.booking_changes.of_booking(booking.id or 0):
+            if change.reason != ERASURE_REASON:
+                change.reason = _neutral(change.reason)
+            if change.actor in actors:
+                change.actor = me
+    total = await uow.referrals.count_of_referrer(owner_id)
+    for referral in await uow.referrals.of_referrer(owner_id, 0, total):
+        targets.add(f"referral:{referral.id}")
+        for move in await uow.stage_changes.of_referral(referral.id or 0):
+            move.note = _neutral(move.note)
+            if move.actor in actors:
+                move.actor = me
+    entries = await uow.ledger.of_owner(owner_id, 0, await uow.ledger.count_of_owner(owner_id))
+    for entry in entries:
+        entry.reason = _neutral(entry.reason)
+        entry.actor = me if entry.actor in actors else entry.actor
+    for lot in await uow.point_lots.of_owner(owner_id):
+        lot.reason = _neutral(lot.reason)
+        lot.actor = me if lot.actor in actors else lot.actor
+    for answer in await uow.survey_answers.of_owner(owner_id):
+        answer.comment = ""
+    return targets
+
+
+async def _forget_audit(
+    uow: UnitOfWork, owner_id: int, targets: set[str], actors: set[str]
+) -> None:
+    """The audit trail keeps who did what and when; what staff wrote about the owner
+    becomes neutral, and the owner's own actions are under their pseudonym."""
+    me = pseudonym(owner_id)
+    for entry in await uow.audit.concerning(targets, actors):
+        entry.reason = _neutral(entry.reason)
+        if entry.actor in actors:
+            entry.actor = me

@@ -32,14 +32,14 @@ class UnknownBooking(Exception):
 
 
 async def desk_booking(
-    uow: UnitOfWork, *, channel: str, user_id: int, booking_id: int
+    uow: UnitOfWork, reference: Reference, *, channel: str, user_id: int, booking_id: int
 ) -> tuple[StaffMember, Booking]:
     """The booking and the advisor acting on it; NotStaff unless they serve its center."""
     booking = await uow.bookings.get(booking_id)
     if booking is None:
         raise UnknownBooking(booking_id)
     member = await require_staff(
-        uow, channel, user_id, Role.ADVISOR, dealer_code=booking.dealer_code
+        uow, channel, user_id, Role.ADVISOR, dealer=reference.dealers.get(booking.dealer_code)
     )
     return member, booking
 
@@ -52,6 +52,16 @@ def _target(booking: Booking) -> str:
     return f"booking:{booking.id}"
 
 
+# The states in which the desk offers each action (its buttons): a press is a
+# compare-and-set from one of them, so a card pressed after someone else acted is stale.
+_FROM: dict[BookingStatus, tuple[BookingStatus, ...]] = {
+    BookingStatus.CONFIRMED: (BookingStatus.REQUESTED,),
+    BookingStatus.ARRIVED: (BookingStatus.CONFIRMED, BookingStatus.REQUESTED),
+    BookingStatus.NO_SHOW: (BookingStatus.CONFIRMED,),
+    BookingStatus.COMPLETED: (BookingStatus.ARRIVED,),
+}
+
+
 async def _set_status(
     uow: UnitOfWork,
     member: StaffMember,
@@ -61,6 +71,7 @@ async def _set_status(
     reason: str,
     now: datetime,
 ) -> None:
+    booking = await booking_service.claim(uow, booking, *_FROM[status])
     before = booking.status
     uow.booking_changes.add(
         booking.change_status(status, actor=_actor(member), reason=reason, now=now)
@@ -107,8 +118,18 @@ async def mark_no_show(
 async def decline(
     uow: UnitOfWork, member: StaffMember, booking: Booking, *, reason: str, now: datetime
 ) -> None:
+    """Only a booking not yet confirmed: a Decline pressed while another advisor
+    confirmed it loses (the owner is never told both)."""
+    booking = await booking_service.claim(uow, booking, BookingStatus.REQUESTED)
     before = booking.status
-    await booking_service.cancel(uow, booking, actor=_actor(member), reason=reason, now=now)
+    await booking_service.cancel(
+        uow,
+        booking,
+        actor=_actor(member),
+        reason=reason,
+        now=now,
+        expected=(BookingStatus.REQUESTED,),
+    )
     audit(
         uow,
         _actor(member),
@@ -130,6 +151,7 @@ async def propose(
     now: datetime,
 ) -> None:
     """Move the booking to a time the center can do; the owner accepts or picks another."""
+    booking = await booking_service.claim(uow, booking, BookingStatus.REQUESTED)
     before = booking.starts_at
     await booking_service.reschedule(
         uow,
@@ -140,6 +162,7 @@ async def propose(
         now=now,
         reason="proposed by the center",
         proposed=True,
+        expected=(BookingStatus.REQUESTED,),
     )
     audit(
         uow,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.domain.staff import AuditEntry, Role, StaffMember
+from bot.domain.reference import Dealer
+from bot.domain.staff import AuditEntry, Role, ScopeProblem, StaffMember, scope_problem
 from bot.services.ports import UnitOfWork
 
 
@@ -21,6 +22,14 @@ class LacksRole(NotStaff):
         self.member = member
 
 
+class OutOfScope(ValueError):
+    """A role given without the scope it needs (an advisor without a dealer)."""
+
+    def __init__(self, why: ScopeProblem) -> None:
+        super().__init__(why.value)
+        self.why = why
+
+
 async def add_staff(
     uow: UnitOfWork,
     *,
@@ -31,8 +40,14 @@ async def add_staff(
     dealer_code: str | None,
     actor: str,
     now: datetime,
+    market: str | None = None,
 ) -> StaffMember:
-    """Add someone, or change the role and dealer of someone already on staff."""
+    """Add someone, or change the role and scope of someone already on staff. Only
+    brand-wide roles may lack a dealer: an admin, or a manager of `market`
+    (OutOfScope otherwise)."""
+    problem = scope_problem(role, dealer_code, market)
+    if problem is not None:
+        raise OutOfScope(problem)
     member = await uow.staff.by_user(channel, user_id)
     if member is None:
         member = StaffMember(
@@ -41,14 +56,16 @@ async def add_staff(
             role=role,
             name=name,
             dealer_code=dealer_code,
+            market=market,
             added_at=now,
         )
         uow.staff.add(member)
     else:
-        member.role, member.name, member.dealer_code, member.active = (
+        member.role, member.name, member.dealer_code, member.market, member.active = (
             role,
             name,
             dealer_code,
+            market,
             True,
         )
     audit(
@@ -60,17 +77,19 @@ async def add_staff(
         now,
         role=role,
         dealer=dealer_code,
+        market=market,
     )
     return member
 
 
 async def require_staff(
-    uow: UnitOfWork, channel: str, user_id: int, *roles: Role, dealer_code: str | None = None
+    uow: UnitOfWork, channel: str, user_id: int, *roles: Role, dealer: Dealer | None = None
 ) -> StaffMember:
-    """The staff member behind this chat user, if they may act; else NotStaff
+    """The staff member behind this chat user, if they may act for `dealer` (or, with
+    none, at all: a member whose scope is out of bounds may not); else NotStaff
     (LacksRole when they are active staff whose role doesn't allow it)."""
     member = await active_staff(uow, channel, user_id)
-    if member is None or not member.serves(dealer_code):
+    if member is None or not member.serves(dealer):
         raise NotStaff
     if not member.may(*roles):
         raise LacksRole(member)

@@ -58,6 +58,12 @@ class SqlPointLotRepository:
         )
         return result.scalars().all()
 
+    async def of_owner(self, owner_id: int) -> Sequence[PointLot]:
+        result = await self.session.execute(
+            select(PointLot).where(lots_c.owner_id == owner_id).order_by(lots_c.id)
+        )
+        return result.scalars().all()
+
     async def get_many(self, ids: Collection[int]) -> dict[int, PointLot]:
         if not ids:
             return {}

@@ -73,6 +73,15 @@ class SqlRedemptionRepository:
     async def get(self, redemption_id: int) -> Redemption | None:
         return await self.session.get(Redemption, redemption_id)
 
+    async def lock(self, redemption_id: int) -> Redemption | None:
+        result = await self.session.execute(
+            select(Redemption)
+            .where(redemptions_c.id == redemption_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
     async def by_code(self, code: str) -> Redemption | None:
         result = await self.session.execute(select(Redemption).where(redemptions_c.code == code))
         return result.scalar_one_or_none()

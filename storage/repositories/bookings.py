@@ -17,6 +17,15 @@ class SqlBookingRepository(SqlRepository[Booking]):
     async def get(self, booking_id: int) -> Booking | None:
         return await self.session.get(Booking, booking_id)
 
+    async def lock(self, booking_id: int) -> Booking | None:
+        result = await self.session.execute(
+            select(Booking)
+            .where(tables.bookings.c.id == booking_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
     async def by_request_key(self, key: str) -> Booking | None:
         result = await self.session.execute(
             select(Booking).where(tables.bookings.c.request_key == key)

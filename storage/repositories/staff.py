@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
@@ -29,5 +29,16 @@ class SqlAuditLog(SqlRepository[AuditEntry]):
         c = tables.audit_log.c
         result = await self.session.execute(
             select(AuditEntry).where(c.target == target).order_by(c.at, c.id)
+        )
+        return result.scalars().all()
+
+    async def concerning(
+        self, targets: Collection[str], actors: Collection[str]
+    ) -> Sequence[AuditEntry]:
+        c = tables.audit_log.c
+        result = await self.session.execute(
+            select(AuditEntry)
+            .where(or_(c.target.in_(list(targets)), c.actor.in_(list(actors))))
+            .order_by(c.at, c.id)
         )
         return result.scalars().all()

@@ -22,6 +22,10 @@ class FakeBookingRepository:
         self.store.flush()
         return next((b for b in self.table if b.id == booking_id), None)
 
+    async def lock(self, booking_id: int) -> Booking | None:
+        """One test, one task: nothing to wait for."""
+        return await self.get(booking_id)
+
     async def by_request_key(self, key: str) -> Booking | None:
         self.store.flush()
         return next((b for b in self.table if b.request_key == key), None)

@@ -91,6 +91,10 @@ class FakePointLots:
         lots = [lot for lot in self.table if lot.owner_id == owner_id and lot.remaining > 0]
         return sorted(lots, key=lambda lot: (lot.expires_at, _id(lot)))
 
+    async def of_owner(self, owner_id: int) -> Sequence[PointLot]:
+        self.store.flush()
+        return sorted((lot for lot in self.table if lot.owner_id == owner_id), key=_id)
+
     async def get_many(self, ids: Collection[int]) -> dict[int, PointLot]:
         self.store.flush()
         return {lot.id: lot for lot in self.table if lot.id is not None and lot.id in ids}
@@ -281,6 +285,10 @@ class FakeRedemptions:
     async def get(self, redemption_id: int) -> Redemption | None:
         self.store.flush()
         return next((r for r in self.table if r.id == redemption_id), None)
+
+    async def lock(self, redemption_id: int) -> Redemption | None:
+        """One test, one task: nothing to wait for."""
+        return await self.get(redemption_id)
 
     async def by_code(self, code: str) -> Redemption | None:
         self.store.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.domain.staff import AuditEntry, StaffMember
 from tests.fakes.store import Store, Table
@@ -36,3 +36,10 @@ class FakeAuditLog:
     async def about(self, target: str) -> Sequence[AuditEntry]:
         self.store.flush()
         return sorted((e for e in self.table if e.target == target), key=lambda e: (e.at, e.id))
+
+    async def concerning(
+        self, targets: Collection[str], actors: Collection[str]
+    ) -> Sequence[AuditEntry]:
+        self.store.flush()
+        found = (e for e in self.table if e.target in targets or e.actor in actors)
+        return sorted(found, key=lambda e: (e.at, e.id))

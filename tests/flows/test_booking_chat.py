@@ -461,7 +461,7 @@ async def test_a_car_checks_in_from_the_morning_of_its_visit_not_the_day_before(
         clock.set(moment)
         async with app.database.uow() as uow:
             member, mine = await service_desk.desk_booking(
-                uow, channel="console", user_id=7960, booking_id=booking.id or 0
+                uow, app.reference, channel="console", user_id=7960, booking_id=booking.id or 0
             )
             if mine.status == BookingStatus.REQUESTED:
                 await service_desk.confirm(uow, member, mine, moment)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from bot.app import App
 from bot.cli import cli
 from bot.services.csv_files import NOT_UTF8
 
@@ -44,14 +43,6 @@ STAGES = Kind(
     "referral_stage_changes",
 )
 KINDS = [pytest.param(kind, id=kind.command) for kind in (OWNERS, RECALLS, STAGES)]
-
-
-@pytest.fixture
-def db(app: App, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("OWNERBOT_DATABASE_URL", str(app.database.engine.url))
-    path = app.database.engine.url.database
-    assert path
-    return Path(path)
 
 
 def count(db: Path, table: str) -> int:

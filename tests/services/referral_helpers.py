@@ -47,11 +47,12 @@ async def move(
     at: datetime,
     vin: str | None = None,
     actor: str = "test",
+    note: str = "",
 ) -> StageMove:
     assert referral.id is not None
     async with app.database.uow() as uow:
         done = await referrals.move_stage(
-            uow, app.reference, referral.id, stage, actor=actor, at=at, now=at, vin=vin
+            uow, app.reference, referral.id, stage, actor=actor, at=at, now=at, vin=vin, note=note
         )
         await commit_as_of(app, uow, at)
     return done

@@ -31,10 +31,14 @@ async def test_an_advisor_of_another_center_may_not_act_on_a_booking(fake_app: F
         assert booking.id is not None
         with pytest.raises(NotStaff):
             await service_desk.desk_booking(
-                uow, channel="console", user_id=elsewhere.user_id, booking_id=booking.id
+                uow,
+                fake_app.reference,
+                channel="console",
+                user_id=elsewhere.user_id,
+                booking_id=booking.id,
             )
         member, found = await service_desk.desk_booking(
-            uow, channel="console", user_id=here.user_id, booking_id=booking.id
+            uow, fake_app.reference, channel="console", user_id=here.user_id, booking_id=booking.id
         )
     assert (member, found) == (here, booking)
 

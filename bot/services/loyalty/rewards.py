@@ -143,10 +143,14 @@ async def cancel_redemption(
 ) -> int:
     """Cancel an unused voucher: the exact lots it consumed get their points back
     (what has expired since stays expired). Returns the points refunded."""
-    redemption = await uow.redemptions.get(redemption_id)
-    if redemption is None or redemption.owner_id != owner_id:
+    found = await uow.redemptions.get(redemption_id)
+    if found is None or found.owner_id != owner_id:
         raise VoucherProblem(VoucherRefusal.UNKNOWN)
     await lock_account(uow, owner_id, now)
+    # The voucher itself is locked too (account, then voucher: the order every use
+    # case takes), so a desk using it at this moment and this cancel have one winner.
+    redemption = await uow.redemptions.lock(redemption_id)
+    assert redemption is not None
     if not redemption.usable(now):
         raise VoucherProblem(_refusal(redemption), redemption)
     spent = await uow.point_spends.get(redemption.spend_id)
@@ -191,12 +195,18 @@ async def use_voucher(
     actor: str,
     now: datetime,
 ) -> Redemption:
-    """A dealer takes a voucher: it must exist, be valid, and belong to their market."""
-    redemption = await uow.redemptions.by_code(normalize_voucher_code(code))
+    """A dealer takes a voucher: it must exist, be valid, and belong to their market.
+
+    The voucher row is locked before its status is read (compare-and-set under the
+    lock): of two desks taking the same code, or a desk and its owner cancelling it,
+    exactly one wins and the other is told the voucher's new status."""
+    found = await uow.redemptions.by_code(normalize_voucher_code(code))
+    if found is None or found.id is None:
+        raise VoucherProblem(VoucherRefusal.UNKNOWN)
+    redemption = await uow.redemptions.lock(found.id)
     if redemption is None:
         raise VoucherProblem(VoucherRefusal.UNKNOWN)
-    dealer = reference.dealers.get(staff.dealer_code or "")
-    if staff.role != "admin" and (dealer is None or dealer.market != redemption.market):
+    if not staff.serves_market(redemption.market, reference.dealers):
         raise VoucherProblem(VoucherRefusal.ELSEWHERE, redemption)
     if not redemption.usable(now):
         raise VoucherProblem(_refusal(redemption), redemption)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from bot.domain.staff import AuditEntry, StaffMember
@@ -17,3 +17,8 @@ class StaffRepository(Protocol):
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     async def about(self, target: str) -> Sequence[AuditEntry]: ...
+    async def concerning(
+        self, targets: Collection[str], actors: Collection[str]
+    ) -> Sequence[AuditEntry]:
+        """Entries about one of `targets` or done by one of `actors` (an erasure)."""
+        ...

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from bot.domain.reference import Reference
 from bot.domain.referrals import Referral
-from bot.domain.staff import Role, StaffMember
+from bot.domain.staff import StaffMember
 from bot.services.ports import UnitOfWork
 from bot.services.queries.bookings import last_center
 
@@ -25,12 +26,12 @@ async def referral_by_id(uow: UnitOfWork, referral_id: int) -> Referral | None:
     return await uow.referrals.get(referral_id)
 
 
-async def open_leads(uow: UnitOfWork, member: StaffMember, now: datetime) -> Sequence[Referral]:
+async def open_leads(
+    uow: UnitOfWork, reference: Reference, member: StaffMember, now: datetime
+) -> Sequence[Referral]:
     """The referrals still in progress that this sales member may see, newest first:
-    their dealer's, or every dealer's for an admin."""
-    dealers = (
-        None if member.role == Role.ADMIN or member.dealer_code is None else [member.dealer_code]
-    )
+    their dealer's, their market's for a market manager, every dealer's for an admin."""
+    dealers = member.dealer_codes(reference.dealers)
     return await uow.referrals.open_at(dealers, now - RECENT_DELIVERIES, OPEN_LEADS_SHOWN)
 
 
