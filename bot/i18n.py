@@ -44,6 +44,9 @@ SHIPPED_LOCALES: tuple[str, ...] = (
     "tr",
     "de",
     "zh_Hans",
+    "fr",
+    "it",
+    "pl",
 )
 # Locales being translated: each has a catalog (`make i18n` keeps it in step) and its
 # place in the tables keyed by locale (plural forms, opt-out words, typed dates); it
@@ -55,9 +58,6 @@ PENDING_LOCALES: tuple[str, ...] = (
     "kk",
     "uz",
     "he",
-    "fr",
-    "it",
-    "pl",
 )
 CATALOG_LOCALES = SHIPPED_LOCALES + PENDING_LOCALES
 
