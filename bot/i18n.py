@@ -44,16 +44,40 @@ SHIPPED_LOCALES: tuple[str, ...] = (
     "tr",
     "de",
     "zh_Hans",
+    "fr",
+    "it",
+    "pl",
 )
+# Locales being translated: each has a catalog (`make i18n` keeps it in step) and its
+# place in the tables keyed by locale (plural forms, opt-out words, typed dates); it
+# moves to SHIPPED_LOCALES with its complete catalog, which `make i18n-check` then holds
+# to every rule. Until then nobody is served it.
+PENDING_LOCALES: tuple[str, ...] = (
+    "vi",
+    "ms",
+    "kk",
+    "uz",
+    "he",
+)
+CATALOG_LOCALES = SHIPPED_LOCALES + PENDING_LOCALES
 
 # Telegram sends IETF tags ("pt-br", "zh-hans", "en-US"). A bare language maps to the
 # variant we ship; legacy or sibling codes map to what their readers read.
 _LANGUAGE_ALIASES = {
     "pt": "pt_BR",
     "zh": "zh_Hans",
-    "in": "id",  # the pre-1989 ISO code some Android clients still send
+    "in": "id",  # the pre-1989 ISO codes some Android clients still send
+    "iw": "he",
 }
+# Script subtags naming a script the language's catalog is not written in: such a
+# reader falls back as for an unshipped language. Uzbek is written in Latin script in
+# Uzbekistan ("uz" is Babel's Latin Uzbek, so uz-Latn and uz-UZ are served it).
+_OTHER_SCRIPTS = {"uz": ("cyrl", "arab")}
 _TAG_TO_LOCALE = {loc.lower().replace("_", "-"): loc for loc in SHIPPED_LOCALES}
+
+
+def _shipped(locale: str | None) -> str | None:
+    return locale if locale in SHIPPED_LOCALES else None
 
 
 def N_(message: str) -> str:
@@ -80,9 +104,13 @@ def locale_from_language_code(code: str | None) -> str | None:
     tag = code.strip().replace("_", "-").lower()
     if tag in _TAG_TO_LOCALE:
         return _TAG_TO_LOCALE[tag]
-    language = tag.split("-", 1)[0]
+    if tag in _LANGUAGE_ALIASES:
+        return _shipped(_LANGUAGE_ALIASES[tag])
+    language, *subtags = tag.split("-")
+    if any(script in subtags for script in _OTHER_SCRIPTS.get(language, ())):
+        return None
     if language in _LANGUAGE_ALIASES:
-        return _LANGUAGE_ALIASES[language]
+        return _shipped(_LANGUAGE_ALIASES[language])
     return _TAG_TO_LOCALE.get(language)
 
 
@@ -104,7 +132,12 @@ def negotiate_locale(
 
 
 # CLDR's self-names, except where speakers name their language differently in a menu.
-_NATIVE_NAME_OVERRIDES = {"id": "Bahasa Indonesia", "zh_Hans": "简体中文"}
+_NATIVE_NAME_OVERRIDES = {
+    "id": "Bahasa Indonesia",
+    "zh_Hans": "简体中文",
+    "ms": "Bahasa Melayu",
+    "uz": "O‘zbekcha",
+}
 
 
 def native_language_name(locale_code: str) -> str:

@@ -22,7 +22,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from bot.config import PROJECT_ROOT
-from bot.i18n import SHIPPED_LOCALES, SOURCE_LOCALE
+from bot.i18n import PENDING_LOCALES, SHIPPED_LOCALES, SOURCE_LOCALE
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -43,6 +43,14 @@ PLURAL_FORMS: dict[str, tuple[str, ...]] = {
     "th": ("other",),
     "id": ("other",),
     "zh_Hans": ("other",),
+    "vi": ("other",),
+    "ms": ("other",),
+    "kk": ("one", "other"),
+    "uz": ("one", "other"),
+    "he": ("one", "two", "other"),
+    "fr": ("one", "many", "other"),
+    "it": ("one", "many", "other"),
+    "pl": ("one", "few", "many"),
 }
 PLURAL_EXPRESSIONS: dict[str, str] = {
     "en": "(n != 1)",
@@ -55,6 +63,14 @@ PLURAL_EXPRESSIONS: dict[str, str] = {
     "th": "0",
     "id": "0",
     "zh_Hans": "0",
+    "vi": "0",
+    "ms": "0",
+    "kk": "(n != 1)",
+    "uz": "(n != 1)",
+    "he": "(n == 1 ? 0 : n == 2 ? 1 : 2)",
+    "fr": "((n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+    "it": "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)",
+    "pl": "(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || n%100>14) ? 1 : 2)",
 }
 _SAMPLE_NUMBERS = [*range(0, 1200), 1_000_000, 2_000_000, 1_000_001, 10**9]
 _KEYWORDS = {
@@ -94,6 +110,16 @@ def check_catalogs(locales_dir: Path, source_dirs: tuple[Path, ...] | None = Non
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=locale)
         problems += [f"{locale}: {p}" for p in _check_catalog(locale, catalog, source_ids)]
+    for locale in PENDING_LOCALES:
+        path = locales_dir / locale / "LC_MESSAGES" / "messages.po"
+        if locale in SHIPPED_LOCALES:
+            problems.append(f"{locale}: shipped and pending at once")
+        elif not path.exists():
+            problems.append(f"{locale}: pending without a catalog at {path}")
+        else:
+            with path.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+            problems += [f"{locale}: {p}" for p in _check_plural_header(locale, catalog)]
     return problems
 
 
@@ -155,10 +181,7 @@ def _source_message_ids(dirs: tuple[Path, ...]) -> set[tuple[str | None, str]]:
 def _check_catalog(
     locale: str, catalog: Catalog, source_ids: set[tuple[str | None, str]]
 ) -> Iterator[str]:
-    expected = plural_header(locale)
-    header = catalog.plural_forms.replace(" ", "")
-    if header != expected.replace(" ", ""):
-        yield f"Plural-Forms is {catalog.plural_forms!r}, expected {expected!r}"
+    yield from _check_plural_header(locale, catalog)
     known = set()
     for message in catalog:
         if not message.id:
@@ -171,6 +194,12 @@ def _check_catalog(
         yield from (f"{where}: {p}" for p in _check_message(locale, message))
     for _context, msgid in sorted(source_ids - known, key=lambda k: k[1]):
         yield f"{msgid[:50]!r}: in the source but not in the catalog (run `make i18n`)"
+
+
+def _check_plural_header(locale: str, catalog: Catalog) -> Iterator[str]:
+    expected = plural_header(locale)
+    if catalog.plural_forms.replace(" ", "") != expected.replace(" ", ""):
+        yield f"Plural-Forms is {catalog.plural_forms!r}, expected {expected!r}"
 
 
 def _texts(value: object) -> tuple[str, ...]:

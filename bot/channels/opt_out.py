@@ -18,6 +18,14 @@ OPT_OUT_WORDS: dict[str, tuple[str, ...]] = {
     "ar": ("توقف", "إيقاف", "الغاء الاشتراك"),
     "th": ("หยุด", "เลิกรับ"),
     "zh_Hans": ("停止", "退订"),
+    "vi": ("dừng", "ngừng", "hủy đăng ký"),
+    "ms": ("berhenti", "henti"),
+    "kk": ("тоқтат", "тоқтату", "жазылымнан шығу"),
+    "uz": ("to‘xtat", "to'xtat", "toʻxtat", "obunani bekor qilish"),
+    "he": ("הסר", "הפסק", "עצור"),
+    "fr": ("stop", "arrêt", "désabonner"),
+    "it": ("stop", "basta", "cancellami"),
+    "pl": ("stop", "wypisz", "rezygnuję"),
 }
 
 _ALL = frozenset(word for words in OPT_OUT_WORDS.values() for word in words)

@@ -158,6 +158,15 @@ DEMO_OWNERS: tuple[DemoOwner, ...] = (
     DemoOwner(
         "+60123456789", "美玲", "陈", "zh_Hans", "MY", "1990-10-08", "MY-KUL-01", "S5", 640, 25500
     ),
+    DemoOwner(
+        "+33612345678", "Camille", "Martin", "fr", "FR", "1987-04-18", "FR-PAR-01", "S5", 300, 14500
+    ),
+    DemoOwner(
+        "+393471234567", "Giulia", "Rossi", "it", "IT", "1985-07-09", "IT-MIL-01", "X7", 610, 28000
+    ),
+    DemoOwner(
+        "+48601234567", "Piotr", "Kowalski", "pl", "PL", "1982-05-23", "PL-WAW-01", "E3", 200, 9800
+    ),
 )
 
 
@@ -184,6 +193,9 @@ DEMO_POINTS: dict[str, tuple[tuple[int, int, int, str], ...]] = {
     "+905321234567": ((30, 1100, 1100, "paid_service"),),
     "+6281234567890": ((120, 650, 650, "paid_service"),),
     "+525512345678": ((1, 500, 500, "paid_service"),),
+    "+33612345678": ((90, 700, 700, "paid_service"),),
+    "+393471234567": ((300, 1400, 1400, "paid_service"), (20, 20, 20, "survey_answered")),
+    "+48601234567": ((60, 900, 900, "paid_service"),),
 }
 
 
@@ -213,6 +225,9 @@ LINKED_DAYS_AGO = (
     33,
     70,
     6,
+    20,
+    150,
+    11,
 )
 
 
@@ -339,4 +354,10 @@ DEMO_ADVISORS: dict[str, tuple[int, str]] = {
     "DE-BER-01": (901001, "Jonas"),
     "DE-MUC-01": (901002, "Katharina"),
     "MY-KUL-01": (901101, "Siti"),
+    "FR-PAR-01": (901501, "Julien"),
+    "FR-LYS-01": (901502, "Claire"),
+    "IT-MIL-01": (901601, "Marco"),
+    "IT-ROM-01": (901602, "Francesca"),
+    "PL-WAW-01": (901701, "Tomasz"),
+    "PL-KRK-01": (901702, "Katarzyna"),
 }

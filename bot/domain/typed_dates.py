@@ -37,6 +37,14 @@ RELATIVE_DAYS: dict[str, tuple[tuple[str, int], ...]] = {
     "tr": (("bugün", 0), ("yarın", 1), ("öbür gün", 2), ("yarından sonra", 2)),
     "de": (("heute", 0), ("morgen", 1), ("übermorgen", 2)),
     "zh": (("今天", 0), ("今日", 0), ("明天", 1), ("明日", 1), ("后天", 2)),
+    "vi": (("hôm nay", 0), ("ngày mai", 1), ("mai", 1), ("ngày kia", 2), ("ngày mốt", 2)),
+    "ms": (("hari ini", 0), ("esok", 1), ("besok", 1), ("lusa", 2)),
+    "kk": (("бүгін", 0), ("ертең", 1), ("бүрсігүні", 2), ("арғы күні", 2)),
+    "uz": (("bugun", 0), ("ertaga", 1), ("indinga", 2), ("ertadan keyin", 2)),
+    "he": (("היום", 0), ("מחר", 1), ("מחרתיים", 2)),
+    "fr": (("aujourd'hui", 0), ("aujourd’hui", 0), ("demain", 1), ("après-demain", 2)),
+    "it": (("oggi", 0), ("domani", 1), ("dopodomani", 2)),
+    "pl": (("dziś", 0), ("dzisiaj", 0), ("jutro", 1), ("pojutrze", 2)),
 }
 
 # Words after (or before) an hour that put it in the afternoon or evening, or in the

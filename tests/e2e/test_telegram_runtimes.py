@@ -83,7 +83,22 @@ async def test_each_language_gets_its_command_menu_and_thai_clients_read_thai(
 ) -> None:
     await start_bot(catalogs=thai_test_catalogs(tmp_path))
     await api.wait_for(lambda: len(api.commands) == 1 + len(SHIPPED_LOCALES))
-    expected_codes = {None, "en", "es", "pt", "ru", "ar", "th", "id", "tr", "de", "zh"}
+    expected_codes = {
+        None,
+        "en",
+        "es",
+        "pt",
+        "ru",
+        "ar",
+        "th",
+        "id",
+        "tr",
+        "de",
+        "zh",
+        "fr",
+        "it",
+        "pl",
+    }
     assert set(api.commands) == expected_codes
     default = {c["command"]: c["description"] for c in api.commands[None]}
     thai = {c["command"]: c["description"] for c in api.commands["th"]}

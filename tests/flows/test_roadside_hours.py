@@ -19,7 +19,17 @@ DUBAI_STAFF_CHAT = -1001000000201
 
 @pytest.mark.parametrize(
     ("market", "emergency"),
-    [("TH", "191"), ("AE", "999"), ("GB", "999"), ("DE", "112"), ("MX", "911"), ("SA", "911")],
+    [
+        ("TH", "191"),
+        ("AE", "999"),
+        ("GB", "999"),
+        ("DE", "112"),
+        ("MX", "911"),
+        ("SA", "911"),
+        ("FR", "112"),
+        ("IT", "112"),
+        ("PL", "112"),
+    ],
 )
 def test_every_market_has_its_emergency_number(market: str, emergency: str) -> None:
     assert load_reference().markets[market].emergency_phone == emergency
@@ -79,3 +89,36 @@ async def test_in_opening_hours_the_center_calls_back_in_thai(
     assert "191" in told
     [staff] = sent_to(screens, app.reference.dealers["TH-BKK-01"].staff_chat_id or 0)
     assert th._("Please call the owner now.") in staff.text
+
+
+async def test_at_night_a_polish_owner_is_given_112_and_the_polish_roadside_number(
+    chat_factory: ChatFactory, app: App, clock: FixedClock
+) -> None:
+    pl = app.catalogs.translator("pl", "PL")
+    clock.set(datetime(2026, 12, 1, 22, 30, tzinfo=UTC))  # 23:30 in Warsaw: closed
+    chat: Chat = await linked(chat_factory(user_id=7215, lang="pl"), "+48601234567")  # Piotr
+    await chat.say("/sos")
+    roadside = pl._(
+        "🆘 24-hour roadside assistance ({country}): <b>{phone}</b>",
+        country="Polska",
+        phone="+48 800 287 287",
+    )
+    danger = pl._(
+        "🚨 If you are in danger, call the emergency number {emergency} first.", emergency="112"
+    )
+    assert (roadside, danger) == (
+        "🆘 Całodobowe assistance drogowe (Polska): <b>+48 800 287 287</b>",
+        "🚨 Jeśli grozi Ci niebezpieczeństwo, najpierw zadzwoń pod numer alarmowy 112.",
+    )
+    assert roadside.replace("<b>", "").replace("</b>", "") in chat.text, "shown in bold"
+    assert danger in chat.text
+    screens = await chat.say("@location 52.23,21.01")
+    told = "\n".join(s.text for s in screens if s.chat_id is None)
+    closed = pl._(
+        "{center} is closed now: we have sent them your location, but nobody there can "
+        "call you before it opens. Please call the 24-hour roadside assistance at "
+        "{roadside}: they can send help right away.",
+        center="Aurora Warszawa Wola",
+        roadside="+48 800 287 287",
+    )
+    assert closed in told

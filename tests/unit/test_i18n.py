@@ -5,14 +5,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.opt_out import OPT_OUT_WORDS
 from bot.config import PROJECT_ROOT
+from bot.domain.typed_dates import RELATIVE_DAYS
 from bot.i18n import (
+    CATALOG_LOCALES,
+    PENDING_LOCALES,
     SHIPPED_LOCALES,
     Catalogs,
     Html,
     locale_from_language_code,
     negotiate_locale,
 )
+from bot.i18n_check import PLURAL_FORMS
 
 catalogs = Catalogs(PROJECT_ROOT / "locales")
 
@@ -142,3 +147,25 @@ def test_the_english_catalog_is_filled_with_its_source_text(tmp_path: Path) -> N
     assert filled["{n} point"].string == ("{n} point", "{n} points")
     assert filled["Kept as written"].string == "Kept, as written"
     assert fill_source_catalog(tmp_path) == 0
+
+
+@pytest.mark.parametrize("locale", CATALOG_LOCALES)
+def test_every_language_with_a_catalog_has_its_plural_forms_stop_words_and_day_words(
+    locale: str,
+) -> None:
+    assert (PROJECT_ROOT / "locales" / locale / "LC_MESSAGES" / "messages.po").exists()
+    assert len(PLURAL_FORMS[locale]) == len(set(PLURAL_FORMS[locale])) >= 1
+    assert len(OPT_OUT_WORDS[locale]) >= 2
+    assert {0, 1, 2} <= {offset for _, offset in RELATIVE_DAYS[locale.split("_")[0]]}
+
+
+def test_a_pending_language_is_served_to_nobody_until_it_ships() -> None:
+    for locale in PENDING_LOCALES:
+        assert locale not in SHIPPED_LOCALES
+        assert locale_from_language_code(locale) is None
+    assert negotiate_locale(None, "iw", ["en"]) == ("he" if "he" in SHIPPED_LOCALES else "en")
+
+
+def test_uzbek_in_cyrillic_script_is_not_served_the_latin_catalog() -> None:
+    assert locale_from_language_code("uz-Cyrl") is None
+    assert locale_from_language_code("uz-Cyrl-UZ") is None

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from bot.channels.opt_out import OPT_OUT_WORDS, is_opt_out
 from bot.channels.whatsapp.templates import definitions
-from bot.i18n import SHIPPED_LOCALES, Catalogs
+from bot.i18n import CATALOG_LOCALES, SHIPPED_LOCALES, Catalogs
 from handlers.care_messages import RENDERERS
 from handlers.care_messages.templates import LEADS, placeholders
 from tests.conftest import LOCALES
@@ -57,9 +57,21 @@ def test_placeholders_are_numbered_in_the_english_sources_order() -> None:
     assert placeholders(lead) == ["n", "model", "name"]
 
 
-def test_opt_out_words_of_every_shipped_language_stop_and_nothing_else_does() -> None:
-    assert set(OPT_OUT_WORDS) == set(SHIPPED_LOCALES)
-    for word in ("STOP", "Parar", "BERHENTI", "dur", "СТОП", "توقف", "หยุด", "停止", " stop! "):
+def test_opt_out_words_of_every_language_stop_and_nothing_else_does() -> None:
+    assert set(OPT_OUT_WORDS) == set(CATALOG_LOCALES)
+    for word in (
+        "STOP",
+        "Parar",
+        "BERHENTI",
+        "dur",
+        "СТОП",
+        "توقف",
+        "หยุด",
+        "停止",
+        " stop! ",
+        "DỪNG",
+        "הסר",
+    ):
         assert is_opt_out(word), word
     for text in ("stop sending me offers?", "Durum", "ok", ""):
         assert not is_opt_out(text), text
