@@ -16,6 +16,9 @@ import copy
 import datetime as dt
 import gettext as _gettext
 import html
+import re
+import string
+import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
@@ -24,6 +27,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, localedata
+from babel import core as babel_core
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel import units as babel_units
@@ -51,9 +55,16 @@ SHIPPED_LOCALES: tuple[str, ...] = (
 _LANGUAGE_ALIASES = {
     "pt": "pt_BR",
     "zh": "zh_Hans",
-    "in": "id",  # the pre-1989 ISO code some Android clients still send
+    "in": "id",  # the pre-1989 ISO codes some Android clients still send
+    "iw": "he",
 }
-_TAG_TO_LOCALE = {loc.lower().replace("_", "-"): loc for loc in SHIPPED_LOCALES}
+# Tags whose readers read another script than the variant we ship: Traditional
+# Chinese (zh-Hant, and Taiwan, Hong Kong and Macau without a script) is not served
+# Simplified; it falls back as an unsupported language does until zh_Hant ships.
+_OTHER_SCRIPT_TAGS = {
+    "zh": ("hant", "tw", "hk", "mo"),
+    "uz": ("cyrl",),
+}
 
 
 def N_(message: str) -> str:
@@ -78,12 +89,14 @@ def locale_from_language_code(code: str | None) -> str | None:
     if not code:
         return None
     tag = code.strip().replace("_", "-").lower()
-    if tag in _TAG_TO_LOCALE:
-        return _TAG_TO_LOCALE[tag]
-    language = tag.split("-", 1)[0]
-    if language in _LANGUAGE_ALIASES:
-        return _LANGUAGE_ALIASES[language]
-    return _TAG_TO_LOCALE.get(language)
+    shipped = {loc.lower().replace("_", "-"): loc for loc in SHIPPED_LOCALES}
+    if tag in shipped:
+        return shipped[tag]
+    language, *subtags = tag.split("-")
+    if set(subtags) & set(_OTHER_SCRIPT_TAGS.get(language, ())):
+        return None
+    candidate = _LANGUAGE_ALIASES.get(language, language)
+    return shipped.get(candidate.lower().replace("_", "-"))
 
 
 def negotiate_locale(
@@ -157,19 +170,20 @@ class Translator:
     # --- messages -------------------------------------------------------------
 
     def _(self, message: str, **values: object) -> str:
-        return _fill(self._tr.gettext(message), values)
+        return _fill(self._tr.gettext(message), values, self.is_rtl)
 
     gettext = _
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
-        return _fill(self._tr.ngettext(singular, plural, n), {"n": self.number(n), **values})
+        text = self._tr.ngettext(singular, plural, n)
+        return _fill(text, {"n": self.number(n), **values}, self.is_rtl)
 
     def pgettext(self, context: str, message: str, **values: object) -> str:
-        return _fill(self._tr.pgettext(context, message), values)
+        return _fill(self._tr.pgettext(context, message), values, self.is_rtl)
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, **values: object) -> str:
         text = self._tr.npgettext(context, singular, plural, n)
-        return _fill(text, {"n": self.number(n), **values})
+        return _fill(text, {"n": self.number(n), **values}, self.is_rtl)
 
     # --- formatting -------------------------------------------------------------
 
@@ -207,17 +221,28 @@ class Translator:
         Where people don't write minor units in prices (฿4,500, Rp500.000: the market's
         `cash_digits`, else CLDR's cash digits for the currency) a whole amount is
         written without them; an amount that has them (an invoice of ฿4,500.50) keeps
-        them all."""
+        them all. The symbol is the market's (`currency_symbol`)."""
         digits = babel_numbers.get_currency_precision(currency)
         amount = Decimal(minor_units).scaleb(-digits)
         cash = self._cash_digits if self._cash_digits is not None else _cldr_cash_digits(currency)
+        pattern = copy.copy(babel_numbers.parse_pattern(self.locale.currency_formats["standard"]))
+        symbol = self.currency_symbol(currency)
+        pattern.prefix = tuple(part.replace("¤", symbol) for part in pattern.prefix)
+        pattern.suffix = tuple(part.replace("¤", symbol) for part in pattern.suffix)
         if cash < digits and minor_units % 10 ** (digits - cash) == 0:
-            pattern = copy.copy(
-                babel_numbers.parse_pattern(self.locale.currency_formats["standard"])
-            )
             pattern.frac_prec = (cash, cash)
             return str(pattern.apply(amount, self.locale, currency=currency, currency_digits=False))
-        return babel_numbers.format_currency(amount, currency, locale=self.locale)
+        return str(pattern.apply(amount, self.locale, currency=currency))
+
+    def currency_symbol(self, currency: str) -> str:
+        """The symbol people in the market write: the language's own when it has one
+        (€, $, ₸ in ru_KZ), else the market's when readable in any language (฿ and
+        RM for a Chinese or English speaker in Thailand or Malaysia), else the code."""
+        own = babel_numbers.get_currency_symbol(currency, self.locale)
+        if own != currency or not self.territory:
+            return own
+        local = _territory_currency_symbol(self.territory, currency)
+        return local if local and _readable_everywhere(local) else own
 
     def distance(self, km: int, unit: DistanceUnit) -> str:
         """Short units ("12,500 km", "7,767 mi"): CLDR has them in every language,
@@ -228,31 +253,54 @@ class Translator:
         return babel_units.format_unit(km, "length-kilometer", length="short", locale=self.locale)
 
     def duration(self, minutes: int) -> str:
-        """How long something takes, in CLDR's short units ("45 min", "60 min", "1.5 hr").
-        Up to an hour and a half in minutes: CLDR's short "1 hour" is wrong in Spanish
-        and Portuguese ("1 horas")."""
+        """How long something takes, in CLDR's short units ("45 min", "60 min", "1.5 hr"),
+        or its long ones where the short ones are not what people write ("2 jam", not
+        "2 j"). Up to an hour and a half in minutes: CLDR's short "1 hour" is wrong in
+        Spanish and Portuguese ("1 horas")."""
+        length: Literal["short", "long"] = (
+            "long" if self.locale.language in _LONG_DURATION_LANGUAGES else "short"
+        )
         if minutes < 90:
             return babel_units.format_unit(
-                minutes, "duration-minute", length="short", locale=self.locale
+                minutes, "duration-minute", length=length, locale=self.locale
             )
         hours = (Decimal(minutes) / 60).quantize(Decimal("0.1")).normalize()
-        return babel_units.format_unit(hours, "duration-hour", length="short", locale=self.locale)
+        return babel_units.format_unit(hours, "duration-hour", length=length, locale=self.locale)
 
     def date(self, value: dt.date, fmt: str = "medium") -> str:
-        return babel_dates.format_date(value, format=fmt, locale=self.locale)
+        """A named CLDR format ("short", "medium", "long", "full") or a pattern."""
+        named = self.locale.date_formats.get(fmt) if fmt in _NAMED_FORMATS else None
+        return self._format(value, named.pattern if named else fmt)
 
     def datetime(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "medium") -> str:
-        tz = ZoneInfo(zone) if isinstance(zone, str) else zone
-        return babel_dates.format_datetime(value, format=fmt, tzinfo=tz, locale=self.locale)
+        local = _in_zone(value, zone)
+        if fmt not in _NAMED_FORMATS:
+            return self._format(local, fmt)
+        glue = str(self.locale.datetime_formats[fmt]).replace("'", "")
+        return glue.replace("{0}", self.time(local, local.tzinfo or dt.UTC, fmt)).replace(
+            "{1}", self.date(local, fmt)
+        )
 
     def time(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "short") -> str:
-        tz = ZoneInfo(zone) if isinstance(zone, str) else zone
-        return babel_dates.format_time(value, format=fmt, tzinfo=tz, locale=self.locale)
+        named = self.locale.time_formats.get(fmt) if fmt in _NAMED_FORMATS else None
+        return self._format(_in_zone(value, zone), named.pattern if named else fmt)
 
     def skeleton(self, value: dt.date | dt.datetime, skeleton: str, zone: str | None = None) -> str:
-        """CLDR skeletons, e.g. "MMMMEd" for "Tue, March 14" in the locale's order."""
-        tz = ZoneInfo(zone) if zone else None
-        return babel_dates.format_skeleton(skeleton, value, tzinfo=tz, locale=self.locale)
+        """CLDR skeletons, e.g. "MMMMEd" for "Tue, March 14" in the locale's order.
+
+        As CLDR specifies (and Babel does not), the closest pattern the locale has is
+        widened to the fields asked for: "yMMMMEEEEd" gives the full weekday even
+        where the locale only lists "yMMMMEd"."""
+        known = self.locale.datetime_skeletons
+        matched = skeleton if skeleton in known else babel_dates.match_skeleton(skeleton, known)
+        if matched is None:
+            raise KeyError(skeleton)
+        pattern = _widen(str(known[matched]), skeleton)
+        return self._format(_in_zone(value, zone) if zone else value, pattern)
+
+    def _format(self, value: dt.date | dt.datetime, pattern: str) -> str:
+        offset = _ERA_YEAR_OFFSETS.get(self.locale.language, 0)
+        return babel_dates.parse_pattern(pattern) % _EraFormat(value, self.locale, offset)
 
     def month_year(self, value: dt.date) -> str:
         return self.skeleton(value, "yMMMM")
@@ -263,9 +311,8 @@ class Translator:
 
     def hour(self, hour: int) -> str:
         """A whole hour of the day in the locale's clock style ("9:00 AM", "09:00")."""
-        if hour == 24:
-            return babel_dates.format_time(dt.time(23, 59), format="short", locale=self.locale)
-        return babel_dates.format_time(dt.time(hour, 0), format="short", locale=self.locale)
+        value = dt.time(23, 59) if hour == 24 else dt.time(hour, 0)
+        return self._format(value, self.locale.time_formats["short"].pattern)
 
     def country(self, territory: str) -> str:
         return str(self.locale.territories.get(territory, territory))
@@ -286,10 +333,130 @@ def _cldr_cash_digits(currency: str) -> int:
     return int(cash_digits if cash_digits is not None else digits)
 
 
-def _fill(template: str, values: Mapping[str, object]) -> str:
+_NAMED_FORMATS = ("short", "medium", "long", "full")
+
+# Short duration units people do not write ("2 j" for two hours in Indonesian and
+# Malay, "45 د" for minutes in Arabic): these languages get CLDR's long units.
+_LONG_DURATION_LANGUAGES = frozenset({"id", "ms", "ar"})
+
+# Years counted in another era where people date by it: Thai uses the Buddhist era
+# (2568 = 2025), which CLDR lists first for Thailand and Babel does not format.
+_ERA_YEAR_OFFSETS = {"th": 543}
+
+
+class _EraFormat(babel_dates.DateTimeFormat):
+    """Babel's field formatting, with years shifted into the locale's era."""
+
+    def __init__(self, value: dt.date | dt.time, locale: Locale, year_offset: int) -> None:
+        super().__init__(value, locale)
+        self.year_offset = year_offset
+
+    def format_year(self, char: str, num: int) -> str:
+        year = super().format_year(char, 4 if num == 2 else num)
+        shifted = str(int(year) + self.year_offset) if self.year_offset else year
+        return shifted[-2:] if num == 2 else shifted
+
+
+def _in_zone(value: dt.date | dt.datetime, zone: str | dt.tzinfo) -> dt.datetime:
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(12), tz)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(tz)
+
+
+_PATTERN_FIELD = re.compile(r"'[^']*'|([a-zA-Z])\1*")
+_TEXT_FIELDS = "EMLcG"
+
+
+def _widen(pattern: str, skeleton: str) -> str:
+    """`pattern` with its text fields (weekday, month names) as wide as `skeleton`
+    asks: "E" becomes "EEEE" for "yMMMMEEEEd"; numeric fields are left alone."""
+    wanted = {m.group(0)[0]: len(m.group(0)) for m in _PATTERN_FIELD.finditer(skeleton)}
+
+    def widen(match: re.Match[str]) -> str:
+        field = match.group(0)
+        letter = field[0]
+        if match.group(1) is None or letter not in _TEXT_FIELDS:
+            return field
+        asked = wanted.get(letter) or wanted.get({"L": "M", "c": "E"}.get(letter, ""), 0)
+        text_field = len(field) >= 3 or letter in "Ec"
+        if text_field and asked > len(field) and asked >= 3:
+            return letter * asked
+        return field
+
+    return _PATTERN_FIELD.sub(widen, pattern)
+
+
+@cache
+def _territory_currency_symbol(territory: str, currency: str) -> str | None:
+    """The symbol in the territory's own main language (฿ in Thailand, RM in Malaysia)."""
+    try:
+        local = Locale.parse(f"und_{territory}")
+    except (ValueError, babel_core.UnknownLocaleError):
+        return None
+    symbol = babel_numbers.get_currency_symbol(currency, local)
+    return None if symbol == currency else symbol
+
+
+def _readable_everywhere(symbol: str) -> bool:
+    """A sign (฿, ₸) or Latin letters (RM): not letters of a script the reader may not
+    read (ر.س.)."""
+    return all(
+        not char.isalpha() or unicodedata.name(char, "").startswith("LATIN") for char in symbol
+    )
+
+
+_FORMATTER = string.Formatter()
+# A full stop right after a value, maybe behind closing tags ("<b>{date}</b>.").
+_STOP_AFTER_VALUE = re.compile(r"^((?:</[a-z]+>)*)\.(?!\.)")
+_ISOLATES = ("\u2066", "\u2067", "\u2068")
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+_STRONG_RTL = frozenset({"R", "AL"})
+# Within a number, what keeps it one run in right-to-left text (digits, separators).
+_NUMBER_CLASSES = frozenset({"EN", "AN", "CS", "ET", "NSM", "BN"})
+
+
+def _fill(template: str, values: Mapping[str, object], rtl: bool = False) -> str:
+    """`template` with its fields filled (escaped values; `Html` ones as they are).
+
+    Two rules hold for every message, whatever the translation:
+    - a value ending in a full stop (ru "14 мар. 2025 г.", es_MX "1:30 a.m.") is not
+      followed by a second one from the sentence;
+    - in right-to-left text a left-to-right value (a phone number, a code, a plate, a
+      VIN, a Latin name) is isolated (U+2066 ... U+2069), so "+966 800 124 2000" is
+      not shown backwards; numbers alone are left as they are."""
     if not values:
         return template
-    return template.format_map({key: escape(value) for key, value in values.items()})
+    safe = {key: escape(value) for key, value in values.items()}
+    parts: list[str] = []
+    after_stop = False
+    for literal, field, spec, conversion in _FORMATTER.parse(template):
+        if after_stop:
+            literal = _STOP_AFTER_VALUE.sub(r"\1", literal, count=1)
+        parts.append(literal)
+        if field is None:
+            break
+        value, _key = _FORMATTER.get_field(field, (), safe)
+        text = _FORMATTER.format_field(_FORMATTER.convert_field(value, conversion), spec or "")
+        if rtl:
+            text = _isolate_left_to_right(text)
+        parts.append(text)
+        after_stop = text.rstrip(POP_DIRECTIONAL_ISOLATE).endswith(".")
+    return "".join(parts)
+
+
+def _isolate_left_to_right(text: str) -> str:
+    if not text or text.startswith(_ISOLATES) or "\n" in text:
+        return text
+    classes = {unicodedata.bidirectional(char) for char in text}
+    if classes & _STRONG_RTL:
+        return text  # a right-to-left word, or a value Babel marked (dates, money)
+    if "L" not in classes and ("EN" not in classes or classes <= _NUMBER_CLASSES):
+        return text  # no Latin letters, and digits only as one number
+    return f"{LEFT_TO_RIGHT_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
 
 
 class Catalogs:
