@@ -227,8 +227,10 @@ class Translator:
         cash = self._cash_digits if self._cash_digits is not None else _cldr_cash_digits(currency)
         pattern = copy.copy(babel_numbers.parse_pattern(self.locale.currency_formats["standard"]))
         symbol = self.currency_symbol(currency)
-        pattern.prefix = tuple(part.replace("¤", symbol) for part in pattern.prefix)
-        pattern.suffix = tuple(part.replace("¤", symbol) for part in pattern.suffix)
+        positive, negative = (part.replace("¤", symbol) for part in pattern.prefix)
+        pattern.prefix = (positive, negative)
+        positive, negative = (part.replace("¤", symbol) for part in pattern.suffix)
+        pattern.suffix = (positive, negative)
         if cash < digits and minor_units % 10 ** (digits - cash) == 0:
             pattern.frac_prec = (cash, cash)
             return str(pattern.apply(amount, self.locale, currency=currency, currency_digits=False))
@@ -298,7 +300,7 @@ class Translator:
         pattern = _widen(str(known[matched]), skeleton)
         return self._format(_in_zone(value, zone) if zone else value, pattern)
 
-    def _format(self, value: dt.date | dt.datetime, pattern: str) -> str:
+    def _format(self, value: dt.date | dt.time, pattern: str) -> str:
         offset = _ERA_YEAR_OFFSETS.get(self.locale.language, 0)
         return babel_dates.parse_pattern(pattern) % _EraFormat(value, self.locale, offset)
 

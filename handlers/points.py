@@ -33,7 +33,7 @@ def tier_name(t: Translator, tier: Tier) -> str:
 
 
 def points_text(t: Translator, n: int) -> str:
-    """"12 points"; zero said in words, since several languages put it in the
+    """ "12 points"; zero said in words, since several languages put it in the
     singular ("0 ponto")."""
     if n == 0:
         return t._("no points")

@@ -57,9 +57,7 @@ def test_traditional_chinese_is_not_served_simplified(tag: str) -> None:
         ("pl", "pl"),
     ],
 )
-def test_languages_are_served_once_shipped_and_fall_back_until_then(
-    tag: str, locale: str
-) -> None:
+def test_languages_are_served_once_shipped_and_fall_back_until_then(tag: str, locale: str) -> None:
     assert locale_from_language_code(tag) == shipped_or_none(locale)
 
 

@@ -26,8 +26,17 @@ def test_thai_dates_are_in_the_buddhist_era() -> None:
 def test_the_date_example_can_be_typed_back_in_every_market() -> None:
     today = date(2026, 11, 23)
     delivered = date(2024, 3, 14)
-    for locale, market in [("en", "GB"), ("en", "TH"), ("th", "TH"), ("es", "MX"), ("ru", "KZ"),
-                           ("de", "DE"), ("ar", "SA"), ("zh_Hans", "MY"), ("id", "ID")]:
+    for locale, market in [
+        ("en", "GB"),
+        ("en", "TH"),
+        ("th", "TH"),
+        ("es", "MX"),
+        ("ru", "KZ"),
+        ("de", "DE"),
+        ("ar", "SA"),
+        ("zh_Hans", "MY"),
+        ("id", "ID"),
+    ]:
         t = catalogs.translator(locale, market)
         example = t.date(delivered, "short")
         assert parse_user_date(example, str(t.locale), today) == delivered, (locale, market)

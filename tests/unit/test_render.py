@@ -127,6 +127,14 @@ def messages(locale: str) -> tuple[Message, ...]:
         return tuple(m for m in read_po(fh, locale=locale) if m.id)
 
 
+def message_ids(message: Message) -> tuple[str, ...]:
+    return (
+        tuple(str(text) for text in message.id)
+        if isinstance(message.id, (tuple, list))
+        else (str(message.id),)
+    )
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -134,7 +142,7 @@ def placeholders(text: str) -> set[str]:
 def renderings(t: Translator, market: Market, message: Message) -> Iterator[str]:
     """The message as the code renders it: through the catalog, with realistic values
     (each plural entry for several counts)."""
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    ids = message_ids(message)
     names = set().union(*(placeholders(text) for text in ids)) - {"n"}
     values = {name: VALUES.get(name, DEFAULT)(t, market, i) for i, name in enumerate(names)}
     context = message.context
@@ -202,7 +210,7 @@ def test_every_message_renders_cleanly(locale: str, market_code: str) -> None:
     t = CATALOGS.translator(locale, market_code)
     rtl = Locale.parse(locale).text_direction == "rtl"
     found = [
-        f"{message.context or ''}|{str(message.id if isinstance(message.id, str) else message.id[0])[:50]!r}: {problem}: {text!r}"
+        f"{message.context or ''}|{message_ids(message)[0][:50]!r}: {problem}: {text!r}"
         for message in messages(locale)
         for text in renderings(t, market, message)
         for problem in problems_in(text, message.context, rtl, market)
@@ -234,9 +242,7 @@ def test_the_render_checks_catch_what_they_look_for() -> None:
     assert list(problems_in("✅ " + "W" * 31, "button", False, gb)) == [
         "a 33-character button (limit 32)"
     ]
-    assert list(problems_in("W" * 28, "service", False, gb)) == [
-        "a 33-character button (limit 32)"
-    ]
+    assert list(problems_in("W" * 28, "service", False, gb)) == ["a 33-character button (limit 32)"]
 
 
 def test_a_phone_number_in_arabic_is_isolated_and_reads_left_to_right() -> None:
@@ -256,4 +262,3 @@ def test_a_value_ending_in_a_full_stop_is_not_followed_by_a_second() -> None:
 
 def test_render_cases_cover_every_shipped_locale() -> None:
     assert {locale for locale, _market in CASES} == set(SHIPPED_LOCALES)
-
