@@ -15,16 +15,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gettext as _gettext
-import html
-import re
-import string
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from babel import Locale, localedata
 from babel import core as babel_core
@@ -35,6 +31,10 @@ from babel.core import get_global
 from babel.support import Translations
 from icu import Collator
 from icu import Locale as IcuLocale
+
+from bot.i18n_rules import EraFormat, fill, in_zone, widen
+from bot.i18n_rules import Html as Html
+from bot.i18n_rules import escape as escape
 
 SOURCE_LOCALE = "en"
 SHIPPED_LOCALES: tuple[str, ...] = (
@@ -70,18 +70,6 @@ _OTHER_SCRIPT_TAGS = {
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later with `Translator._`."""
     return message
-
-
-class Html(str):
-    """A value that is already safe HTML and must not be escaped again."""
-
-    __slots__ = ()
-
-
-def escape(value: object) -> str:
-    if isinstance(value, Html):
-        return value
-    return html.escape(str(value), quote=False)
 
 
 def locale_from_language_code(code: str | None) -> str | None:
@@ -170,20 +158,20 @@ class Translator:
     # --- messages -------------------------------------------------------------
 
     def _(self, message: str, **values: object) -> str:
-        return _fill(self._tr.gettext(message), values, self.is_rtl)
+        return fill(self._tr.gettext(message), values, self.is_rtl)
 
     gettext = _
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         text = self._tr.ngettext(singular, plural, n)
-        return _fill(text, {"n": self.number(n), **values}, self.is_rtl)
+        return fill(text, {"n": self.number(n), **values}, self.is_rtl)
 
     def pgettext(self, context: str, message: str, **values: object) -> str:
-        return _fill(self._tr.pgettext(context, message), values, self.is_rtl)
+        return fill(self._tr.pgettext(context, message), values, self.is_rtl)
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, **values: object) -> str:
         text = self._tr.npgettext(context, singular, plural, n)
-        return _fill(text, {"n": self.number(n), **values}, self.is_rtl)
+        return fill(text, {"n": self.number(n), **values}, self.is_rtl)
 
     # --- formatting -------------------------------------------------------------
 
@@ -275,7 +263,7 @@ class Translator:
         return self._format(value, named.pattern if named else fmt)
 
     def datetime(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "medium") -> str:
-        local = _in_zone(value, zone)
+        local = in_zone(value, zone)
         if fmt not in _NAMED_FORMATS:
             return self._format(local, fmt)
         glue = str(self.locale.datetime_formats[fmt]).replace("'", "")
@@ -285,7 +273,7 @@ class Translator:
 
     def time(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "short") -> str:
         named = self.locale.time_formats.get(fmt) if fmt in _NAMED_FORMATS else None
-        return self._format(_in_zone(value, zone), named.pattern if named else fmt)
+        return self._format(in_zone(value, zone), named.pattern if named else fmt)
 
     def skeleton(self, value: dt.date | dt.datetime, skeleton: str, zone: str | None = None) -> str:
         """CLDR skeletons, e.g. "MMMMEd" for "Tue, March 14" in the locale's order.
@@ -297,12 +285,12 @@ class Translator:
         matched = skeleton if skeleton in known else babel_dates.match_skeleton(skeleton, known)
         if matched is None:
             raise KeyError(skeleton)
-        pattern = _widen(str(known[matched]), skeleton)
-        return self._format(_in_zone(value, zone) if zone else value, pattern)
+        pattern = widen(str(known[matched]), skeleton)
+        return self._format(in_zone(value, zone) if zone else value, pattern)
 
     def _format(self, value: dt.date | dt.time, pattern: str) -> str:
         offset = _ERA_YEAR_OFFSETS.get(self.locale.language, 0)
-        return babel_dates.parse_pattern(pattern) % _EraFormat(value, self.locale, offset)
+        return babel_dates.parse_pattern(pattern) % EraFormat(value, self.locale, offset)
 
     def month_year(self, value: dt.date) -> str:
         return self.skeleton(value, "yMMMM")
@@ -346,51 +334,6 @@ _LONG_DURATION_LANGUAGES = frozenset({"id", "ms", "ar"})
 _ERA_YEAR_OFFSETS = {"th": 543}
 
 
-class _EraFormat(babel_dates.DateTimeFormat):
-    """Babel's field formatting, with years shifted into the locale's era."""
-
-    def __init__(self, value: dt.date | dt.time, locale: Locale, year_offset: int) -> None:
-        super().__init__(value, locale)
-        self.year_offset = year_offset
-
-    def format_year(self, char: str, num: int) -> str:
-        year = super().format_year(char, 4 if num == 2 else num)
-        shifted = str(int(year) + self.year_offset) if self.year_offset else year
-        return shifted[-2:] if num == 2 else shifted
-
-
-def _in_zone(value: dt.date | dt.datetime, zone: str | dt.tzinfo) -> dt.datetime:
-    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(12), tz)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(tz)
-
-
-_PATTERN_FIELD = re.compile(r"'[^']*'|([a-zA-Z])\1*")
-_TEXT_FIELDS = "EMLcG"
-
-
-def _widen(pattern: str, skeleton: str) -> str:
-    """`pattern` with its text fields (weekday, month names) as wide as `skeleton`
-    asks: "E" becomes "EEEE" for "yMMMMEEEEd"; numeric fields are left alone."""
-    wanted = {m.group(0)[0]: len(m.group(0)) for m in _PATTERN_FIELD.finditer(skeleton)}
-
-    def widen(match: re.Match[str]) -> str:
-        field = match.group(0)
-        letter = field[0]
-        if match.group(1) is None or letter not in _TEXT_FIELDS:
-            return field
-        asked = wanted.get(letter) or wanted.get({"L": "M", "c": "E"}.get(letter, ""), 0)
-        text_field = len(field) >= 3 or letter in "Ec"
-        if text_field and asked > len(field) and asked >= 3:
-            return letter * asked
-        return field
-
-    return _PATTERN_FIELD.sub(widen, pattern)
-
-
 @cache
 def _territory_currency_symbol(territory: str, currency: str) -> str | None:
     """The symbol in the territory's own main language (฿ in Thailand, RM in Malaysia)."""
@@ -408,57 +351,6 @@ def _readable_everywhere(symbol: str) -> bool:
     return all(
         not char.isalpha() or unicodedata.name(char, "").startswith("LATIN") for char in symbol
     )
-
-
-_FORMATTER = string.Formatter()
-# A full stop right after a value, maybe behind closing tags ("<b>{date}</b>.").
-_STOP_AFTER_VALUE = re.compile(r"^((?:</[a-z]+>)*)\.(?!\.)")
-_ISOLATES = ("\u2066", "\u2067", "\u2068")
-LEFT_TO_RIGHT_ISOLATE = "\u2066"
-POP_DIRECTIONAL_ISOLATE = "\u2069"
-_STRONG_RTL = frozenset({"R", "AL"})
-# Within a number, what keeps it one run in right-to-left text (digits, separators).
-_NUMBER_CLASSES = frozenset({"EN", "AN", "CS", "ET", "NSM", "BN"})
-
-
-def _fill(template: str, values: Mapping[str, object], rtl: bool = False) -> str:
-    """`template` with its fields filled (escaped values; `Html` ones as they are).
-
-    Two rules hold for every message, whatever the translation:
-    - a value ending in a full stop (ru "14 мар. 2025 г.", es_MX "1:30 a.m.") is not
-      followed by a second one from the sentence;
-    - in right-to-left text a left-to-right value (a phone number, a code, a plate, a
-      VIN, a Latin name) is isolated (U+2066 ... U+2069), so "+966 800 124 2000" is
-      not shown backwards; numbers alone are left as they are."""
-    if not values:
-        return template
-    safe = {key: escape(value) for key, value in values.items()}
-    parts: list[str] = []
-    after_stop = False
-    for literal, field, spec, conversion in _FORMATTER.parse(template):
-        if after_stop:
-            literal = _STOP_AFTER_VALUE.sub(r"\1", literal, count=1)
-        parts.append(literal)
-        if field is None:
-            break
-        value, _key = _FORMATTER.get_field(field, (), safe)
-        text = _FORMATTER.format_field(_FORMATTER.convert_field(value, conversion), spec or "")
-        if rtl:
-            text = _isolate_left_to_right(text)
-        parts.append(text)
-        after_stop = text.rstrip(POP_DIRECTIONAL_ISOLATE).endswith(".")
-    return "".join(parts)
-
-
-def _isolate_left_to_right(text: str) -> str:
-    if not text or text.startswith(_ISOLATES) or "\n" in text:
-        return text
-    classes = {unicodedata.bidirectional(char) for char in text}
-    if classes & _STRONG_RTL:
-        return text  # a right-to-left word, or a value Babel marked (dates, money)
-    if "L" not in classes and ("EN" not in classes or classes <= _NUMBER_CLASSES):
-        return text  # no Latin letters, and digits only as one number
-    return f"{LEFT_TO_RIGHT_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
 
 
 class Catalogs:
