@@ -15,15 +15,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gettext as _gettext
-import html
+import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from babel import Locale, localedata
+from babel import core as babel_core
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel import units as babel_units
@@ -31,6 +31,10 @@ from babel.core import get_global
 from babel.support import Translations
 from icu import Collator
 from icu import Locale as IcuLocale
+
+from bot.i18n_rules import EraFormat, fill, in_zone, widen
+from bot.i18n_rules import Html as Html
+from bot.i18n_rules import escape as escape
 
 SOURCE_LOCALE = "en"
 SHIPPED_LOCALES: tuple[str, ...] = (
@@ -69,11 +73,15 @@ _LANGUAGE_ALIASES = {
     "in": "id",  # the pre-1989 ISO codes some Android clients still send
     "iw": "he",
 }
-# Script subtags naming a script the language's catalog is not written in: such a
-# reader falls back as for an unshipped language. Uzbek is written in Latin script in
-# Uzbekistan ("uz" is Babel's Latin Uzbek, so uz-Latn and uz-UZ are served it).
-_OTHER_SCRIPTS = {"uz": ("cyrl", "arab")}
-_TAG_TO_LOCALE = {loc.lower().replace("_", "-"): loc for loc in SHIPPED_LOCALES}
+# Tags whose readers read another script than the variant we ship: Traditional
+# Chinese (zh-Hant, and Taiwan, Hong Kong and Macau without a script) is not served
+# Simplified, nor Cyrillic or Arabic-script Uzbek the Latin catalog ("uz" is Babel's
+# Latin Uzbek, so uz-Latn and uz-UZ are served it); they fall back as an unsupported
+# language does.
+_OTHER_SCRIPT_TAGS = {
+    "zh": ("hant", "tw", "hk", "mo"),
+    "uz": ("cyrl", "arab"),
+}
 
 
 def _shipped(locale: str | None) -> str | None:
@@ -85,33 +93,22 @@ def N_(message: str) -> str:
     return message
 
 
-class Html(str):
-    """A value that is already safe HTML and must not be escaped again."""
-
-    __slots__ = ()
-
-
-def escape(value: object) -> str:
-    if isinstance(value, Html):
-        return value
-    return html.escape(str(value), quote=False)
-
-
 def locale_from_language_code(code: str | None) -> str | None:
     """The shipped locale for a client's language_code, or None if we ship none."""
     if not code:
         return None
     tag = code.strip().replace("_", "-").lower()
-    if tag in _TAG_TO_LOCALE:
-        return _TAG_TO_LOCALE[tag]
+    shipped = {loc.lower().replace("_", "-"): loc for loc in SHIPPED_LOCALES}
+    if tag in shipped:
+        return shipped[tag]
     if tag in _LANGUAGE_ALIASES:
         return _shipped(_LANGUAGE_ALIASES[tag])
     language, *subtags = tag.split("-")
-    if any(script in subtags for script in _OTHER_SCRIPTS.get(language, ())):
+    if set(subtags) & set(_OTHER_SCRIPT_TAGS.get(language, ())):
         return None
     if language in _LANGUAGE_ALIASES:
         return _shipped(_LANGUAGE_ALIASES[language])
-    return _TAG_TO_LOCALE.get(language)
+    return shipped.get(language)
 
 
 def negotiate_locale(
@@ -190,19 +187,20 @@ class Translator:
     # --- messages -------------------------------------------------------------
 
     def _(self, message: str, **values: object) -> str:
-        return _fill(self._tr.gettext(message), values)
+        return fill(self._tr.gettext(message), values, self.is_rtl)
 
     gettext = _
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
-        return _fill(self._tr.ngettext(singular, plural, n), {"n": self.number(n), **values})
+        text = self._tr.ngettext(singular, plural, n)
+        return fill(text, {"n": self.number(n), **values}, self.is_rtl)
 
     def pgettext(self, context: str, message: str, **values: object) -> str:
-        return _fill(self._tr.pgettext(context, message), values)
+        return fill(self._tr.pgettext(context, message), values, self.is_rtl)
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, **values: object) -> str:
         text = self._tr.npgettext(context, singular, plural, n)
-        return _fill(text, {"n": self.number(n), **values})
+        return fill(text, {"n": self.number(n), **values}, self.is_rtl)
 
     # --- formatting -------------------------------------------------------------
 
@@ -240,17 +238,30 @@ class Translator:
         Where people don't write minor units in prices (฿4,500, Rp500.000: the market's
         `cash_digits`, else CLDR's cash digits for the currency) a whole amount is
         written without them; an amount that has them (an invoice of ฿4,500.50) keeps
-        them all."""
+        them all. The symbol is the market's (`currency_symbol`)."""
         digits = babel_numbers.get_currency_precision(currency)
         amount = Decimal(minor_units).scaleb(-digits)
         cash = self._cash_digits if self._cash_digits is not None else _cldr_cash_digits(currency)
+        pattern = copy.copy(babel_numbers.parse_pattern(self.locale.currency_formats["standard"]))
+        symbol = self.currency_symbol(currency)
+        positive, negative = (part.replace("¤", symbol) for part in pattern.prefix)
+        pattern.prefix = (positive, negative)
+        positive, negative = (part.replace("¤", symbol) for part in pattern.suffix)
+        pattern.suffix = (positive, negative)
         if cash < digits and minor_units % 10 ** (digits - cash) == 0:
-            pattern = copy.copy(
-                babel_numbers.parse_pattern(self.locale.currency_formats["standard"])
-            )
             pattern.frac_prec = (cash, cash)
             return str(pattern.apply(amount, self.locale, currency=currency, currency_digits=False))
-        return babel_numbers.format_currency(amount, currency, locale=self.locale)
+        return str(pattern.apply(amount, self.locale, currency=currency))
+
+    def currency_symbol(self, currency: str) -> str:
+        """The symbol people in the market write: the language's own when it has one
+        (€, $, ₸ in ru_KZ), else the market's when readable in any language (฿ and
+        RM for a Chinese or English speaker in Thailand or Malaysia), else the code."""
+        own = babel_numbers.get_currency_symbol(currency, self.locale)
+        if own != currency or not self.territory:
+            return own
+        local = _territory_currency_symbol(self.territory, currency)
+        return local if local and _readable_everywhere(local) else own
 
     def distance(self, km: int, unit: DistanceUnit) -> str:
         """Short units ("12,500 km", "7,767 mi"): CLDR has them in every language,
@@ -261,31 +272,54 @@ class Translator:
         return babel_units.format_unit(km, "length-kilometer", length="short", locale=self.locale)
 
     def duration(self, minutes: int) -> str:
-        """How long something takes, in CLDR's short units ("45 min", "60 min", "1.5 hr").
-        Up to an hour and a half in minutes: CLDR's short "1 hour" is wrong in Spanish
-        and Portuguese ("1 horas")."""
+        """How long something takes, in CLDR's short units ("45 min", "60 min", "1.5 hr"),
+        or its long ones where the short ones are not what people write ("2 jam", not
+        "2 j"). Up to an hour and a half in minutes: CLDR's short "1 hour" is wrong in
+        Spanish and Portuguese ("1 horas")."""
+        length: Literal["short", "long"] = (
+            "long" if self.locale.language in _LONG_DURATION_LANGUAGES else "short"
+        )
         if minutes < 90:
             return babel_units.format_unit(
-                minutes, "duration-minute", length="short", locale=self.locale
+                minutes, "duration-minute", length=length, locale=self.locale
             )
         hours = (Decimal(minutes) / 60).quantize(Decimal("0.1")).normalize()
-        return babel_units.format_unit(hours, "duration-hour", length="short", locale=self.locale)
+        return babel_units.format_unit(hours, "duration-hour", length=length, locale=self.locale)
 
     def date(self, value: dt.date, fmt: str = "medium") -> str:
-        return babel_dates.format_date(value, format=fmt, locale=self.locale)
+        """A named CLDR format ("short", "medium", "long", "full") or a pattern."""
+        named = self.locale.date_formats.get(fmt) if fmt in _NAMED_FORMATS else None
+        return self._format(value, named.pattern if named else fmt)
 
     def datetime(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "medium") -> str:
-        tz = ZoneInfo(zone) if isinstance(zone, str) else zone
-        return babel_dates.format_datetime(value, format=fmt, tzinfo=tz, locale=self.locale)
+        local = in_zone(value, zone)
+        if fmt not in _NAMED_FORMATS:
+            return self._format(local, fmt)
+        glue = str(self.locale.datetime_formats[fmt]).replace("'", "")
+        return glue.replace("{0}", self.time(local, local.tzinfo or dt.UTC, fmt)).replace(
+            "{1}", self.date(local, fmt)
+        )
 
     def time(self, value: dt.datetime, zone: str | dt.tzinfo, fmt: str = "short") -> str:
-        tz = ZoneInfo(zone) if isinstance(zone, str) else zone
-        return babel_dates.format_time(value, format=fmt, tzinfo=tz, locale=self.locale)
+        named = self.locale.time_formats.get(fmt) if fmt in _NAMED_FORMATS else None
+        return self._format(in_zone(value, zone), named.pattern if named else fmt)
 
     def skeleton(self, value: dt.date | dt.datetime, skeleton: str, zone: str | None = None) -> str:
-        """CLDR skeletons, e.g. "MMMMEd" for "Tue, March 14" in the locale's order."""
-        tz = ZoneInfo(zone) if zone else None
-        return babel_dates.format_skeleton(skeleton, value, tzinfo=tz, locale=self.locale)
+        """CLDR skeletons, e.g. "MMMMEd" for "Tue, March 14" in the locale's order.
+
+        As CLDR specifies (and Babel does not), the closest pattern the locale has is
+        widened to the fields asked for: "yMMMMEEEEd" gives the full weekday even
+        where the locale only lists "yMMMMEd"."""
+        known = self.locale.datetime_skeletons
+        matched = skeleton if skeleton in known else babel_dates.match_skeleton(skeleton, known)
+        if matched is None:
+            raise KeyError(skeleton)
+        pattern = widen(str(known[matched]), skeleton)
+        return self._format(in_zone(value, zone) if zone else value, pattern)
+
+    def _format(self, value: dt.date | dt.time, pattern: str) -> str:
+        offset = _ERA_YEAR_OFFSETS.get(self.locale.language, 0)
+        return babel_dates.parse_pattern(pattern) % EraFormat(value, self.locale, offset)
 
     def month_year(self, value: dt.date) -> str:
         return self.skeleton(value, "yMMMM")
@@ -296,9 +330,8 @@ class Translator:
 
     def hour(self, hour: int) -> str:
         """A whole hour of the day in the locale's clock style ("9:00 AM", "09:00")."""
-        if hour == 24:
-            return babel_dates.format_time(dt.time(23, 59), format="short", locale=self.locale)
-        return babel_dates.format_time(dt.time(hour, 0), format="short", locale=self.locale)
+        value = dt.time(23, 59) if hour == 24 else dt.time(hour, 0)
+        return self._format(value, self.locale.time_formats["short"].pattern)
 
     def country(self, territory: str) -> str:
         return str(self.locale.territories.get(territory, territory))
@@ -319,10 +352,34 @@ def _cldr_cash_digits(currency: str) -> int:
     return int(cash_digits if cash_digits is not None else digits)
 
 
-def _fill(template: str, values: Mapping[str, object]) -> str:
-    if not values:
-        return template
-    return template.format_map({key: escape(value) for key, value in values.items()})
+_NAMED_FORMATS = ("short", "medium", "long", "full")
+
+# Short duration units people do not write ("2 j" for two hours in Indonesian and
+# Malay, "45 د" for minutes in Arabic): these languages get CLDR's long units.
+_LONG_DURATION_LANGUAGES = frozenset({"id", "ms", "ar"})
+
+# Years counted in another era where people date by it: Thai uses the Buddhist era
+# (2568 = 2025), which CLDR lists first for Thailand and Babel does not format.
+_ERA_YEAR_OFFSETS = {"th": 543}
+
+
+@cache
+def _territory_currency_symbol(territory: str, currency: str) -> str | None:
+    """The symbol in the territory's own main language (฿ in Thailand, RM in Malaysia)."""
+    try:
+        local = Locale.parse(f"und_{territory}")
+    except (ValueError, babel_core.UnknownLocaleError):
+        return None
+    symbol = babel_numbers.get_currency_symbol(currency, local)
+    return None if symbol == currency else symbol
+
+
+def _readable_everywhere(symbol: str) -> bool:
+    """A sign (฿, ₸) or Latin letters (RM): not letters of a script the reader may not
+    read (ر.س.)."""
+    return all(
+        not char.isalpha() or unicodedata.name(char, "").startswith("LATIN") for char in symbol
+    )
 
 
 class Catalogs:

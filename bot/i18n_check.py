@@ -1,10 +1,12 @@
 """The catalog check run by `make test` (`ownerbot i18n check`).
 
 Fails on: a shipped locale without a catalog; a Plural-Forms header that disagrees with
-CLDR for whole numbers; a fuzzy or untranslated entry; a placeholder or HTML tag that
-differs from the source; a message that, rendered with long sample values, exceeds
-Telegram's limits (4096 characters of text, 1024 of caption, button labels that no
-longer fit a phone screen); source strings missing from the catalogs (run `make i18n`).
+CLDR for whole numbers; a fuzzy or untranslated entry; a placeholder that differs from
+the source; HTML tags that differ from the source's, are in another order or are not
+properly nested; a message that, rendered with long sample values, exceeds Telegram's
+limits (4096 characters of text, 1024 of caption, labels of every context shown on a
+button that no longer fit a phone screen with the marks the code puts before them);
+source strings missing from the catalogs (run `make i18n`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 # A phone shows about this many characters on a full-width inline button.
 BUTTON_LABEL_LIMIT = 32
+# Message contexts shown on buttons, with the longest marks the code puts before the
+# label: a service is listed as "✅ ⚠️ Safety recall repair" when it is chosen and
+# is a recall (handlers/booking_services.py).
+SERVICE_BUTTON_MARKS = "✅ ⚠️ "
+BUTTON_CONTEXTS: dict[str, str] = {"button": "", "service": SERVICE_BUTTON_MARKS}
 
 # Plural forms for whole numbers (we only count whole things: points, days, visits).
 # Order follows CLDR: zero, one, two, few, many, other, keeping the categories whole
@@ -82,6 +89,7 @@ _KEYWORDS = {
     "N_": None,
 }
 _TAG = re.compile(r"</?([a-z]+)[^>]*>")
+_TAG_WITH_CLOSE = re.compile(r"<(/?)([a-z][a-z-]*)[^>]*>")
 _SAMPLE_VALUE = "W" * 64  # Telegram names and titles run up to 64 characters
 _BUTTON_SAMPLE_VALUE = "W" * 10
 
@@ -231,8 +239,7 @@ def _check_message(locale: str, message: Message) -> Iterator[str]:
                 yield f"placeholders {sorted(fields)} differ from {sorted(allowed)}"
         elif fields != allowed:
             yield f"placeholders {sorted(fields)} differ from {sorted(allowed)}"
-        if Counter(_TAG.findall(text)) != Counter(_TAG.findall(ids[0])):
-            yield "HTML tags differ from the source"
+        yield from _check_tags(text, ids[0])
         yield from _check_length(message.context, text)
 
 
@@ -240,12 +247,45 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+def _check_tags(text: str, source: str) -> Iterator[str]:
+    tags = _TAG.findall(text)
+    if Counter(tags) != Counter(_TAG.findall(source)):
+        yield "HTML tags differ from the source"
+        return
+    if tag_problem(text):
+        yield f"HTML tags badly nested: {tag_problem(text)}"
+    elif _tag_sequence(text) != _tag_sequence(source):
+        yield "HTML tags in another order or nesting than the source"
+
+
+def tag_problem(text: str) -> str | None:
+    """Why the tags of `text` are not properly nested (Telegram refuses the message),
+    or None."""
+    open_tags: list[str] = []
+    for match in _TAG_WITH_CLOSE.finditer(text):
+        closing, name = match.group(1), match.group(2)
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return f"</{name}> closes nothing open at that point"
+    return f"<{open_tags[-1]}> is never closed" if open_tags else None
+
+
+def _tag_sequence(text: str) -> list[str]:
+    return [match.group(0).split()[0].rstrip(">") for match in _TAG_WITH_CLOSE.finditer(text)]
+
+
 def _check_length(context: str | None, text: str) -> Iterator[str]:
-    sample = _BUTTON_SAMPLE_VALUE if context == "button" else _SAMPLE_VALUE
+    on_button = context in BUTTON_CONTEXTS
+    sample = _BUTTON_SAMPLE_VALUE if on_button else _SAMPLE_VALUE
     rendered = _TAG.sub("", text.format_map(_Samples(sample)))
-    if context == "button":
-        if len(rendered) > BUTTON_LABEL_LIMIT:
-            yield f"button label of {len(rendered)} characters (limit {BUTTON_LABEL_LIMIT})"
+    if context in BUTTON_CONTEXTS:
+        shown = BUTTON_CONTEXTS[context] + rendered
+        if len(shown) > BUTTON_LABEL_LIMIT:
+            yield (
+                f"{context} label of {len(shown)} characters shown on a button "
+                f"(limit {BUTTON_LABEL_LIMIT})"
+            )
     elif context == "caption":
         if len(rendered) > CAPTION_LIMIT:
             yield f"caption of {len(rendered)} characters (limit {CAPTION_LIMIT})"

@@ -93,12 +93,13 @@ class Context:
     # --- language ---------------------------------------------------------------
 
     def negotiated_locale(self) -> str:
+        """For someone not yet linked to a market, a client language we don't ship
+        falls back to English, not to the default market's language (a French
+        visitor is not answered in Thai)."""
         owner = self.owner
         explicit = (owner.locale if owner else None) or self.account.locale
-        on_file = owner.locale_on_file if owner else None
-        return negotiate_locale(
-            explicit, self.event.language_code, [on_file, *self.market.languages]
-        )
+        fallbacks = [owner.locale_on_file, *self.market.languages] if owner else []
+        return negotiate_locale(explicit, self.event.language_code, fallbacks)
 
     def use_locale(self, code: str) -> None:
         self.t = self._translator(code)

@@ -33,6 +33,10 @@ def tier_name(t: Translator, tier: Tier) -> str:
 
 
 def points_text(t: Translator, n: int) -> str:
+    """ "12 points"; zero said in words, since several languages put it in the
+    singular ("0 ponto")."""
+    if n == 0:
+        return t._("no points")
     return t.ngettext("{n} point", "{n} points", n)
 
 
@@ -77,6 +81,8 @@ async def _show_points(ctx: Context, *, edit: bool) -> None:
             "⭐ You have <b>{n}</b> points to spend.",
             summary.balance,
         )
+        if summary.balance
+        else t._("⭐ No points to spend yet.")
     ]
     for day, points in _pending_by_day(summary.pending, _zone(zone)):
         lines.append(

@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import parse_date
 
 from bot.domain.vin import VinError, VinProblem, model_from_vin, validate_vin
@@ -283,7 +284,7 @@ async def registration_delivery(ctx: Context) -> None:
     draft = ctx.draft(ModelChosen)
     market = ctx.reference.market(draft.market)
     today = ctx.now.astimezone(ZoneInfo(market.timezone)).date()
-    parsed = parse_user_date(ctx.event.text, ctx.t.code, today)
+    parsed = parse_user_date(ctx.event.text, str(ctx.t.locale), today)
     if parsed is None:
         # "I don't remember", typed instead of tapped, is the step's button.
         await take_typed_choice(ctx, hint=ctx.t._("I couldn't read that date."))
@@ -299,10 +300,12 @@ _BUDDHIST_ERA_OFFSET = 543
 
 
 def parse_user_date(text: str, locale: str, today: date) -> date | None:
-    """ISO dates, or dates in the locale's own short format.
+    """ISO dates, or dates in the short format of `locale`, the formatting locale of
+    the market (en_GB reads 14/03/2024 day first, as its example shows).
 
-    Thai people often write years in the Buddhist era (2567 = 2024, or "67" for short):
-    such years are converted, so 14/3/67 typed in Thai means 14 March 2024.
+    Thai people write years in the Buddhist era (2567 = 2024, or "67" for short), as
+    the example shows them: such years are converted, so 14/3/67 typed in Thai means
+    14 March 2024.
     """
     text = text.strip()
     try:
@@ -312,9 +315,10 @@ def parse_user_date(text: str, locale: str, today: date) -> date | None:
             parsed = parse_date(text, locale=locale)
         except (ValueError, IndexError):
             return None
-    if locale == "th" and parsed.year >= 2400:
+    thai = Locale.parse(locale).language == "th"
+    if thai and parsed.year >= 2400:
         return _shift_years(parsed, -_BUDDHIST_ERA_OFFSET)
-    if locale == "th" and parsed > today and parsed.year < 2100:
+    if thai and parsed > today and parsed.year < 2100:
         # Babel read "67" as 2067; in Thailand it is 2567 BE.
         return _shift_years(parsed, 500 - _BUDDHIST_ERA_OFFSET)
     return parsed

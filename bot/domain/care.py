@@ -118,6 +118,9 @@ class CarePolicy:
     dormant_months: int = 9
     lost_months: int = 18
     inspection_from_years: int = 3  # the first periodic inspection, then yearly
+    # Date rules that do not apply in the market (Rule values), e.g. registration
+    # renewal where a registration does not expire. Clock rules apply everywhere.
+    rules_off: tuple[str, ...] = ()
     marketing_per_day: int = 1
     marketing_per_week: int = 2
     max_attempts: int = 6

@@ -112,9 +112,17 @@ def steps(reference: Reference, now: datetime) -> Iterator[PlanQuery]:
         today = now.astimezone(ZoneInfo(market.timezone)).date()
         groups[(today, reference.care[market.code])].append(market.code)
     for (today, group_policy), codes in groups.items():
-        yield from _date_steps(reference, tuple(codes), today, group_policy, now)
+        yield from _switched_on(
+            _date_steps(reference, tuple(codes), today, group_policy, now), group_policy
+        )
     for market in markets:
-        yield from _greeting_steps(market, reference.care[market.code], now)
+        market_policy = reference.care[market.code]
+        yield from _switched_on(_greeting_steps(market, market_policy, now), market_policy)
+
+
+def _switched_on(queries: Iterator[PlanQuery], policy: CarePolicy) -> Iterator[PlanQuery]:
+    """Without the rules the market turns off (no registration renewal in Germany)."""
+    return (query for query in queries if query.rule not in policy.rules_off)
 
 
 def _clock_steps(codes: tuple[str, ...], policy: CarePolicy, now: datetime) -> Iterator[PlanQuery]:

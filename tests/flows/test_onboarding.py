@@ -101,3 +101,17 @@ async def test_thai_client_is_greeted_in_thai(chat_factory: ChatFactory) -> None
     )
     assert thai._(msg) != english._(msg), "the Thai catalog must translate this"
     assert thai._(msg) in chat.text
+
+
+async def test_a_visitor_in_a_language_we_do_not_ship_is_greeted_in_english_not_thai(
+    chat_factory: ChatFactory,
+) -> None:
+    """Not linked to a market yet, a Finnish (or Traditional Chinese) client gets English,
+    not the default market's Thai; a shipped language is answered in it."""
+    for user_id, lang in [(6101, "fi-FI"), (6102, "zh-TW")]:
+        chat: Chat = chat_factory(user_id=user_id, lang=lang)
+        await chat.say("/start")
+        assert "owners' assistant" in chat.text, lang
+    thai: Chat = chat_factory(user_id=6103, lang="th")
+    await thai.say("/start")
+    assert "ผู้ช่วยสำหรับเจ้าของรถ" in thai.text

@@ -116,3 +116,33 @@ async def test_old_cars_get_one_trade_in_suggestion_a_year(empty_app: App) -> No
     await plan(empty_app, NOW)
     await plan(empty_app, NOW + timedelta(days=30))
     assert len(await planned(empty_app, owner, Rule.TRADE_IN)) == 1
+
+
+async def test_a_market_that_turns_registration_renewal_off_plans_no_reminder_for_it(
+    empty_app: App,
+) -> None:
+    """A German registration does not expire; a Thai one is renewed every year."""
+    renewal = NOW.date() + timedelta(days=20)
+    cars = {}
+    for market in ("DE", "TH"):
+        owner = await an_owner_in_chat(empty_app, market=market)
+        async with empty_app.database.uow() as uow:
+            vehicle = await a_vehicle(uow, owner, delivered=date(2024, 1, 10))
+            vehicle.registration_renewal_on = renewal
+            vehicle.insurance_renewal_on = renewal
+            await uow.commit()
+        cars[market] = (owner, vehicle.id)
+    await plan(empty_app, NOW)
+    german, german_car = cars["DE"]
+    thai, thai_car = cars["TH"]
+    assert await planned(empty_app, german, Rule.REGISTRATION_RENEWAL) == []
+    assert await planned(empty_app, thai, Rule.REGISTRATION_RENEWAL) == [
+        (
+            Rule.REGISTRATION_RENEWAL,
+            f"{thai_car}:registration_renewal-30:{renewal}",
+            Category.SERVICE,
+        )
+    ]
+    assert await planned(empty_app, german, Rule.INSURANCE_RENEWAL) == [
+        (Rule.INSURANCE_RENEWAL, f"{german_car}:insurance_renewal-30:{renewal}", Category.SERVICE)
+    ]
