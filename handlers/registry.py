@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.clock import Clock
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
+    ask_dealer,
     booking,
     booking_center,
     booking_confirm,
@@ -70,6 +71,7 @@ def build_router() -> Router:
         referrals_staff,
         survey,
         test_drive,
+        ask_dealer,
     ):
         router.include(module.router)
     return router

@@ -30,6 +30,22 @@ class SqlKpiRepository:
             query = query.where(o.market == market)
         return [int(score) for score in (await self.session.execute(query)).scalars()]
 
+    async def questions(
+        self, market: str | None, since: datetime
+    ) -> list[tuple[str, datetime, datetime | None]]:
+        q = tables.dealer_questions.c
+        query = (
+            select(q.dealer_code, q.asked_at, q.first_answer_at)
+            .where(q.asked_at >= since)
+            .order_by(q.dealer_code, q.asked_at)
+        )
+        if market:
+            query = query.join(tables.dealers, tables.dealers.c.code == q.dealer_code).where(
+                tables.dealers.c.market == market
+            )
+        rows = (await self.session.execute(query)).all()
+        return [(str(dealer), asked, answered) for dealer, asked, answered in rows]
+
     async def return_to_service(self, market: str | None, since: date) -> tuple[int, int]:
         """(vehicles with a paid visit since `since`, all vehicles) of living owners."""
         paid = (

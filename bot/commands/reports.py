@@ -53,6 +53,10 @@ def report_kpi(
                 f"{line.rule}\t{line.sent}\t{line.failed}\t{line.opted_out}\t"
                 f"{line.skipped}\t{line.waiting}"
             )
+        typer.echo("questions to dealers\tasked\tanswered\tmedian first response")
+        for dealer in report.questions:
+            wait = "n/a" if dealer.median_minutes is None else f"{dealer.median_minutes} min"
+            typer.echo(f"{dealer.dealer_code}\t{dealer.asked}\t{dealer.answered}\t{wait}")
         if png is not None:
             from bot.services.kpi_chart import render_png
 

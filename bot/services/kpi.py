@@ -2,7 +2,8 @@
 
 NPS (% promoters 9-10 minus % detractors 0-6; the target is 40 or more), the
 return-to-service rate (vehicles with a paid visit in the last 12 months; the target is
-70% or more), owners per life-cycle segment, and care messages per rule and outcome.
+70% or more), owners per life-cycle segment, care messages per rule and outcome, and
+questions to dealers answered with each dealer's median first-response time.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.care import CarePolicy, HoldReason, OutboxStatus, Rule, Segment, nps
+from bot.domain.questions import median_minutes
 from bot.domain.reference import Reference
 from bot.services.ports import UnitOfWork
 
@@ -30,6 +32,16 @@ class CareLine:
     waiting: int = 0
 
 
+@dataclass(frozen=True)
+class DealerResponses:
+    """Questions owners asked a dealer ("Ask the dealer") and how fast staff answered."""
+
+    dealer_code: str
+    asked: int
+    answered: int
+    median_minutes: int | None  # to the first answer; None before any answer
+
+
 @dataclass
 class KpiReport:
     market: str | None
@@ -42,6 +54,7 @@ class KpiReport:
     returned: int
     segments: dict[Segment, int]
     care: list[CareLine] = field(default_factory=list)
+    questions: list[DealerResponses] = field(default_factory=list)
 
     @property
     def return_rate(self) -> float | None:
@@ -81,7 +94,26 @@ async def report(
         returned=returned,
         segments={s: segments.get(s, 0) for s in Segment},
         care=await _care_lines(uow, market, since),
+        questions=await _responses(uow, market, since),
     )
+
+
+async def _responses(uow: UnitOfWork, market: str | None, since: datetime) -> list[DealerResponses]:
+    by_dealer: dict[str, list[datetime | None]] = {}
+    waits: dict[str, list[timedelta]] = {}
+    for dealer, asked, answered in await uow.kpi.questions(market, since):
+        by_dealer.setdefault(dealer, []).append(answered)
+        if answered is not None:
+            waits.setdefault(dealer, []).append(answered - asked)
+    return [
+        DealerResponses(
+            dealer_code=dealer,
+            asked=len(answers),
+            answered=sum(1 for a in answers if a is not None),
+            median_minutes=median_minutes(waits.get(dealer, [])),
+        )
+        for dealer, answers in sorted(by_dealer.items())
+    ]
 
 
 async def _care_lines(uow: UnitOfWork, market: str | None, since: datetime) -> list[CareLine]:

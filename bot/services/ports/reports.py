@@ -19,3 +19,8 @@ class KpiRepository(Protocol):
         dormant_months: int,
         lost_months: int,
     ) -> dict[str, int]: ...
+    async def questions(
+        self, market: str | None, since: datetime
+    ) -> list[tuple[str, datetime, datetime | None]]:
+        """(dealer, asked at, first answered at) of the questions to dealers asked since."""
+        ...
