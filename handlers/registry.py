@@ -19,6 +19,7 @@ from handlers import (
     consent,
     drafts,
     groups,
+    kpi,
     menu,
     my_bookings,
     onboarding,
@@ -72,6 +73,7 @@ def build_router() -> Router:
         survey,
         test_drive,
         ask_dealer,
+        kpi,
     ):
         router.include(module.router)
     return router

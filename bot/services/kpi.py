@@ -9,12 +9,15 @@ questions to dealers answered with each dealer's median first-response time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.care import CarePolicy, HoldReason, OutboxStatus, Rule, Segment, nps
+from bot.domain.loyalty import TIER_ORDER, Tier
+from bot.domain.months import add_months
 from bot.domain.questions import median_minutes
 from bot.domain.reference import Reference
+from bot.domain.referrals import total_row
 from bot.services.ports import UnitOfWork
 
 NPS_TARGET = 40
@@ -30,6 +33,21 @@ class CareLine:
     opted_out: int = 0  # skipped for lack of consent
     skipped: int = 0  # no longer relevant
     waiting: int = 0
+
+
+@dataclass(frozen=True)
+class Month:
+    """One calendar month of the trend (the market's local months)."""
+
+    start: date
+    nps: int | None
+    answers: int
+    returned: int  # vehicles with a paid visit in the 12 months to the month's end
+    vehicles: int
+
+    @property
+    def return_rate(self) -> float | None:
+        return self.returned / self.vehicles if self.vehicles else None
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,9 @@ class KpiReport:
     segments: dict[Segment, int]
     care: list[CareLine] = field(default_factory=list)
     questions: list[DealerResponses] = field(default_factory=list)
+    trend: list[Month] = field(default_factory=list)  # oldest first
+    funnel: tuple[int, ...] = ()  # referrals reaching each FUNNEL stage
+    tiers: dict[Tier, int] = field(default_factory=dict)
 
     @property
     def return_rate(self) -> float | None:
@@ -95,7 +116,49 @@ async def report(
         segments={s: segments.get(s, 0) for s in Segment},
         care=await _care_lines(uow, market, since),
         questions=await _responses(uow, market, since),
+        trend=await _trend(uow, market, today, zone, min(months, TREND_MONTHS)),
+        funnel=await _funnel(uow, market, since, now),
+        tiers=await _tiers(uow, market),
     )
+
+
+TREND_MONTHS = 12  # the chart's months at most
+
+
+async def _trend(
+    uow: UnitOfWork, market: str | None, today: date, zone: ZoneInfo, months: int
+) -> list[Month]:
+    """NPS per month, and the return-to-service rate as it stood at each month's end."""
+    first = add_months(today.replace(day=1), 1 - months)
+    since = datetime(first.year, first.month, 1, tzinfo=zone)
+    by_month: dict[date, list[int]] = {}
+    for at, score in await uow.kpi.scores_since(market, since):
+        local = at.astimezone(zone).date().replace(day=1)
+        by_month.setdefault(local, []).append(score)
+    trend = []
+    for i in range(months):
+        start = add_months(first, i)
+        end = min(add_months(start, 1), today + timedelta(days=1))
+        returned, vehicles = await uow.kpi.return_to_service(
+            market, add_months(end, -12), until=end
+        )
+        scores = by_month.get(start, [])
+        trend.append(Month(start, nps(scores), len(scores), returned, vehicles))
+    return trend
+
+
+async def _funnel(
+    uow: UnitOfWork, market: str | None, since: datetime, now: datetime
+) -> tuple[int, ...]:
+    rows = await uow.referral_funnel.funnel(market=market, since=since, now=now)
+    if not rows:
+        return ()
+    return total_row(list(rows)).reached
+
+
+async def _tiers(uow: UnitOfWork, market: str | None) -> dict[Tier, int]:
+    counts = await uow.kpi.tiers(market)
+    return {tier: counts.get(tier, 0) for tier in TIER_ORDER}
 
 
 async def _responses(uow: UnitOfWork, market: str | None, since: datetime) -> list[DealerResponses]:
