@@ -128,12 +128,7 @@ async def _send(ctx: Context, draft: AskDraft, text: str) -> None:
                 now=ctx.now,
             )
     except TooLong as error:
-        ctx.reply(
-            ctx.t._(
-                "That is a little long: please keep it under {limit} characters.",
-                limit=ctx.t.number(error.limit),
-            )
-        )
+        _too_long(ctx, error)
         ctx.enter(AskStep.TEXT, draft)
         return
     except UnknownQuestion as error:
@@ -153,6 +148,15 @@ async def _send(ctx: Context, draft: AskDraft, text: str) -> None:
             dealer=dealer.name,
         ),
         [back_to_menu(ctx)],
+    )
+
+
+def _too_long(ctx: Context, error: TooLong) -> None:
+    ctx.reply(
+        ctx.t._(
+            "That is a little long: please keep it under {limit} characters.",
+            limit=ctx.t.number(error.limit),
+        )
     )
 
 
@@ -238,37 +242,30 @@ def _staff_card(
 @router.on(AnswerQuestion, needs_owner=False, private_only=False)
 async def answer_button(ctx: Context, code: AnswerQuestion) -> None:
     try:
-        member, question = await questions.staff_question(
-            ctx.uow,
-            channel=ctx.event.channel,
-            user_id=ctx.event.user_id,
-            question_id=code.question,
-        )
-    except UnknownQuestion as error:
-        raise BadCode("unknown question") from error
+        await _ask_for_answer(ctx, code.question)
     except NotStaff:
         ctx.toast(ctx.t._("Sorry, only this dealer's staff can answer owners' questions."))
         return
     ctx.enter(AnswerStep.TEXT, AnswerDraft(question=code.question))
-    _ask_for_answer(ctx, question, mention(member))
 
 
 @router.reask(AnswerStep.TEXT, needs_owner=False, private_only=False)
 async def reask_answer(ctx: Context) -> None:
-    draft = ctx.draft(AnswerDraft)
+    try:
+        await _ask_for_answer(ctx, ctx.draft(AnswerDraft).question)
+    except NotStaff as error:
+        raise BadCode("no longer answerable") from error
+
+
+async def _ask_for_answer(ctx: Context, number: int) -> None:
+    """Ask the presser for their answer (NotStaff unless they serve its dealer)."""
     try:
         member, question = await questions.staff_question(
-            ctx.uow,
-            channel=ctx.event.channel,
-            user_id=ctx.event.user_id,
-            question_id=draft.question,
+            ctx.uow, channel=ctx.event.channel, user_id=ctx.event.user_id, question_id=number
         )
-    except (UnknownQuestion, NotStaff) as error:
-        raise BadCode("no longer answerable") from error
-    _ask_for_answer(ctx, question, mention(member))
-
-
-def _ask_for_answer(ctx: Context, question: DealerQuestion, name: str) -> None:
+    except UnknownQuestion as error:
+        raise BadCode("unknown question") from error
+    name = mention(member)
     # Telegram shows a group's messages to bots only when they reply to the bot.
     ctx.screens.append(
         Screen(
@@ -310,12 +307,7 @@ async def _answer(ctx: Context, number: int, text: str) -> None:
         ctx.reply(ctx.t._("Sorry, only this dealer's staff can answer owners' questions."))
         return
     except TooLong as error:
-        ctx.reply(
-            ctx.t._(
-                "That is a little long: please keep it under {limit} characters.",
-                limit=ctx.t.number(error.limit),
-            )
-        )
+        _too_long(ctx, error)
         return
     if ctx.in_step(AnswerStep.TEXT):
         ctx.clear_state()
