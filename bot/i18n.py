@@ -336,6 +336,11 @@ class Translator:
     def country(self, territory: str) -> str:
         return str(self.locale.territories.get(territory, territory))
 
+    def language(self, locale_code: str) -> str:
+        """A language's name in this one ("Thai", "ไทย", "тайский")."""
+        name = Locale.parse(locale_code).get_display_name(self.locale) or locale_code
+        return name[:1].upper() + name[1:]
+
     def currency_name(self, currency: str) -> str:
         return babel_numbers.get_currency_name(currency, locale=self.locale)
 

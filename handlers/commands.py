@@ -13,6 +13,7 @@ def command_menu(t: Translator) -> list[tuple[str, str]]:
         ("book", t._("Book a service visit")),
         ("bookings", t._("My service visits")),
         ("refer", t._("Invite a friend")),
+        ("ask", t._("Ask your dealer a question")),
         ("settings", t._("Language, notifications, quiet hours")),
         ("help", t._("Help and roadside assistance")),
         ("stop", t._("Stop news and offers")),

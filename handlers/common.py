@@ -15,6 +15,7 @@ from handlers.codes.drafts import DiscardDraft, ResumeDraft
 from handlers.codes.menu import HelpHome, MyCars
 from handlers.codes.onboarding import ChooseLanguage
 from handlers.codes.points import PointsHome
+from handlers.codes.questions import AskDealer
 from handlers.codes.referrals import ReferralsHome
 from handlers.codes.roadside import RoadsideHome, ValueMyCar
 from handlers.codes.settings import SettingsHome
@@ -40,8 +41,9 @@ def main_menu_buttons(ctx: Context) -> list[list[Button]]:
         ],
         [
             button(t.pgettext("button", "💰 Value my car"), ValueMyCar()),
-            button(t.pgettext("button", "❓ Help"), HelpHome()),
+            button(t.pgettext("button", "💬 Ask the dealer"), AskDealer()),
         ],
+        [button(t.pgettext("button", "❓ Help"), HelpHome())],
     ]
 
 

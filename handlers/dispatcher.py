@@ -139,6 +139,10 @@ class Dispatcher:
         if event.kind is EventKind.BUTTON:
             await self.press(ctx, event.button)
             return
+        quote_route = self.router.quoted(event.quoted) if event.kind is EventKind.TEXT else None
+        if quote_route is not None:  # a reply to the bot's message about a thread
+            await self.run(quote_route, ctx)
+            return
         state_route = self.router.states.get(ctx.state) or self._typed_route(ctx)
         if not event.is_private:
             # We don't read group chatter, except the answer to a question the bot asked

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.clock import Clock
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
+    ask_dealer,
     booking,
     booking_center,
     booking_confirm,
@@ -18,6 +19,7 @@ from handlers import (
     consent,
     drafts,
     groups,
+    kpi,
     menu,
     my_bookings,
     onboarding,
@@ -70,6 +72,8 @@ def build_router() -> Router:
         referrals_staff,
         survey,
         test_drive,
+        ask_dealer,
+        kpi,
     ):
         router.include(module.router)
     return router

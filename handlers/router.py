@@ -63,6 +63,15 @@ class ReAsk:
     private_only: bool = True
 
 
+@dataclass(frozen=True)
+class QuoteRoute:
+    """Text that replies to one of the bot's messages, picked by what that message
+    said (`matches` reads its text): an answer in a thread the message names."""
+
+    matches: Callable[[str], bool]
+    route: Route
+
+
 @dataclass
 class Router:
     commands: dict[str, Route] = field(default_factory=dict)
@@ -70,6 +79,7 @@ class Router:
     states: dict[str, Route] = field(default_factory=dict)
     reasks: dict[str, ReAsk] = field(default_factory=dict)
     group_events: list[Handler] = field(default_factory=list)
+    quotes: list[QuoteRoute] = field(default_factory=list)
 
     def command(
         self, *names: str, needs_owner: bool = True, private_only: bool = True
@@ -137,6 +147,26 @@ class Router:
 
         return register
 
+    def quote(
+        self,
+        matches: Callable[[str], bool],
+        *,
+        needs_owner: bool = True,
+        private_only: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        """Handles text that replies to a message of the bot's that `matches`; it comes
+        before the chat's state (the reply says what it answers)."""
+
+        def register(handler: Handler) -> Handler:
+            self.quotes.append(QuoteRoute(matches, Route(handler, needs_owner, private_only)))
+            return handler
+
+        return register
+
+    def quoted(self, text: str) -> Route | None:
+        """The route of a reply to the bot's message saying `text`, if any takes it."""
+        return next((q.route for q in self.quotes if text and q.matches(text)), None)
+
     def group_event(self, handler: Handler) -> Handler:
         self.group_events.append(handler)
         return handler
@@ -151,6 +181,7 @@ class Router:
         for name, reask in other.reasks.items():
             _add(self.reasks, name, reask)
         self.group_events.extend(other.group_events)
+        self.quotes.extend(other.quotes)
 
 
 R = TypeVar("R", Route, ButtonRoute, ReAsk)

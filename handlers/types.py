@@ -58,6 +58,10 @@ class Event:
     # The sender's phone number (E.164) when the platform has verified it (WhatsApp):
     # it links the chat without asking for a contact.
     verified_phone: str = ""
+    # The text of the bot's own message this one replies to (Telegram's
+    # reply_to_message, when the bot sent it): a staff answer to a card, an owner's
+    # follow-up to a relayed answer. Empty: not a reply to the bot.
+    quoted: str = ""
 
     def __post_init__(self) -> None:
         # The one gate for what people type: no flow ever sees a control character.

@@ -30,14 +30,53 @@ class SqlKpiRepository:
             query = query.where(o.market == market)
         return [int(score) for score in (await self.session.execute(query)).scalars()]
 
-    async def return_to_service(self, market: str | None, since: date) -> tuple[int, int]:
-        """(vehicles with a paid visit since `since`, all vehicles) of living owners."""
-        paid = (
-            select(sv.vehicle_id)
-            .where(sv.visited_on >= since, sv.invoice_minor > 0)
-            .group_by(sv.vehicle_id)
-            .subquery()
+    async def questions(
+        self, market: str | None, since: datetime
+    ) -> list[tuple[str, datetime, datetime | None]]:
+        q = tables.dealer_questions.c
+        query = (
+            select(q.dealer_code, q.asked_at, q.first_answer_at)
+            .where(q.asked_at >= since)
+            .order_by(q.dealer_code, q.asked_at)
         )
+        if market:
+            query = query.join(tables.dealers, tables.dealers.c.code == q.dealer_code).where(
+                tables.dealers.c.market == market
+            )
+        rows = (await self.session.execute(query)).all()
+        return [(str(dealer), asked, answered) for dealer, asked, answered in rows]
+
+    async def scores_since(self, market: str | None, since: datetime) -> list[tuple[datetime, int]]:
+        answers = tables.survey_answers.c
+        query = (
+            select(answers.answered_at, answers.score)
+            .join(tables.owners, o.id == answers.owner_id)
+            .where(answers.answered_at >= since)
+        )
+        if market:
+            query = query.where(o.market == market)
+        return [(at, int(score)) for at, score in (await self.session.execute(query)).all()]
+
+    async def tiers(self, market: str | None) -> dict[str, int]:
+        accounts = tables.loyalty_accounts.c
+        query = (
+            select(accounts.tier, func.count())
+            .join(tables.owners, o.id == accounts.owner_id)
+            .where(o.erased_at.is_(None))
+            .group_by(accounts.tier)
+        )
+        if market:
+            query = query.where(o.market == market)
+        return {str(tier): int(n) for tier, n in (await self.session.execute(query)).all()}
+
+    async def return_to_service(
+        self, market: str | None, since: date, until: date | None = None
+    ) -> tuple[int, int]:
+        """(vehicles with a paid visit since `since`, all vehicles) of living owners."""
+        window = [sv.visited_on >= since, sv.invoice_minor > 0]
+        if until is not None:
+            window.append(sv.visited_on < until)
+        paid = select(sv.vehicle_id).where(*window).group_by(sv.vehicle_id).subquery()
         query = (
             select(func.count(v.id), func.count(paid.c.vehicle_id))
             .join(tables.owners, o.id == v.owner_id)

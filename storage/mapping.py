@@ -19,6 +19,7 @@ from bot.domain.loyalty import (
     StatusAward,
 )
 from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehicle
+from bot.domain.questions import DealerQuestion, QuestionMessage
 from bot.domain.referrals import Attribution, Referral, ReferralCode, StageChange
 from bot.domain.staff import AuditEntry, StaffMember
 from storage import tables
@@ -58,4 +59,6 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Referral, tables.referrals)
     mapper_registry.map_imperatively(Attribution, tables.referral_attributions)
     mapper_registry.map_imperatively(StageChange, tables.referral_stage_changes)
+    mapper_registry.map_imperatively(DealerQuestion, tables.dealer_questions)
+    mapper_registry.map_imperatively(QuestionMessage, tables.question_messages)
     _mapped = True

@@ -26,6 +26,7 @@ from bot.domain.booking import BookingStatus, RecallState, VisitSource
 from bot.domain.care import Category, OutboxStatus, Rule
 from bot.domain.loyalty import EntryKind, RedemptionStatus, SpendKind, Tier
 from bot.domain.owners import ConsentCategory, OwnerSource
+from bot.domain.questions import Author
 from bot.domain.referrals import NoReward, Source, Stage
 from bot.domain.staff import Role
 from storage.types import BigId, EnumText, UtcDateTime
@@ -563,4 +564,35 @@ link_attempts = Table(
     Column("succeeded", Boolean, nullable=False),
     Column("at", UtcDateTime, nullable=False, index=True),
     Index("ix_link_attempts_channel_user_id", "channel", "user_id"),
+)
+
+# Ask the dealer (bot/domain/questions.py): an owner's question thread with a dealer.
+# The thread outlives /forget (anonymous, for first-response times); its messages don't.
+dealer_questions = Table(
+    "dealer_questions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=False, index=True),
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="SET NULL"), nullable=True),
+    Column("locale", String(16), nullable=False),
+    Column("asked_at", UtcDateTime, nullable=False, index=True),
+    Column("first_answer_at", UtcDateTime, nullable=True),
+    Column("last_message_at", UtcDateTime, nullable=False),
+)
+
+question_messages = Table(
+    "question_messages",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "question_id",
+        ForeignKey("dealer_questions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("author", EnumText(Author, 8), nullable=False),
+    Column("staff_id", ForeignKey("staff.id", ondelete="SET NULL"), nullable=True),
+    Column("text", String(1500), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
 )

@@ -37,6 +37,7 @@ from storage.repositories.owners import (
     SqlVehicleRepository,
 )
 from storage.repositories.platform import SqlConsoleScreens, SqlDealerDirectory, SqlUpdateLog
+from storage.repositories.questions import SqlQuestionRepository
 from storage.repositories.referrals import (
     SqlAttributions,
     SqlReferralCodes,
@@ -100,6 +101,7 @@ class SqlUnitOfWork:
         self.addresses: ports.AddressBook = SqlAddressBook(self.session)
         self.media: ports.MediaShelf = SqlMediaShelf(self.session)
         self.link_attempts: ports.LinkAttempts = SqlLinkAttempts(self.session)
+        self.questions: ports.QuestionRepository = SqlQuestionRepository(self.session)
         self.events: list[DomainEvent] = []
         return self
 

@@ -4,8 +4,9 @@ Input lines: a message (`hello`, `/points`), `#N` to press button N of the chat'
 screen (`#` alone lists them), `@contact +66812345678 [USER_ID]` to share a contact
 (your own unless a user id is given), `@location 13.75,100.50`, `@photo FILE_ID` to
 send a photo (the path of a picture, to see it again among the saved files),
-`@now 2027-03-01T09:00+07:00` to move the clock (scripts only). Buttons are printed as
-`[N] label`, under the chat they were sent to: `#N` in a console speaking in that chat
+`@now 2027-03-01T09:00+07:00` to move the clock (scripts only), `@reply #Q12 TEXT` to
+answer the bot's message that opens with the tag #Q12 (Telegram's reply). Buttons are
+printed as `[N] label`, under the chat they were sent to: `#N` in a console speaking in that chat
 presses them. With a `ScreenMemory` each chat's last screen outlives the process, so
 a piped script can carry a conversation across runs; with an `AttachmentFolder` every
 attachment is saved as a file and the console prints where.
@@ -178,6 +179,12 @@ class ConsoleChannel:
         if line.startswith("@photo"):
             parts = line.split()
             return self._base(EventKind.PHOTO, photo_id=parts[1] if len(parts) > 1 else "photo")
+        if line.startswith("@reply"):
+            parts = line.split(maxsplit=2)
+            if len(parts) < 3:
+                self._print("! usage: @reply #Q12 your answer")
+                return None
+            return self._base(EventKind.TEXT, text=parts[2], quoted=parts[1])
         if line.startswith("@now"):
             if self.clock is None:
                 self._print("! @now needs the console started with --now")

@@ -20,8 +20,10 @@ def report_kpi(
     months: Annotated[int, typer.Option(help="Period: the last N months")] = 12,
     png: Annotated[Path | None, typer.Option(help="Also draw the report to this PNG file")] = None,
     now: Annotated[str | None, typer.Option(help="As of this time (ISO with zone)")] = None,
+    lang: Annotated[str, typer.Option(help="The chart's language, e.g. th, pt_BR")] = "en",
 ) -> None:
-    """NPS, return-to-service rate, life-cycle segments and care messages per rule."""
+    """NPS, return-to-service rate, life-cycle segments, care messages per rule and
+    questions to dealers; `--png` draws the chart (in `--lang`)."""
     from bot.services import kpi
 
     clock = parse_now(now)
@@ -53,10 +55,21 @@ def report_kpi(
                 f"{line.rule}\t{line.sent}\t{line.failed}\t{line.opted_out}\t"
                 f"{line.skipped}\t{line.waiting}"
             )
+        typer.echo("questions to dealers\tasked\tanswered\tmedian first response")
+        for dealer in report.questions:
+            wait = "n/a" if dealer.median_minutes is None else f"{dealer.median_minutes} min"
+            typer.echo(f"{dealer.dealer_code}\t{dealer.asked}\t{dealer.answered}\t{wait}")
         if png is not None:
+            from bot.i18n import SHIPPED_LOCALES
             from bot.services.kpi_chart import render_png
+            from handlers.kpi import chart_text
 
-            png.write_bytes(render_png(report))
+            if lang not in SHIPPED_LOCALES:
+                raise typer.BadParameter(f"unknown language {lang!r}")
+            t = app.catalogs.translator(lang, market)
+            png.write_bytes(
+                render_png(report, chart_text(t, app.reference, report, app.clock.now()))
+            )
             typer.echo(f"chart written to {png}")
 
     with_app(work, clock)

@@ -38,6 +38,8 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     redemptions = await uow.redemptions.of_owner(owner.id)
     answers = await uow.survey_answers.of_owner(owner.id)
     messages = await uow.outbox.of_owner(owner.id)
+    questions = await uow.questions.of_owner(owner.id)
+    said = await uow.questions.messages([q.id for q in questions if q.id is not None])
     return {
         "owner": {
             "first_name": owner.first_name,
@@ -154,6 +156,18 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
             }
             for m in messages
         ],
+        "questions_to_the_dealer": [
+            {
+                "dealer": q.dealer_code,
+                "asked_at": q.asked_at.isoformat(),
+                "messages": [
+                    {"from": m.author, "text": m.text, "at": m.sent_at.isoformat()}
+                    for m in said
+                    if m.question_id == q.id
+                ],
+            }
+            for q in questions
+        ],
     }
 
 
@@ -166,7 +180,9 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
     reasons in the points journal, lots and audit log, notes and reasons in booking and
     referral histories, survey comments) becomes ERASED_TEXT, and their chat accounts as
     actors become `pseudonym(owner.id)`. Recalls stay with the VIN (they concern the car,
-    and reach its next owner) but lose the link to this owner's vehicle."""
+    and reach its next owner) but lose the link to this owner's vehicle. Questions to the
+    dealer lose what was written in them; the threads stay for the dealers' response
+    times."""
     assert owner.id is not None
     accounts = await uow.accounts.of_owner(owner.id)
     actors = {actor_id(a.channel, a.user_id) for a in accounts}
@@ -174,6 +190,7 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
         await uow.referrals.forget_friend(owner.phone)
         await uow.attributions.forget([(a.channel, a.user_id) for a in accounts])
     owner.erase(now)
+    await uow.questions.forget_messages(owner.id)
     cancelled: list[Booking] = []
     bookings = await uow.bookings.of_owner(owner.id)
     for booking in bookings:

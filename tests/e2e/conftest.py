@@ -198,9 +198,10 @@ class Person:
         self.api.command(self.user, name, args, chat=self.group)
         return await self.answer()
 
-    async def say(self, text: str) -> list[Call]:
+    async def say(self, text: str, *, reply_to: int | None = None) -> list[Call]:
+        """Write `text`; `reply_to`: as a reply to that message of this chat."""
         self._step()
-        self.api.user_text(self.user, text, chat=self.group)
+        self.api.user_text(self.user, text, chat=self.group, reply_to=reply_to)
         return await self.answer()
 
     async def share_contact(self, phone: str) -> list[Call]:

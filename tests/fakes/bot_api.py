@@ -314,8 +314,15 @@ class FakeBotAPI:
 
     # --- updates ------------------------------------------------------------------------
 
-    def user_text(self, user: TgUser, text: str, chat: TgChat | None = None) -> dict[str, Any]:
-        return self._message_update(user, chat, text=text)
+    def user_text(
+        self, user: TgUser, text: str, chat: TgChat | None = None, *, reply_to: int | None = None
+    ) -> dict[str, Any]:
+        """A text message; `reply_to` a message id in that chat makes it a reply."""
+        if reply_to is None:
+            return self._message_update(user, chat, text=text)
+        chat_id = chat.id if chat is not None else user.id
+        replied = self.messages[(chat_id, reply_to)]
+        return self._message_update(user, chat, text=text, reply_to_message=replied)
 
     def command(
         self,

@@ -41,6 +41,7 @@ from tests.fakes.owner_repos import (
     FakeOwnerRepository,
     FakeVehicleRepository,
 )
+from tests.fakes.question_repos import FakeQuestions
 from tests.fakes.referral_repos import (
     FakeAttributions,
     FakeReferralCodes,
@@ -135,6 +136,7 @@ class FakeUnitOfWork:
         self.addresses: ports.AddressBook = _not_faked("addresses")
         self.media: ports.MediaShelf = _not_faked("media")
         self.link_attempts: ports.LinkAttempts = _not_faked("link_attempts")
+        self.questions: ports.QuestionRepository = FakeQuestions(store)
         self.events: list[DomainEvent] = []
         self.commits = 0
 

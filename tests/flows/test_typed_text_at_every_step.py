@@ -32,6 +32,7 @@ from bot.domain.staff import Role
 from bot.domain.vin import with_check_digit
 from bot.i18n import SHIPPED_LOCALES
 from bot.services import booking as booking_service
+from bot.services import dealer_questions
 from bot.services.staff import add_staff
 from handlers.codes.onboarding import ChooseLanguage
 from handlers.registry import build_router
@@ -55,6 +56,7 @@ from handlers.states.onboarding import (
     RegistrationStep,
     VinGiven,
 )
+from handlers.states.questions import AnswerDraft, AnswerStep, AskDraft, AskStep
 from handlers.states.referrals import (
     FriendDealerChosen,
     FriendModelChosen,
@@ -89,6 +91,7 @@ class Ids:
     booking: int
     visit: int
     free_start: datetime  # a free time at Berlin's center for an inspection
+    question: int  # Lukas's question to Berlin's center
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,8 @@ SEATS: dict[StrEnum, Seat] = {
         OWNER_USER, lambda ids: TradeInDraft(vehicle=ids.vehicle, photos=["photo-1"])
     ),
     SurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: SurveyComment(visit_id=ids.visit)),
+    AskStep.TEXT: Seat(OWNER_USER, lambda ids: AskDraft(question=ids.question)),
+    AnswerStep.TEXT: Seat(STAFF_USER, lambda ids: AnswerDraft(question=ids.question), group=True),
 }
 STEPS = sorted(SEATS, key=lambda step: step.value)
 
@@ -323,6 +328,11 @@ async def _prepare(path: Path) -> None:
                 actor="test",
                 now=NOW,
             )
+            lukas = await uow.owners.by_phone(LUKAS)
+            assert lukas is not None
+            await dealer_questions.ask(
+                uow, lukas, dealer_code=BERLIN, vehicle_id=None, locale="de", text="?", now=NOW
+            )
             await uow.commit()
     finally:
         await app.close()
@@ -343,7 +353,10 @@ async def _ids(app: App) -> Ids:
         )
         first = next(slots[0] for slots in found.values() if slots)
         visits = await uow.visits.of_vehicle(vehicle.id or 0)
-        return Ids(vehicle.id or 0, booking.id or 0, visits[0].id or 0, first.start)
+        [question] = await uow.questions.of_owner(owner.id)
+        return Ids(
+            vehicle.id or 0, booking.id or 0, visits[0].id or 0, first.start, question.id or 0
+        )
 
 
 async def _play(db: Path, step: StrEnum, locale: str, inputs: list[tuple[EventKind, str]]) -> None:

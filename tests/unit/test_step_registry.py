@@ -17,6 +17,7 @@ from handlers.states.booking import BookingStep, MyBookingsStep
 from handlers.states.booking_staff import DeskStep
 from handlers.states.menu import CarStep
 from handlers.states.onboarding import OnboardingStep, RegistrationStep
+from handlers.states.questions import AnswerStep, AskStep
 from handlers.states.referrals import FriendStep
 from handlers.states.roadside import RoadsideStep, TradeInStep
 from handlers.states.survey import SurveyStep
@@ -50,6 +51,8 @@ def test_the_step_enums_found_are_all_the_flows() -> None:
         RoadsideStep,
         TradeInStep,
         SurveyStep,
+        AskStep,
+        AnswerStep,
     }
 
 
@@ -78,6 +81,8 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         RegistrationStep.FRIEND,  # an invited friend: registering is optional
         *RoadsideStep,
         *SurveyStep,
+        *AskStep,  # one message: a command simply leaves it
+        *AnswerStep,
     }
 
 

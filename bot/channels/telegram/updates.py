@@ -70,11 +70,23 @@ def _message_event(
         return None
     parsed = parse_command(text, bot_username)
     if parsed is None:
-        return Event(update_id=uid, kind=EventKind.TEXT, text=text, **base)
+        quoted = _quoted(message, bot_username)
+        return Event(update_id=uid, kind=EventKind.TEXT, text=text, quoted=quoted, **base)
     command, args = parsed
     if not command:
         return None  # addressed to another bot
     return Event(update_id=uid, kind=EventKind.COMMAND, command=command, text=args, **base)
+
+
+def _quoted(message: TgMessage, bot_username: str) -> str:
+    """The text of the bot's message this one replies to; empty for anything else."""
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if replied is None or author is None or not author.is_bot:
+        return ""
+    if (author.username or "").lower() != bot_username.lower():
+        return ""  # another bot's message
+    return replied.text or replied.caption or ""
 
 
 def _button_event(uid: str, query: TgCallbackQuery) -> Event:

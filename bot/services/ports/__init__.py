@@ -32,6 +32,7 @@ from bot.services.ports.platform import (
     ShownButtons,
     UpdateLog,
 )
+from bot.services.ports.questions import QuestionRepository
 from bot.services.ports.referrals import (
     Attributions,
     ReferralCodes,
@@ -66,6 +67,7 @@ __all__ = [
     "OwnerRepository",
     "PointLotRepository",
     "PointSpendRepository",
+    "QuestionRepository",
     "RecallRepository",
     "RedemptionRepository",
     "ReferralCodes",

@@ -8,7 +8,20 @@ from typing import Protocol
 
 class KpiRepository(Protocol):
     async def survey_scores(self, market: str | None, since: datetime) -> list[int]: ...
-    async def return_to_service(self, market: str | None, since: date) -> tuple[int, int]: ...
+    async def return_to_service(
+        self, market: str | None, since: date, until: date | None = None
+    ) -> tuple[int, int]:
+        """(vehicles with a paid visit from `since` to before `until`, all vehicles)."""
+        ...
+
+    async def scores_since(self, market: str | None, since: datetime) -> list[tuple[datetime, int]]:
+        """(answered at, score) of the survey answers since `since`."""
+        ...
+
+    async def tiers(self, market: str | None) -> dict[str, int]:
+        """Living owners per loyalty tier."""
+        ...
+
     async def segments(
         self,
         market: str | None,
@@ -19,3 +32,8 @@ class KpiRepository(Protocol):
         dormant_months: int,
         lost_months: int,
     ) -> dict[str, int]: ...
+    async def questions(
+        self, market: str | None, since: datetime
+    ) -> list[tuple[str, datetime, datetime | None]]:
+        """(dealer, asked at, first answered at) of the questions to dealers asked since."""
+        ...

@@ -33,6 +33,7 @@ from bot.services.ports.owners import (
     VehicleRepository,
 )
 from bot.services.ports.platform import ConsoleScreenRepository, DealerDirectory, UpdateLog
+from bot.services.ports.questions import QuestionRepository
 from bot.services.ports.referrals import (
     Attributions,
     ReferralCodes,
@@ -81,6 +82,7 @@ class UnitOfWork(Protocol):
     addresses: AddressBook
     media: MediaShelf
     link_attempts: LinkAttempts
+    questions: QuestionRepository
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...
