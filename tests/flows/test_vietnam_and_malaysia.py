@@ -5,30 +5,16 @@ emergency numbers; visitors whose phones speak Vietnamese or Malay are greeted s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import pytest
 
 from bot.app import App
-from bot.clock import FixedClock
 from bot.domain.text import isolate
 from tests.conftest import Chat, ChatFactory
-from tests.flows.helpers import choose_services, linked, sent_to
+from tests.flows.helpers import choose_services, linked, sent_to, walk_to_summary
 
 DEMO_SAIGON = "+84912345678"  # Minh Anh Nguyễn, Vietnamese on file, an Aurora X7
 DEMO_SHAH_ALAM = "+60197654321"  # Nur Aisyah binti Ahmad, Malay on file, an Aurora E3
 SAIGON_STAFF_CHAT = -1001000008401
-
-
-async def walk_to_summary(chat: Chat, services: set[str], center: str) -> None:
-    await chat.say("/book")
-    await chat.tap("bk:km")
-    await choose_services(chat, services)
-    await chat.tap("bk:svok")
-    await chat.tap(f"bk:ctr:{center}")
-    await chat.tap("bk:day:", 1)
-    await chat.tap("bk:tm:")
-    if chat.codes("bk:tr:"):
-        await chat.tap("bk:tr:")
-    await chat.tap("bk:nt")
 
 
 async def test_a_vietnamese_owner_books_in_vietnamese_with_prices_in_dong(
@@ -83,23 +69,32 @@ async def test_a_malay_owner_books_in_malay_with_prices_in_ringgit(
     )
 
 
-async def test_a_malay_owner_gets_malaysias_roadside_and_emergency_numbers(
-    chat_factory: ChatFactory, app: App, clock: FixedClock
+@pytest.mark.parametrize(
+    ("lang", "phone", "roadside", "danger"),
+    [
+        pytest.param(
+            "ms",
+            DEMO_SHAH_ALAM,
+            "🆘 Bantuan jalan raya 24 jam (Malaysia): <b>+60 3 2710 2870</b>",
+            "🚨 Jika anda dalam bahaya, hubungi nombor kecemasan 999 dahulu.",
+            id="ms",
+        ),
+        pytest.param(
+            "vi",
+            DEMO_SAIGON,
+            "🆘 Cứu hộ giao thông 24/7 (Việt Nam): <b>+84 24 7108 2870</b>",
+            "🚨 Nếu Quý khách đang gặp nguy hiểm, hãy gọi số khẩn cấp 115 trước tiên.",
+            id="vi",
+        ),
+    ],
+)
+async def test_owners_get_their_markets_roadside_and_emergency_numbers_in_their_language(
+    chat_factory: ChatFactory, lang: str, phone: str, roadside: str, danger: str
 ) -> None:
-    clock.set(datetime(2026, 11, 23, 15, 30, tzinfo=UTC))  # 23:30 in Kuala Lumpur: closed
-    chat: Chat = await linked(chat_factory(user_id=7403, lang="ms"), DEMO_SHAH_ALAM)
+    chat: Chat = await linked(chat_factory(user_id=7403, lang=lang), phone)
     await chat.say("/sos")
-    assert "🆘 Bantuan jalan raya 24 jam (Malaysia): <b>+60 3 2710 2870</b>" in chat.html
-    assert "🚨 Jika anda dalam bahaya, hubungi nombor kecemasan 999 dahulu." in chat.text
-
-
-async def test_a_vietnamese_owner_gets_vietnams_roadside_and_emergency_numbers(
-    chat_factory: ChatFactory, app: App
-) -> None:
-    chat: Chat = await linked(chat_factory(user_id=7404, lang="vi"), DEMO_SAIGON)
-    await chat.say("/sos")
-    assert "🆘 Cứu hộ giao thông 24/7 (Việt Nam): <b>+84 24 7108 2870</b>" in chat.html
-    assert "🚨 Nếu Quý khách đang gặp nguy hiểm, hãy gọi số khẩn cấp 115 trước tiên." in (chat.text)
+    assert roadside in chat.html
+    assert danger in chat.text
 
 
 async def test_visitors_whose_phones_speak_vietnamese_or_malay_are_greeted_so(
