@@ -167,6 +167,30 @@ DEMO_OWNERS: tuple[DemoOwner, ...] = (
     DemoOwner(
         "+48601234567", "Piotr", "Kowalski", "pl", "PL", "1982-05-23", "PL-WAW-01", "E3", 200, 9800
     ),
+    DemoOwner(
+        "+60197654321",
+        "Nur Aisyah",
+        "binti Ahmad",
+        "ms",
+        "MY",
+        "1993-05-17",
+        "MY-KUL-01",
+        "E3",
+        180,
+        7600,
+    ),
+    DemoOwner(
+        "+84912345678",
+        "Minh Anh",
+        "Nguyễn",
+        "vi",
+        "VN",
+        "1989-07-22",
+        "VN-SGN-01",
+        "X7",
+        300,
+        14200,
+    ),
 )
 
 
@@ -196,6 +220,7 @@ DEMO_POINTS: dict[str, tuple[tuple[int, int, int, str], ...]] = {
     "+33612345678": ((90, 700, 700, "paid_service"),),
     "+393471234567": ((300, 1400, 1400, "paid_service"), (20, 20, 20, "survey_answered")),
     "+48601234567": ((60, 900, 900, "paid_service"),),
+    "+84912345678": ((90, 600, 600, "paid_service"),),
 }
 
 
@@ -228,6 +253,8 @@ LINKED_DAYS_AGO = (
     20,
     150,
     11,
+    12,
+    150,
 )
 
 
@@ -360,4 +387,6 @@ DEMO_ADVISORS: dict[str, tuple[int, str]] = {
     "IT-ROM-01": (901602, "Francesca"),
     "PL-WAW-01": (901701, "Tomasz"),
     "PL-KRK-01": (901702, "Katarzyna"),
+    "VN-SGN-01": (908401, "Thảo"),
+    "VN-HAN-01": (908402, "Tuấn"),
 }

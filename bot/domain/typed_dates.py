@@ -51,16 +51,16 @@ RELATIVE_DAYS: dict[str, tuple[tuple[str, int], ...]] = {
 # morning, by language. "mañana" is a morning here only inside these phrases.
 _PM = (
     r"p\.?\s?m\.?|de la tarde|de la noche|da tarde|da noite|вечера|дня|مساءا|مساء|م"
-    r"|sore|malam|siang|öğleden sonra|akşam|nachmittags|abends"
+    r"|sore|malam|siang|petang|öğleden sonra|akşam|nachmittags|abends|chiều|tối"
 )
 _AM = (
     r"a\.?\s?m\.?|de la mañana|por la mañana|da manhã|de manhã|утра|صباحا|صباح|ص"
-    r"|pagi|sabah|morgens|vormittags"
+    r"|pagi|sabah|morgens|vormittags|sáng"
 )
 _NOT_A_LETTER = r"(?![^\W\d_])"
 _MARK = rf"(?:\s*(?:(?P<pm>{_PM})|(?P<am>{_AM})){_NOT_A_LETTER})"
 # Words before an hour that say "at": "a las 10", "um 10", "в 10", "saat 10".
-_AT = r"(?<![^\W\d_])(?:a las|a la|às|as|um|в|saat|jam|pukul|الساعة|ساعة)"
+_AT = r"(?<![^\W\d_])(?:a las|a la|às|as|um|в|saat|jam|pukul|lúc|الساعة|ساعة)"
 
 _HOUR = r"(?P<h>[0-2]?\d)"
 _MINUTES = r"(?P<m>[0-5]\d)"
@@ -81,13 +81,14 @@ _TIME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"(?P<part>上午|早上|中午|下午|晚上)?\s*{_HOUR}\s*[点點时時]"
             rf"(?:\s*(?P<half>半)|\s*{_MINUTES}\s*分?)?",
         ),
-        # "10:30", "10h30", "10:30 pm"; "10.30" where the locale writes times so, or
-        # before a marker.
-        ("clock", rf"{_HOUR}\s*(?::|h)\s*{_MINUTES}{_MARK}?"),
+        # "10:30", "10h30", "10:30 pm", "10 giờ 30"; "10.30" where the locale writes
+        # times so, or before a marker.
+        ("clock", rf"{_HOUR}\s*(?::|h|giờ)\s*{_MINUTES}{_MARK}?"),
         ("dotted", rf"{_HOUR}\.{_MINUTES}{_MARK}?"),
-        # "10 am", "10pm", "10 de la tarde", "10h", "14 Uhr", "10 ч", "a las 10".
+        # "10 am", "10pm", "10 de la tarde", "10h", "14 Uhr", "10 ч", "2 giờ chiều",
+        # "a las 10".
         ("marked", rf"{_HOUR}{_MARK}"),
-        ("hour_word", rf"{_HOUR}\s*(?:h|uhr|ч|час|часов){_NOT_A_LETTER}"),
+        ("hour_word", rf"{_HOUR}\s*(?:h|uhr|ч|час|часов|giờ){_NOT_A_LETTER}{_MARK}?"),
         ("at_hour", rf"{_AT}\s+{_HOUR}(?![\d:.]){_MARK}?"),
     )
 )

@@ -137,3 +137,18 @@ async def double_tap(
         for n in range(2)
     ]
     return [list(s) for s in await asyncio.gather(*(dispatcher.handle(e) for e in taps))]
+
+
+async def walk_to_summary(chat: Chat, services: set[str], center: str = "") -> None:
+    """/book with exactly `services` at `center` (the first listed if empty), the first
+    free day and time and the first transport option, to the summary before confirming."""
+    await chat.say("/book")
+    await chat.tap("bk:km")
+    await choose_services(chat, services)
+    await chat.tap("bk:svok")
+    await chat.tap(f"bk:ctr:{center}")
+    await chat.tap("bk:day:", 1)
+    await chat.tap("bk:tm:")
+    if chat.codes("bk:tr:"):
+        await chat.tap("bk:tr:")
+    await chat.tap("bk:nt")

@@ -41,6 +41,8 @@ DEMO_ALMATY = "+77011234567"  # Айгерим, Russian
 DEMO_JAKARTA = "+6281234567890"  # Budi, Indonesian
 DEMO_ISTANBUL = "+905321234567"  # Mehmet, Turkish
 DEMO_KL = "+60123456789"  # 美玲, Simplified Chinese
+DEMO_SHAH_ALAM = "+60197654321"  # Nur Aisyah, Malay
+DEMO_SAIGON = "+84912345678"  # Minh Anh, Vietnamese
 LONDON_STAFF_CHAT = -1001000000701
 OWNERS_BY_LANGUAGE = [
     ("en", DEMO_LONDON),
@@ -53,6 +55,8 @@ OWNERS_BY_LANGUAGE = [
     ("id", DEMO_JAKARTA),
     ("tr", DEMO_ISTANBUL),
     ("zh-hans", DEMO_KL),
+    ("ms", DEMO_SHAH_ALAM),
+    ("vi", DEMO_SAIGON),
 ]
 
 

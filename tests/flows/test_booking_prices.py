@@ -5,22 +5,9 @@ from __future__ import annotations
 
 from bot.app import App
 from tests.conftest import Chat, ChatFactory
-from tests.flows.helpers import DEMO_BANGKOK, DEMO_LONDON, choose_services, linked, sent_to
+from tests.flows.helpers import DEMO_BANGKOK, DEMO_LONDON, linked, sent_to, walk_to_summary
 
 LONDON_STAFF_CHAT = -1001000000701
-
-
-async def walk_to_summary(chat: Chat, services: set[str], center: str = "") -> None:
-    await chat.say("/book")
-    await chat.tap("bk:km")
-    await choose_services(chat, services)
-    await chat.tap("bk:svok")
-    await chat.tap(f"bk:ctr:{center}")
-    await chat.tap("bk:day:", 1)
-    await chat.tap("bk:tm:")
-    if chat.codes("bk:tr:"):
-        await chat.tap("bk:tr:")
-    await chat.tap("bk:nt")
 
 
 async def test_a_recall_only_visit_is_free_not_zero_baht_in_thai(

@@ -37,6 +37,14 @@ TOMORROW = date(2026, 11, 24)
         ("غداً 10:00 م", "ar_AE", TypedWhen(TOMORROW, time(22))),
         ("10:30 pm", "en_GB", TypedWhen(None, time(22, 30))),
         ("12 am", "en_GB", TypedWhen(None, time(0))),
+        ("ngày mai 9h30", "vi_VN", TypedWhen(TOMORROW, time(9, 30))),
+        ("mai lúc 14 giờ", "vi_VN", TypedWhen(TOMORROW, time(14))),
+        ("2 giờ chiều ngày mốt", "vi_VN", TypedWhen(date(2026, 11, 25), time(14))),
+        ("9 giờ sáng mai", "vi_VN", TypedWhen(TOMORROW, time(9))),
+        ("8 giờ tối", "vi_VN", TypedWhen(None, time(20))),
+        ("25/11 lúc 9 giờ 30", "vi_VN", TypedWhen(date(2026, 11, 25), time(9, 30))),
+        ("esok pukul 10 pagi", "ms_MY", TypedWhen(TOMORROW, time(10))),
+        ("lusa jam 3 petang", "ms_MY", TypedWhen(date(2026, 11, 25), time(15))),
     ],
 )
 def test_relative_days_and_times_are_read_in_each_language(
