@@ -51,6 +51,9 @@ SHIPPED_LOCALES: tuple[str, ...] = (
     "fr",
     "it",
     "pl",
+    "kk",
+    "uz",
+    "he",
 )
 # Locales being translated: each has a catalog (`make i18n` keeps it in step) and its
 # place in the tables keyed by locale (plural forms, opt-out words, typed dates); it
@@ -59,9 +62,6 @@ SHIPPED_LOCALES: tuple[str, ...] = (
 PENDING_LOCALES: tuple[str, ...] = (
     "vi",
     "ms",
-    "kk",
-    "uz",
-    "he",
 )
 CATALOG_LOCALES = SHIPPED_LOCALES + PENDING_LOCALES
 
