@@ -167,6 +167,33 @@ DEMO_OWNERS: tuple[DemoOwner, ...] = (
     DemoOwner(
         "+48601234567", "Piotr", "Kowalski", "pl", "PL", "1982-05-23", "PL-WAW-01", "E3", 200, 9800
     ),
+    DemoOwner(
+        "+77051234567",
+        "Асқар",
+        "Жұмабеков",
+        "kk",
+        "KZ",
+        "1986-09-12",
+        "KZ-ALA-01",
+        "S5",
+        540,
+        31000,
+    ),
+    DemoOwner(
+        "+998901234567",
+        "Dilnoza",
+        "Karimova",
+        "uz",
+        "UZ",
+        "1992-03-21",
+        "UZ-TAS-01",
+        "X7",
+        200,
+        9800,
+    ),
+    DemoOwner(
+        "+972528765432", "נועה", "לוי", "he", "IL", "1987-12-10", "IL-TLV-01", "E3", 410, 16500
+    ),
 )
 
 
@@ -196,6 +223,9 @@ DEMO_POINTS: dict[str, tuple[tuple[int, int, int, str], ...]] = {
     "+33612345678": ((90, 700, 700, "paid_service"),),
     "+393471234567": ((300, 1400, 1400, "paid_service"), (20, 20, 20, "survey_answered")),
     "+48601234567": ((60, 900, 900, "paid_service"),),
+    "+77051234567": ((180, 650, 650, "paid_service"),),
+    "+998901234567": ((60, 630, 630, "paid_service"),),
+    "+972528765432": ((300, 950, 950, "paid_service"), (20, 550, 550, "paid_service")),
 }
 
 
@@ -228,6 +258,9 @@ LINKED_DAYS_AGO = (
     20,
     150,
     11,
+    4,
+    21,
+    300,
 )
 
 
@@ -360,4 +393,8 @@ DEMO_ADVISORS: dict[str, tuple[int, str]] = {
     "IT-ROM-01": (901602, "Francesca"),
     "PL-WAW-01": (901701, "Tomasz"),
     "PL-KRK-01": (901702, "Katarzyna"),
+    "UZ-TAS-01": (999801, "Jasur"),
+    "UZ-SKD-01": (999802, "Malika"),
+    "IL-TLV-01": (997201, "אבי"),
+    "IL-HFA-01": (997202, "رامي"),
 }
