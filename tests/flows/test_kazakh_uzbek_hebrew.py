@@ -14,6 +14,8 @@ from tests.flows.helpers import choose_services, linked, sent_to
 TEL_AVIV = "+972528765432"  # נועה לוי, Hebrew on file, an Aurora E3 (16,500 km)
 TASHKENT = "+998901234567"  # Dilnoza Karimova, Uzbek on file, an Aurora X7 (9,800 km)
 ALMATY = "+77051234567"  # Асқар Жұмабеков, Kazakh on file, an Aurora S5 (31,000 km)
+# Right-to-left text isolates left-to-right names and numbers (U+2066 ... U+2069).
+LRI, PDI = "\u2066", "\u2069"
 
 
 async def book_maintenance(chat: Chat, center: str) -> list[str]:
@@ -46,7 +48,9 @@ async def test_a_hebrew_owner_books_right_to_left_on_a_week_that_starts_on_sunda
         chat.text
     )
     screens = await chat.tap("bk:ok:")
-    assert screens[0].text.startswith("✅ התור נקבע! Aurora Tel Aviv HaMasger יאשרו את הביקור")
+    assert screens[0].text.startswith(
+        f"✅ התור נקבע! {LRI}Aurora Tel Aviv HaMasger{PDI} יאשרו את הביקור"
+    )
     [desk] = sent_to(screens, -1001000097201)
     assert desk.text.startswith("🆕 תור חדש לטיפול\n\nתור #")
     assert "שפה: עברית" in desk.text
@@ -122,8 +126,8 @@ async def test_visitors_whose_phones_speak_hebrew_kazakh_or_uzbek_are_greeted_so
     chat_factory: ChatFactory,
 ) -> None:
     for user_id, tag, greeting in (
-        (7506, "he", "שלום! אני העוזר הדיגיטלי של בעלי Aurora Motors."),
-        (7507, "iw", "שלום! אני העוזר הדיגיטלי של בעלי Aurora Motors."),
+        (7506, "he", f"שלום! אני העוזר הדיגיטלי של בעלי {LRI}Aurora Motors{PDI}."),
+        (7507, "iw", f"שלום! אני העוזר הדיגיטלי של בעלי {LRI}Aurora Motors{PDI}."),
         (7508, "kk-KZ", "Сәлеметсіз бе! Мен — Aurora Motors иелерінің көмекшісімін."),
         (7509, "uz-Latn-UZ", "Assalomu alaykum! Men Aurora Motors egalarining yordamchisiman."),
     ):
