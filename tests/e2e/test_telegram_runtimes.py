@@ -100,6 +100,9 @@ async def test_each_language_gets_its_command_menu_and_thai_clients_read_thai(
         "pl",
         "vi",
         "ms",
+        "kk",
+        "uz",
+        "he",
     }
     assert set(api.commands) == expected_codes
     default = {c["command"]: c["description"] for c in api.commands[None]}

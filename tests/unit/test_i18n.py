@@ -37,7 +37,13 @@ catalogs = Catalogs(PROJECT_ROOT / "locales")
         ("vi-VN", "vi"),
         ("ms", "ms"),
         ("ms-MY", "ms"),
-        ("kk", None),
+        ("kk", "kk"),
+        ("kk-KZ", "kk"),
+        ("uz", "uz"),
+        ("uz-Latn-UZ", "uz"),
+        ("he", "he"),
+        ("iw", "he"),
+        ("ja", None),
         ("", None),
         (None, None),
     ],
@@ -173,3 +179,7 @@ def test_a_pending_language_is_served_to_nobody_until_it_ships() -> None:
 def test_uzbek_in_cyrillic_script_is_not_served_the_latin_catalog() -> None:
     assert locale_from_language_code("uz-Cyrl") is None
     assert locale_from_language_code("uz-Cyrl-UZ") is None
+
+
+def test_a_kazakh_speaker_in_kazakhstan_is_served_kazakh_not_the_market_default() -> None:
+    assert negotiate_locale(None, "kk", ["ru", "kk", "en"]) == "kk"

@@ -25,6 +25,10 @@ def catalogs() -> Catalogs:
         ("id", "ID", 50000000, "IDR", "Rp500.000"),
         ("id", "ID", 50000050, "IDR", "Rp500.000,50"),
         ("ru", "KZ", 6500000, "KZT", "65\xa0000\xa0₸"),
+        ("kk", "KZ", 6500000, "KZT", "65\xa0000\xa0₸"),
+        ("uz", "UZ", 190000000, "UZS", "1\xa0900\xa0000\xa0soʻm"),
+        ("he", "IL", 95000, "ILS", "\u200f950\xa0\u200f₪"),
+        ("he", "IL", 94990, "ILS", "\u200f949.90\xa0\u200f₪"),
         ("en", "GB", 22900, "GBP", "£229.00"),
         ("pt_BR", "BR", 89000, "BRL", "R$\xa0890,00"),
         ("de", "DE", 29900, "EUR", "299,00\xa0€"),
@@ -38,7 +42,7 @@ def test_whole_prices_drop_minor_units_only_where_people_do(
 
 def test_the_markets_that_price_without_minor_units_say_so_in_their_data() -> None:
     markets = load_reference().markets
-    assert {code for code, m in markets.items() if m.cash_digits == 0} == {"TH", "KZ"}
+    assert {code for code, m in markets.items() if m.cash_digits == 0} == {"TH", "KZ", "UZ", "IL"}
 
 
 def test_an_arabic_reader_in_thailand_still_reads_whole_baht(catalogs: Catalogs) -> None:
