@@ -47,7 +47,7 @@ class SqlOutboxRepository:
 
     # --- sending ------------------------------------------------------------------------
 
-    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    async def claim(self, now: datetime, lease: timedelta, limit: int, token: str) -> list[int]:
         """Take up to `limit` due messages (and any whose sender died: lease expired).
         They come back most urgent first: what expires soonest (a birthday greeting is
         only good today) goes before what can wait, so it gets the day's marketing cap."""
@@ -65,6 +65,7 @@ class SqlOutboxRepository:
             .values(
                 status=OutboxStatus.SENDING,
                 lease_until=now + lease,
+                lease_token=token,
                 attempts=ob.attempts + 1,
             )
             .returning(ob.id, ob.expires_at, ob.due_at)
@@ -77,6 +78,31 @@ class SqlOutboxRepository:
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)
+
+    async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
+        if not ids:
+            return 0
+        result = await self.session.execute(
+            update(tables.outbox)
+            .where(
+                ob.id.in_(list(ids)),
+                ob.lease_token == token,
+                ob.status == OutboxStatus.SENDING,
+            )
+            .values(lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def leased(self, message_id: int, token: str) -> OutboxMessage | None:
+        # The row lock makes the check and the change that follows one step: a sender
+        # that takes the row over waits for this transaction, then finds it settled.
+        message = await self.session.get(
+            OutboxMessage, message_id, with_for_update=self._postgres, populate_existing=True
+        )
+        if message is None or message.status is not OutboxStatus.SENDING:
+            return None
+        return message if message.lease_token == token else None
 
     async def lock_owner(self, owner_id: int) -> None:
         """Serialize send decisions per owner (caps), across senders on PostgreSQL."""
