@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.domain.events import DomainEvent
 from bot.services import ports
 from storage.care.outbox import SqlOutboxRepository
+from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
 from storage.care.planner import SqlCarePlanner
 from storage.care.surveys import SqlSurveyAnswerRepository
 from storage.db import WriteGate, is_sqlite
@@ -83,6 +84,8 @@ class SqlUnitOfWork:
         self.reward_stock: ports.RewardStockRepository = SqlRewardStockRepository(self.session)
         self.redemptions: ports.RedemptionRepository = SqlRedemptionRepository(self.session)
         self.outbox: ports.OutboxRepository = SqlOutboxRepository(self.session)
+        self.deliveries: ports.DeliveryRepository = SqlDeliveries(self.session)
+        self.chat_moves: ports.ChatMoves = SqlChatMoves(self.session)
         self.survey_answers: ports.SurveyAnswerRepository = SqlSurveyAnswerRepository(self.session)
         self.care_planner: ports.CarePlanner = SqlCarePlanner(self.session)
         self.kpi: ports.KpiRepository = SqlKpiRepository(self.session)

@@ -52,6 +52,7 @@ from bot.scheduler.delivery import (
 from bot.scheduler.leases import heartbeat, new_token
 from bot.scheduler.limits import InProcessLimiter, RateLimiter
 from bot.services.accounts import contact_account, mark_unreachable
+from bot.services.health import CHANNELS as channel_health
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.types import Screen
 
@@ -300,6 +301,7 @@ class Sender:
             policy = self.retry
             metrics.message_settled(draft.channel, delivery.outcome.value)
             if delivery.outcome is Outcome.SENT:
+                channel_health.token_accepted(draft.channel)
                 message.status = OutboxStatus.SENT
                 message.sent_at = now
                 message.lease_until = None
@@ -320,14 +322,15 @@ class Sender:
                 _back_to_pending(message, now, "outside the 24-hour window", count_attempt=False)
                 outcome = "retried"
             elif delivery.outcome is Outcome.PAUSED:
-                log.critical(
-                    "%s refused our credentials (%s): its care messages wait; check the token",
-                    draft.channel,
-                    delivery.detail,
-                )
+                channel_health.token_refused(draft.channel, delivery.detail)
                 self.limiter_of(draft.channel).pause(PAUSE_ON_AUTH)
                 at = now + timedelta(seconds=PAUSE_ON_AUTH)
                 _back_to_pending(message, at, "credentials refused", count_attempt=False)
+                outcome = "retried"
+            elif delivery.outcome is Outcome.MOVED and delivery.new_chat_id is not None:
+                await uow.chat_moves.record(draft.channel, draft.chat_id, delivery.new_chat_id, now)
+                await _move_account(uow, draft.channel, draft.chat_id, delivery.new_chat_id)
+                _back_to_pending(message, now, "the chat moved", count_attempt=False)
                 outcome = "retried"
             elif delivery.outcome is Outcome.BLOCKED:
                 _finish(message, OutboxStatus.FAILED, "the owner blocked the bot")
@@ -391,6 +394,12 @@ class Sender:
             zone=owner.timezone or (market.timezone if market else "UTC"),
             window=Window(owner.send_from_hour, owner.send_until_hour),
         )
+
+
+async def _move_account(uow: UnitOfWork, channel: str, old: int, new: int) -> None:
+    account = await uow.accounts.by_chat(channel, old)
+    if account is not None:
+        account.chat_id = new
 
 
 # A late "outside the window" report (a status webhook) is about a message this recent.

@@ -119,6 +119,7 @@ class _Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    migrate_to: int | None = None
 
 
 @dataclass
@@ -276,6 +277,7 @@ class FakeBotAPI:
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
+                401: "Unauthorized",
                 403: BLOCKED,
                 400: "Bad Request: message can't be edited",
                 500: "Internal Server Error",
@@ -291,6 +293,21 @@ class FakeBotAPI:
                 times=times,
             )
         )
+
+    def upgrade_group(self, chat_id: int, new_chat_id: int) -> None:
+        """The group became a supergroup: every later send to its old id gets 400 with
+        `migrate_to_chat_id`, as Telegram answers."""
+        for method in SENDS:
+            self._faults.append(
+                _Fault(
+                    method,
+                    chat_id,
+                    status=400,
+                    description="Bad Request: group chat was upgraded to a supergroup chat",
+                    times=1_000_000,
+                    migrate_to=new_chat_id,
+                )
+            )
 
     def block(self, chat_id: int) -> None:
         """Every later send to this chat gets 403, as when the user blocked the bot."""
@@ -535,7 +552,7 @@ class FakeBotAPI:
         if self.latency and method != "getUpdates":
             await asyncio.sleep(self.latency)
         if fault is not None:
-            response = _error(fault.status, fault.description, fault.retry_after)
+            response = _error(fault.status, fault.description, fault.retry_after, fault.migrate_to)
         else:
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
@@ -749,10 +766,14 @@ def _ok(result: Any) -> web.Response:
     return web.json_response({"ok": True, "result": result})
 
 
-def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+def _error(
+    status: int, description: str, retry_after: int | None = None, migrate_to: int | None = None
+) -> web.Response:
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if migrate_to is not None:
+        body["parameters"] = {"migrate_to_chat_id": migrate_to}
     return web.json_response(body, status=status)
 
 
