@@ -410,6 +410,11 @@ class FakeBotAPI:
         }
         return self._push({"callback_query": query})
 
+    def group_upgraded(self, user: TgUser, group: TgChat, new_chat_id: int) -> dict[str, Any]:
+        """The service message Telegram posts in a group that became a supergroup."""
+        old = TgChat(group.id, group.title, "group")
+        return self._message_update(user, old, migrate_to_chat_id=new_chat_id)
+
     def resend(self, update: dict[str, Any]) -> dict[str, Any]:
         """Deliver the same update (same update_id) once more, as Telegram does when the
         bot did not confirm it in time, or a webhook call failed."""
