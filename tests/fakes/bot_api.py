@@ -53,6 +53,8 @@ _TEXT_FIELDS = {
     "name",
     "ip_address",
 }
+BUTTON_LIMIT = 100  # buttons in one inline keyboard
+MARKUP_TOO_LONG = "Bad Request: reply markup is too long"
 CLIENT_GONE = 499  # recorded for a delayed call the client stopped waiting for
 SENDS = ("sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup")
 _TAG = re.compile(r"<[^>]+>")
@@ -654,6 +656,8 @@ class FakeBotAPI:
             return _error(400, "Bad Request: message text is empty")
         if len(_plain(text, params)) > 4096:
             return _error(400, "Bad Request: message is too long")
+        if _too_many_buttons(params):
+            return _error(400, MARKUP_TOO_LONG)
         return self._new_message(params, text=_plain(text, params))
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> Any:
@@ -695,6 +699,10 @@ class FakeBotAPI:
         if "text" not in message:
             return _error(400, "Bad Request: there is no text in the message to edit")
         text = _plain(str(params.get("text", "")), params)
+        if len(text) > 4096:
+            return _error(400, "Bad Request: MESSAGE_TOO_LONG")
+        if _too_many_buttons(params):
+            return _error(400, MARKUP_TOO_LONG)
         markup = _inline_markup(params)
         if message["text"] == text and message.get("reply_markup") == markup:
             return _error(400, NOT_MODIFIED)
@@ -780,6 +788,12 @@ def _error(
     if migrate_to is not None:
         body["parameters"] = {"migrate_to_chat_id": migrate_to}
     return web.json_response(body, status=status)
+
+
+def _too_many_buttons(params: dict[str, Any]) -> bool:
+    """Telegram refuses an inline keyboard of more than 100 buttons."""
+    keyboard = (_inline_markup(params) or {}).get("inline_keyboard", [])
+    return sum(len(row) for row in keyboard) > BUTTON_LIMIT
 
 
 def _plain(text: str, params: dict[str, Any]) -> str:

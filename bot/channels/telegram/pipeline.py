@@ -17,7 +17,7 @@ from bot.channels.telegram.errors import Failure, FailureKind
 from bot.channels.telegram.objects import TgUpdate
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.port import Markup, TelegramPort
-from bot.channels.telegram.rendering import sends
+from bot.channels.telegram.rendering import TEXT_LIMIT, sends
 from bot.channels.telegram.retry import call_with_retries
 from bot.channels.telegram.updates import CHANNEL, events_from_update
 from bot.channels.text import html_to_text
@@ -213,7 +213,7 @@ class Pipeline:
             and not screen.photos
             and (markup is None or markup.inline)
         )
-        if editable and screen.text:
+        if editable and screen.text and len(screen.text) <= TEXT_LIMIT:
             assert message_id is not None
             text = screen.text
             failure = await self._call(
