@@ -218,6 +218,10 @@ class Person:
         """Press a button carrying a `button` code among those the bot showed in this
         chat since the last step (codes stay, labels are translated)."""
         code = (await self.api.wait_for(lambda: self._codes(button), within))[0]
+        return await self.press(code)
+
+    async def press(self, code: str) -> list[Call]:
+        """Press the button carrying exactly `code` on the latest message showing it."""
         message_id = max(
             mid
             for (cid, mid), message in self.api.messages.items()

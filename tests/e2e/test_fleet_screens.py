@@ -85,25 +85,9 @@ async def test_a_fleet_owners_car_list_fits_telegram_page_by_page(
     assert cars.params["text"].count("🚗") == 8
     assert len(buttons(cars)) == 8 * 2 + 1 + 1  # two a car, Next, the menu
     assert "Cars 1–8 of 150." in cars.params["text"]
-    pages = 1
-    while MyCarsPage(pages).pack() in buttons(cars):
-        [cars] = await oliver.tap(MyCarsPage) if pages == 1 else await _next(oliver, pages)
-        pages += 1
-        if pages == 3:
-            break
+    [cars] = await oliver.press(MyCarsPage(1).pack())
+    assert "Cars 9–16 of 150." in cars.params["text"]
+    [cars] = await oliver.press(MyCarsPage(2).pack())
     assert "Cars 17–24 of 150." in cars.params["text"]
     refused = [c for c in api.calls if c.method != "getUpdates" and not c.ok]
     assert refused == []
-
-
-async def _next(oliver: Person, page: int) -> list[Call]:
-    """Press Next on the car list showing page `page` (0-based: page - 1)."""
-    code = MyCarsPage(page).pack()
-    message_id = max(
-        mid
-        for (cid, mid), message in oliver.api.messages.items()
-        if cid == oliver.chat_id and code in str(message.get("reply_markup") or {})
-    )
-    oliver._step()
-    oliver.api.press(oliver.user, code, message_id)
-    return await oliver.answer()
