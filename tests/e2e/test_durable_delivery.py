@@ -14,6 +14,7 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.domain.booking import BookingStatus
 from bot.health import HEALTH
+from bot.metrics import METRICS, REPLY_LOST
 from handlers.codes.booking import (
     ChooseCenter,
     ChooseDay,
@@ -154,3 +155,14 @@ async def test_a_group_upgrade_announced_as_an_update_moves_the_staff_chat_befor
     await api.wait_for(lambda: cards(api, supergroup), within=5)
     assert refused(api, staff_chat) == []
     assert cards(api, staff_chat) == []
+
+
+async def test_a_reply_that_cannot_be_sent_is_counted_not_silent(
+    api: FakeBotAPI, bot: RunningBot
+) -> None:
+    METRICS.reset()
+    owner = TgUser(5106, "Oliver", "en")
+    api.fail_next("sendMessage", 429, retry_after=120, chat_id=owner.id)  # over a minute
+    api.command(owner, "start")
+    await api.wait_for(lambda: METRICS.total(REPLY_LOST, "telegram"), within=5)
+    assert METRICS.snapshot() == {"reply_lost{channel=telegram,reason=retry_after}": 1}
