@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.domain.events import DomainEvent
 from bot.services import ports
 from storage.care.outbox import SqlOutboxRepository
-from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
 from storage.care.planner import SqlCarePlanner
 from storage.care.surveys import SqlSurveyAnswerRepository
 from storage.db import WriteGate, is_sqlite
@@ -30,6 +29,7 @@ from storage.repositories.bookings import (
     SqlVisitRepository,
 )
 from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
+from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
 from storage.repositories.owners import (
     SqlAccountRepository,
     SqlConsentRepository,

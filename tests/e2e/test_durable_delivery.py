@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
@@ -15,6 +16,7 @@ from bot.clock import FixedClock
 from bot.domain.booking import BookingStatus
 from bot.health import HEALTH
 from bot.metrics import METRICS, REPLY_LOST
+from handlers.codes import ButtonCode
 from handlers.codes.booking import (
     ChooseCenter,
     ChooseDay,
@@ -51,9 +53,16 @@ async def book(api: FakeBotAPI, user_id: int) -> list[str]:
     await owner.command("start")
     await owner.share_contact(DEMO_LONDON)
     await owner.command("book")
-    for step in (SkipMileage, ServicesChosen, ChooseCenter, ChooseDay, ChooseTime):
-        await owner.tap(step)
-    for step in (ChooseTransport, SkipNotes):
+    steps: tuple[type[ButtonCode], ...] = (
+        SkipMileage,
+        ServicesChosen,
+        ChooseCenter,
+        ChooseDay,
+        ChooseTime,
+        ChooseTransport,
+        SkipNotes,
+    )
+    for step in steps:  # the first offered: London, the first free day and time
         await owner.tap(step)
     return [c.params.get("text", "") for c in await owner.tap(ConfirmBooking)]
 
@@ -65,6 +74,10 @@ def cards(api: FakeBotAPI, chat: int) -> list[str]:
         for c in api.sent_to(chat)
         if c.ok and c.method == "sendMessage" and DeskConfirm.prefix in str(c.params)
     ]
+
+
+def refused_as(api: FakeBotAPI, chat: int, statuses: list[int]) -> bool:
+    return refused(api, chat) == statuses
 
 
 def refused(api: FakeBotAPI, chat: int) -> list[int]:
@@ -84,7 +97,7 @@ async def test_a_booking_card_reaches_a_failing_staff_chat_later_exactly_once(
     assert booking.status == BookingStatus.REQUESTED
     for failures in ([502], [502, 502], [502, 502, 429]):
         # each failure puts the card back in line; time moves on
-        await api.wait_for(lambda f=failures: refused(api, staff_chat) == f, within=5)
+        await api.wait_for(partial(refused_as, api, staff_chat, failures), within=5)
         assert cards(api, staff_chat) == []
         app.clock.advance(timedelta(seconds=120))
     await api.wait_for(lambda: cards(api, staff_chat), within=5)
