@@ -11,11 +11,11 @@ from functools import partial
 
 import pytest
 
+from bot import metrics
 from bot.app import App
 from bot.clock import FixedClock
 from bot.domain.booking import BookingStatus
-from bot.health import HEALTH
-from bot.metrics import METRICS, REPLY_LOST
+from bot.services.health import CHANNELS
 from handlers.codes import ButtonCode
 from handlers.codes.booking import (
     ChooseCenter,
@@ -44,7 +44,7 @@ def staff_chat(app: App) -> int:
 
 @pytest.fixture(autouse=True)
 def healthy() -> None:
-    HEALTH.reset()
+    CHANNELS.clear()
 
 
 async def book(api: FakeBotAPI, user_id: int) -> list[str]:
@@ -109,7 +109,7 @@ async def test_a_booking_card_reaches_a_failing_staff_chat_later_exactly_once(
 
 
 async def test_a_refused_token_pauses_the_staff_chat_and_loses_nothing(
-    api: FakeBotAPI, bot: RunningBot, app: App, staff_chat: int
+    api: FakeBotAPI, bot: RunningBot, app: App, staff_chat: int, runtime: str
 ) -> None:
     assert isinstance(app.clock, FixedClock)
     api.fail_next("sendMessage", 401, chat_id=staff_chat, times=2)
@@ -118,14 +118,18 @@ async def test_a_refused_token_pauses_the_staff_chat_and_loses_nothing(
     await api.settle(quiet=0.3)
     app.clock.advance(timedelta(minutes=6))  # the pause is over: tried again, refused again
     await api.wait_for(lambda: refused(api, staff_chat) == [401, 401], within=5)
-    assert HEALTH.paused("telegram")
-    assert HEALTH.report()["ok"] is False
+    assert CHANNELS.paused("telegram")
+    said = {
+        "aiogram": "TelegramUnauthorizedError: Telegram server says - Unauthorized",
+        "ptb": "InvalidToken: Unauthorized",
+    }
+    assert CHANNELS.refused == {"telegram": said[runtime]}
     app.clock.advance(timedelta(minutes=1))  # paused: nothing is tried meanwhile
     await api.settle(quiet=1.5)
     assert (refused(api, staff_chat), cards(api, staff_chat)) == ([401, 401], [])
     app.clock.advance(timedelta(minutes=5))  # the token works again
     await api.wait_for(lambda: cards(api, staff_chat), within=5)
-    assert HEALTH.paused("telegram") is False
+    assert CHANNELS.paused("telegram") is False
     app.clock.advance(timedelta(hours=1))
     await api.settle(quiet=1.5)
     assert len(cards(api, staff_chat)) == 1
@@ -173,9 +177,10 @@ async def test_a_group_upgrade_announced_as_an_update_moves_the_staff_chat_befor
 async def test_a_reply_that_cannot_be_sent_is_counted_not_silent(
     api: FakeBotAPI, bot: RunningBot
 ) -> None:
-    METRICS.reset()
+    before = metrics.replies_lost("telegram", "retry_after")
     owner = TgUser(5106, "Oliver", "en")
     api.fail_next("sendMessage", 429, retry_after=120, chat_id=owner.id)  # over a minute
     api.command(owner, "start")
-    await api.wait_for(lambda: METRICS.total(REPLY_LOST, "telegram"), within=5)
-    assert METRICS.snapshot() == {"reply_lost{channel=telegram,reason=retry_after}": 1}
+    await api.wait_for(lambda: metrics.replies_lost("telegram", "retry_after") > before, within=5)
+    await api.settle(quiet=0.3)
+    assert metrics.replies_lost("telegram", "retry_after") == before + 1

@@ -12,10 +12,10 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.domain.care import OutboxStatus
 from bot.domain.deliveries import DurableMessage
-from bot.health import HEALTH
 from bot.scheduler.delivery import Delivery, Outcome, Transports
 from bot.scheduler.relay import Relay
 from bot.services import deliveries
+from bot.services.health import CHANNELS
 from tests.fakes.transport import FakeTransport
 
 STAFF_CHAT = -1001000000701
@@ -23,7 +23,7 @@ STAFF_CHAT = -1001000000701
 
 @pytest.fixture(autouse=True)
 def healthy() -> None:
-    HEALTH.reset()
+    CHANNELS.clear()
 
 
 async def queue_card(app: App, text: str = "New booking #7") -> None:
@@ -77,12 +77,12 @@ async def test_a_refused_token_holds_the_card_without_giving_up(
     for _ in range(30):
         await relay.run_once()
         clock.advance(timedelta(minutes=6))
-    assert HEALTH.paused("telegram")
+    assert CHANNELS.paused("telegram")
     [waiting] = await stored(app)
     assert (waiting.status, waiting.attempts) == (OutboxStatus.PENDING, 0)
     await relay.run_once()
     assert transport.to(STAFF_CHAT) == ["New booking #7"]
-    assert not HEALTH.paused("telegram")
+    assert not CHANNELS.paused("telegram")
 
 
 async def test_a_moved_chat_gets_the_card_at_its_new_id(app: App) -> None:

@@ -13,8 +13,8 @@ from bot.channels.telegram.errors import Failure, FailureKind
 from bot.channels.telegram.outbox import _delivery as telegram_delivery
 from bot.channels.whatsapp.errors import GraphError
 from bot.channels.whatsapp.errors import classify as whatsapp_classify
-from bot.health import Health
 from bot.scheduler.delivery import Outcome
+from bot.services.health import ChannelHealth
 
 
 def test_telegrams_401_pauses_and_an_upgraded_group_moves() -> None:
@@ -38,10 +38,11 @@ def test_whatsapps_expired_token_pauses() -> None:
 def test_the_health_flag_is_raised_once_and_lowered_when_a_send_works(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    health = Health()
+    health = ChannelHealth()
     for _ in range(3):
-        health.credentials_refused("telegram", "401 Unauthorized")
-    assert [r.levelname for r in caplog.records if r.name == "bot.health"] == ["CRITICAL"]
-    assert health.report()["ok"] is False
-    health.credentials_work("telegram")
-    assert health.report() == {"ok": True, "credentials_refused": {}}
+        health.token_refused("telegram", "401 Unauthorized")
+    critical = [r.levelname for r in caplog.records if r.name == "bot.services.health"]
+    assert critical == ["CRITICAL"]
+    assert health.refused == {"telegram": "401 Unauthorized"}
+    health.token_accepted("telegram")
+    assert health.refused == {}
