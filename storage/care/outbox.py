@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.care import CapState, Category, OutboxMessage, OutboxStatus, Rule
-from storage import tables
+from storage import leases, tables
 from storage.sql import insert_ignoring_duplicates
 
 o = tables.owners.c
@@ -80,29 +80,12 @@ class SqlOutboxRepository:
         return await self.session.get(OutboxMessage, message_id)
 
     async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
-        if not ids:
-            return 0
-        result = await self.session.execute(
-            update(tables.outbox)
-            .where(
-                ob.id.in_(list(ids)),
-                ob.lease_token == token,
-                ob.status == OutboxStatus.SENDING,
-            )
-            .values(lease_until=until)
-            .execution_options(synchronize_session=False)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return await leases.extend(self.session, tables.outbox, ids, token, until)
 
     async def leased(self, message_id: int, token: str) -> OutboxMessage | None:
-        # The row lock makes the check and the change that follows one step: a sender
-        # that takes the row over waits for this transaction, then finds it settled.
-        message = await self.session.get(
-            OutboxMessage, message_id, with_for_update=self._postgres, populate_existing=True
+        return await leases.leased(
+            self.session, OutboxMessage, message_id, token, lock=self._postgres
         )
-        if message is None or message.status is not OutboxStatus.SENDING:
-            return None
-        return message if message.lease_token == token else None
 
     async def lock_owner(self, owner_id: int) -> None:
         """Serialize send decisions per owner (caps), across senders on PostgreSQL."""

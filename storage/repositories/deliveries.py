@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select, update
 
 from bot.domain.care import OutboxStatus
 from bot.domain.deliveries import DurableMessage
-from storage import tables
+from storage import leases, tables
 from storage.repositories.base import SessionBound, dialect
 
 d = tables.deliveries.c
@@ -47,23 +47,12 @@ class SqlDeliveries(SessionBound):
         return sorted(result.scalars())
 
     async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
-        if not ids:
-            return 0
-        result = await self.session.execute(
-            update(tables.deliveries)
-            .where(d.id.in_(list(ids)), d.lease_token == token, d.status == OutboxStatus.SENDING)
-            .values(lease_until=until)
-            .execution_options(synchronize_session=False)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return await leases.extend(self.session, tables.deliveries, ids, token, until)
 
     async def leased(self, message_id: int, token: str) -> DurableMessage | None:
-        message = await self.session.get(
-            DurableMessage, message_id, with_for_update=self._postgres, populate_existing=True
+        return await leases.leased(
+            self.session, DurableMessage, message_id, token, lock=self._postgres
         )
-        if message is None or message.status is not OutboxStatus.SENDING:
-            return None
-        return message if message.lease_token == token else None
 
     async def waiting(self) -> Sequence[DurableMessage]:
         result = await self.session.execute(

@@ -16,30 +16,10 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.domain.booking import BookingStatus
 from bot.services.health import CHANNELS
-from handlers.codes import ButtonCode
-from handlers.codes.booking import (
-    ChooseCenter,
-    ChooseDay,
-    ChooseTime,
-    ChooseTransport,
-    ConfirmBooking,
-    ServicesChosen,
-    SkipMileage,
-    SkipNotes,
-)
 from handlers.codes.booking_staff import DeskConfirm
-from tests.e2e.conftest import Person, RunningBot
+from tests.e2e.conftest import Person, RunningBot, book_first_free_slot
 from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
 from tests.flows.helpers import DEMO_LONDON, bookings_of
-
-LONDON = "GB-LON-01"
-
-
-@pytest.fixture
-def staff_chat(app: App) -> int:
-    chat = app.reference.dealers[LONDON].staff_chat_id
-    assert chat is not None
-    return chat
 
 
 @pytest.fixture(autouse=True)
@@ -50,21 +30,7 @@ def healthy() -> None:
 async def book(api: FakeBotAPI, user_id: int) -> list[str]:
     """Oliver books the first free slot in London; what he was told at the end."""
     owner = Person(api, TgUser(user_id, "Oliver", "en"))
-    await owner.command("start")
-    await owner.share_contact(DEMO_LONDON)
-    await owner.command("book")
-    steps: tuple[type[ButtonCode], ...] = (
-        SkipMileage,
-        ServicesChosen,
-        ChooseCenter,
-        ChooseDay,
-        ChooseTime,
-        ChooseTransport,
-        SkipNotes,
-    )
-    for step in steps:  # the first offered: London, the first free day and time
-        await owner.tap(step)
-    return [c.params.get("text", "") for c in await owner.tap(ConfirmBooking)]
+    return [c.params.get("text", "") for c in await book_first_free_slot(owner, DEMO_LONDON)]
 
 
 def cards(api: FakeBotAPI, chat: int) -> list[str]:
