@@ -1,8 +1,8 @@
 """delivery guarantees: the outbox lease's fencing token, the deliveries that must
 arrive (staff cards, alerts), chats that moved to a new id
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07 15:10:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import storage.types
 
 
-revision: str = '0011'
-down_revision: str | None = '0010'
+revision: str = '0012'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
