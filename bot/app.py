@@ -19,6 +19,7 @@ from bot.domain.reference import Reference
 from bot.i18n import Catalogs
 from bot.services import care
 from bot.services.bus import MessageBus
+from bot.services.deliveries import Doorbell
 from bot.services.loyalty import earn
 from handlers.context import FlowDeps
 from handlers.dispatcher import Dispatcher
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from bot.channels.serve import Channel, Shared
     from bot.channels.telegram.wiring import TelegramDeps
     from bot.channels.whatsapp.wiring import WhatsAppDeps
-    from bot.scheduler.delivery import Transport
+    from bot.scheduler.delivery import Transport, Transports
     from bot.scheduler.jobs import JobDeps
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class App:
     database: Database
     bus: MessageBus
     clock: Clock = field(default_factory=SystemClock)
+    # Rung when a transaction queued durable deliveries: wakes this process's relay.
+    doorbell: Doorbell = field(default_factory=Doorbell)
 
     def flow_deps(self, bot_username: str = "ownerbot", channels: tuple[str, ...] = ()) -> FlowDeps:
         return FlowDeps(
@@ -59,15 +62,22 @@ class App:
         )
 
     def dispatcher(
-        self, bot_username: str = "ownerbot", channels: tuple[str, ...] = ()
+        self,
+        bot_username: str = "ownerbot",
+        channels: tuple[str, ...] = (),
+        *,
+        durable: bool = False,
     ) -> Dispatcher:
         """The flows; `channels`: the ones this process serves (an owner linked on
-        several is told things on one of them), () for the event's own."""
+        several is told things on one of them), () for the event's own. `durable`:
+        screens for other chats become durable deliveries, sent by the relay that runs
+        beside the channels (`start_background`); the console prints them instead."""
         return build_dispatcher(
             self.database.uow,
             self.flow_deps(bot_username, channels),
             self.clock,
             observe=metrics.update_handled,
+            doorbell=self.doorbell if durable else None,
         )
 
     @property
@@ -106,7 +116,6 @@ def telegram_deps(app: App, shared: Shared | None = None) -> TelegramDeps:
     transport and mounts its webhook on the shared server. Imported lazily: only
     `ownerbot run` needs them."""
     from bot.channels.telegram.wiring import TelegramDeps, WebhookSettings
-    from bot.scheduler.jobs import start_scheduler
 
     settings = app.settings
     if settings.telegram_bot_token is None:
@@ -120,11 +129,9 @@ def telegram_deps(app: App, shared: Shared | None = None) -> TelegramDeps:
             secret=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
         )
     if shared is not None:
-        start_jobs: Callable[[Transport], Callable[[], None]] | None = shared.transports.register
-    elif settings.care_scheduler:
-        start_jobs = functools.partial(start_scheduler, job_deps(app))
+        start_jobs: Callable[[Transport], Callable[[], None]] = shared.transports.register
     else:
-        start_jobs = None
+        start_jobs = functools.partial(start_background, app)
     return TelegramDeps(
         token=settings.telegram_bot_token.get_secret_value(),
         api_base=settings.telegram_api_base,
@@ -141,7 +148,29 @@ def telegram_deps(app: App, shared: Shared | None = None) -> TelegramDeps:
 
 
 def _dispatcher_for(app: App, bot_username: str) -> Dispatcher:
-    return app.dispatcher(bot_username, app.served_channels)
+    return app.dispatcher(bot_username, app.served_channels, durable=True)
+
+
+def start_background(app: App, transport: Transport | Transports) -> Callable[[], None]:
+    """What runs beside the channels: the relay of durable deliveries, always, and the
+    care jobs unless OWNERBOT_CARE_SCHEDULER is off. Returns what stops them."""
+    from bot.scheduler.delivery import Transports
+    from bot.scheduler.jobs import start_scheduler
+    from bot.scheduler.relay import Relay
+
+    transports = transport if isinstance(transport, Transports) else Transports(transport)
+    relay = Relay(uow_factory=app.database.uow, transports=transports, clock=app.clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run_forever(stop, app.doorbell), name="relay")
+    stop_jobs = start_scheduler(job_deps(app), transports) if app.settings.care_scheduler else None
+
+    def undo() -> None:
+        stop.set()
+        task.cancel()
+        if stop_jobs is not None:
+            stop_jobs()
+
+    return undo
 
 
 def whatsapp_deps(app: App, shared: Shared) -> WhatsAppDeps:
@@ -164,7 +193,7 @@ def whatsapp_deps(app: App, shared: Shared) -> WhatsAppDeps:
         api_base=settings.whatsapp_api_base,
         api_version=settings.whatsapp_api_version,
         per_second=settings.whatsapp_per_second,
-        dispatcher=app.dispatcher("ownerbot", app.served_channels),
+        dispatcher=app.dispatcher("ownerbot", app.served_channels, durable=True),
         uow_factory=app.database.uow,
         clock=app.clock,
         server=shared.server,
@@ -187,7 +216,7 @@ def line_deps(app: App, shared: Shared | None = None) -> LineDeps | None:
             data_api_base=settings.line_data_api_base,
             public_url=settings.public_url,
         ),
-        dispatcher=app.dispatcher("ownerbot", app.served_channels),
+        dispatcher=app.dispatcher("ownerbot", app.served_channels, durable=True),
         uow_factory=app.database.uow,
         clock=app.clock,
         elsewhere=shared.transports if shared is not None else None,
@@ -306,7 +335,6 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
     from bot.channels.health_http import mount_health
     from bot.channels.serve import serve_channels
     from bot.channels.telegram.serving import install_stop_signals
-    from bot.scheduler.jobs import start_scheduler
 
     shared = shared_for(app)
     channels = channels_for(app, shared)
@@ -316,11 +344,10 @@ async def run_channels(app: App, stop: asyncio.Event | None = None) -> None:
     if stop is None:
         stop = asyncio.Event()
         undo_signals = install_stop_signals(stop)
-    start_jobs = (
-        functools.partial(start_scheduler, job_deps(app)) if app.settings.care_scheduler else None
-    )
     try:
-        await serve_channels(channels, shared, stop, start_jobs=start_jobs)
+        await serve_channels(
+            channels, shared, stop, start_jobs=functools.partial(start_background, app)
+        )
     finally:
         if undo_signals is not None:
             undo_signals()

@@ -4,7 +4,11 @@ register a metric twice."""
 
 from __future__ import annotations
 
+import logging
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -43,6 +47,13 @@ RATE_LIMIT_WAIT = Counter(
     ["limiter"],
     registry=REGISTRY,
 )
+REPLIES_LOST = Counter(
+    "ownerbot_replies_lost",
+    "Replies to a person's own update that could not be delivered, by channel and reason "
+    "(what must arrive goes through the durable deliveries instead).",
+    ["channel", "reason"],
+    registry=REGISTRY,
+)
 PLANNER_SECONDS = Histogram(
     "ownerbot_planner_seconds",
     "Time the care planner spent on one rule's statements.",
@@ -59,6 +70,21 @@ def update_handled(channel: str, outcome: str, seconds: float) -> None:
 
 def message_settled(channel: str, outcome: str) -> None:
     MESSAGES.labels(channel, outcome).inc()
+
+
+def reply_lost(channel: str, reason: str) -> None:
+    """Counted and logged: a lost reply is visible, never silent."""
+    REPLIES_LOST.labels(channel, reason).inc()
+    log.warning("a %s reply could not be delivered (%s)", channel, reason)
+
+
+def replies_lost(channel: str, reason: str) -> float:
+    return (
+        REGISTRY.get_sample_value(
+            "ownerbot_replies_lost_total", {"channel": channel, "reason": reason}
+        )
+        or 0.0
+    )
 
 
 def rate_limit_waited(limiter: str, seconds: float) -> None:

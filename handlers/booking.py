@@ -13,6 +13,8 @@ codes as UTC and every id is re-checked. /bookings, moving and cancelling are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain.owners import Vehicle
 from bot.services.queries import vehicles as vehicle_queries
 from handlers.booking_common import BOOKING, draft_of, own_vehicle, owner_id, stop_button
@@ -26,6 +28,7 @@ from handlers.codes.booking import (
     SkipMileage,
     StartBooking,
     StopBooking,
+    VehiclePage,
 )
 from handlers.common import show_main_menu
 from handlers.context import Context
@@ -36,6 +39,7 @@ from handlers.odometer import (
     take_confirmed_reading,
     take_typed_reading,
 )
+from handlers.paging import PAGE_SIZE, page_caption, page_of, pager_row, vehicles_matching
 from handlers.router import Router
 from handlers.states.booking import BookingDraft, BookingStep
 from handlers.typed import take_typed_choice
@@ -65,9 +69,11 @@ async def stop_booking(ctx: Context, code: StopBooking) -> None:
 # --- vehicle and odometer ------------------------------------------------------------------
 
 
-async def _start(ctx: Context, *, edit: bool) -> None:
+async def _start(
+    ctx: Context, *, edit: bool, page: int = 0, among: Sequence[Vehicle] | None = None
+) -> None:
     ctx.clear_state()
-    vehicles = await vehicle_queries.vehicles_of(ctx.uow, owner_id(ctx))
+    vehicles = among or await vehicle_queries.vehicles_of(ctx.uow, owner_id(ctx))
     if not vehicles:
         ctx.reply(ctx.t._("No vehicles are registered to you yet."), [back_to_menu(ctx)], edit=edit)
         return
@@ -75,6 +81,7 @@ async def _start(ctx: Context, *, edit: bool) -> None:
         _ask_mileage(ctx, vehicles[0], edit=edit)
         return
     ctx.enter(BookingStep.VEHICLE)
+    shown = page_of(vehicles, page)
     rows = [
         [
             button(
@@ -82,10 +89,13 @@ async def _start(ctx: Context, *, edit: bool) -> None:
                 ChooseVehicle(v.id or 0),
             )
         ]
-        for v in vehicles
+        for v in shown.items
     ]
+    if among is None and (pager := pager_row(ctx.t, shown, VehiclePage)):
+        rows.append(pager)
     rows.append(stop_button(ctx))
-    ctx.reply(ctx.t._("Which car needs a service?"), rows, edit=edit)
+    lines = [ctx.t._("Which car needs a service?"), page_caption(ctx.t, shown)]
+    ctx.reply("\n\n".join(line for line in lines if line), rows, edit=edit)
 
 
 @router.reask(BookingStep.VEHICLE, draft=BOOKING)
@@ -93,10 +103,23 @@ async def reask_vehicle(ctx: Context) -> None:
     await _start(ctx, edit=False)
 
 
+@router.on(VehiclePage)
+async def vehicle_page(ctx: Context, code: VehiclePage) -> None:
+    await _start(ctx, edit=True, page=code.page)
+
+
 @router.state(BookingStep.VEHICLE)
 async def vehicle_typed(ctx: Context) -> None:
-    """A car typed instead of tapped: its model, or the end of its VIN."""
+    """A car typed instead of tapped: part of its VIN (a fleet's cars on any page), its
+    model, or the end of its VIN."""
     vehicles = await vehicle_queries.vehicles_of(ctx.uow, owner_id(ctx))
+    found = vehicles_matching(vehicles, ctx.event.text)
+    if len(found) == 1:
+        await ctx.flows.press(ctx, ChooseVehicle(found[0].id or 0).pack())
+        return
+    if found:  # several cars share that part: the list of just those
+        await _start(ctx, edit=False, among=found[:PAGE_SIZE])
+        return
     await take_typed_choice(
         ctx,
         aliases={

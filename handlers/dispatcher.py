@@ -5,6 +5,12 @@ redelivered update (a webhook retry, a second worker, a restart) changes nothing
 Any unexpected error rolls the transaction back and answers with a short, localized
 apology carrying a reference code that is also in the log.
 
+With a `doorbell` (every real channel has one), screens addressed to anyone but the
+chat that wrote (staff cards, alerts, leads, notices to an owner of a staff action) are
+not returned for sending: they are queued as durable deliveries in the same
+transaction, and the relay delivers them until the platform takes them. Only the
+replies to the event's own chat go back to the channel, to be sent directly.
+
 A chat standing at a step of a flow keeps it: a command asks first
 (`handlers.drafts.before_command`), typed input at a step without its own handler is
 read as one of the step's buttons or gets the step again (`handlers.typed`), and a
@@ -21,6 +27,7 @@ from dataclasses import replace
 from bot.clock import Clock
 from bot.i18n import SOURCE_LOCALE, negotiate_locale
 from bot.logs import correlation_id, new_correlation_id
+from bot.services import deliveries
 from bot.services.accounts import account_for, linked_owner
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from handlers import drafts
@@ -29,6 +36,7 @@ from handlers.common import private_chat_pointer
 from handlers.context import Context, FlowDeps
 from handlers.errors import NotYours
 from handlers.router import Handler, ReAsk, Route, Router
+from handlers.screen_codec import to_json
 from handlers.states import StaleState
 from handlers.typed import take_typed_choice
 from handlers.types import Event, EventKind, Screen
@@ -48,6 +56,7 @@ class Dispatcher:
         fallback: Handler,
         link_verified: Callable[[Context], Awaitable[bool]] | None = None,
         observe: Callable[[str, str, float], None] | None = None,
+        doorbell: deliveries.Doorbell | None = None,
     ) -> None:
         """`unlinked` answers someone who must link their chat first; `fallback`
         answers input no flow expects; `link_verified` links a chat by the number the
@@ -61,6 +70,7 @@ class Dispatcher:
         self.fallback = fallback
         self.link_verified = link_verified
         self.observe = observe
+        self.doorbell = doorbell
 
     async def handle(self, event: Event) -> Sequence[Screen]:
         token = correlation_id.set(new_correlation_id())
@@ -69,9 +79,12 @@ class Dispatcher:
         try:
             async with self.uow_factory() as uow:
                 screens = await self._handle(uow, event)
+                own = self._queue_the_rest(uow, event, screens)
                 await uow.commit()
                 outcome = "handled"
-                return screens
+            if self.doorbell is not None and len(own) < len(screens):
+                self.doorbell.ring()
+            return own
         except _Duplicate:
             outcome = "duplicate"
             log.info("update %s:%s already processed", event.channel, event.update_id)
@@ -85,6 +98,24 @@ class Dispatcher:
             correlation_id.reset(token)
             if self.observe is not None:
                 self.observe(event.channel, outcome, time.perf_counter() - started)
+
+    def _queue_the_rest(self, uow: UnitOfWork, event: Event, screens: list[Screen]) -> list[Screen]:
+        """The screens for the event's own chat; the others become durable deliveries
+        in this transaction (when a relay sends them: `doorbell`)."""
+        if self.doorbell is None:
+            return screens
+        own: list[Screen] = []
+        now = self.clock.now()
+        for screen in screens:
+            channel = screen.channel or event.channel
+            chat_id = screen.chat_id
+            if chat_id is None or (chat_id == event.chat_id and channel == event.channel):
+                own.append(screen)
+                continue
+            deliveries.queue(
+                uow, channel=channel, chat_id=chat_id, screens=[to_json(screen)], now=now
+            )
+        return own
 
     async def _handle(self, uow: UnitOfWork, event: Event) -> list[Screen]:
         now = self.clock.now()

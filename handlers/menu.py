@@ -15,6 +15,7 @@ from handlers.codes.menu import (
     HelpHome,
     MainMenu,
     MyCars,
+    MyCarsPage,
     RetypeOdometer,
     UpdateOdometer,
 )
@@ -28,6 +29,7 @@ from handlers.odometer import (
     take_confirmed_reading,
     take_typed_reading,
 )
+from handlers.paging import page_caption, page_of, pager_row
 from handlers.router import Router
 from handlers.staff_help import staff_help_lines
 from handlers.states.menu import CarStep, OdometerOf
@@ -137,6 +139,15 @@ async def _own_vehicle(ctx: Context, vehicle_id: int) -> Vehicle:
 
 @router.on(MyCars)
 async def list_vehicles(ctx: Context, _code: MyCars) -> None:
+    await _list_vehicles(ctx, 0)
+
+
+@router.on(MyCarsPage)
+async def list_vehicles_page(ctx: Context, code: MyCarsPage) -> None:
+    await _list_vehicles(ctx, code.page)
+
+
+async def _list_vehicles(ctx: Context, page: int) -> None:
     assert ctx.owner is not None
     assert ctx.owner.id is not None
     t = ctx.t
@@ -144,9 +155,10 @@ async def list_vehicles(ctx: Context, _code: MyCars) -> None:
     if not vehicles:
         ctx.reply(t._("No vehicles are registered to you yet."), [back_to_menu(ctx)], edit=True)
         return
+    shown = page_of(vehicles, page)
     blocks: list[str] = []
     rows: list[list[Button]] = []
-    for vehicle in vehicles:
+    for vehicle in shown.items:
         model = ctx.reference.models.get(vehicle.model)
         name = model.name if model else vehicle.model
         lines = [f"🚗 <b>{escape(name)}</b>"]
@@ -183,6 +195,9 @@ async def list_vehicles(ctx: Context, _code: MyCars) -> None:
                 )
             ]
         )
+    if pager := pager_row(t, shown, MyCarsPage):
+        rows.append(pager)
+        blocks.append(page_caption(t, shown))
     rows.append(back_to_menu(ctx))
     ctx.reply("\n\n".join(blocks), rows, edit=True)
 

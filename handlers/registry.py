@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.clock import Clock
+from bot.services.deliveries import Doorbell
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
     ask_dealer,
@@ -84,8 +85,10 @@ def build_dispatcher(
     deps: FlowDeps,
     clock: Clock,
     observe: Callable[[str, str, float], None] | None = None,
+    doorbell: Doorbell | None = None,
 ) -> Dispatcher:
     return Dispatcher(
+        doorbell=doorbell,
         uow_factory=uow_factory,
         deps=deps,
         clock=clock,

@@ -21,6 +21,7 @@ from handlers.codes.roadside import (
     RoadsideHome,
     SkipTradeInMileage,
     TradeInPhotosDone,
+    ValueCarsPage,
     ValueMyCar,
     ValueThisCar,
 )
@@ -34,6 +35,7 @@ from handlers.odometer import (
     take_confirmed_reading,
     take_typed_reading,
 )
+from handlers.paging import page_of, pager_row
 from handlers.router import Draft, Router
 from handlers.states.roadside import RoadsideStep, TradeInDraft, TradeInStep
 from handlers.typed import pressed_by_name
@@ -218,6 +220,15 @@ async def _own_vehicle(ctx: Context, vehicle_id: int) -> Vehicle:
 @router.on(ValueMyCar)
 async def value_my_car(ctx: Context, code: ValueMyCar) -> None:
     del code
+    await _value_which_car(ctx, 0)
+
+
+@router.on(ValueCarsPage)
+async def value_cars_page(ctx: Context, code: ValueCarsPage) -> None:
+    await _value_which_car(ctx, code.page)
+
+
+async def _value_which_car(ctx: Context, page: int) -> None:
     ctx.clear_state()
     vehicles = await vehicle_queries.vehicles_of(ctx.uow, _owner(ctx).id or 0)
     if not vehicles:
@@ -225,10 +236,18 @@ async def value_my_car(ctx: Context, code: ValueMyCar) -> None:
     elif len(vehicles) == 1:
         _ask_mileage(ctx, vehicles[0])
     else:
+        shown = page_of(vehicles, page)
         rows = [
-            [button(f"🚗 {model_name(ctx.reference, v)}", ValueThisCar(v.id or 0))]
-            for v in vehicles
+            [
+                button(
+                    f"🚗 {model_name(ctx.reference, v)}" + (f" …{v.vin[-4:]}" if v.vin else ""),
+                    ValueThisCar(v.id or 0),
+                )
+            ]
+            for v in shown.items
         ]
+        if pager := pager_row(ctx.t, shown, ValueCarsPage):
+            rows.append(pager)
         ctx.reply(ctx.t._("Which car would you like us to value?"), rows, edit=True)
 
 

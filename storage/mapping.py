@@ -7,6 +7,7 @@ from sqlalchemy.orm import registry
 
 from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import OutboxMessage, SurveyAnswer
+from bot.domain.deliveries import DurableMessage
 from bot.domain.linking import LinkAttempt
 from bot.domain.loyalty import (
     LedgerEntry,
@@ -50,6 +51,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(RewardStock, tables.reward_stock)
     mapper_registry.map_imperatively(Redemption, tables.redemptions)
     mapper_registry.map_imperatively(OutboxMessage, tables.outbox)
+    mapper_registry.map_imperatively(DurableMessage, tables.deliveries)
     mapper_registry.map_imperatively(SurveyAnswer, tables.survey_answers)
     mapper_registry.map_imperatively(Booking, tables.bookings)
     mapper_registry.map_imperatively(BookingChange, tables.booking_changes)

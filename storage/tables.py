@@ -322,12 +322,46 @@ outbox = Table(
     Column("status", EnumText(OutboxStatus, 16), nullable=False),
     Column("attempts", SmallInteger, nullable=False),
     Column("lease_until", UtcDateTime, nullable=True),
+    # The claim that holds the lease: a settle counts only while it is still this one.
+    Column("lease_token", String(32), nullable=True),
     Column("last_error", String(300), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
     UniqueConstraint("owner_id", "rule", "occurrence", name="uq_outbox_dedupe"),
     Index("ix_outbox_status_due", "status", "due_at"),
     Index("ix_outbox_owner_sent", "owner_id", "category", "sent_at"),
+)
+
+# Screens that must arrive (staff cards, alerts, leads, notices to someone other than
+# the person who wrote), rendered and written in the transaction of the change they
+# tell of, delivered by the relay (bot/scheduler/relay.py).
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("screens", JSON, nullable=False),
+    Column("status", EnumText(OutboxStatus, 16), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("attempts", SmallInteger, nullable=False),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("lease_token", String(32), nullable=True),
+    Column("last_error", String(300), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Index("ix_deliveries_status_due", "status", "due_at"),
+)
+
+# A chat that moved (a Telegram group upgraded to a supergroup gets a new id): sends to
+# the old id go to the new one. Staff chat ids stay as the reference data says.
+chat_moves = Table(
+    "chat_moves",
+    metadata,
+    Column("channel", String(16), primary_key=True),
+    Column("old_chat_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("new_chat_id", BigInteger, nullable=False),
+    Column("moved_at", UtcDateTime, nullable=False),
 )
 
 # --- service booking --------------------------------------------------------------

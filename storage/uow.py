@@ -29,6 +29,7 @@ from storage.repositories.bookings import (
     SqlVisitRepository,
 )
 from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
+from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
 from storage.repositories.owners import (
     SqlAccountRepository,
     SqlConsentRepository,
@@ -83,6 +84,8 @@ class SqlUnitOfWork:
         self.reward_stock: ports.RewardStockRepository = SqlRewardStockRepository(self.session)
         self.redemptions: ports.RedemptionRepository = SqlRedemptionRepository(self.session)
         self.outbox: ports.OutboxRepository = SqlOutboxRepository(self.session)
+        self.deliveries: ports.DeliveryRepository = SqlDeliveries(self.session)
+        self.chat_moves: ports.ChatMoves = SqlChatMoves(self.session)
         self.survey_answers: ports.SurveyAnswerRepository = SqlSurveyAnswerRepository(self.session)
         self.care_planner: ports.CarePlanner = SqlCarePlanner(self.session)
         self.kpi: ports.KpiRepository = SqlKpiRepository(self.session)

@@ -20,9 +20,11 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.methods.base import Response
 from aiogram.types import (
@@ -242,6 +244,11 @@ class AiogramPort:
             return Failure(FailureKind.RETRY_AFTER, float(error.retry_after), described)
         if isinstance(error, TelegramForbiddenError):
             return Failure(FailureKind.BLOCKED, description=described)
+        if isinstance(error, TelegramUnauthorizedError):
+            return Failure(FailureKind.UNAUTHORIZED, description=described)
+        if isinstance(error, TelegramMigrateToChat):
+            moved = int(error.migrate_to_chat_id)
+            return Failure(FailureKind.MOVED, description=described, new_chat_id=moved)
         if isinstance(error, TelegramBadRequest):
             if is_not_modified(error.message):
                 return Failure(FailureKind.NOT_MODIFIED, description=described)

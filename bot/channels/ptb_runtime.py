@@ -34,7 +34,9 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -218,6 +220,11 @@ class PtbPort:
             return Failure(FailureKind.RETRY_AFTER, _retry_after(error), described)
         if isinstance(error, Forbidden):
             return Failure(FailureKind.BLOCKED, description=described)
+        if isinstance(error, InvalidToken):  # 401 (and 404: the token's URL is unknown)
+            return Failure(FailureKind.UNAUTHORIZED, description=described)
+        if isinstance(error, ChatMigrated):
+            moved = int(error.new_chat_id)
+            return Failure(FailureKind.MOVED, description=described, new_chat_id=moved)
         if isinstance(error, BadRequest):  # before NetworkError: PTB derives it from that
             if is_not_modified(error.message):
                 return Failure(FailureKind.NOT_MODIFIED, description=described)

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from bot.channels.webserver import WebhookServer
 from bot.scheduler.delivery import Transports
-from bot.services.health import ChannelHealth
+from bot.services.health import CHANNELS, ChannelHealth
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Shared:
 
     server: WebhookServer
     transports: Transports = field(default_factory=Transports)
-    health: ChannelHealth = field(default_factory=ChannelHealth)
+    health: ChannelHealth = field(default_factory=lambda: CHANNELS)
 
 
 async def serve_channels(

@@ -222,6 +222,7 @@ class OutboxMessage:
     expires_at: datetime | None = None
     attempts: int = 0
     lease_until: datetime | None = None
+    lease_token: str | None = None  # the claim holding the lease (fencing)
     last_error: str = ""
     sent_at: datetime | None = None
     id: int | None = None

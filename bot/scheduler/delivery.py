@@ -30,6 +30,7 @@ class Outcome(StrEnum):
     REJECTED = "rejected"  # this message can never be sent as it is
     OUTSIDE_WINDOW = "outside_window"  # free-form refused: send the template instead
     PAUSED = "paused"  # our credentials were refused: hold the channel, keep the message
+    MOVED = "moved"  # the chat has a new id (a group upgraded): send it there
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Delivery:
     outcome: Outcome
     retry_after: float = 0.0
     detail: str = ""
+    new_chat_id: int | None = None  # MOVED: where the chat is now
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,12 @@ each message in the owner's current language and delivers it on the one channel 
 owner is told things on (`contact_account`), within that platform's limits.
 
 Delivery guarantee (tested in tests/services/test_care_sender.py and the crash test):
-a message is claimed (status "sending", with a lease) and committed *before* it is
-sent, and marked "sent" in a new transaction right after. If the process dies between
-the two, the lease expires and the message is sent again. So after a crash nothing
+a message is claimed (status "sending", with a lease and the claim's fencing token)
+and committed *before* it is sent, and marked "sent" in a new transaction right after.
+While it is being sent a heartbeat renews the lease, so a slow send (a long 429 pause)
+is never claimed by a second sender; a settle counts only while the row still carries
+the claim's token (`leases.py`). If the process dies between the two, the lease
+expires and the message is sent again. So after a crash nothing
 planned is lost and nothing is sent twice, except the messages whose send was in
 flight at the moment of the crash: at most `concurrency` of them (16 by default; one with
 `OWNERBOT_SENDER_CONCURRENCY=1`), each at most twice.
@@ -17,7 +20,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,8 +49,10 @@ from bot.scheduler.delivery import (
     limits_of,
     session_window,
 )
+from bot.scheduler.leases import heartbeat, new_token
 from bot.scheduler.limits import InProcessLimiter, RateLimiter
 from bot.services.accounts import contact_account, mark_unreachable
+from bot.services.health import CHANNELS as channel_health
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from handlers.types import Screen
 
@@ -68,6 +73,7 @@ class Draft:
     """A message ready to go: where (channel and chat), what, and for whom."""
 
     message_id: int
+    token: str  # the claim holding the lease
     owner_id: int
     channel: str
     chat_id: int
@@ -91,6 +97,7 @@ class SendReport:
     retried: int = 0
     failed: int = 0
     dead: int = 0
+    lost: int = 0  # another sender took the message over: not ours to settle
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -143,8 +150,9 @@ class Sender:
         report = SendReport()
         if not self.transports.channels:
             return report  # no channel is up yet: claim nothing
+        token = new_token()
         async with self.uow_factory() as uow:
-            claimed = await uow.outbox.claim(self.clock.now(), self.lease, self.batch)
+            claimed = await uow.outbox.claim(self.clock.now(), self.lease, self.batch, token)
             await uow.commit()
         if not claimed:
             return report
@@ -153,11 +161,18 @@ class Sender:
 
         async def one(message_id: int) -> None:
             async with gate:
-                outcome = await self._process(message_id, owner_locks)
+                outcome = await self._process(message_id, token, owner_locks)
                 report.count(outcome)
 
-        await asyncio.gather(*(one(message_id) for message_id in claimed))
+        async with heartbeat(claimed, token, self.lease, self._renew):
+            await asyncio.gather(*(one(message_id) for message_id in claimed))
         return report
+
+    async def _renew(self, ids: Sequence[int], token: str, lease: timedelta) -> int:
+        async with self.uow_factory() as uow:
+            held = await uow.outbox.extend(ids, token, self.clock.now() + lease)
+            await uow.commit()
+        return held
 
     async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
         while not stop.is_set():
@@ -173,20 +188,23 @@ class Sender:
                 + report.retried
                 + report.failed
                 + report.dead
+                + report.lost
                 == 0
             ):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), idle_seconds)
 
-    async def _process(self, message_id: int, owner_locks: dict[int, asyncio.Lock]) -> str:
+    async def _process(
+        self, message_id: int, lease: str, owner_locks: dict[int, asyncio.Lock]
+    ) -> str:
         token = correlation_id.set(new_correlation_id())
         try:
-            draft, outcome = await self._prepare(message_id)
+            draft, outcome = await self._prepare(message_id, lease)
             if draft is None:
                 return outcome
             transport = self.transports.get(draft.channel)
             if transport is None:  # its channel stopped since the message was prepared
-                await self._settle_error(message_id, f"{draft.channel} is not served")
+                await self._settle_error(message_id, lease, f"{draft.channel} is not served")
                 return "retried"
             # One owner's messages go one at a time (caps were decided in order).
             async with owner_locks.setdefault(draft.owner_id, asyncio.Lock()):
@@ -195,17 +213,17 @@ class Sender:
             return await self._settle(draft, delivery)
         except Exception:
             log.exception("outbox message %s failed unexpectedly", message_id)
-            await self._settle_error(message_id, "unexpected error")
+            await self._settle_error(message_id, lease, "unexpected error")
             return "retried"
         finally:
             correlation_id.reset(token)
 
-    async def _prepare(self, message_id: int) -> tuple[Draft | None, str]:
+    async def _prepare(self, message_id: int, lease: str) -> tuple[Draft | None, str]:
         """Decide and render in one short transaction; never hold it across the network."""
         async with self.uow_factory() as uow:
-            message = await uow.outbox.get(message_id)
-            if message is None or message.status is not OutboxStatus.SENDING:
-                return None, "skipped"
+            message = await uow.outbox.leased(message_id, lease)
+            if message is None:
+                return None, "lost"
             now = self.clock.now()
             await uow.outbox.lock_owner(message.owner_id)
             owner = await uow.owners.get(message.owner_id)
@@ -252,7 +270,9 @@ class Sender:
                 return None, "skipped"
             message.sent_at = now  # reserves the slot under the marketing caps
             await uow.commit()
-            draft = Draft(message_id, message.owner_id, account.channel, account.chat_id, screens)
+            draft = Draft(
+                message_id, lease, message.owner_id, account.channel, account.chat_id, screens
+            )
             return draft, ""
 
     def _within_window(
@@ -268,12 +288,20 @@ class Sender:
 
     async def _settle(self, draft: Draft, delivery: Delivery) -> str:
         async with self.uow_factory() as uow:
-            message = await uow.outbox.get(draft.message_id)
-            assert message is not None
+            message = await uow.outbox.leased(draft.message_id, draft.token)
+            if message is None:
+                log.warning(
+                    "outbox message %s: its lease was taken over while it was sent (%s); "
+                    "the outcome is not recorded",
+                    draft.message_id,
+                    delivery.outcome.value,
+                )
+                return "lost"
             now = self.clock.now()
             policy = self.retry
             metrics.message_settled(draft.channel, delivery.outcome.value)
             if delivery.outcome is Outcome.SENT:
+                channel_health.token_accepted(draft.channel)
                 message.status = OutboxStatus.SENT
                 message.sent_at = now
                 message.lease_until = None
@@ -294,14 +322,15 @@ class Sender:
                 _back_to_pending(message, now, "outside the 24-hour window", count_attempt=False)
                 outcome = "retried"
             elif delivery.outcome is Outcome.PAUSED:
-                log.critical(
-                    "%s refused our credentials (%s): its care messages wait; check the token",
-                    draft.channel,
-                    delivery.detail,
-                )
+                channel_health.token_refused(draft.channel, delivery.detail)
                 self.limiter_of(draft.channel).pause(PAUSE_ON_AUTH)
                 at = now + timedelta(seconds=PAUSE_ON_AUTH)
                 _back_to_pending(message, at, "credentials refused", count_attempt=False)
+                outcome = "retried"
+            elif delivery.outcome is Outcome.MOVED and delivery.new_chat_id is not None:
+                await uow.chat_moves.record(draft.channel, draft.chat_id, delivery.new_chat_id, now)
+                await _move_account(uow, draft.channel, draft.chat_id, delivery.new_chat_id)
+                _back_to_pending(message, now, "the chat moved", count_attempt=False)
                 outcome = "retried"
             elif delivery.outcome is Outcome.BLOCKED:
                 _finish(message, OutboxStatus.FAILED, "the owner blocked the bot")
@@ -337,11 +366,11 @@ class Sender:
         except Exception:
             log.exception("message %s: the after-sent bookkeeping failed", message_id)
 
-    async def _settle_error(self, message_id: int, reason: str) -> None:
+    async def _settle_error(self, message_id: int, lease: str, reason: str) -> None:
         try:
             async with self.uow_factory() as uow:
-                message = await uow.outbox.get(message_id)
-                if message is not None and message.status is OutboxStatus.SENDING:
+                message = await uow.outbox.leased(message_id, lease)
+                if message is not None:
                     policy = self.retry
                     if message.attempts >= policy.max_attempts:
                         _finish(message, OutboxStatus.DEAD, f"gave up: {reason}")
@@ -365,6 +394,12 @@ class Sender:
             zone=owner.timezone or (market.timezone if market else "UTC"),
             window=Window(owner.send_from_hour, owner.send_until_hour),
         )
+
+
+async def _move_account(uow: UnitOfWork, channel: str, old: int, new: int) -> None:
+    account = await uow.accounts.by_chat(channel, old)
+    if account is not None:
+        account.chat_id = new
 
 
 # A late "outside the window" report (a status webhook) is about a message this recent.

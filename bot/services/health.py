@@ -45,9 +45,14 @@ class ChannelHealth:
         self._refused: dict[str, str] = {}
 
     def token_refused(self, channel: str, why: str) -> None:
+        """CRITICAL once per outage, not once a message."""
         if channel not in self._refused:
-            log.critical("the %s token was refused (%s): sending is paused", channel, why)
-        self._refused[channel] = why
+            log.critical(
+                "the %s token was refused (%s): sending on it is paused; nothing is dropped",
+                channel,
+                why,
+            )
+        self._refused[channel] = why[:200]
 
     def token_accepted(self, channel: str) -> None:
         if self._refused.pop(channel, None) is not None:
@@ -56,6 +61,17 @@ class ChannelHealth:
     @property
     def refused(self) -> Mapping[str, str]:
         return dict(self._refused)
+
+    def paused(self, channel: str) -> bool:
+        return channel in self._refused
+
+    def clear(self) -> None:
+        self._refused.clear()
+
+
+# This process's: the care sender, the relay and the channels' pipelines report to it
+# (a 401 pauses the channel, a send that works clears it), and /readyz reads it.
+CHANNELS = ChannelHealth()
 
 
 async def backlog(uow_factory: UnitOfWorkFactory, now: datetime) -> Backlog:

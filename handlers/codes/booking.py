@@ -57,6 +57,13 @@ class ChooseVehicle(ButtonCode, prefix="bk:veh"):
 
 
 @dataclass(frozen=True)
+class VehiclePage(ButtonCode, prefix="bk:vpg"):
+    """Another page of a fleet owner's cars."""
+
+    page: int
+
+
+@dataclass(frozen=True)
 class SkipMileage(ButtonCode, prefix="bk:km"):
     pass
 

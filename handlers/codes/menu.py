@@ -23,6 +23,13 @@ class MyCars(ButtonCode, prefix="car:list"):
 
 
 @dataclass(frozen=True)
+class MyCarsPage(ButtonCode, prefix="car:page"):
+    """Another page of a fleet owner's cars."""
+
+    page: int
+
+
+@dataclass(frozen=True)
 class UpdateOdometer(ButtonCode, prefix="car:km"):
     vehicle: int
 

@@ -23,6 +23,13 @@ class ValueThisCar(ButtonCode, prefix="tv:veh"):
 
 
 @dataclass(frozen=True)
+class ValueCarsPage(ButtonCode, prefix="tv:page"):
+    """Another page of a fleet owner's cars to value."""
+
+    page: int
+
+
+@dataclass(frozen=True)
 class SkipTradeInMileage(ButtonCode, prefix="tv:km"):
     pass
 

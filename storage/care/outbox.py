@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.care import CapState, Category, OutboxMessage, OutboxStatus, Rule
-from storage import tables
+from storage import leases, tables
 from storage.sql import insert_ignoring_duplicates
 
 o = tables.owners.c
@@ -47,7 +47,7 @@ class SqlOutboxRepository:
 
     # --- sending ------------------------------------------------------------------------
 
-    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    async def claim(self, now: datetime, lease: timedelta, limit: int, token: str) -> list[int]:
         """Take up to `limit` due messages (and any whose sender died: lease expired).
         They come back most urgent first: what expires soonest (a birthday greeting is
         only good today) goes before what can wait, so it gets the day's marketing cap."""
@@ -65,6 +65,7 @@ class SqlOutboxRepository:
             .values(
                 status=OutboxStatus.SENDING,
                 lease_until=now + lease,
+                lease_token=token,
                 attempts=ob.attempts + 1,
             )
             .returning(ob.id, ob.expires_at, ob.due_at)
@@ -77,6 +78,14 @@ class SqlOutboxRepository:
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)
+
+    async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
+        return await leases.extend(self.session, tables.outbox, ids, token, until)
+
+    async def leased(self, message_id: int, token: str) -> OutboxMessage | None:
+        return await leases.leased(
+            self.session, OutboxMessage, message_id, token, lock=self._postgres
+        )
 
     async def lock_owner(self, owner_id: int) -> None:
         """Serialize send decisions per owner (caps), across senders on PostgreSQL."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.app import App, channels_for, job_deps, shared_for, telegram_deps, whatsapp_deps
+from bot.app import App, channels_for, shared_for, start_background, telegram_deps, whatsapp_deps
 from bot.channels.runtime import TelegramChannel
 from bot.channels.serve import Channel, serve_channels
 from bot.channels.whatsapp.options import WhatsAppOptions
@@ -78,12 +78,12 @@ async def serve(
         elif isinstance(channel, WhatsAppChannel):
             deps = dataclasses.replace(whatsapp_deps(bot_app, shared), options=FAST_WA)
             channels.append(WhatsAppChannel(deps))
-    start_jobs = None
-    if care_jobs:
-        from bot.scheduler.jobs import start_scheduler
+    jobs_app = dataclasses.replace(
+        bot_app, settings=bot_app.settings.model_copy(update={"care_scheduler": care_jobs})
+    )
 
-        def start_jobs(transports: Transports) -> Any:
-            return start_scheduler(job_deps(bot_app), transports)
+    def start_jobs(transports: Transports) -> Any:
+        return start_background(jobs_app, transports)
 
     stop = asyncio.Event()
     task = asyncio.create_task(serve_channels(channels, shared, stop, start_jobs=start_jobs))

@@ -26,6 +26,16 @@ from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.retry import RetryPolicy
 from bot.i18n import Catalogs
 from handlers.codes import ButtonCode
+from handlers.codes.booking import (
+    ChooseCenter,
+    ChooseDay,
+    ChooseTime,
+    ChooseTransport,
+    ConfirmBooking,
+    ServicesChosen,
+    SkipMileage,
+    SkipNotes,
+)
 from handlers.commands import command_menu
 from tests.conftest import LOCALES
 from tests.fakes.bot_api import SENDS, Call, FakeBotAPI, TgChat, TgUser
@@ -134,6 +144,17 @@ async def start_bot(app: App, api: FakeBotAPI, runtime: str) -> AsyncIterator[St
         await bot.stop()
 
 
+LONDON = "GB-LON-01"
+
+
+@pytest.fixture
+def staff_chat(app: App) -> int:
+    """The London center's staff group."""
+    chat = app.reference.dealers[LONDON].staff_chat_id
+    assert chat is not None
+    return chat
+
+
 @pytest.fixture
 async def bot(start_bot: StartBot) -> RunningBot:
     """A bot on long polling."""
@@ -218,6 +239,10 @@ class Person:
         """Press a button carrying a `button` code among those the bot showed in this
         chat since the last step (codes stay, labels are translated)."""
         code = (await self.api.wait_for(lambda: self._codes(button), within))[0]
+        return await self.press(code)
+
+    async def press(self, code: str) -> list[Call]:
+        """Press the button carrying exactly `code` on the latest message showing it."""
         message_id = max(
             mid
             for (cid, mid), message in self.api.messages.items()
@@ -274,3 +299,25 @@ async def wa() -> AsyncIterator[Any]:
 
     async with FakeWhatsApp() as fake:
         yield fake
+
+
+BOOKING_STEPS: tuple[type[ButtonCode], ...] = (
+    SkipMileage,
+    ServicesChosen,
+    ChooseCenter,
+    ChooseDay,
+    ChooseTime,
+    ChooseTransport,
+    SkipNotes,
+)
+
+
+async def book_first_free_slot(owner: Person, phone: str) -> list[Call]:
+    """The owner links by `phone` and books the first offered: center, day and time;
+    the bot's answer to the confirmation."""
+    await owner.command("start")
+    await owner.share_contact(phone)
+    await owner.command("book")
+    for step in BOOKING_STEPS:
+        await owner.tap(step)
+    return await owner.tap(ConfirmBooking)

@@ -4,37 +4,15 @@ replies to its own messages), and trade-in photos arrive as an album."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.app import App
 from bot.domain.booking import BookingStatus
 from bot.domain.text import isolate
-from handlers.codes.booking import (
-    ChooseCenter,
-    ChooseDay,
-    ChooseTime,
-    ChooseTransport,
-    ConfirmBooking,
-    ServicesChosen,
-    SkipMileage,
-    SkipNotes,
-)
 from handlers.codes.booking_staff import DeskArrived, DeskCompleted, DeskConfirm
 from handlers.codes.roadside import TradeInPhotosDone, ValueMyCar
-from tests.e2e.conftest import Person, RunningBot, markup_of
+from tests.e2e.conftest import LONDON, Person, RunningBot, book_first_free_slot, markup_of
 from tests.fakes.bot_api import FakeBotAPI, TgChat, TgUser
 from tests.flows.helpers import DEMO_LONDON, bookings_of
 from tests.staff import make_staff
-
-LONDON = "GB-LON-01"
-
-
-@pytest.fixture
-def staff_chat(app: App) -> int:
-    """The London center's staff group."""
-    chat = app.reference.dealers[LONDON].staff_chat_id
-    assert chat is not None
-    return chat
 
 
 async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
@@ -43,13 +21,7 @@ async def test_the_invoice_prompt_in_the_staff_group_asks_for_a_reply(
     owner = Person(api, TgUser(5030, "Oliver", "en"))
     advisor = Person(api, TgUser(5031, "Tom", "en"), group=TgChat(staff_chat, "London desk"))
     await make_staff(app, advisor.user.id, dealer=LONDON, channel="telegram")
-    await owner.command("start")
-    await owner.share_contact(DEMO_LONDON)
-    await owner.command("book")
-    for step in (SkipMileage, ServicesChosen, ChooseCenter, ChooseDay, ChooseTime):
-        await owner.tap(step)  # the first offered: London, the first free day and time
-    for last_step in (ChooseTransport, SkipNotes, ConfirmBooking):
-        await owner.tap(last_step)
+    await book_first_free_slot(owner, DEMO_LONDON)
     await advisor.tap(DeskConfirm)
     await advisor.tap(DeskArrived)
     [prompt] = await advisor.tap(DeskCompleted)

@@ -53,6 +53,8 @@ _TEXT_FIELDS = {
     "name",
     "ip_address",
 }
+BUTTON_LIMIT = 100  # buttons in one inline keyboard
+MARKUP_TOO_LONG = "Bad Request: reply markup is too long"
 CLIENT_GONE = 499  # recorded for a delayed call the client stopped waiting for
 SENDS = ("sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup")
 _TAG = re.compile(r"<[^>]+>")
@@ -119,6 +121,7 @@ class _Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    migrate_to: int | None = None
 
 
 @dataclass
@@ -276,6 +279,7 @@ class FakeBotAPI:
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
+                401: "Unauthorized",
                 403: BLOCKED,
                 400: "Bad Request: message can't be edited",
                 500: "Internal Server Error",
@@ -291,6 +295,21 @@ class FakeBotAPI:
                 times=times,
             )
         )
+
+    def upgrade_group(self, chat_id: int, new_chat_id: int) -> None:
+        """The group became a supergroup: every later send to its old id gets 400 with
+        `migrate_to_chat_id`, as Telegram answers."""
+        for method in SENDS:
+            self._faults.append(
+                _Fault(
+                    method,
+                    chat_id,
+                    status=400,
+                    description="Bad Request: group chat was upgraded to a supergroup chat",
+                    times=1_000_000,
+                    migrate_to=new_chat_id,
+                )
+            )
 
     def block(self, chat_id: int) -> None:
         """Every later send to this chat gets 403, as when the user blocked the bot."""
@@ -392,6 +411,11 @@ class FakeBotAPI:
             "data": data,
         }
         return self._push({"callback_query": query})
+
+    def group_upgraded(self, user: TgUser, group: TgChat, new_chat_id: int) -> dict[str, Any]:
+        """The service message Telegram posts in a group that became a supergroup."""
+        old = TgChat(group.id, group.title, "group")
+        return self._message_update(user, old, migrate_to_chat_id=new_chat_id)
 
     def resend(self, update: dict[str, Any]) -> dict[str, Any]:
         """Deliver the same update (same update_id) once more, as Telegram does when the
@@ -535,7 +559,7 @@ class FakeBotAPI:
         if self.latency and method != "getUpdates":
             await asyncio.sleep(self.latency)
         if fault is not None:
-            response = _error(fault.status, fault.description, fault.retry_after)
+            response = _error(fault.status, fault.description, fault.retry_after, fault.migrate_to)
         else:
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
@@ -632,6 +656,8 @@ class FakeBotAPI:
             return _error(400, "Bad Request: message text is empty")
         if len(_plain(text, params)) > 4096:
             return _error(400, "Bad Request: message is too long")
+        if _too_many_buttons(params):
+            return _error(400, MARKUP_TOO_LONG)
         return self._new_message(params, text=_plain(text, params))
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> Any:
@@ -673,6 +699,10 @@ class FakeBotAPI:
         if "text" not in message:
             return _error(400, "Bad Request: there is no text in the message to edit")
         text = _plain(str(params.get("text", "")), params)
+        if len(text) > 4096:
+            return _error(400, "Bad Request: MESSAGE_TOO_LONG")
+        if _too_many_buttons(params):
+            return _error(400, MARKUP_TOO_LONG)
         markup = _inline_markup(params)
         if message["text"] == text and message.get("reply_markup") == markup:
             return _error(400, NOT_MODIFIED)
@@ -749,11 +779,21 @@ def _ok(result: Any) -> web.Response:
     return web.json_response({"ok": True, "result": result})
 
 
-def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+def _error(
+    status: int, description: str, retry_after: int | None = None, migrate_to: int | None = None
+) -> web.Response:
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if migrate_to is not None:
+        body["parameters"] = {"migrate_to_chat_id": migrate_to}
     return web.json_response(body, status=status)
+
+
+def _too_many_buttons(params: dict[str, Any]) -> bool:
+    """Telegram refuses an inline keyboard of more than 100 buttons."""
+    keyboard = (_inline_markup(params) or {}).get("inline_keyboard", [])
+    return sum(len(row) for row in keyboard) > BUTTON_LIMIT
 
 
 def _plain(text: str, params: dict[str, Any]) -> str:

@@ -41,7 +41,7 @@ class FakeOutbox:
         self.store.flush()
         return next((m for m in self.table if m.id == message_id), None)
 
-    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    async def claim(self, now: datetime, lease: timedelta, limit: int, token: str) -> list[int]:
         self.store.flush()
         due = [
             m
@@ -57,9 +57,27 @@ class FakeOutbox:
         for message in picked:
             message.status = OutboxStatus.SENDING
             message.lease_until = now + lease
+            message.lease_token = token
             message.attempts += 1
         picked.sort(key=lambda m: (m.expires_at or _NEVER, m.due_at, _id(m)))
         return [_id(m) for m in picked]
+
+    async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
+        self.store.flush()
+        held = [
+            m
+            for m in self.table
+            if m.id in ids and m.lease_token == token and m.status is OutboxStatus.SENDING
+        ]
+        for message in held:
+            message.lease_until = until
+        return len(held)
+
+    async def leased(self, message_id: int, token: str) -> OutboxMessage | None:
+        message = await self.get(message_id)
+        if message is None or message.status is not OutboxStatus.SENDING:
+            return None
+        return message if message.lease_token == token else None
 
     async def lock_owner(self, owner_id: int) -> None:
         """One test, one task: nothing to wait for."""

@@ -128,6 +128,8 @@ class FakeUnitOfWork:
         self.reward_stock: ports.RewardStockRepository = FakeRewardStock(store)
         self.redemptions: ports.RedemptionRepository = FakeRedemptions(store)
         self.outbox: ports.OutboxRepository = FakeOutbox(store)
+        self.deliveries: ports.DeliveryRepository = _not_faked("deliveries")
+        self.chat_moves: ports.ChatMoves = _not_faked("chat_moves")
         self.survey_answers: ports.SurveyAnswerRepository = FakeSurveyAnswers(store)
         self.care_planner: ports.CarePlanner = _not_faked("care_planner")
         self.kpi: ports.KpiRepository = _not_faked("kpi")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections.abc import Callable
 
+import pytest
 from pydantic import SecretStr
 
 from bot.app import App, job_deps, telegram_deps
+from bot.scheduler import jobs
 from bot.scheduler.jobs import build_scheduler, build_sender, plan_job
 from bot.scheduler.limits import InProcessLimiter, MeasuredLimiter
 from tests.fakes.transport import FakeTransport
@@ -43,9 +47,24 @@ async def test_the_planner_job_queues_what_is_due_in_the_apps_database(app: App)
     assert after > before, "the demo owners have care messages due"
 
 
-def test_the_care_jobs_run_beside_telegram_only_when_the_settings_say_so(app: App) -> None:
+async def test_the_relay_always_runs_beside_telegram_and_the_care_jobs_only_when_asked(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+
+    def fake_scheduler(_deps: object, _transports: object) -> Callable[[], None]:
+        started.append("care jobs")
+        return lambda: None
+
+    monkeypatch.setattr(jobs, "start_scheduler", fake_scheduler)
     with_token = {"telegram_bot_token": SecretStr("123:abc")}
     off = app.settings.model_copy(update=with_token)  # the tests' app has them off
     on = app.settings.model_copy(update={**with_token, "care_scheduler": True})
-    assert telegram_deps(dataclasses.replace(app, settings=off)).start_jobs is None
-    assert telegram_deps(dataclasses.replace(app, settings=on)).start_jobs is not None
+    for settings in (off, on):
+        start = telegram_deps(dataclasses.replace(app, settings=settings)).start_jobs
+        assert start is not None
+        stop = start(FakeTransport())
+        assert [t.get_name() for t in asyncio.all_tasks() if t.get_name() == "relay"] == ["relay"]
+        stop()
+        await asyncio.sleep(0)
+    assert started == ["care jobs"]

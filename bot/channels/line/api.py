@@ -38,6 +38,7 @@ class LineErrorKind(Enum):
     ALREADY_ACCEPTED = "already_accepted"  # 409: this retry key was sent before
     NETWORK = "network"  # timeout, connection error, 5xx: it may have gone through
     REJECTED = "rejected"  # any other 4xx: the request itself is wrong
+    UNAUTHORIZED = "unauthorized"  # 401: the channel access token expired or was revoked
 
 
 class LineError(Exception):
@@ -122,6 +123,8 @@ def _classified(error: ApiException) -> LineError:
         return LineError(LineErrorKind.RETRY_AFTER, described, _retry_after(error))
     if status == 409:
         return LineError(LineErrorKind.ALREADY_ACCEPTED, described)
+    if status == 401:
+        return LineError(LineErrorKind.UNAUTHORIZED, described)
     if status >= 500 or status == 0:
         return LineError(LineErrorKind.NETWORK, described)
     return LineError(LineErrorKind.REJECTED, described)

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot import metrics
 from bot.channels.chat_queue import ChatQueue
 from bot.channels.elsewhere import hand_over
-from bot.channels.line.api import LineApi, LineError, Profile
+from bot.channels.line.api import LineApi, LineError, LineErrorKind, Profile
 from bot.channels.line.events import CHANNEL, LineEvent, Speaker, flow_event
 from bot.channels.line.media import MediaLinks
 from bot.channels.line.rendering import render
@@ -24,6 +25,7 @@ from bot.channels.line.sending import QuotaExhausted, Sending
 from bot.clock import Clock
 from bot.scheduler.delivery import Transports
 from bot.services.accounts import mark_unreachable
+from bot.services.health import CHANNELS as channel_health
 from bot.services.ports import UnitOfWorkFactory
 from handlers.types import Event, Screen
 
@@ -177,8 +179,12 @@ class LineChannel:
                     key=f"{event.event_id}:{number}",
                 )
             except QuotaExhausted:
+                metrics.reply_lost(CHANNEL, "quota")
                 log.error("LINE event %s: an answer was not sent (push quota)", event.event_id)
             except LineError as error:
+                if error.kind is LineErrorKind.UNAUTHORIZED:
+                    channel_health.token_refused(CHANNEL, error.description)
+                metrics.reply_lost(CHANNEL, error.kind.value)
                 log.warning("LINE event %s: a message was dropped (%s)", event.event_id, error)
 
     async def _address(self, number: int) -> str | None:

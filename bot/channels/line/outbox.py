@@ -48,6 +48,7 @@ def _delivery(error: LineError) -> Delivery:
     outcomes = {
         LineErrorKind.RETRY_AFTER: Outcome.RETRY_AFTER,
         LineErrorKind.NETWORK: Outcome.NETWORK,
+        LineErrorKind.UNAUTHORIZED: Outcome.PAUSED,
     }
     outcome = outcomes.get(error.kind, Outcome.REJECTED)
     return Delivery(outcome, retry_after=error.retry_after, detail=error.description[:200])

@@ -13,6 +13,8 @@ class FailureKind(Enum):
     NETWORK = "network"  # timeouts, connection errors, 5xx: back off and retry
     NOT_MODIFIED = "not_modified"  # an edit with the same content: fine
     REJECTED = "rejected"  # any other 4xx: the request itself is wrong
+    UNAUTHORIZED = "unauthorized"  # 401: our token was refused; hold every send
+    MOVED = "moved"  # the group became a supergroup: send again to `new_chat_id`
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,7 @@ class Failure:
     kind: FailureKind
     retry_after: float = 0.0
     description: str = ""
+    new_chat_id: int | None = None  # MOVED: the chat's new id
 
 
 def describe(error: BaseException, token: str) -> str:

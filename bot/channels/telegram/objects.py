@@ -73,6 +73,16 @@ class TgMessage(TgMessageRef, Protocol):
     @property
     def reply_to_message(self) -> TgMessage | None: ...
 
+    @property
+    def migrate_to_chat_id(self) -> int | None:
+        """In the old group: it became a supergroup with this id."""
+        ...
+
+    @property
+    def migrate_from_chat_id(self) -> int | None:
+        """In the new supergroup: the group it was."""
+        ...
+
 
 class TgCallbackQuery(Protocol):
     @property

@@ -39,6 +39,13 @@ def _delivery(failure: Failure) -> Delivery:
         FailureKind.RETRY_AFTER: Outcome.RETRY_AFTER,
         FailureKind.BLOCKED: Outcome.BLOCKED,
         FailureKind.NETWORK: Outcome.NETWORK,
+        FailureKind.UNAUTHORIZED: Outcome.PAUSED,
+        FailureKind.MOVED: Outcome.MOVED,
     }
     outcome = outcomes.get(failure.kind, Outcome.REJECTED)
-    return Delivery(outcome, retry_after=failure.retry_after, detail=failure.description[:200])
+    return Delivery(
+        outcome,
+        retry_after=failure.retry_after,
+        detail=failure.description[:200],
+        new_chat_id=failure.new_chat_id,
+    )

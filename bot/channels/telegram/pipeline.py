@@ -11,18 +11,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from bot import metrics
 from bot.channels.elsewhere import hand_over
 from bot.channels.telegram.errors import Failure, FailureKind
 from bot.channels.telegram.objects import TgUpdate
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.port import Markup, TelegramPort
-from bot.channels.telegram.rendering import sends
+from bot.channels.telegram.rendering import TEXT_LIMIT, sends
 from bot.channels.telegram.retry import call_with_retries
 from bot.channels.telegram.updates import CHANNEL, events_from_update
 from bot.channels.text import html_to_text
 from bot.clock import Clock
 from bot.scheduler.delivery import Transports
 from bot.services.accounts import mark_unreachable
+from bot.services.health import CHANNELS as channel_health
 from bot.services.ports import UnitOfWorkFactory
 from handlers.types import Event, EventKind, Screen
 
@@ -76,6 +78,9 @@ class Pipeline:
         self._answered: OrderedDict[str, None] = OrderedDict()  # recent callback ids
 
     def submit(self, update: TgUpdate) -> None:
+        moved = _chat_move(update)
+        if moved is not None:
+            self._track(asyncio.create_task(self._chat_moved(*moved)))
         try:
             events = tuple(events_from_update(update, self.bot_username))
         except Exception:
@@ -95,9 +100,22 @@ class Pipeline:
             queue.append(work)
             return
         queue = self._queues[chat_id] = deque([work])
-        worker = asyncio.create_task(self._drain(chat_id, queue))
+        self._track(asyncio.create_task(self._drain(chat_id, queue)))
+
+    def _track(self, worker: asyncio.Task[None]) -> None:
         self._workers.add(worker)
         worker.add_done_callback(self._workers.discard)
+
+    async def _chat_moved(self, old: int, new: int) -> None:
+        """A group became a supergroup: what is sent to its old id goes to the new one
+        (staff chats keep their reference-data id; the move is looked up on sending)."""
+        try:
+            async with self.uow_factory() as uow:
+                await uow.chat_moves.record(CHANNEL, old, new, self.clock.now())
+                await uow.commit()
+            log.warning("a Telegram group became a supergroup; its messages follow it")
+        except Exception:
+            log.exception("could not record a chat's move")
 
     async def close(self) -> None:
         """Finish the updates already taken (up to drain_timeout), then stop."""
@@ -158,18 +176,28 @@ class Pipeline:
             if target in blocked or not _visible(screen, event):
                 continue
             failure = await self._show(event, screen, target)
+            if failure is not None and failure.kind is FailureKind.MOVED and failure.new_chat_id:
+                await self._chat_moved(target, failure.new_chat_id)
+                target = failure.new_chat_id
+                failure = await self._show(event, replace(screen, edit=False), target)
             if failure is None:
+                channel_health.token_accepted(CHANNEL)
                 continue
             if failure.kind is FailureKind.BLOCKED:
                 blocked.add(target)
                 await self._mark_unreachable(target)
-            else:
-                log.warning(
-                    "update %s: a message was dropped (%s: %s)",
-                    event.update_id,
-                    failure.kind.value,
-                    failure.description,
-                )
+                continue
+            if failure.kind is FailureKind.UNAUTHORIZED:
+                channel_health.token_refused(CHANNEL, failure.description)
+            # A reply to the person's own update: they can ask again, but the loss is
+            # counted (what must arrive went through the durable deliveries instead).
+            metrics.reply_lost(CHANNEL, failure.kind.value)
+            log.warning(
+                "update %s: a reply was dropped (%s: %s)",
+                event.update_id,
+                failure.kind.value,
+                failure.description,
+            )
 
     async def _show(self, event: Event, screen: Screen, chat_id: int) -> Failure | None:
         if not screen.text and screen.attachment is None:
@@ -185,7 +213,7 @@ class Pipeline:
             and not screen.photos
             and (markup is None or markup.inline)
         )
-        if editable and screen.text:
+        if editable and screen.text and len(screen.text) <= TEXT_LIMIT:
             assert message_id is not None
             text = screen.text
             failure = await self._call(
@@ -213,6 +241,20 @@ class Pipeline:
                 await uow.commit()
         except Exception:
             log.exception("could not mark a chat unreachable")
+
+
+def _chat_move(update: TgUpdate) -> tuple[int, int] | None:
+    """(old id, new id) when the update tells of a group that became a supergroup."""
+    message = update.message
+    if message is None:
+        return None
+    to = getattr(message, "migrate_to_chat_id", None)
+    if to:
+        return message.chat.id, int(to)
+    came_from = getattr(message, "migrate_from_chat_id", None)
+    if came_from:
+        return int(came_from), message.chat.id
+    return None
 
 
 def _visible(screen: Screen, event: Event) -> bool:

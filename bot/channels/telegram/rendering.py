@@ -1,5 +1,6 @@
-"""The Bot API calls that show one screen as new messages, in order: its text, its
-attachment, then its photos (one sendPhoto, or albums of up to ten). The pipeline
+"""The Bot API calls that show one screen as new messages, in order: its text (cut at
+paragraphs into messages of at most 4,096 characters), its attachment, then its photos
+(one sendPhoto, or albums of up to ten). The pipeline
 retries each call; the outbox transport leaves retrying to the sender."""
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.channels.telegram.port import Markup, TelegramPort
+from bot.channels.text import split_paragraphs
 from handlers.types import Screen
 
 log = logging.getLogger(__name__)
 
 ALBUM_LIMIT = 10  # sendMediaGroup takes 2 to 10 items
+TEXT_LIMIT = 4096  # characters of a message; a longer text goes in pieces, cut at paragraphs
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +32,12 @@ def sends(port: TelegramPort, chat_id: int, screen: Screen) -> list[Send]:
     markup = Markup.of(screen)
     attachment = screen.attachment
     steps: list[Send] = []
-    if screen.text:
-        carried = markup if attachment is None else None
+    pieces = split_paragraphs(screen.text, TEXT_LIMIT)
+    for number, piece in enumerate(pieces, start=1):
+        # The markup rides on the last piece, so the buttons sit under the whole text.
+        carried = markup if attachment is None and number == len(pieces) else None
         steps.append(
-            Send("sendMessage", functools.partial(port.send_text, chat_id, screen.text, carried))
+            Send("sendMessage", functools.partial(port.send_text, chat_id, piece, carried))
         )
     if attachment is not None:
         steps.append(

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from typing import Any
 
+from bot import metrics
 from bot.channels.chat_queue import ChatQueue
 from bot.channels.elsewhere import hand_over
 from bot.channels.whatsapp.client import GraphClient
@@ -20,6 +21,7 @@ from bot.channels.whatsapp.wiring import WhatsAppDeps
 from bot.scheduler.delivery import Outcome
 from bot.scheduler.sender import window_closed
 from bot.services.accounts import mark_unreachable
+from bot.services.health import CHANNELS as channel_health
 from handlers.types import Event
 
 log = logging.getLogger(__name__)
@@ -82,17 +84,16 @@ class WhatsAppChannel:
             target = screen.chat_id if screen.chat_id is not None else event.chat_id
             delivery = await send_with_retries(self.client, target, screen, self.deps.options)
             if delivery.outcome is Outcome.SENT:
+                channel_health.token_accepted(CHANNEL)
                 continue
             if delivery.outcome is Outcome.BLOCKED:
                 await self._mark_unreachable(target)
                 return
             if delivery.outcome is Outcome.PAUSED:
-                log.critical(
-                    "WhatsApp refused our credentials (%s): check the token", delivery.detail
-                )
-            else:
-                what = delivery.outcome.value
-                log.warning("WhatsApp: a reply was dropped (%s: %s)", what, delivery.detail)
+                channel_health.token_refused(CHANNEL, delivery.detail)
+            what = delivery.outcome.value
+            metrics.reply_lost(CHANNEL, what)
+            log.warning("WhatsApp: a reply was dropped (%s: %s)", what, delivery.detail)
 
     async def _failed(self, failure: Failed) -> None:
         """A delivery failure reported after the fact: an undeliverable number is

@@ -10,6 +10,7 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
+from bot.services.ports.deliveries import ChatMoves, DeliveryRepository
 from bot.services.ports.loyalty import (
     LedgerRepository,
     LoyaltyAccountRepository,
@@ -53,10 +54,12 @@ __all__ = [
     "BookingHistory",
     "BookingRepository",
     "CarePlanner",
+    "ChatMoves",
     "ConsentRepository",
     "ConsoleScreenRepository",
     "ConversationRepository",
     "DealerDirectory",
+    "DeliveryRepository",
     "EventPublisher",
     "KpiRepository",
     "LedgerRepository",

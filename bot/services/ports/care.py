@@ -24,9 +24,18 @@ class OutboxRepository(Protocol):
         ...
 
     async def get(self, message_id: int) -> OutboxMessage | None: ...
-    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    async def claim(self, now: datetime, lease: timedelta, limit: int, token: str) -> list[int]:
         """Take up to `limit` due messages (and any whose sender died: lease expired),
-        most urgent first."""
+        most urgent first, under the claim's `token`."""
+        ...
+
+    async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
+        """Renew the lease of the messages this claim (`token`) still holds; how many."""
+        ...
+
+    async def leased(self, message_id: int, token: str) -> OutboxMessage | None:
+        """The message if the claim `token` still holds its lease (locked for the rest
+        of the transaction on PostgreSQL), else None: another sender took it over."""
         ...
 
     async def lock_owner(self, owner_id: int) -> None:

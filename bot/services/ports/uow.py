@@ -16,6 +16,7 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf
+from bot.services.ports.deliveries import ChatMoves, DeliveryRepository
 from bot.services.ports.loyalty import (
     LedgerRepository,
     LoyaltyAccountRepository,
@@ -64,6 +65,8 @@ class UnitOfWork(Protocol):
     reward_stock: RewardStockRepository
     redemptions: RedemptionRepository
     outbox: OutboxRepository
+    deliveries: DeliveryRepository
+    chat_moves: ChatMoves
     survey_answers: SurveyAnswerRepository
     care_planner: CarePlanner
     kpi: KpiRepository
