@@ -24,6 +24,7 @@ from sqlalchemy import (
 
 from bot.domain.booking import BookingStatus, RecallState, VisitSource
 from bot.domain.care import Category, OutboxStatus, Rule
+from bot.domain.clubs import Interest, MemberStatus
 from bot.domain.loyalty import EntryKind, RedemptionStatus, SpendKind, Tier
 from bot.domain.owners import ConsentCategory, OwnerSource
 from bot.domain.referrals import NoReward, Source, Stage
@@ -563,4 +564,37 @@ link_attempts = Table(
     Column("succeeded", Boolean, nullable=False),
     Column("at", UtcDateTime, nullable=False, index=True),
     Index("ix_link_attempts_channel_user_id", "channel", "user_id"),
+)
+
+# --- owner clubs (bot/domain/clubs.py) ---------------------------------------------------
+
+clubs = Table(
+    "clubs",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("market", String(2), nullable=False),
+    Column("languages", String(64), nullable=False),
+    Column("owners_only", Boolean, nullable=False),
+    Column("model", String(16), nullable=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
+    Column("interest", EnumText(Interest, 16), nullable=True),
+    Column("linked_by", String(64), nullable=False),
+    Column("linked_at", UtcDateTime, nullable=False),
+    Column("unlinked_at", UtcDateTime, nullable=True),
+    UniqueConstraint("channel", "chat_id"),
+)
+
+club_members = Table(
+    "club_members",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("club_id", ForeignKey("clubs.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("owner_id", ForeignKey("owners.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("status", EnumText(MemberStatus, 16), nullable=False),
+    Column("joined_at", UtcDateTime, nullable=False),
+    Column("flagged_at", UtcDateTime, nullable=True),
+    UniqueConstraint("club_id", "user_id"),
 )

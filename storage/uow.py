@@ -29,6 +29,7 @@ from storage.repositories.bookings import (
     SqlVisitRepository,
 )
 from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
+from storage.repositories.clubs import SqlClubMemberRepository, SqlClubRepository
 from storage.repositories.owners import (
     SqlAccountRepository,
     SqlConsentRepository,
@@ -100,6 +101,8 @@ class SqlUnitOfWork:
         self.addresses: ports.AddressBook = SqlAddressBook(self.session)
         self.media: ports.MediaShelf = SqlMediaShelf(self.session)
         self.link_attempts: ports.LinkAttempts = SqlLinkAttempts(self.session)
+        self.clubs: ports.ClubRepository = SqlClubRepository(self.session)
+        self.club_members: ports.ClubMemberRepository = SqlClubMemberRepository(self.session)
         self.events: list[DomainEvent] = []
         return self
 

@@ -25,6 +25,7 @@ from tests.fakes.booking_repos import (
     FakeVisitRepository,
 )
 from tests.fakes.care_repos import FakeOutbox, FakeSurveyAnswers
+from tests.fakes.club_repos import FakeClubMemberRepository, FakeClubRepository
 from tests.fakes.loyalty_repos import (
     FakeLedger,
     FakeLoyaltyAccounts,
@@ -135,6 +136,8 @@ class FakeUnitOfWork:
         self.addresses: ports.AddressBook = _not_faked("addresses")
         self.media: ports.MediaShelf = _not_faked("media")
         self.link_attempts: ports.LinkAttempts = _not_faked("link_attempts")
+        self.clubs: ports.ClubRepository = FakeClubRepository(store)
+        self.club_members: ports.ClubMemberRepository = FakeClubMemberRepository(store)
         self.events: list[DomainEvent] = []
         self.commits = 0
 

@@ -10,6 +10,7 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
+from bot.services.ports.clubs import ClubMemberRepository, ClubRepository
 from bot.services.ports.loyalty import (
     LedgerRepository,
     LoyaltyAccountRepository,
@@ -52,6 +53,8 @@ __all__ = [
     "BookingHistory",
     "BookingRepository",
     "CarePlanner",
+    "ClubMemberRepository",
+    "ClubRepository",
     "ConsentRepository",
     "ConsoleScreenRepository",
     "ConversationRepository",

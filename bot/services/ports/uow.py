@@ -16,6 +16,7 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf
+from bot.services.ports.clubs import ClubMemberRepository, ClubRepository
 from bot.services.ports.loyalty import (
     LedgerRepository,
     LoyaltyAccountRepository,
@@ -81,6 +82,8 @@ class UnitOfWork(Protocol):
     addresses: AddressBook
     media: MediaShelf
     link_attempts: LinkAttempts
+    clubs: ClubRepository
+    club_members: ClubMemberRepository
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...
