@@ -142,7 +142,8 @@ async def test_a_new_member_gets_the_rules_in_their_language_and_no_personal_dat
         "Your points, bookings and questions to the dealer stay in our private chat.",
         brand=app.reference.brand,
     )
-    assert "أحمد" not in joining.text and "+971" not in joining.text
+    assert "أحمد" not in joining.text
+    assert "+971" not in joining.text
     await joining.say("/points")
     assert joining.text == ar._("Let's talk in a private chat, where your details stay yours.")
     assert joining.screens[0].buttons[0][0].url == "https://t.me/ownerbot?start=club"
@@ -162,13 +163,11 @@ async def test_only_moderators_and_above_may_link_and_a_missing_right_is_named(
     staff = await link_x7_club(app, -1002000000701, 9303, "GB-LON-01", "en")
     await staff.say(f"@bot administrator {BotRight.PIN_MESSAGES.value}")
     assert staff.text == (
-        "⚠️ Please make me an administrator of this group with these rights: "
-        "Invite users via link."
+        "⚠️ Please make me an administrator of this group with these rights: Invite users via link."
     )
     await staff.say("/club")
     assert staff.text.endswith(
-        "⚠️ Please make me an administrator of this group with these rights: "
-        "Invite users via link."
+        "⚠️ Please make me an administrator of this group with these rights: Invite users via link."
     )
 
 
@@ -183,7 +182,8 @@ async def test_a_supergroup_keeps_its_link_and_a_removed_bot_unlinks_it(app: App
     assert moved.text == "This group is not linked as a club. Staff can link it with /link."
     async with app.database.uow() as uow:
         club = await uow.clubs.in_chat("console", -1003000000101)
-        assert club is not None and club.unlinked_at == NOW
+        assert club is not None
+        assert club.unlinked_at == NOW
         audit = await uow.audit.about(f"club:{club.id}")
         assert [(e.action, e.reason) for e in audit] == [
             ("club.link", ""),
