@@ -42,6 +42,11 @@ def staff_help_lines(ctx: Context, member: StaffMember) -> list[str]:
             t._("/award PHONE POINTS REASON: give an owner points"),
             t._("/adjust PHONE ±POINTS REASON: correct an owner's points"),
         ]
+    if member.may(Role.MODERATOR):
+        lines += [
+            t._("/link: in a group, link it as an owners' club"),
+            t._("/club: the club's settings; /unlink: unlink it"),
+        ]
     if member.may(Role.ADVISOR):
         lines.append(
             t._(

@@ -214,3 +214,14 @@ async def test_an_owner_who_erases_their_data_is_flagged_to_the_moderators(app: 
     staff = Chat(app, user_id=9103, lang="en", group_chat_id=BANGKOK_CLUB)
     await staff.say("/club")
     assert "⚠️ 1 of them is no longer a verified owner: please review" in staff.text
+
+
+async def test_help_tells_a_moderator_the_club_commands_in_russian(app: App) -> None:
+    ru = translator("ru", "KZ")
+    await make_staff(app, 9601, role=Role.MODERATOR, dealer="KZ-ALA-01", at=NOW)
+    moderator = Chat(app, user_id=9601, lang="ru", group_chat_id=-1002000000601)
+    await moderator.say("/help")
+    assert ru._("/link: in a group, link it as an owners' club") in moderator.text
+    assert ru._("/club: the club's settings; /unlink: unlink it") in moderator.text
+    assert "/link" in ru._("/link: in a group, link it as an owners' club")
+    assert ru._("Your role has no staff commands yet.") not in moderator.text
