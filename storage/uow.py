@@ -29,6 +29,7 @@ from storage.repositories.bookings import (
     SqlVisitRepository,
 )
 from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
+from storage.repositories.club_events import SqlClubEventRepository, SqlRsvpRepository
 from storage.repositories.clubs import SqlClubMemberRepository, SqlClubRepository
 from storage.repositories.owners import (
     SqlAccountRepository,
@@ -103,6 +104,8 @@ class SqlUnitOfWork:
         self.link_attempts: ports.LinkAttempts = SqlLinkAttempts(self.session)
         self.clubs: ports.ClubRepository = SqlClubRepository(self.session)
         self.club_members: ports.ClubMemberRepository = SqlClubMemberRepository(self.session)
+        self.club_events: ports.ClubEventRepository = SqlClubEventRepository(self.session)
+        self.rsvps: ports.RsvpRepository = SqlRsvpRepository(self.session)
         self.events: list[DomainEvent] = []
         return self
 

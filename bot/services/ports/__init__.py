@@ -10,6 +10,7 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
+from bot.services.ports.club_events import ClubEventRepository, RsvpRepository
 from bot.services.ports.clubs import ClubMemberRepository, ClubRepository
 from bot.services.ports.loyalty import (
     LedgerRepository,
@@ -53,6 +54,7 @@ __all__ = [
     "BookingHistory",
     "BookingRepository",
     "CarePlanner",
+    "ClubEventRepository",
     "ClubMemberRepository",
     "ClubRepository",
     "ConsentRepository",
@@ -76,6 +78,7 @@ __all__ = [
     "ReferralFunnel",
     "ReferralRepository",
     "RewardStockRepository",
+    "RsvpRepository",
     "ShownButtons",
     "SlotReservations",
     "StaffRepository",
