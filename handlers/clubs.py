@@ -58,7 +58,7 @@ async def start_linking(ctx: Context) -> None:
     if member is None or not _in_group(ctx):
         return
     # A dealer's staff link clubs of their dealer's country: that step is skipped.
-    market = None if clubs.in_scope(member, "", None) else _dealer_market(ctx, member)
+    market = clubs.home_market(member, _dealer_market(ctx, member))
     rights = ctx.event.bot_rights
     draft = ClubDraft(market=market or "", rights=",".join(rights) if rights is not None else None)
     if market is None:

@@ -80,10 +80,11 @@ def _map_url(event: ClubEvent) -> str:
 async def list_events(ctx: Context) -> None:
     assert ctx.owner is not None
     assert ctx.owner.id is not None
+    models = await owner_models(ctx.uow, ctx.owner.id)
     events = [
         event
         for event in await upcoming_events(ctx.uow, ctx.owner.market, ctx.now)
-        if event.model is None or event.model in await owner_models(ctx.uow, ctx.owner.id)
+        if event.model is None or event.model in models
     ]
     if not events:
         ctx.reply(ctx.t._("No club events are coming up in your country yet."))

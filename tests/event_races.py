@@ -12,9 +12,13 @@ from bot.app import App
 from bot.domain.club_events import ClubEvent, RsvpStatus
 from bot.services import club_events
 from tests.booking_scenarios import make_owners
+from tests.conftest import Services
 
 
-async def an_event(app: App, capacity: int, *, market: str = "AE") -> int:
+async def an_event(
+    app: Services, capacity: int, *, market: str = "AE", co_creators_first: bool = False
+) -> int:
+    """An event in a week's time (on a database or on the fakes); its id."""
     now = app.clock.now()
     async with app.database.uow() as uow:
         event = ClubEvent(
@@ -29,6 +33,7 @@ async def an_event(app: App, capacity: int, *, market: str = "AE") -> int:
             texts={"en": {"title": "Drive", "description": ""}},
             created_at=now,
             created_by="test",
+            co_creators_first=co_creators_first,
         )
         uow.club_events.add(event)
         await uow.commit()

@@ -34,12 +34,17 @@ async def club_staff(uow: UnitOfWork, channel: str, user_id: int) -> StaffMember
     return await require_staff(uow, channel, user_id, *CLUB_ROLES)
 
 
-def in_scope(member: StaffMember, market: str, dealer_market: str | None) -> bool:
-    """Staff of a dealer act for their dealer's market only; brand staff for any.
-    `dealer_market` is the market of the member's dealer."""
+def home_market(member: StaffMember, dealer_market: str | None) -> str | None:
+    """The one market a dealer's staff member acts for (`dealer_market`, their
+    dealer's); None for brand staff and admins, who act for any."""
     if member.role is Role.ADMIN or member.dealer_code is None:
-        return True
-    return dealer_market == market
+        return None
+    return dealer_market
+
+
+def in_scope(member: StaffMember, market: str, dealer_market: str | None) -> bool:
+    home = home_market(member, dealer_market)
+    return home is None or home == market
 
 
 async def link(

@@ -27,20 +27,10 @@ from typing import Any, TypeVar
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from bot.channels.telegram.updates import ADMIN_RIGHTS
 from tests.fakes.waiting import until_quiet, wait_until
 
 T = TypeVar("T")
-
-# An administrator's rights as the Bot API names them (bot/channels/telegram/updates.py).
-ADMIN_RIGHTS = (
-    "can_manage_chat",
-    "can_delete_messages",
-    "can_restrict_members",
-    "can_promote_members",
-    "can_change_info",
-    "can_invite_users",
-    "can_pin_messages",
-)
 DEFAULT_TOKEN = "123456:TEST-token_for-the-fake-api"
 BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_MODIFIED = (

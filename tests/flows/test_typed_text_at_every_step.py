@@ -44,6 +44,7 @@ from handlers.states.booking import (
     MyBookingsStep,
 )
 from handlers.states.booking_staff import DeskStep, InvoiceDraft
+from handlers.states.clubs import ClubDraft, ClubStep
 from handlers.states.menu import CarStep, OdometerOf
 from handlers.states.onboarding import (
     MarketChosen,
@@ -180,6 +181,10 @@ SEATS: dict[StrEnum, Seat] = {
         OWNER_USER, lambda ids: TradeInDraft(vehicle=ids.vehicle, photos=["photo-1"])
     ),
     SurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: SurveyComment(visit_id=ids.visit)),
+    **{
+        step: Seat(STAFF_USER, lambda ids: ClubDraft(market="DE", languages=["de"]), group=True)
+        for step in ClubStep
+    },
 }
 STEPS = sorted(SEATS, key=lambda step: step.value)
 

@@ -5,35 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.club_events import ClubEvent, RsvpStatus
+from bot.domain.club_events import RsvpStatus
 from bot.domain.loyalty import Tier
 from bot.services import club_events
 from tests.builders import an_owner
 from tests.builders.loyalty import a_loyalty_account
+from tests.event_races import an_event
 from tests.fakes.uow import FakeApp
 
 
 async def _event(app: FakeApp, capacity: int, co_creators_first: bool) -> int:
-    now = app.clock.now()
-    async with app.database.uow() as uow:
-        event = ClubEvent(
-            market="AE",
-            starts_at=now + timedelta(days=7),
-            ends_at=now + timedelta(days=7, hours=2),
-            timezone="Asia/Dubai",
-            place="Al Qudra",
-            latitude=24.84,
-            longitude=55.37,
-            capacity=capacity,
-            texts={"ar": {"title": "قافلة", "description": ""}},
-            created_at=now,
-            created_by="test",
-            co_creators_first=co_creators_first,
-        )
-        uow.club_events.add(event)
-        await uow.commit()
-    assert event.id is not None
-    return event.id
+    return await an_event(app, capacity, co_creators_first=co_creators_first)
 
 
 async def _owners(app: FakeApp, *tiers: Tier) -> list[int]:
