@@ -40,11 +40,6 @@ async def _moderator(ctx: Context) -> StaffMember | None:
     return None
 
 
-def _dealer_market(ctx: Context, member: StaffMember) -> str | None:
-    dealer = ctx.reference.dealers.get(member.dealer_code or "")
-    return dealer.market if dealer else None
-
-
 def _in_group(ctx: Context) -> bool:
     if ctx.event.is_private:
         ctx.reply(ctx.t._("Send this command in the group you want to link, with me in it."))
@@ -58,7 +53,7 @@ async def start_linking(ctx: Context) -> None:
     if member is None or not _in_group(ctx):
         return
     # A dealer's staff link clubs of their dealer's country: that step is skipped.
-    market = clubs.home_market(member, _dealer_market(ctx, member))
+    market = clubs.home_market(member, ctx.reference.dealers)
     rights = ctx.event.bot_rights
     draft = ClubDraft(market=market or "", rights=",".join(rights) if rights is not None else None)
     if market is None:
@@ -225,7 +220,7 @@ async def chose_access(ctx: Context, code: ClubAccess) -> None:
     if draft is None:
         return
     member = await clubs.club_staff(ctx.uow, ctx.event.channel, ctx.event.user_id)
-    if not clubs.in_scope(member, draft.market, _dealer_market(ctx, member)):
+    if not clubs.in_scope(member, draft.market, ctx.reference.dealers):
         ctx.clear_state()
         ctx.reply(ctx.t._("You can link clubs of your dealer's country only."))
         return
@@ -270,7 +265,7 @@ async def unlink(ctx: Context) -> None:
     if club is None:
         ctx.reply(ctx.t._("This group is not linked as a club."))
         return
-    if not clubs.in_scope(member, club.market, _dealer_market(ctx, member)):
+    if not clubs.in_scope(member, club.market, ctx.reference.dealers):
         ctx.reply(ctx.t._("This club belongs to another country's team."))
         return
     clubs.unlink(

@@ -59,13 +59,11 @@ async def check_in(ctx: Context) -> None:
             t._("Send the owner's check-in code after the command, for example: /checkin K7Q3XA")
         )
         return
-    dealer = ctx.reference.dealers.get(member.dealer_code or "")
     found = await club_events.check_in(
         ctx.uow,
         ctx.reference,
         code=code,
         staff=member,
-        staff_market=dealer.market if dealer else None,
         actor=actor_id(ctx.event.channel, ctx.event.user_id),
         now=ctx.now,
     )

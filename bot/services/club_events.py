@@ -122,7 +122,6 @@ async def check_in(
     *,
     code: str,
     staff: StaffMember,
-    staff_market: str | None,
     actor: str,
     now: datetime,
 ) -> Checkin | CheckinRefusal:
@@ -132,7 +131,7 @@ async def check_in(
     event = await uow.club_events.get(rsvp.event_id) if rsvp is not None else None
     if rsvp is None or event is None:
         return CheckinRefusal.UNKNOWN
-    if staff.role is not Role.ADMIN and staff_market not in (None, event.market):
+    if not staff.serves_market(event.market, reference.dealers):
         return CheckinRefusal.ELSEWHERE
     if rsvp.status is not RsvpStatus.GOING:
         return Checkin(event, rsvp, CheckinRefusal.NOT_GOING)

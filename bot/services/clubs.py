@@ -6,12 +6,13 @@ staff act for their dealer's market) and is audited.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.clubs import Club, ClubMember, Interest
+from bot.domain.reference import Dealer
 from bot.domain.staff import Role, StaffMember
 from bot.services.ports import UnitOfWork
 from bot.services.staff import audit, require_staff
@@ -34,17 +35,19 @@ async def club_staff(uow: UnitOfWork, channel: str, user_id: int) -> StaffMember
     return await require_staff(uow, channel, user_id, *CLUB_ROLES)
 
 
-def home_market(member: StaffMember, dealer_market: str | None) -> str | None:
-    """The one market a dealer's staff member acts for (`dealer_market`, their
-    dealer's); None for brand staff and admins, who act for any."""
-    if member.role is Role.ADMIN or member.dealer_code is None:
+def home_market(member: StaffMember, dealers: Mapping[str, Dealer]) -> str | None:
+    """The one market a member acts for (their dealer's, or a market manager's);
+    None for admins, who act for any."""
+    if member.role is Role.ADMIN:
         return None
-    return dealer_market
+    if member.dealer_code is not None:
+        dealer = dealers.get(member.dealer_code)
+        return dealer.market if dealer else None
+    return member.market
 
 
-def in_scope(member: StaffMember, market: str, dealer_market: str | None) -> bool:
-    home = home_market(member, dealer_market)
-    return home is None or home == market
+def in_scope(member: StaffMember, market: str, dealers: Mapping[str, Dealer]) -> bool:
+    return member.serves_market(market, dealers)
 
 
 async def link(
