@@ -121,10 +121,10 @@ async def going(ctx: Context, code: EventGoing) -> None:
         chat.tell(
             ctx,
             t._(
-                "{title} is full, so you are number {n} on the waitlist. I'll tell you as "
+                "{title} is full, so you are number {position} on the waitlist. I'll tell you as "
                 "soon as a seat frees up.",
                 title=_title(t, event),
-                n=t.number(answer.position),
+                position=t.number(answer.position),
             ),
             [[button(t.pgettext("button", "✖️ Leave the waitlist"), EventNotGoing(code.event))]],
         )

@@ -106,10 +106,10 @@ async def test_the_waitlist_moves_up_and_the_promoted_owner_is_told_in_chinese(a
     await wei.tap("ev:go:")
     zh = translator("zh_Hans", "TH")
     assert wei.text == zh._(
-        "{title} is full, so you are number {n} on the waitlist. I'll tell you as soon as "
+        "{title} is full, so you are number {position} on the waitlist. I'll tell you as soon as "
         "a seat frees up.",
         title="考三自驾",
-        n="1",
+        position="1",
     )
     screens = await somchai.tap("ev:no:")
     th = translator("th", "TH")
