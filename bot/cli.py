@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import typer
 
-from bot.commands import app, bookings, brand, care, imports, points, reports, staff, whatsapp
+from bot.commands import (
+    app,
+    bookings,
+    brand,
+    care,
+    events,
+    imports,
+    points,
+    reports,
+    staff,
+    whatsapp,
+)
 
 cli = typer.Typer(
     no_args_is_help=True,
@@ -27,6 +38,7 @@ cli.add_typer(bookings.bookings_cli, name="bookings")
 cli.add_typer(bookings.visits_cli, name="visits")
 cli.add_typer(reports.report_cli, name="report")
 cli.add_typer(whatsapp.whatsapp_cli, name="whatsapp")
+cli.add_typer(events.events_cli, name="events")
 
 
 def main() -> None:

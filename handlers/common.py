@@ -73,14 +73,16 @@ def private_chat_pointer(ctx: Context) -> None:
     """In a group: personal things are for the private chat, one tap away."""
     ctx.reply(
         ctx.t._("Let's talk in a private chat, where your details stay yours."),
-        [
-            [
-                Button(
-                    ctx.t.pgettext("button", "Open private chat"),
-                    url=f"https://t.me/{ctx.deps.bot_username}",
-                )
-            ]
-        ],
+        [[private_chat_button(ctx)]],
+    )
+
+
+def private_chat_button(ctx: Context, t: Translator | None = None) -> Button:
+    """Opens the private chat with the bot (a deep link that says it came from a group)."""
+    t = t or ctx.t
+    return Button(
+        t.pgettext("button", "Open private chat"),
+        url=f"https://t.me/{ctx.deps.bot_username}?start=club",
     )
 
 

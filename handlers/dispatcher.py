@@ -43,6 +43,15 @@ from handlers.types import Event, EventKind, Screen
 
 log = logging.getLogger(__name__)
 
+GROUP_EVENTS = frozenset(
+    {
+        EventKind.MEMBER_JOINED,
+        EventKind.JOIN_REQUEST,
+        EventKind.BOT_MEMBERSHIP,
+        EventKind.CHAT_MIGRATED,
+    }
+)
+
 
 class Dispatcher:
     def __init__(
@@ -151,8 +160,8 @@ class Dispatcher:
         verified = event.verified_phone and ctx.owner is None
         if verified and self.link_verified is not None and await self.link_verified(ctx):
             return
-        if event.kind is EventKind.MEMBER_JOINED:
-            for handler in self.router.group_events:
+        if event.kind in GROUP_EVENTS:
+            for handler in self.router.group_events.get(event.kind, ()):
                 await handler(ctx)
             return
         if event.kind is EventKind.COMMAND:

@@ -83,6 +83,7 @@ def _show_help(ctx: Context, *, edit: bool, member: StaffMember | None) -> None:
         t._("/bookings: your upcoming visits"),
         t._("/refer: invite a friend"),
         t._("/ask: ask your dealer a question"),
+        t._("/events: owners' club events, to save your seat"),
         t._("/settings: language, notifications, quiet hours"),
         t._("/language: change the language"),
         t._("/stop: no more news and offers"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+from bot.services import clubs
 from bot.services.privacy import erase_owner, export_owner_data
 from bot.services.queries.bookings import upcoming_bookings
 from handlers.booking_common import calendar_of
 from handlers.booking_staff import DeskNews, tell_center
 from handlers.booking_texts import when
+from handlers.club_texts import flag_to_moderators
 from handlers.codes import button
 from handlers.codes.privacy import AskToErase, EraseMyData, ExportMyData, KeepMyData
 from handlers.context import Context
@@ -45,6 +47,7 @@ async def erase(ctx: Context, _code: EraseMyData) -> None:
     assert owner is not None
     upcoming = {b.id for b in await upcoming_bookings(ctx.uow, owner.id or 0, ctx.now)}
     cancelled = await erase_owner(ctx.uow, owner, ctx.now)
+    lapsed = await clubs.review_members(ctx.uow, owner.id or 0, ctx.now)
     ctx.owner = None
     ctx.reply(
         ctx.t._(
@@ -57,6 +60,8 @@ async def erase(ctx: Context, _code: EraseMyData) -> None:
         if booking.id in upcoming:  # still in their calendar: take it off
             ctx.reply("", attachment=await calendar_of(ctx, ctx.t, booking, cancelled=True))
         await tell_center(ctx, booking, DeskNews.ERASED)
+    for found in lapsed:
+        flag_to_moderators(ctx, found.club, found.member.user_id)
 
 
 @router.on(KeepMyData)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from handlers.codes import ButtonCode
+from handlers.types import EventKind
 
 if TYPE_CHECKING:
     from handlers.context import Context
@@ -78,7 +79,8 @@ class Router:
     buttons: dict[str, ButtonRoute] = field(default_factory=dict)
     states: dict[str, Route] = field(default_factory=dict)
     reasks: dict[str, ReAsk] = field(default_factory=dict)
-    group_events: list[Handler] = field(default_factory=list)
+    # What happens to a group itself: members join, join requests, the bot's status.
+    group_events: dict[EventKind, list[Handler]] = field(default_factory=dict)
     quotes: list[QuoteRoute] = field(default_factory=list)
 
     def command(
@@ -167,9 +169,15 @@ class Router:
         """The route of a reply to the bot's message saying `text`, if any takes it."""
         return next((q.route for q in self.quotes if text and q.matches(text)), None)
 
-    def group_event(self, handler: Handler) -> Handler:
-        self.group_events.append(handler)
-        return handler
+    def group_event(self, *kinds: EventKind) -> Callable[[Handler], Handler]:
+        """Handles group events of these kinds (every handler registered runs)."""
+
+        def register(handler: Handler) -> Handler:
+            for kind in kinds:
+                self.group_events.setdefault(kind, []).append(handler)
+            return handler
+
+        return register
 
     def include(self, other: Router) -> None:
         for name, route in other.commands.items():
@@ -180,7 +188,8 @@ class Router:
             _add(self.states, name, route)
         for name, reask in other.reasks.items():
             _add(self.reasks, name, reask)
-        self.group_events.extend(other.group_events)
+        for kind, handlers in other.group_events.items():
+            self.group_events.setdefault(kind, []).extend(handlers)
         self.quotes.extend(other.quotes)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.domain.staff import Role, StaffMember
 from bot.i18n import Translator
+from bot.services import club_events
 from handlers.context import Context
 
 
@@ -42,6 +43,14 @@ def staff_help_lines(ctx: Context, member: StaffMember) -> list[str]:
             t._("/award PHONE POINTS REASON: give an owner points"),
             t._("/adjust PHONE ±POINTS REASON: correct an owner's points"),
         ]
+    if member.may(Role.MODERATOR):
+        lines += [
+            t._("/link: in a group, link it as an owners' club"),
+            t._("/club: the club's settings; /unlink: unlink it"),
+            t._("/event N: post an event with its RSVP buttons"),
+        ]
+    if member.may(*club_events.CHECKIN_ROLES):
+        lines.append(t._("/checkin CODE: check an owner in at an event"))
     if member.may(Role.ADVISOR):
         lines.append(
             t._(

@@ -16,6 +16,9 @@ class EventKind(StrEnum):
     LOCATION = "location"
     PHOTO = "photo"
     MEMBER_JOINED = "member_joined"
+    JOIN_REQUEST = "join_request"  # someone asks to join a group (`user_id`, `chat_id`)
+    BOT_MEMBERSHIP = "bot_membership"  # the bot's own status in a group changed
+    CHAT_MIGRATED = "chat_migrated"  # a group became a supergroup: `migrated_to`
 
 
 class ChatKind(StrEnum):
@@ -62,6 +65,12 @@ class Event:
     # reply_to_message, when the bot sent it): a staff answer to a card, an owner's
     # follow-up to a relayed answer. Empty: not a reply to the bot.
     quoted: str = ""
+    # Groups: the administrator rights the bot holds there, as the platform names them
+    # (None: not known with this event), its status after a BOT_MEMBERSHIP change
+    # ("administrator", "member", "left", "kicked"), and a migrated group's new id.
+    bot_rights: tuple[str, ...] | None = None
+    bot_status: str = ""
+    migrated_to: int | None = None
 
     def __post_init__(self) -> None:
         # The one gate for what people type: no flow ever sees a control character.
@@ -116,6 +125,15 @@ class Template:
 
 
 @dataclass(frozen=True, slots=True)
+class JoinDecision:
+    """Approve or decline someone's request to join a group (Telegram's join requests)."""
+
+    chat_id: int
+    user_id: int
+    approve: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Screen:
     """One message to show. Text is HTML (Telegram's HTML parse mode).
 
@@ -142,3 +160,5 @@ class Screen:
     # A care message's approved stand-in, sent instead of the text where a platform
     # allows only templates (the outbox sender decides; flows never set it).
     template: Template | None = None
+    # Settle a join request in a group (no message; `text` is empty).
+    join_decision: JoinDecision | None = None

@@ -24,6 +24,8 @@ from sqlalchemy import (
 
 from bot.domain.booking import BookingStatus, RecallState, VisitSource
 from bot.domain.care import Category, OutboxStatus, Rule
+from bot.domain.club_events import RsvpStatus
+from bot.domain.clubs import Interest, MemberStatus
 from bot.domain.loyalty import EntryKind, RedemptionStatus, SpendKind, Tier
 from bot.domain.owners import ConsentCategory, OwnerSource
 from bot.domain.questions import Author
@@ -629,4 +631,73 @@ question_messages = Table(
     Column("staff_id", ForeignKey("staff.id", ondelete="SET NULL"), nullable=True),
     Column("text", String(1500), nullable=False),
     Column("sent_at", UtcDateTime, nullable=False),
+)
+
+# --- owner clubs (bot/domain/clubs.py) ---------------------------------------------------
+
+clubs = Table(
+    "clubs",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("market", String(2), nullable=False),
+    Column("languages", String(64), nullable=False),
+    Column("owners_only", Boolean, nullable=False),
+    Column("model", String(16), nullable=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=True),
+    Column("interest", EnumText(Interest, 16), nullable=True),
+    Column("linked_by", String(64), nullable=False),
+    Column("linked_at", UtcDateTime, nullable=False),
+    Column("unlinked_at", UtcDateTime, nullable=True),
+    UniqueConstraint("channel", "chat_id"),
+)
+
+club_members = Table(
+    "club_members",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("club_id", ForeignKey("clubs.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("owner_id", ForeignKey("owners.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("status", EnumText(MemberStatus, 16), nullable=False),
+    Column("joined_at", UtcDateTime, nullable=False),
+    Column("flagged_at", UtcDateTime, nullable=True),
+    UniqueConstraint("club_id", "user_id"),
+)
+
+club_events = Table(
+    "club_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("market", String(2), nullable=False),
+    Column("club_id", ForeignKey("clubs.id", ondelete="SET NULL"), nullable=True),
+    Column("model", String(16), nullable=True),
+    Column("starts_at", UtcDateTime, nullable=False, index=True),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("co_creators_first", Boolean, nullable=False),
+    Column("texts", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    CheckConstraint("capacity > 0", name="capacity_positive"),
+)
+
+event_rsvps = Table(
+    "event_rsvps",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", ForeignKey("club_events.id", ondelete="CASCADE"), nullable=False),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("status", EnumText(RsvpStatus, 16), nullable=False),
+    Column("co_creator", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("checkin_code", String(16), nullable=False, unique=True),
+    Column("attended_at", UtcDateTime, nullable=True),
+    UniqueConstraint("event_id", "owner_id"),
+    Index("ix_event_rsvps_event_status", "event_id", "status"),
 )

@@ -29,6 +29,8 @@ from storage.repositories.bookings import (
     SqlVisitRepository,
 )
 from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
+from storage.repositories.club_events import SqlClubEventRepository, SqlRsvpRepository
+from storage.repositories.clubs import SqlClubMemberRepository, SqlClubRepository
 from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
 from storage.repositories.owners import (
     SqlAccountRepository,
@@ -105,6 +107,10 @@ class SqlUnitOfWork:
         self.media: ports.MediaShelf = SqlMediaShelf(self.session)
         self.link_attempts: ports.LinkAttempts = SqlLinkAttempts(self.session)
         self.questions: ports.QuestionRepository = SqlQuestionRepository(self.session)
+        self.clubs: ports.ClubRepository = SqlClubRepository(self.session)
+        self.club_members: ports.ClubMemberRepository = SqlClubMemberRepository(self.session)
+        self.club_events: ports.ClubEventRepository = SqlClubEventRepository(self.session)
+        self.rsvps: ports.RsvpRepository = SqlRsvpRepository(self.session)
         self.events: list[DomainEvent] = []
         return self
 

@@ -54,7 +54,7 @@ from bot.channels.telegram.objects import TgUpdate
 from bot.channels.telegram.options import TelegramOptions
 from bot.channels.telegram.port import CommandList, Markup
 from bot.channels.telegram.serving import serve
-from bot.channels.telegram.updates import ALLOWED_UPDATES
+from bot.channels.telegram.updates import ALLOWED_UPDATES, rights_of
 from bot.channels.telegram.wiring import TelegramDeps
 from handlers.types import Attachment, RequestKind
 
@@ -160,6 +160,9 @@ _METHODS_USED = (
     methods.SendDocument,
     methods.SendMediaGroup,
     methods.AnswerCallbackQuery,
+    methods.ApproveChatJoinRequest,
+    methods.DeclineChatJoinRequest,
+    methods.GetChatMember,
 )
 
 
@@ -237,6 +240,15 @@ class AiogramPort:
 
     async def answer_callback(self, callback_id: str, text: str) -> None:
         await self.bot.answer_callback_query(callback_id, text=text or None)
+
+    async def settle_join_request(self, chat_id: int, user_id: int, approve: bool) -> None:
+        if approve:
+            await self.bot.approve_chat_join_request(chat_id, user_id)
+        else:
+            await self.bot.decline_chat_join_request(chat_id, user_id)
+
+    async def bot_rights(self, chat_id: int) -> tuple[str, ...]:
+        return rights_of(await self.bot.get_chat_member(chat_id, self.bot.id))
 
     def classify(self, error: Exception) -> Failure:
         described = describe(error, self.bot.token)

@@ -5,8 +5,12 @@ screen (`#` alone lists them), `@contact +66812345678 [USER_ID]` to share a cont
 (your own unless a user id is given), `@location 13.75,100.50`, `@photo FILE_ID` to
 send a photo (the path of a picture, to see it again among the saved files),
 `@now 2027-03-01T09:00+07:00` to move the clock (scripts only), `@reply #Q12 TEXT` to
-answer the bot's message that opens with the tag #Q12 (Telegram's reply). Buttons are
-printed as `[N] label`, under the chat they were sent to: `#N` in a console speaking in that chat
+answer the bot's message that opens with the tag #Q12 (Telegram's reply). In a group (`--chat`):
+`@join` asks to join it as this user, `@joined` joins it, `@bot STATUS [RIGHT ...]`
+changes the bot's own membership (`@bot left`, `@bot administrator can_pin_messages`;
+until then the bot is an administrator with every right), `@migrate NEW_ID` upgrades it
+to a supergroup. Buttons are printed as
+`[N] label`, under the chat they were sent to: `#N` in a console speaking in that chat
 presses them. With a `ScreenMemory` each chat's last screen outlives the process, so
 a piped script can carry a conversation across runs; with an `AttachmentFolder` every
 attachment is saved as a file and the console prints where.
@@ -21,6 +25,7 @@ from datetime import datetime
 from typing import Protocol, TextIO
 
 from bot.channels.console_files import AttachmentFolder
+from bot.channels.telegram.updates import ADMIN_RIGHTS
 from bot.channels.text import html_to_text, message_lines
 from bot.clock import FixedClock
 from bot.services.ports import ShownButtons
@@ -34,6 +39,7 @@ from handlers.types import (
 )
 
 CHANNEL = "console"
+GROUP_LINES = frozenset({"@join", "@joined", "@bot", "@migrate"})
 
 
 class Handles(Protocol):
@@ -80,6 +86,8 @@ class ConsoleChannel:
         self._seq = 0
         self.memory = memory
         self.files = files
+        # What the bot holds in the group this console plays (`@bot` changes it).
+        self.bot_rights: tuple[str, ...] = ADMIN_RIGHTS
         # The last screen with buttons of every chat this console showed one for.
         self._shown: dict[int, ShownButtons] = {}
         self._unsaved: set[int] = set()
@@ -191,12 +199,40 @@ class ConsoleChannel:
                 return None
             self.clock.set(datetime.fromisoformat(line.split(maxsplit=1)[1]))
             return None
+        if line.partition(" ")[0] in GROUP_LINES:
+            return self._group_event(line)
         if line.startswith("/"):
             head, _, args = line[1:].partition(" ")
+            rights = None if self.chat_kind is ChatKind.PRIVATE else self.bot_rights
             return self._base(
-                EventKind.COMMAND, command=head.split("@")[0].lower(), text=args.strip()
+                EventKind.COMMAND,
+                command=head.split("@")[0].lower(),
+                text=args.strip(),
+                bot_rights=rights,
             )
         return self._base(EventKind.TEXT, text=line)
+
+    def _group_event(self, line: str) -> Event | None:
+        """What happens to the group itself: a join request, a member, the bot."""
+        if self.chat_kind is ChatKind.PRIVATE:
+            self._print("! @join, @joined, @bot and @migrate need the console in a group (--chat)")
+            return None
+        head, *rest = line.split()
+        if head == "@join":
+            return self._base(EventKind.JOIN_REQUEST)
+        if head == "@joined":
+            return self._base(EventKind.MEMBER_JOINED)
+        if head == "@migrate":
+            if len(rest) != 1 or not rest[0].lstrip("-").isdigit():
+                self._print("! usage: @migrate -100123456789")
+                return None
+            return self._base(EventKind.CHAT_MIGRATED, migrated_to=int(rest[0]))
+        if not rest:
+            self._print("! usage: @bot left | @bot administrator [can_invite_users ...]")
+            return None
+        status, granted = rest[0], tuple(rest[1:])
+        self.bot_rights = granted if status == "administrator" else ()
+        return self._base(EventKind.BOT_MEMBERSHIP, bot_status=status, bot_rights=self.bot_rights)
 
     def _press(self, number: int) -> Event | None:
         if not 1 <= number <= len(self._buttons):
@@ -214,6 +250,10 @@ class ConsoleChannel:
         pressable with `#N` in that chat."""
         if screen.toast:
             self._print(f"({html_to_text(screen.toast)})")
+        if screen.join_decision is not None:
+            decision = screen.join_decision
+            verdict = "approved" if decision.approve else "declined"
+            self._print(f"(join request of user {decision.user_id} {verdict})")
         lines = message_lines(screen)
         if not lines:
             return

@@ -49,7 +49,9 @@ def test_the_readme_walkthrough_prints_what_the_readme_shows(tmp_path: Path) -> 
             env[name] = value
             continue
         ran = subprocess.run(  # the README's own shell lines
-            command.replace(".venv/bin/ownerbot", ownerbot),
+            command.replace(".venv/bin/ownerbot", ownerbot).replace(
+                " examples/", f" {PROJECT_ROOT}/examples/"
+            ),
             shell=True,
             cwd=tmp_path,
             env=env,

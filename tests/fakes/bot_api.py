@@ -27,10 +27,10 @@ from typing import Any, TypeVar
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from bot.channels.telegram.updates import ADMIN_RIGHTS
 from tests.fakes.waiting import until_quiet, wait_until
 
 T = TypeVar("T")
-
 DEFAULT_TOKEN = "123456:TEST-token_for-the-fake-api"
 BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_MODIFIED = (
@@ -153,6 +153,11 @@ class FakeBotAPI:
         self.polls = 0  # getUpdates calls begun (they are recorded when they return)
         self.errors = 0  # failed calls other than getUpdates
         self._chats: dict[int, dict[str, Any]] = {}
+        # Join requests by (chat, user): "pending", "approved" or "declined".
+        self.join_requests: dict[tuple[int, int], str] = {}
+        # The bot's administrator rights per group; a group not named here has the bot
+        # as an administrator with every right (`bot_status` changes it).
+        self.bot_rights: dict[int, dict[str, bool]] = {}
         self._next_message: dict[int, int] = {}
         self._update_ids = itertools.count(1000)
         self._callback_ids = itertools.count(1)
@@ -390,6 +395,58 @@ class FakeBotAPI:
     ) -> dict[str, Any]:
         inviter = by or members[0]
         return self._message_update(inviter, chat, new_chat_members=[m.to_api() for m in members])
+
+    def join_request(self, chat: TgChat, user: TgUser) -> dict[str, Any]:
+        """`user` asks to join `chat` (a group whose invite link needs approval)."""
+        self.join_requests[(chat.id, user.id)] = "pending"
+        self._chats[chat.id] = chat.to_api()
+        request = {
+            "chat": chat.to_api(),
+            "from": user.to_api(),
+            "user_chat_id": user.id,
+            "date": int(time.time()),
+        }
+        return self._push({"chat_join_request": request})
+
+    def bot_status(self, chat: TgChat, status: str, by: TgUser, **rights: bool) -> dict[str, Any]:
+        """The bot's own membership changed (my_chat_member): "administrator" with
+        `rights` (can_invite_users=True, ...), "member", "left" or "kicked"."""
+        self.bot_rights[chat.id] = dict(rights) if status == "administrator" else {}
+        change = {
+            "chat": chat.to_api(),
+            "from": by.to_api(),
+            "date": int(time.time()),
+            "old_chat_member": {"status": "member", "user": self._bot_user()},
+            "new_chat_member": self._bot_member(chat.id, status),
+        }
+        return self._push({"my_chat_member": change})
+
+    def migrate(self, chat: TgChat, new_id: int, by: TgUser) -> dict[str, Any]:
+        """A group upgraded to a supergroup: the service message in the old chat."""
+        return self._message_update(by, chat, migrate_to_chat_id=new_id)
+
+    def _bot_member(self, chat_id: int, status: str = "administrator") -> dict[str, Any]:
+        member: dict[str, Any] = {"status": status, "user": self._bot_user()}
+        if status == "kicked":
+            member["until_date"] = 0  # banned for good
+        if status != "administrator":
+            return member
+        granted = self.bot_rights.get(chat_id)
+        every = granted is None
+        member.update(
+            {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_send_welcome_messages": False,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+                "can_manage_video_chats": False,
+            }
+        )
+        for right in ADMIN_RIGHTS:
+            member[right] = every or bool(granted and granted.get(right))
+        return member
 
     def press(
         self, user: TgUser, data: str, message_id: int, chat: TgChat | None = None
@@ -741,6 +798,34 @@ class FakeBotAPI:
             )
         self.answered[query_id] = 1
         return True
+
+    async def _api_approveChatJoinRequest(self, params: dict[str, Any]) -> Any:
+        return self._settle_join(params, "approved")
+
+    async def _api_declineChatJoinRequest(self, params: dict[str, Any]) -> Any:
+        return self._settle_join(params, "declined")
+
+    def _settle_join(self, params: dict[str, Any], outcome: str) -> Any:
+        key = (params.get("chat_id"), params.get("user_id"))
+        if not isinstance(key[0], int) or not isinstance(key[1], int):
+            return _error(400, "Bad Request: chat not found")
+        granted = self.bot_rights.get(key[0])
+        if granted is not None and not granted.get("can_invite_users"):
+            return _error(400, "Bad Request: not enough rights to manage join requests")
+        if self.join_requests.get((key[0], key[1])) != "pending":
+            return _error(400, "Bad Request: HIDE_REQUESTER_MISSING")
+        self.join_requests[(key[0], key[1])] = outcome
+        return True
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> Any:
+        chat_id, user_id = params.get("chat_id"), params.get("user_id")
+        if not isinstance(chat_id, int):
+            return _error(400, "Bad Request: chat not found")
+        if user_id != self.bot_id:
+            return {"status": "member", "user": {"id": user_id, "is_bot": False, "first_name": "U"}}
+        granted = self.bot_rights.get(chat_id)
+        status = "administrator" if granted is None or granted else "member"
+        return self._bot_member(chat_id, status)
 
     async def _api_close(self, _params: dict[str, Any]) -> bool:
         return True

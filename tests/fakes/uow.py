@@ -25,6 +25,8 @@ from tests.fakes.booking_repos import (
     FakeVisitRepository,
 )
 from tests.fakes.care_repos import FakeOutbox, FakeSurveyAnswers
+from tests.fakes.club_event_repos import FakeClubEventRepository, FakeRsvpRepository
+from tests.fakes.club_repos import FakeClubMemberRepository, FakeClubRepository
 from tests.fakes.loyalty_repos import (
     FakeLedger,
     FakeLoyaltyAccounts,
@@ -139,6 +141,10 @@ class FakeUnitOfWork:
         self.media: ports.MediaShelf = _not_faked("media")
         self.link_attempts: ports.LinkAttempts = _not_faked("link_attempts")
         self.questions: ports.QuestionRepository = FakeQuestions(store)
+        self.clubs: ports.ClubRepository = FakeClubRepository(store)
+        self.club_members: ports.ClubMemberRepository = FakeClubMemberRepository(store)
+        self.club_events: ports.ClubEventRepository = FakeClubEventRepository(store)
+        self.rsvps: ports.RsvpRepository = FakeRsvpRepository(store)
         self.events: list[DomainEvent] = []
         self.commits = 0
 

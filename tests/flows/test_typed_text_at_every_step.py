@@ -45,6 +45,7 @@ from handlers.states.booking import (
     MyBookingsStep,
 )
 from handlers.states.booking_staff import DeskStep, InvoiceDraft
+from handlers.states.clubs import ClubDraft, ClubStep
 from handlers.states.menu import CarStep, OdometerOf
 from handlers.states.onboarding import (
     MarketChosen,
@@ -185,6 +186,10 @@ SEATS: dict[StrEnum, Seat] = {
     SurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: SurveyComment(visit_id=ids.visit)),
     AskStep.TEXT: Seat(OWNER_USER, lambda ids: AskDraft(question=ids.question)),
     AnswerStep.TEXT: Seat(STAFF_USER, lambda ids: AnswerDraft(question=ids.question), group=True),
+    **{
+        step: Seat(STAFF_USER, lambda ids: ClubDraft(market="DE", languages=["de"]), group=True)
+        for step in ClubStep
+    },
 }
 STEPS = sorted(SEATS, key=lambda step: step.value)
 

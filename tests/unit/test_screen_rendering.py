@@ -44,6 +44,12 @@ class RecordingPort:
         self, chat_id: int, message_id: int, text: str, markup: Markup | None
     ) -> None: ...
     async def answer_callback(self, callback_id: str, text: str) -> None: ...
+    async def settle_join_request(self, chat_id: int, user_id: int, approve: bool) -> None:
+        self.calls.append(("approve" if approve else "decline", user_id, None))
+
+    async def bot_rights(self, chat_id: int) -> tuple[str, ...]:
+        return ()
+
     async def set_commands(self, language_code: str | None, commands: CommandList) -> None: ...
 
     def classify(self, error: Exception) -> Failure:

@@ -95,6 +95,29 @@ class TgCallbackQuery(Protocol):
     def message(self) -> TgMessageRef | None: ...
 
 
+class TgChatJoinRequest(Protocol):
+    @property
+    def chat(self) -> TgChat: ...
+    @property
+    def from_user(self) -> TgUser: ...
+
+
+class TgChatMember(Protocol):
+    """The rights (`can_invite_users`, ...) are attributes of administrators only."""
+
+    @property
+    def status(self) -> object: ...  # a string, or the library's enum of strings
+
+
+class TgChatMemberUpdated(Protocol):
+    @property
+    def chat(self) -> TgChat: ...
+    @property
+    def from_user(self) -> TgUser: ...
+    @property
+    def new_chat_member(self) -> TgChatMember: ...
+
+
 class TgUpdate(Protocol):
     @property
     def update_id(self) -> int: ...
@@ -102,3 +125,7 @@ class TgUpdate(Protocol):
     def message(self) -> TgMessage | None: ...
     @property
     def callback_query(self) -> TgCallbackQuery | None: ...
+    @property
+    def chat_join_request(self) -> TgChatJoinRequest | None: ...
+    @property
+    def my_chat_member(self) -> TgChatMemberUpdated | None: ...

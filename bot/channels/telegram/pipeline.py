@@ -31,6 +31,7 @@ from handlers.types import Event, EventKind, Screen
 log = logging.getLogger(__name__)
 
 CALLBACK_ANSWER_LIMIT = 200  # characters Telegram shows in a callback notification
+RIGHTS_COMMANDS = frozenset({"link", "club"})  # they say which admin rights are missing
 
 
 class Handles(Protocol):
@@ -140,7 +141,7 @@ class Pipeline:
     async def _process(self, work: _Work) -> None:
         try:
             for event in work.events:
-                screens = await self.dispatcher.handle(event)
+                screens = await self.dispatcher.handle(await self._with_rights(event))
                 if event.kind is EventKind.BUTTON:
                     await self._answer(work.callback_id, screens)
                 await self._deliver(event, screens)
@@ -150,6 +151,22 @@ class Pipeline:
             log.exception("update %s failed while sending; dropped", work.update_id)
         finally:
             await self._answer(work.callback_id, ())
+
+    async def _with_rights(self, event: Event) -> Event:
+        """Club commands in a group learn which administrator rights the bot holds."""
+        if event.kind is not EventKind.COMMAND or event.is_private:
+            return event
+        if event.command not in RIGHTS_COMMANDS:
+            return event
+        found: list[tuple[str, ...]] = []
+
+        async def ask() -> None:
+            found.append(await self.port.bot_rights(event.chat_id))
+
+        failure = await self._call("getChatMember", ask)
+        if failure is not None or not found:
+            return event  # unknown: the command says nothing about rights
+        return replace(event, bot_rights=found[0])
 
     async def _answer(self, callback_id: str | None, screens: Sequence[Screen]) -> None:
         """Exactly one answer per callback query, so the client's spinner stops."""
@@ -261,5 +278,7 @@ def _visible(screen: Screen, event: Event) -> bool:
     """A toast-only screen is the callback answer, not a message; outside a callback
     it is sent as a message so the notice is not lost."""
     if screen.text or screen.attachment is not None or screen.photos:
+        return True
+    if screen.join_decision is not None:
         return True
     return bool(screen.toast) and event.kind is not EventKind.BUTTON

@@ -53,6 +53,16 @@ def sends(port: TelegramPort, chat_id: int, screen: Screen) -> list[Send]:
                 log.warning("an album can't carry buttons; a screen's markup was dropped")
             steps.append(Send("sendMediaGroup", functools.partial(port.send_album, chat_id, album)))
         photo_markup = None
+    decision = screen.join_decision
+    if decision is not None:
+        method = "approveChatJoinRequest" if decision.approve else "declineChatJoinRequest"
+        settle = port.settle_join_request
+        steps.append(
+            Send(
+                method,
+                functools.partial(settle, decision.chat_id, decision.user_id, decision.approve),
+            )
+        )
     return steps
 
 

@@ -5,12 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.channels.telegram.objects import TgCallbackQuery, TgMessage, TgUpdate
+from bot.channels.telegram.objects import (
+    TgCallbackQuery,
+    TgChatJoinRequest,
+    TgChatMember,
+    TgChatMemberUpdated,
+    TgMessage,
+    TgUpdate,
+)
 from bot.channels.text import parse_command
 from handlers.types import ChatKind, Contact, Event, EventKind, Location
 
 CHANNEL = "telegram"  # both runtimes: update ids dedupe across them
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "chat_join_request", "my_chat_member")
+
+# An administrator's rights in a group, as the Bot API names them.
+ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+)
 
 _CHAT_KINDS = {
     "private": ChatKind.PRIVATE,
@@ -25,6 +43,10 @@ def events_from_update(update: TgUpdate, bot_username: str) -> list[Event]:
     query = update.callback_query
     if query is not None:
         return [_button_event(uid, query)]
+    if update.chat_join_request is not None:
+        return _join_request_events(uid, update.chat_join_request)
+    if update.my_chat_member is not None:
+        return _bot_membership_events(uid, update.my_chat_member)
     message = update.message
     if message is None:
         return []
@@ -33,6 +55,8 @@ def events_from_update(update: TgUpdate, bot_username: str) -> list[Event]:
         return []  # channels: we only post there
     if message.new_chat_members:
         return _member_events(uid, message, chat_kind)
+    if message.migrate_to_chat_id is not None:
+        return _migration_events(uid, message, message.migrate_to_chat_id)
     sender = message.from_user
     if sender is None:
         return []
@@ -123,3 +147,71 @@ def _member_events(uid: str, message: TgMessage, chat_kind: ChatKind) -> list[Ev
         )
         for i, member in enumerate(people)
     ]
+
+
+def _join_request_events(uid: str, request: TgChatJoinRequest) -> list[Event]:
+    chat_kind = _CHAT_KINDS.get(str(request.chat.type))
+    if chat_kind is not ChatKind.GROUP:
+        return []
+    person = request.from_user
+    return [
+        Event(
+            channel=CHANNEL,
+            update_id=uid,
+            user_id=person.id,
+            chat_id=request.chat.id,
+            kind=EventKind.JOIN_REQUEST,
+            chat_kind=chat_kind,
+            language_code=person.language_code or "",
+            first_name=person.first_name or "",
+        )
+    ]
+
+
+def _bot_membership_events(uid: str, change: TgChatMemberUpdated) -> list[Event]:
+    if _CHAT_KINDS.get(str(change.chat.type)) is not ChatKind.GROUP:
+        return []
+    member = change.new_chat_member
+    return [
+        Event(
+            channel=CHANNEL,
+            update_id=uid,
+            user_id=change.from_user.id,
+            chat_id=change.chat.id,
+            kind=EventKind.BOT_MEMBERSHIP,
+            chat_kind=ChatKind.GROUP,
+            language_code=change.from_user.language_code or "",
+            bot_status=_text(member.status),
+            bot_rights=rights_of(member),
+        )
+    ]
+
+
+def rights_of(member: TgChatMember) -> tuple[str, ...]:
+    """The rights of ours an administrator holds (getChatMember's answer, or the
+    member in a my_chat_member update); none for anyone else."""
+    if _text(member.status) == "creator":
+        return ADMIN_RIGHTS
+    if _text(member.status) != "administrator":
+        return ()
+    return tuple(right for right in ADMIN_RIGHTS if getattr(member, right, False))
+
+
+def _migration_events(uid: str, message: TgMessage, new_chat: int) -> list[Event]:
+    sender = message.from_user
+    return [
+        Event(
+            channel=CHANNEL,
+            update_id=uid,
+            user_id=sender.id if sender is not None else 0,
+            chat_id=message.chat.id,
+            kind=EventKind.CHAT_MIGRATED,
+            chat_kind=ChatKind.GROUP,
+            migrated_to=new_chat,
+        )
+    ]
+
+
+def _text(value: object) -> str:
+    """A library's enum of strings (PTB, aiogram) or a plain string, as the string."""
+    return str(getattr(value, "value", value))

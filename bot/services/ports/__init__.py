@@ -10,6 +10,8 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
+from bot.services.ports.club_events import ClubEventRepository, RsvpRepository
+from bot.services.ports.clubs import ClubMemberRepository, ClubRepository
 from bot.services.ports.deliveries import ChatMoves, DeliveryRepository
 from bot.services.ports.loyalty import (
     LedgerRepository,
@@ -55,6 +57,9 @@ __all__ = [
     "BookingRepository",
     "CarePlanner",
     "ChatMoves",
+    "ClubEventRepository",
+    "ClubMemberRepository",
+    "ClubRepository",
     "ConsentRepository",
     "ConsoleScreenRepository",
     "ConversationRepository",
@@ -78,6 +83,7 @@ __all__ = [
     "ReferralFunnel",
     "ReferralRepository",
     "RewardStockRepository",
+    "RsvpRepository",
     "ShownButtons",
     "SlotReservations",
     "StaffRepository",

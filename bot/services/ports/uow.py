@@ -16,6 +16,8 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf
+from bot.services.ports.club_events import ClubEventRepository, RsvpRepository
+from bot.services.ports.clubs import ClubMemberRepository, ClubRepository
 from bot.services.ports.deliveries import ChatMoves, DeliveryRepository
 from bot.services.ports.loyalty import (
     LedgerRepository,
@@ -86,6 +88,10 @@ class UnitOfWork(Protocol):
     media: MediaShelf
     link_attempts: LinkAttempts
     questions: QuestionRepository
+    clubs: ClubRepository
+    club_members: ClubMemberRepository
+    club_events: ClubEventRepository
+    rsvps: RsvpRepository
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...

@@ -1,0 +1,60 @@
+"""In-memory club events and RSVPs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.club_events import ClubEvent, Rsvp, RsvpStatus
+from tests.fakes.store import Store, Table
+
+
+class FakeClubEventRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table: Table[ClubEvent] = store.table("club_events")
+
+    def add(self, event: ClubEvent) -> None:
+        self.table.add(event)
+
+    async def get(self, event_id: int) -> ClubEvent | None:
+        self.store.flush()
+        return next((e for e in self.table if e.id == event_id), None)
+
+    async def lock(self, event_id: int) -> ClubEvent | None:
+        return await self.get(event_id)
+
+    async def starting_after(self, moment: datetime, market: str | None) -> Sequence[ClubEvent]:
+        self.store.flush()
+        found = (
+            e for e in self.table if e.starts_at > moment and (market is None or e.market == market)
+        )
+        return sorted(found, key=lambda e: (e.starts_at, e.id or 0))
+
+
+class FakeRsvpRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table: Table[Rsvp] = store.table("event_rsvps", lambda r: (r.event_id, r.owner_id))
+
+    def add(self, rsvp: Rsvp) -> None:
+        self.table.add(rsvp)
+
+    async def find(self, event_id: int, owner_id: int) -> Rsvp | None:
+        self.store.flush()
+        return next(
+            (r for r in self.table if (r.event_id, r.owner_id) == (event_id, owner_id)), None
+        )
+
+    async def by_code(self, code: str) -> Rsvp | None:
+        self.store.flush()
+        return next((r for r in self.table if r.checkin_code == code), None)
+
+    async def of_event(self, event_id: int) -> Sequence[Rsvp]:
+        self.store.flush()
+        found = (r for r in self.table if r.event_id == event_id)
+        return sorted(found, key=lambda r: (r.created_at, r.id or 0))
+
+    async def going(self, event_id: int) -> int:
+        self.store.flush()
+        return sum(r.event_id == event_id and r.status is RsvpStatus.GOING for r in self.table)
