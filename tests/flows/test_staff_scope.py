@@ -4,6 +4,7 @@ dealer; `ownerbot staff add` refuses the others, and the bot refuses out-of-scop
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from tests.race_scenarios import Party, _a_booking, command, press, told
 
 
 def staff_rows(db: Path) -> list[tuple[str, int, str, str | None, str | None]]:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         return list(
             connection.execute(
                 "SELECT channel, user_id, role, dealer_code, market FROM staff ORDER BY id"
