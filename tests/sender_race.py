@@ -16,8 +16,8 @@ from handlers.care_messages import renderer_for
 from handlers.types import Screen
 from tests.fakes.transport import NoLimits
 
-LEASE = timedelta(seconds=0.4)  # renewed every 0.13 s: room for a loaded machine
-SLOW_SEND = 1.3  # seconds: over three leases
+LEASE = timedelta(seconds=1.0)  # renewed every 0.33 s: room for a loaded machine (0.4 s was not)
+SLOW_SEND = 2.2  # seconds: over two leases
 OWNER = 2
 
 
