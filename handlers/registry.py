@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.services.deliveries import Doorbell
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
+    announcements,
     ask_dealer,
     booking,
     booking_center,
@@ -60,6 +61,7 @@ def build_router() -> Router:
         clubs,
         events,
         events_staff,
+        announcements,
         booking,
         booking_services,
         booking_center,

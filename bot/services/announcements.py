@@ -19,6 +19,8 @@ from bot.domain.announcements import (
     Announcement,
     AnnouncementPost,
     AnnouncementStatus,
+    Audience,
+    ClubAudience,
     OwnerAudience,
     OwnerTarget,
     PostStatus,
@@ -136,6 +138,37 @@ def check(announcement: Announcement, reference: Reference, plan_: Plan) -> None
                 f"the audience includes {code}: add the text in {default}, "
                 "its default language (readers of other languages get it)"
             )
+
+
+def wizard_audience(market: str, dealer: str | None, clubs: bool, owners: bool) -> Audience:
+    """What the private-chat wizard reaches: the clubs of the staff member's country
+    (a dealer's staff: their dealer's clubs) and/or its owners."""
+    return Audience(
+        clubs=ClubAudience(markets=(market,), dealers=(dealer,) if dealer else ())
+        if clubs
+        else None,
+        owners=OwnerAudience(markets=(market,)) if owners else None,
+    )
+
+
+async def languages_needed(
+    uow: UnitOfWork, reference: Reference, audience: Audience, market: str, now: datetime
+) -> tuple[list[str], Plan]:
+    """The variants an audience of one country needs, in the country's order, its
+    default language first: each language a club speaks or an owner reads."""
+    languages = reference.markets[market].languages
+    probe = Announcement(
+        texts=dict.fromkeys(languages, ""),
+        audience=audience.to_json(),
+        buttons=[],
+        created_by="",
+        created_at=now,
+        market=market,
+    )
+    found = await plan(uow, reference, probe, now)
+    used = {code for group in found.groups for code in group.locales}
+    used |= {owner.locale for owner in found.owners}
+    return [code for code in languages if code == languages[0] or code in used], found
 
 
 async def check_buttons(uow: UnitOfWork, announcement: Announcement) -> None:
