@@ -135,6 +135,10 @@ async def ask_photo(ctx: Context) -> None:
 async def show_preview(ctx: Context) -> None:
     t = ctx.t
     draft = ctx.draft(AnnounceDraft)
+    if len(draft.texts) < len(draft.languages):  # a language still to write
+        ctx.enter(AnnounceStep.TEXT, draft)
+        await ctx.flows.reask(ctx)
+        return
     announcement = _announcement(ctx, draft, None)
     reached = await announcements.plan(ctx.uow, ctx.reference, announcement, ctx.now)
     sizes = reached.sizes()
