@@ -111,9 +111,10 @@ async def ask_text(ctx: Context) -> None:
     position = min(len(draft.texts), len(draft.languages) - 1)
     ctx.reply(
         t._(
-            "Send the announcement's text in {language} ({n} of {total}), as it should read.",
+            "Send the announcement's text in {language} ({position} of {total}), as it should "
+            "read.",
             language=native_language_name(draft.languages[position]),
-            n=t.number(position + 1),
+            position=t.number(position + 1),
             total=t.number(len(draft.languages)),
         ),
         [_stop_row(t)],
@@ -164,12 +165,18 @@ def _send_question(ctx: Context, draft: AnnounceDraft, *, edit: bool) -> None:
     )
     ctx.reply(
         t._(
-            "That is how each language will look. Send it now, or tomorrow at 10:00 in each "
-            "reader's own time?"
+            "That is how each language will look. Send it now, or tomorrow at {time} in each "
+            "reader's own time?",
+            time=_ten(ctx, draft),
         ),
         [
             [button(t.pgettext("button", "✅ Send now"), SendAnnouncement(False))],
-            [button(t.pgettext("button", "🕙 Tomorrow at 10:00"), SendAnnouncement(True))],
+            [
+                button(
+                    t.pgettext("button", "🕙 Tomorrow at {time}", time=_ten(ctx, draft)),
+                    SendAnnouncement(True),
+                )
+            ],
             *([[button(pin, AnnouncePin(not draft.pin))]] if draft.clubs else []),
             _stop_row(t),
         ],
@@ -359,15 +366,22 @@ async def send(ctx: Context, code: SendAnnouncement) -> None:
         return
     ctx.reply(
         t._(
-            "📣 Announcement {number} will go out tomorrow at 10:00, each reader's own time: "
+            "📣 Announcement {number} will go out tomorrow at {time}, each reader's own time: "
             "{clubs}, {owners}.",
             number=number,
+            time=_ten(ctx, draft),
             clubs=clubs_n,
             owners=owners_n,
         ),
         [[button(t.pgettext("button", "✖️ Cancel it"), CancelAnnouncement(announcement.id or 0))]],
         edit=True,
     )
+
+
+def _ten(ctx: Context, draft: AnnounceDraft) -> str:
+    """The hour it goes out, as the staff member's language writes it."""
+    zone = ctx.reference.markets[draft.market].timezone
+    return ctx.t.time(datetime.combine(ctx.now.date(), SEND_AT, tzinfo=ZoneInfo(zone)), zone)
 
 
 def _tomorrow(now: datetime, zone: str) -> str:

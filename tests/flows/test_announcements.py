@@ -55,9 +55,9 @@ async def test_a_moderator_announces_in_arabic_and_english_to_the_club_and_owner
     )
     await layla.tap(f"ann:aud:{Reach.BOTH.value}")
     assert layla.text == ar._(
-        "Send the announcement's text in {language} ({n} of {total}), as it should read.",
+        "Send the announcement's text in {language} ({position} of {total}), as it should read.",
         language=native_language_name("ar"),
-        n=ar.number(1),
+        position=ar.number(1),
         total=ar.number(2),
     )
     await layla.say("قافلة إلى سد حتا يوم السبت")
@@ -119,9 +119,9 @@ async def test_a_thai_club_gets_a_photo_tomorrow_at_ten_and_the_moderator_cancel
     await staff.say("/announce")
     await staff.tap(f"ann:aud:{Reach.CLUBS.value}")
     assert staff.text == th._(
-        "Send the announcement's text in {language} ({n} of {total}), as it should read.",
+        "Send the announcement's text in {language} ({position} of {total}), as it should read.",
         language=native_language_name("th"),
-        n=th.number(1),
+        position=th.number(1),
         total=th.number(1),
     ), "the club reads Thai only"
     await staff.say("ทริปขับรถไปเขาใหญ่วันเสาร์นี้")
@@ -131,9 +131,10 @@ async def test_a_thai_club_gets_a_photo_tomorrow_at_ten_and_the_moderator_cancel
     assert staff.codes("ann:pin") == ["ann:pin:1"], "pinning off, offered back on"
     await staff.tap("ann:send:1")
     assert staff.text == th._(
-        "📣 Announcement {number} will go out tomorrow at 10:00, each reader's own time: "
+        "📣 Announcement {number} will go out tomorrow at {time}, each reader's own time: "
         "{clubs}, {owners}.",
         number=th.number(1),
+        time=th.time(datetime(2026, 11, 24, 3, 0, tzinfo=UTC), "Asia/Bangkok"),
         clubs=th.ngettext("{n} club", "{n} clubs", 1),
         owners=th.ngettext("{n} owner", "{n} owners", 0),
     )
