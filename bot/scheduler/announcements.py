@@ -179,7 +179,7 @@ class AnnouncementPoster:
 
     async def _refresh(self) -> None:
         async with self.uow_factory() as uow:
-            for announcement in await uow.announcements.recent(20):
+            for announcement in await uow.announcements.unfinished():
                 await announcements.refresh_status(uow, announcement)
             await uow.commit()
 

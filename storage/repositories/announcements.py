@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import Subquery, and_, case, exists, func, literal, or_, select, update
 
 from bot.domain.announcements import (
     Announcement,
     AnnouncementPost,
+    AnnouncementStatus,
     OwnerAudience,
     PostStatus,
 )
@@ -40,6 +41,14 @@ class SqlAnnouncementRepository(SqlRepository[Announcement]):
     async def recent(self, limit: int) -> Sequence[Announcement]:
         result = await self.session.execute(
             select(Announcement).order_by(an.id.desc()).limit(limit)
+        )
+        return result.scalars().all()
+
+    async def unfinished(self) -> Sequence[Announcement]:
+        result = await self.session.execute(
+            select(Announcement)
+            .where(an.status.in_([AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING]))
+            .order_by(an.id)
         )
         return result.scalars().all()
 
@@ -92,7 +101,7 @@ class SqlAnnouncementRepository(SqlRepository[Announcement]):
         return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _segment(today: date, ages: SegmentAges):  # type: ignore[no-untyped-def]
+def _segment(today: date, ages: SegmentAges) -> Subquery:
     """Each owner's life-cycle segment (bot/domain/care.py's `segment`) as a subquery;
     the same CASE as the KPI report's."""
     visits = (

@@ -34,6 +34,10 @@ class FakeAnnouncementRepository:
         self.store.flush()
         return sorted(self.table, key=lambda a: -(a.id or 0))[:limit]
 
+    async def unfinished(self) -> Sequence[Announcement]:
+        self.store.flush()
+        return sorted((a for a in self.table if a.open), key=lambda a: a.id or 0)
+
     async def audience(
         self, spec: OwnerAudience, today: date, ages: SegmentAges
     ) -> Sequence[AudienceRow]:

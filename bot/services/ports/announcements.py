@@ -35,6 +35,10 @@ class AnnouncementRepository(Protocol):
         """The newest first."""
         ...
 
+    async def unfinished(self) -> Sequence[Announcement]:
+        """Scheduled or sending: some copy may still go out."""
+        ...
+
     async def audience(
         self, spec: OwnerAudience, today: date, ages: SegmentAges
     ) -> Sequence[AudienceRow]:
