@@ -14,11 +14,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.announcements import Announcement
+from bot.domain.announcements import Announcement, per_text_limit
 from bot.domain.staff import StaffMember
 from bot.i18n import Translator, escape, native_language_name
 from bot.services import announcements, clubs
-from bot.services.announcement_file import CAPTION_LIMIT, TEXT_LIMIT
 from bot.services.announcements import AnnouncementError, Plan
 from bot.services.queries.announcements import announcement_by_id
 from bot.services.staff import LacksRole, NotStaff, actor_id
@@ -273,11 +272,12 @@ async def text_given(ctx: Context) -> None:
         ctx.reply(ctx.t._("Please send the text as a message."))
         await ctx.flows.reask(ctx)
         return
-    if len(text) > TEXT_LIMIT:
+    limit = per_text_limit(False, _shown_together(draft))
+    if len(text) > limit:
         ctx.reply(
             ctx.t._(
                 "That is longer than a message may be ({limit} characters). Please shorten it.",
-                limit=ctx.t.number(TEXT_LIMIT),
+                limit=ctx.t.number(limit),
             )
         )
         await ctx.flows.reask(ctx)
@@ -288,6 +288,11 @@ async def text_given(ctx: Context) -> None:
     await ctx.flows.reask(ctx)
 
 
+def _shown_together(draft: AnnounceDraft) -> int:
+    """A club's copy shows every language it speaks, one under the other."""
+    return len(draft.languages) if draft.clubs else 1
+
+
 @router.state(AnnounceStep.PHOTO, needs_owner=False)
 async def photo_given(ctx: Context) -> None:
     if await pressed_by_name(ctx):
@@ -296,12 +301,13 @@ async def photo_given(ctx: Context) -> None:
     if ctx.event.kind is not EventKind.PHOTO or not ctx.event.photo_id:
         await ctx.flows.reask(ctx)
         return
-    if any(len(text) > CAPTION_LIMIT for text in draft.texts):
+    limit = per_text_limit(True, _shown_together(draft))
+    if any(len(text) > limit for text in draft.texts):
         ctx.reply(
             ctx.t._(
                 "With a photo, each text may have at most {limit} characters. Send /announce "
                 "to write shorter texts, or tap No photo.",
-                limit=ctx.t.number(CAPTION_LIMIT),
+                limit=ctx.t.number(limit),
             )
         )
         await ctx.flows.reask(ctx)

@@ -183,6 +183,23 @@ class Announcement:
         return self.status in (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING)
 
 
+# Between the variants of a group's copy (a club of several languages reads them all).
+VARIANT_SEPARATOR = "\n\n———\n\n"
+TEXT_LIMIT = 4096  # Telegram's limit on a message
+CAPTION_LIMIT = 1024  # and on a photo's caption
+
+
+def copy_length(texts: Mapping[str, str], locales: tuple[str, ...]) -> int:
+    """How long a copy showing these variants is, as Telegram counts it."""
+    return sum(len(texts[code]) for code in locales) + len(VARIANT_SEPARATOR) * (len(locales) - 1)
+
+
+def per_text_limit(photo: bool, variants: int) -> int:
+    """How long each of `variants` texts shown together may be."""
+    limit = CAPTION_LIMIT if photo else TEXT_LIMIT
+    return (limit - len(VARIANT_SEPARATOR) * (variants - 1)) // max(variants, 1)
+
+
 def group_locales(
     announcement: Announcement, club_locales: tuple[str, ...], market_default: str
 ) -> tuple[str, ...]:

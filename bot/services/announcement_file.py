@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.announcements import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
     Announcement,
     AnnouncementButton,
     Audience,
@@ -23,9 +25,6 @@ from bot.domain.reference import Reference
 from bot.domain.text import clean_text
 from bot.i18n import SHIPPED_LOCALES
 from bot.services.announcements import AnnouncementError
-
-TEXT_LIMIT = 4096  # Telegram's limit on a message
-CAPTION_LIMIT = 1024  # and on a photo's caption
 
 
 def read_announcement(

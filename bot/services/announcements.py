@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from bot.domain.announcements import (
     CANCELLED_REASON,
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
     Announcement,
     AnnouncementPost,
     AnnouncementStatus,
@@ -25,6 +27,7 @@ from bot.domain.announcements import (
     OwnerTarget,
     PostStatus,
     Report,
+    copy_length,
     group_locales,
     owner_outcome,
 )
@@ -130,6 +133,16 @@ def check(announcement: Announcement, reference: Reference, plan_: Plan) -> None
     every market reached needs its default language's variant."""
     if not announcement.texts:
         raise AnnouncementError("write the text in at least one language")
+    limit = CAPTION_LIMIT if announcement.photo else TEXT_LIMIT
+    for group in plan_.groups:
+        length = copy_length(announcement.texts, group.locales)
+        if length > limit:
+            raise AnnouncementError(
+                f"the copy for group {group.club.chat_id} ({' + '.join(group.locales)}) "
+                f"would be {length} characters; Telegram takes at most {limit}"
+                + (" with a photo" if announcement.photo else "")
+                + ": shorten the texts"
+            )
     markets = {g.club.market for g in plan_.groups} | {o.market for o in plan_.owners}
     for code in sorted(markets):
         default = reference.markets[code].default_locale
@@ -272,10 +285,19 @@ async def correct(
     unknown = sorted(set(texts) - set(announcement.texts))
     if unknown:
         raise AnnouncementError(f"it has no text in {', '.join(unknown)} to correct")
-    announcement.texts = {**announcement.texts, **texts}
+    corrected = {**announcement.texts, **texts}
+    limit = CAPTION_LIMIT if announcement.photo else TEXT_LIMIT
+    posts = await uow.announcement_posts.of_announcement(announcement_id)
+    for post in posts:
+        locales = tuple(code for code in post.locales.split(",") if code)
+        if copy_length(corrected, locales) > limit:
+            raise AnnouncementError(
+                f"the copy for group {post.chat_id} would be longer than {limit} characters"
+            )
+    announcement.texts = corrected
     announcement.edited_at = now
     edits = 0
-    for post in await uow.announcement_posts.of_announcement(announcement_id):
+    for post in posts:
         if post.status is PostStatus.SENT and set(texts) & set(post.locales.split(",")):
             post.needs_edit, post.due_at = True, now
             edits += 1

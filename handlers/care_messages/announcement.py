@@ -3,7 +3,7 @@ outbox renders it at send time), and a group's copy with each variant the club r
 
 from __future__ import annotations
 
-from bot.domain.announcements import Announcement, ButtonKind
+from bot.domain.announcements import VARIANT_SEPARATOR, Announcement, ButtonKind
 from bot.i18n import Translator, escape
 from bot.services.queries.announcements import announcement_by_id
 from handlers.care_messages.env import CareEnv
@@ -11,9 +11,6 @@ from handlers.codes import button
 from handlers.codes.booking import StartBooking
 from handlers.codes.events import EventGoing
 from handlers.types import Button, Screen
-
-# Between the variants of a group's copy (a club of several languages reads them all).
-VARIANT_SEPARATOR = "\n\n———\n\n"
 
 
 def announcement_text(announcement: Announcement, locales: tuple[str, ...]) -> str:

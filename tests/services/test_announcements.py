@@ -328,3 +328,20 @@ async def test_a_correction_marks_the_group_copies_that_show_the_corrected_langu
     assert edits == 2
     assert {p.chat_id: p.needs_edit for p in posts} == {-1001: True, -1002: True, -1003: False}
     assert announcement.texts["en"] == "A convoy to Hatta on Saturday at 7:30"
+
+
+async def test_a_clubs_copy_with_every_language_it_speaks_must_fit_one_message(
+    fake_app: FakeApp,
+) -> None:
+    await a_club(fake_app, -1001, "AE", "ar,en")
+    long = {"ar": "ق" * 2100, "en": "A" * 2100}  # each fits a message, both together don't
+    with pytest.raises(AnnouncementError, match="would be 4207 characters; .* at most 4096"):
+        await created(fake_app, an_announcement(fake_app, clubs=ClubAudience(), texts=long))
+    announcement = an_announcement(fake_app, clubs=ClubAudience())
+    await created(fake_app, announcement)
+    async with fake_app.database.uow() as uow:
+        with pytest.raises(AnnouncementError, match="longer than 4096 characters"):
+            await announcements.correct(
+                uow, announcement.id or 0, {"en": "A" * 4090}, actor="x", now=fake_app.clock.now()
+            )
+    assert announcement.texts == TEXTS, "nothing changed"
