@@ -204,8 +204,8 @@ def announcements_correct(
 ) -> None:
     """New wording: every group message it went to is edited in place (by the next
     `announcements send`, or the running bot); copies still to go carry it."""
-    from bot.services import announcements
     from bot.domain.announcements import CAPTION_LIMIT, TEXT_LIMIT
+    from bot.services import announcements
     from bot.services.announcement_file import read_texts
 
     async def work(app: App) -> None:
