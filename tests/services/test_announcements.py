@@ -335,7 +335,7 @@ async def test_a_clubs_copy_with_every_language_it_speaks_must_fit_one_message(
 ) -> None:
     await a_club(fake_app, -1001, "AE", "ar,en")
     long = {"ar": "ق" * 2100, "en": "A" * 2100}  # each fits a message, both together don't
-    with pytest.raises(AnnouncementError, match="would be 4207 characters; .* at most 4096"):
+    with pytest.raises(AnnouncementError, match=r"would be 4207 characters; .* at most 4096"):
         await created(fake_app, an_announcement(fake_app, clubs=ClubAudience(), texts=long))
     announcement = an_announcement(fake_app, clubs=ClubAudience())
     await created(fake_app, announcement)
