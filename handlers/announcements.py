@@ -27,6 +27,7 @@ from handlers.codes.announcements import (
     AnnounceMarket,
     AnnouncePin,
     CancelAnnouncement,
+    CorrectAnnouncement,
     Reach,
     SendAnnouncement,
     SkipAnnouncePhoto,
@@ -44,7 +45,7 @@ ANNOUNCEMENT = Draft(lambda ctx: ctx.t.pgettext("button", "📣 Continue the ann
 SEND_AT = time(10, 0)  # "tomorrow": at this local time in each reader's zone
 
 
-async def _moderator(ctx: Context) -> StaffMember | None:
+async def moderator(ctx: Context) -> StaffMember | None:
     """The staff member who may announce, or a refusal said in the chat."""
     try:
         return await clubs.club_staff(ctx.uow, ctx.event.channel, ctx.event.user_id)
@@ -55,13 +56,13 @@ async def _moderator(ctx: Context) -> StaffMember | None:
     return None
 
 
-def _stop_row(t: Translator) -> list[Button]:
+def stop_row(t: Translator) -> list[Button]:
     return [button(t.pgettext("button", "✖️ Cancel"), StopAnnouncing())]
 
 
 @router.command("announce", needs_owner=False)
 async def start_announcing(ctx: Context) -> None:
-    member = await _moderator(ctx)
+    member = await moderator(ctx)
     if member is None:
         return
     market = clubs.home_market(member, ctx.reference.dealers)
@@ -79,7 +80,7 @@ async def ask_market(ctx: Context) -> None:
         for i in range(0, len(markets), 3)
     ]
     ctx.reply(
-        t._("📣 A new announcement. Which country is it for?"), [*rows, _stop_row(t)], edit=True
+        t._("📣 A new announcement. Which country is it for?"), [*rows, stop_row(t)], edit=True
     )
 
 
@@ -97,7 +98,7 @@ async def ask_audience(ctx: Context) -> None:
             [button(t.pgettext("button", "👥 Clubs"), AnnounceAudience(Reach.CLUBS))],
             [button(t.pgettext("button", "💬 Owners"), AnnounceAudience(Reach.OWNERS))],
             [button(t.pgettext("button", "Both"), AnnounceAudience(Reach.BOTH))],
-            _stop_row(t),
+            stop_row(t),
         ],
         edit=True,
     )
@@ -116,7 +117,7 @@ async def ask_text(ctx: Context) -> None:
             position=t.number(position + 1),
             total=t.number(len(draft.languages)),
         ),
-        [_stop_row(t)],
+        [stop_row(t)],
         edit=ctx.event.kind is EventKind.BUTTON,
     )
 
@@ -126,7 +127,7 @@ async def ask_photo(ctx: Context) -> None:
     t = ctx.t
     ctx.reply(
         t._("Send a photo to go with it, or tap No photo."),
-        [[button(t.pgettext("button", "No photo"), SkipAnnouncePhoto())], _stop_row(t)],
+        [[button(t.pgettext("button", "No photo"), SkipAnnouncePhoto())], stop_row(t)],
         edit=ctx.event.kind is EventKind.BUTTON,
     )
 
@@ -177,7 +178,7 @@ def _send_question(ctx: Context, draft: AnnounceDraft, *, edit: bool) -> None:
                 )
             ],
             *([[button(pin, AnnouncePin(not draft.pin))]] if draft.clubs else []),
-            _stop_row(t),
+            stop_row(t),
         ],
         edit=edit,
     )
@@ -212,7 +213,7 @@ async def _step(ctx: Context, step: AnnounceStep) -> tuple[StaffMember, Announce
     if not ctx.in_step(step):
         ctx.toast(ctx.t._("This button is no longer valid."))
         return None
-    member = await _moderator(ctx)
+    member = await moderator(ctx)
     if member is None:
         ctx.clear_state()
         return None
@@ -367,6 +368,16 @@ async def send(ctx: Context, code: SendAnnouncement) -> None:
                 clubs=clubs_n,
                 owners=owners_n,
             ),
+            [
+                [
+                    button(
+                        t.pgettext("button", "✏️ Correct it"),
+                        CorrectAnnouncement(announcement.id or 0),
+                    )
+                ]
+            ]
+            if queued.groups
+            else None,
             edit=True,
         )
         return
@@ -400,13 +411,17 @@ async def stop(ctx: Context, _code: StopAnnouncing) -> None:
     if not any(ctx.in_step(step) for step in AnnounceStep):
         ctx.toast(ctx.t._("This button is no longer valid."))
         return
+    correcting = ctx.in_step(AnnounceStep.CORRECTION)
     ctx.clear_state()
+    if correcting:
+        ctx.reply(ctx.t._("No correction was made; the announcement stays as it is."), edit=True)
+        return
     ctx.reply(ctx.t._("The announcement was put away; nothing was sent."), edit=True)
 
 
 @router.on(CancelAnnouncement, needs_owner=False)
 async def cancel(ctx: Context, code: CancelAnnouncement) -> None:
-    member = await _moderator(ctx)
+    member = await moderator(ctx)
     if member is None:
         return
     found = await announcement_by_id(ctx.uow, code.announcement)

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.services.deliveries import Doorbell
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
+    announcement_corrections,
     announcements,
     ask_dealer,
     booking,
@@ -62,6 +63,7 @@ def build_router() -> Router:
         events,
         events_staff,
         announcements,
+        announcement_corrections,
         booking,
         booking_services,
         booking_center,

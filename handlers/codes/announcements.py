@@ -49,3 +49,16 @@ class CancelAnnouncement(ButtonCode, prefix="ann:cx"):
     """Hold back a scheduled announcement (staff of its country)."""
 
     announcement: int
+
+
+@dataclass(frozen=True)
+class CorrectAnnouncement(ButtonCode, prefix="ann:fix"):
+    """Correct the wording of an announcement already sent (staff of its country)."""
+
+    announcement: int
+
+
+@dataclass(frozen=True)
+class CorrectLanguage(ButtonCode, prefix="ann:fixl"):
+    announcement: int
+    locale: str

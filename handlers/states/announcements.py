@@ -16,6 +16,7 @@ class AnnounceStep(StrEnum):
     TEXT = "ann.text"  # one language at a time, in `languages` order
     PHOTO = "ann.photo"
     PREVIEW = "ann.preview"
+    CORRECTION = "ann.correction"  # the corrected text of one language of a sent one
 
 
 @dataclass
@@ -28,3 +29,9 @@ class AnnounceDraft(FlowData):
     texts: list[str] = field(default_factory=list)  # written so far, in `languages` order
     photo: str | None = None
     pin: bool = True
+
+
+@dataclass
+class CorrectionDraft(FlowData):
+    announcement: int
+    locale: str

@@ -193,3 +193,45 @@ async def test_advisors_are_refused_and_a_stale_send_button_sends_nothing_in_ger
     assert [s.toast for s in screens] == [de._("This button is no longer valid.")]
     async with app.database.uow() as uow:
         assert await uow.announcements.recent(5) == []
+
+
+async def test_a_sent_announcement_is_corrected_from_its_confirmation_in_hebrew(
+    app: App,
+) -> None:
+    he = translator("he", "IL")
+    await a_club(app, DUBAI_CLUB, "AE", "ar,en", "AE-DXB-01")
+    await make_staff(app, 9306, role=Role.MODERATOR, dealer="AE-DXB-01", at=NOW)
+    staff = Chat(app, user_id=9306, lang="he")
+    await staff.say("/announce")
+    await staff.tap(f"ann:aud:{Reach.CLUBS.value}")
+    await staff.say("قافلة يوم السبت")
+    await staff.say("A convoy on Saturday")
+    await staff.tap("ann:nopic")
+    await staff.tap("ann:send:0")
+    async with app.database.uow() as uow:  # the group poster has posted it
+        [post] = await uow.announcement_posts.of_announcement(1)
+        post.status, post.message_id = PostStatus.SENT, 77
+        await uow.commit()
+    await staff.tap("ann:fix:1")
+    assert staff.text.startswith(he._("Which language's text do you want to correct?"))
+    await staff.tap("ann:fixl:1:en")
+    assert staff.text == he._(
+        "Send the corrected text in {language}.", language=native_language_name("en")
+    )
+    await staff.say("A convoy on Saturday at 7:30")
+    assert staff.text == he._(
+        "✏️ Announcement {number} is corrected: the clubs' messages are edited in place, "
+        "and copies still to go carry the new text.",
+        number=he.number(1),
+    )
+    async with app.database.uow() as uow:
+        announcement = await uow.announcements.get(1)
+        [post] = await uow.announcement_posts.of_announcement(1)
+    assert announcement is not None
+    assert announcement.texts["en"] == "A convoy on Saturday at 7:30"
+    assert (post.needs_edit, post.message_id) == (True, 77)
+
+    other = Chat(app, user_id=9307, lang="he")  # a moderator of another country
+    await make_staff(app, 9307, role=Role.MODERATOR, dealer="TH-BKK-01", at=NOW)
+    screens = await other.press_code("ann:fix:1")
+    assert [s.toast for s in screens] == [he._("This button is no longer valid.")]

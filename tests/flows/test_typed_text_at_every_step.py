@@ -37,7 +37,7 @@ from bot.services.staff import add_staff
 from handlers.codes.onboarding import ChooseLanguage
 from handlers.registry import build_router
 from handlers.states import FlowData
-from handlers.states.announcements import AnnounceDraft, AnnounceStep
+from handlers.states.announcements import AnnounceDraft, AnnounceStep, CorrectionDraft
 from handlers.states.booking import (
     BookingDraft,
     BookingStep,
@@ -202,8 +202,11 @@ SEATS: dict[StrEnum, Seat] = {
                 texts=["Hallo"] if step is AnnounceStep.TEXT else ["Hallo", "Hello"],
             ),
         )
-        for step in AnnounceStep
+        for step in set(AnnounceStep) - {AnnounceStep.CORRECTION}
     },
+    AnnounceStep.CORRECTION: Seat(
+        MODERATOR_USER, lambda ids: CorrectionDraft(announcement=1, locale="de")
+    ),
 }
 STEPS = sorted(SEATS, key=lambda step: step.value)
 
