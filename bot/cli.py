@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from bot.commands import (
+    announce,
     app,
     bookings,
     brand,
@@ -39,6 +40,8 @@ cli.add_typer(bookings.visits_cli, name="visits")
 cli.add_typer(reports.report_cli, name="report")
 cli.add_typer(whatsapp.whatsapp_cli, name="whatsapp")
 cli.add_typer(events.events_cli, name="events")
+cli.command("announce")(announce.announce)
+cli.add_typer(announce.announcements_cli, name="announcements")
 
 
 def main() -> None:

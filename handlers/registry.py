@@ -8,6 +8,8 @@ from bot.clock import Clock
 from bot.services.deliveries import Doorbell
 from bot.services.ports import UnitOfWorkFactory
 from handlers import (
+    announcement_corrections,
+    announcements,
     ask_dealer,
     booking,
     booking_center,
@@ -60,6 +62,8 @@ def build_router() -> Router:
         clubs,
         events,
         events_staff,
+        announcements,
+        announcement_corrections,
         booking,
         booking_services,
         booking_center,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from bot.domain.announcements import Announcement, AnnouncementPost
 from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import OutboxMessage, SurveyAnswer
 from bot.domain.club_events import ClubEvent, Rsvp
@@ -48,6 +49,8 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(ClubMember, tables.club_members)
     mapper_registry.map_imperatively(ClubEvent, tables.club_events)
     mapper_registry.map_imperatively(Rsvp, tables.event_rsvps)
+    mapper_registry.map_imperatively(Announcement, tables.announcements)
+    mapper_registry.map_imperatively(AnnouncementPost, tables.announcement_posts)
     mapper_registry.map_imperatively(LoyaltyAccount, tables.loyalty_accounts)
     mapper_registry.map_imperatively(PointLot, tables.point_lots)
     mapper_registry.map_imperatively(LedgerEntry, tables.ledger_entries)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from bot.domain.announcements import AnnouncementStatus, PostStatus
 from bot.domain.booking import BookingStatus, RecallState, VisitSource
 from bot.domain.care import Category, OutboxStatus, Rule
 from bot.domain.club_events import RsvpStatus
@@ -700,4 +701,53 @@ event_rsvps = Table(
     Column("attended_at", UtcDateTime, nullable=True),
     UniqueConstraint("event_id", "owner_id"),
     Index("ix_event_rsvps_event_status", "event_id", "status"),
+)
+
+# --- announcements (bot/domain/announcements.py) -------------------------------------------
+
+announcements = Table(
+    "announcements",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("market", String(2), nullable=True),
+    Column("texts", JSON, nullable=False),
+    Column("audience", JSON, nullable=False),
+    Column("buttons", JSON, nullable=False),
+    Column("photo", String(256), nullable=True),
+    Column("send_at_local", String(16), nullable=True),
+    Column("pin", Boolean, nullable=False),
+    Column("status", EnumText(AnnouncementStatus, 16), nullable=False, index=True),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("edited_at", UtcDateTime, nullable=True),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+)
+
+# One group's copy: the message id is kept to edit (a correction) and pin it.
+announcement_posts = Table(
+    "announcement_posts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "announcement_id",
+        ForeignKey("announcements.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("club_id", ForeignKey("clubs.id", ondelete="SET NULL"), nullable=True),
+    Column("channel", String(16), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("locales", String(64), nullable=False),
+    Column("status", EnumText(PostStatus, 16), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("message_id", BigInteger, nullable=True),
+    Column("pinned", Boolean, nullable=False),
+    Column("needs_edit", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("lease_token", String(32), nullable=True),
+    Column("last_error", String(300), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    UniqueConstraint("announcement_id", "channel", "chat_id"),
+    Index("ix_announcement_posts_due", "status", "due_at"),
 )

@@ -21,6 +21,10 @@ from storage.loyalty.journal import SqlLedgerRepository, SqlPointSpendRepository
 from storage.loyalty.lots import SqlPointLotRepository
 from storage.loyalty.rewards import SqlRedemptionRepository, SqlRewardStockRepository
 from storage.mapping import map_domain
+from storage.repositories.announcements import (
+    SqlAnnouncementPostRepository,
+    SqlAnnouncementRepository,
+)
 from storage.repositories.bookings import (
     SqlBookingHistory,
     SqlBookingRepository,
@@ -111,6 +115,10 @@ class SqlUnitOfWork:
         self.club_members: ports.ClubMemberRepository = SqlClubMemberRepository(self.session)
         self.club_events: ports.ClubEventRepository = SqlClubEventRepository(self.session)
         self.rsvps: ports.RsvpRepository = SqlRsvpRepository(self.session)
+        self.announcements: ports.AnnouncementRepository = SqlAnnouncementRepository(self.session)
+        self.announcement_posts: ports.AnnouncementPostRepository = SqlAnnouncementPostRepository(
+            self.session
+        )
         self.events: list[DomainEvent] = []
         return self
 

@@ -156,6 +156,8 @@ _METHODS_USED = (
     methods.SetMyCommands,
     methods.SendMessage,
     methods.EditMessageText,
+    methods.EditMessageCaption,
+    methods.PinChatMessage,
     methods.SendPhoto,
     methods.SendDocument,
     methods.SendMediaGroup,
@@ -237,6 +239,36 @@ class AiogramPort:
 
     async def send_album(self, chat_id: int, file_ids: Sequence[str]) -> None:
         await self.bot.send_media_group(chat_id, [InputMediaPhoto(media=f) for f in file_ids])
+
+    async def post(self, chat_id: int, text: str, photo: str | None, markup: Markup | None) -> int:
+        if photo is not None:
+            sent = await self.bot.send_photo(
+                chat_id, photo, caption=text, parse_mode=HTML, reply_markup=_reply_markup(markup)
+            )
+        else:
+            sent = await self.bot.send_message(
+                chat_id, text, parse_mode=HTML, reply_markup=_reply_markup(markup)
+            )
+        return int(sent.message_id)
+
+    async def edit_post(
+        self, chat_id: int, message_id: int, text: str, photo: bool, markup: Markup | None
+    ) -> None:
+        inline = _reply_markup(markup)
+        assert inline is None or isinstance(inline, InlineKeyboardMarkup)
+        if photo:
+            await self.bot.edit_message_caption(
+                chat_id=chat_id,
+                message_id=message_id,
+                caption=text,
+                parse_mode=HTML,
+                reply_markup=inline,
+            )
+        else:
+            await self.edit_text(chat_id, message_id, text, markup)
+
+    async def pin(self, chat_id: int, message_id: int) -> None:
+        await self.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
 
     async def answer_callback(self, callback_id: str, text: str) -> None:
         await self.bot.answer_callback_query(callback_id, text=text or None)

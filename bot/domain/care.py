@@ -52,6 +52,7 @@ class Rule(StrEnum):
     TRADE_IN = "trade_in"
     REFERRAL_STAGE = "referral_stage"  # a friend's stage came in from the CRM import
     WELCOME_GIFT = "welcome_gift"  # to the friend: their gift, paid by a CRM import
+    ANNOUNCEMENT = "announcement"  # staff's news to a segment (bot/domain/announcements.py)
 
 
 CATEGORY_OF: dict[Rule, Category] = {
@@ -78,6 +79,7 @@ CATEGORY_OF: dict[Rule, Category] = {
     # The owner asked to follow their friend; the gift is news of the friend's own account.
     Rule.REFERRAL_STAGE: Category.TRANSACTIONAL,
     Rule.WELCOME_GIFT: Category.TRANSACTIONAL,
+    Rule.ANNOUNCEMENT: Category.MARKETING,
 }
 
 # A reminder two hours before an 8:00 visit can't wait for the window to open; a recall
@@ -85,6 +87,8 @@ CATEGORY_OF: dict[Rule, Category] = {
 IGNORES_QUIET_HOURS = frozenset({Category.TRANSACTIONAL})
 # Transactional, but news that can wait until morning (a nightly CRM import).
 WAITS_FOR_DAYTIME = frozenset({Rule.REFERRAL_STAGE, Rule.WELCOME_GIFT})
+# News of the moment: an owner over the marketing caps is not sent it days later.
+SKIPS_WHEN_CAPPED = frozenset({Rule.ANNOUNCEMENT})
 
 
 class Segment(StrEnum):
@@ -296,6 +300,8 @@ def decide(
     if category is Category.MARKETING:
         allowed = marketing_allowed_at(now, caps, policy)
         if allowed > now:
+            if rule in SKIPS_WHEN_CAPPED:
+                return Decision(Verdict.SKIP, reason=HoldReason.MARKETING_CAP)
             later = recipient.window.next_opening(allowed, recipient.zone)
             return Decision(Verdict.LATER, at=later, reason=HoldReason.MARKETING_CAP)
     return Decision(Verdict.SEND)

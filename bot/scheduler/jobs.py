@@ -2,7 +2,7 @@
 
 - the care planner every 10 minutes (idempotent: safe on several machines);
 - the outbox sender every 2 seconds (one round at a time; several senders share the
-  outbox on PostgreSQL);
+  outbox on PostgreSQL), and the announcements' group poster beside it;
 - points and voucher expiry nightly, the tier review nightly (demotions only happen on
   each account's yearly review date).
 """
@@ -24,6 +24,7 @@ from bot import metrics
 from bot.clock import Clock
 from bot.domain.reference import Reference
 from bot.i18n import Catalogs
+from bot.scheduler.announcements import AnnouncementPoster
 from bot.scheduler.delivery import Transport, Transports, limits_of
 from bot.scheduler.limits import InProcessLimiter, MeasuredLimiter, RateLimiter, RedisLimiter
 from bot.scheduler.sender import Sender
@@ -124,6 +125,18 @@ def build_sender(deps: JobDeps, transport: Transport | Transports) -> Sender:
     )
 
 
+def build_poster(deps: JobDeps, sender: Sender) -> AnnouncementPoster:
+    """The group poster, on the sender's channels and within the sender's limits."""
+    return AnnouncementPoster(
+        uow_factory=deps.uow_factory,
+        reference=deps.reference,
+        catalogs=deps.catalogs,
+        transports=sender.transports,
+        limiter=sender.limiter_of,
+        clock=deps.clock,
+    )
+
+
 def build_scheduler(deps: JobDeps, sender: Sender | None) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
@@ -146,6 +159,12 @@ def build_scheduler(deps: JobDeps, sender: Sender | None) -> AsyncIOScheduler:
             sender.run_once,
             IntervalTrigger(seconds=int(SEND_EVERY.total_seconds())),
             id="care-send",
+            **common,
+        )
+        scheduler.add_job(
+            build_poster(deps, sender).run_once,
+            IntervalTrigger(seconds=int(SEND_EVERY.total_seconds())),
+            id="announcements-post",
             **common,
         )
     return scheduler

@@ -61,6 +61,10 @@ _RENEWAL = (
     Lead("The registration of your {model} must be renewed by {date}."),
 )
 
+# Staff's own words can't be approved by Meta ahead: outside WhatsApp's 24-hour window
+# an announcement's copy is skipped ("outside the platform's window, and no template").
+WITHOUT_TEMPLATE = frozenset({Rule.ANNOUNCEMENT})
+
 LEADS: dict[str, tuple[Lead, ...]] = {
     Rule.WELCOME: (
         Lead("Welcome to the {brand} owners' club, {name}! Here is what I can do for you:"),

@@ -158,6 +158,7 @@ class FakeBotAPI:
         # The bot's administrator rights per group; a group not named here has the bot
         # as an administrator with every right (`bot_status` changes it).
         self.bot_rights: dict[int, dict[str, bool]] = {}
+        self.pinned: dict[int, list[int]] = {}  # group -> the message ids pinned, in order
         self._next_message: dict[int, int] = {}
         self._update_ids = itertools.count(1000)
         self._callback_ids = itertools.count(1)
@@ -770,6 +771,39 @@ class FakeBotAPI:
         else:
             message.pop("reply_markup", None)
         return message
+
+    async def _api_editMessageCaption(self, params: dict[str, Any]) -> Any:
+        key = (params.get("chat_id"), params.get("message_id"))
+        message = self.messages.get(key)
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        if message["from"]["id"] != self.bot_id or "photo" not in message:
+            return _error(400, "Bad Request: there is no caption in the message to edit")
+        caption = _plain(str(params.get("caption", "")), params)
+        if len(caption) > 1024:
+            return _error(400, "Bad Request: MEDIA_CAPTION_TOO_LONG")
+        markup = _inline_markup(params)
+        if message.get("caption") == caption and message.get("reply_markup") == markup:
+            return _error(400, NOT_MODIFIED)
+        message["caption"] = caption
+        message["edit_date"] = int(time.time())
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return message
+
+    async def _api_pinChatMessage(self, params: dict[str, Any]) -> Any:
+        chat_id, message_id = params.get("chat_id"), params.get("message_id")
+        if not isinstance(chat_id, int) or (chat_id, message_id) not in self.messages:
+            return _error(400, "Bad Request: message to pin not found")
+        granted = self.bot_rights.get(chat_id)
+        if chat_id < 0 and granted is not None and not granted.get("can_pin_messages"):
+            return _error(
+                400, "Bad Request: not enough rights to manage pinned messages in the chat"
+            )
+        self.pinned.setdefault(chat_id, []).append(int(message_id or 0))
+        return True
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         key = (params.get("chat_id"), params.get("message_id"))

@@ -17,6 +17,10 @@ from bot.domain.events import DomainEvent
 from bot.domain.reference import Reference
 from bot.services import ports
 from bot.services.bus import MessageBus
+from tests.fakes.announcement_repos import (
+    FakeAnnouncementPostRepository,
+    FakeAnnouncementRepository,
+)
 from tests.fakes.booking_repos import (
     FakeBookingHistory,
     FakeBookingRepository,
@@ -145,6 +149,10 @@ class FakeUnitOfWork:
         self.club_members: ports.ClubMemberRepository = FakeClubMemberRepository(store)
         self.club_events: ports.ClubEventRepository = FakeClubEventRepository(store)
         self.rsvps: ports.RsvpRepository = FakeRsvpRepository(store)
+        self.announcements: ports.AnnouncementRepository = FakeAnnouncementRepository(store)
+        self.announcement_posts: ports.AnnouncementPostRepository = FakeAnnouncementPostRepository(
+            store
+        )
         self.events: list[DomainEvent] = []
         self.commits = 0
 

@@ -37,6 +37,7 @@ from bot.services.staff import add_staff
 from handlers.codes.onboarding import ChooseLanguage
 from handlers.registry import build_router
 from handlers.states import FlowData
+from handlers.states.announcements import AnnounceDraft, AnnounceStep, CorrectionDraft
 from handlers.states.booking import (
     BookingDraft,
     BookingStep,
@@ -74,6 +75,7 @@ CHANNEL = "prop"
 OWNER_USER = 1  # Lukas, Berlin: an X7 and a confirmed visit on 30 November
 STAFF_USER = 2  # an advisor of Berlin's center, in its staff chat
 NEWCOMER_USER = 3  # not linked: registering
+MODERATOR_USER = 4  # a moderator of Berlin's center, writing an announcement
 LUKAS = "+4915112345678"
 BERLIN = "DE-BER-01"
 BERLIN_STAFF_CHAT = -1001000001001
@@ -190,6 +192,21 @@ SEATS: dict[StrEnum, Seat] = {
         step: Seat(STAFF_USER, lambda ids: ClubDraft(market="DE", languages=["de"]), group=True)
         for step in ClubStep
     },
+    **{
+        step: Seat(
+            MODERATOR_USER,
+            lambda ids, step=step: AnnounceDraft(  # type: ignore[misc]
+                market="DE",
+                owners=True,
+                languages=["de", "en"],
+                texts=["Hallo"] if step is AnnounceStep.TEXT else ["Hallo", "Hello"],
+            ),
+        )
+        for step in set(AnnounceStep) - {AnnounceStep.CORRECTION}
+    },
+    AnnounceStep.CORRECTION: Seat(
+        MODERATOR_USER, lambda ids: CorrectionDraft(announcement=1, locale="de")
+    ),
 }
 STEPS = sorted(SEATS, key=lambda step: step.value)
 
@@ -329,6 +346,16 @@ async def _prepare(path: Path) -> None:
                 user_id=STAFF_USER,
                 role=Role.ADVISOR,
                 name="Advisor",
+                dealer_code=BERLIN,
+                actor="test",
+                now=NOW,
+            )
+            await add_staff(
+                uow,
+                channel=CHANNEL,
+                user_id=MODERATOR_USER,
+                role=Role.MODERATOR,
+                name="Moderator",
                 dealer_code=BERLIN,
                 actor="test",
                 now=NOW,

@@ -16,7 +16,9 @@ from bot.scheduler.limits import InProcessLimiter, MeasuredLimiter
 from tests.fakes.transport import FakeTransport
 
 
-def test_the_scheduler_plans_care_sends_the_outbox_and_runs_the_nightly_jobs(app: App) -> None:
+def test_the_scheduler_plans_care_sends_the_outbox_posts_announcements_and_runs_nightly_jobs(
+    app: App,
+) -> None:
     deps = job_deps(app)
     scheduler = build_scheduler(deps, build_sender(deps, FakeTransport()))
     assert {job.id for job in scheduler.get_jobs()} == {
@@ -24,8 +26,10 @@ def test_the_scheduler_plans_care_sends_the_outbox_and_runs_the_nightly_jobs(app
         "expiry",
         "tier-review",
         "care-send",
+        "announcements-post",
     }
-    assert "care-send" not in {job.id for job in build_scheduler(deps, None).get_jobs()}
+    without_sender = {job.id for job in build_scheduler(deps, None).get_jobs()}
+    assert not without_sender & {"care-send", "announcements-post"}
 
 
 def test_the_sender_takes_its_limits_and_concurrency_from_the_settings(app: App) -> None:

@@ -43,6 +43,13 @@ class RecordingPort:
     async def edit_text(
         self, chat_id: int, message_id: int, text: str, markup: Markup | None
     ) -> None: ...
+    async def post(self, chat_id: int, text: str, photo: str | None, markup: Markup | None) -> int:
+        return 0
+
+    async def edit_post(
+        self, chat_id: int, message_id: int, text: str, photo: bool, markup: Markup | None
+    ) -> None: ...
+    async def pin(self, chat_id: int, message_id: int) -> None: ...
     async def answer_callback(self, callback_id: str, text: str) -> None: ...
     async def settle_join_request(self, chat_id: int, user_id: int, approve: bool) -> None:
         self.calls.append(("approve" if approve else "decline", user_id, None))

@@ -13,6 +13,7 @@ import handlers.states
 from handlers.context import Context
 from handlers.registry import build_router
 from handlers.router import Draft, Router
+from handlers.states.announcements import AnnounceStep
 from handlers.states.booking import BookingStep, MyBookingsStep
 from handlers.states.booking_staff import DeskStep
 from handlers.states.clubs import ClubStep
@@ -55,6 +56,7 @@ def test_the_step_enums_found_are_all_the_flows() -> None:
         AskStep,
         AnswerStep,
         ClubStep,
+        AnnounceStep,
     }
 
 
@@ -74,6 +76,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *(set(RegistrationStep) - {RegistrationStep.FRIEND}),
         *FriendStep,
         *TradeInStep,
+        *(set(AnnounceStep) - {AnnounceStep.CORRECTION}),  # staff's texts, kept like a booking
     }
     assert prompts == {
         *MyBookingsStep,
@@ -86,6 +89,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *AskStep,  # one message: a command simply leaves it
         *AnswerStep,
         *ClubStep,  # staff linking a club: a command starts it again
+        AnnounceStep.CORRECTION,  # one message
     }
 
 

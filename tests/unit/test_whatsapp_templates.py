@@ -13,12 +13,13 @@ from bot.channels.opt_out import OPT_OUT_WORDS, is_opt_out
 from bot.channels.whatsapp.templates import definitions
 from bot.i18n import CATALOG_LOCALES, SHIPPED_LOCALES, Catalogs
 from handlers.care_messages import RENDERERS
-from handlers.care_messages.templates import LEADS, placeholders
+from handlers.care_messages.templates import LEADS, WITHOUT_TEMPLATE, placeholders
 from tests.conftest import LOCALES
 
 
-def test_every_care_rule_has_a_template() -> None:
-    assert set(RENDERERS) <= set(LEADS)
+def test_every_care_rule_has_a_template_but_announcements_in_staffs_own_words() -> None:
+    assert set(RENDERERS) - WITHOUT_TEMPLATE <= set(LEADS)
+    assert not WITHOUT_TEMPLATE & set(LEADS)
 
 
 def test_every_lead_sentence_is_a_catalog_string_word_for_word() -> None:

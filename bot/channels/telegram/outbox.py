@@ -1,16 +1,20 @@
-"""Care messages to Telegram: the outbox sender's transport."""
+"""Care messages to Telegram: the outbox sender's transport, and the group poster's."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 
 from bot.channels.telegram.errors import Failure, FailureKind
-from bot.channels.telegram.port import TelegramPort
+from bot.channels.telegram.port import Markup, TelegramPort
 from bot.channels.telegram.rendering import sends
 from bot.channels.telegram.updates import CHANNEL
+from bot.scheduler.announcements import Posted
 from bot.scheduler.delivery import Delivery, Outcome
 from handlers.types import Screen
+
+log = logging.getLogger(__name__)
 
 
 class TelegramTransport:
@@ -31,6 +35,41 @@ class TelegramTransport:
                     raise
                 except Exception as error:
                     return _delivery(self.port.classify(error))
+        return Delivery(Outcome.SENT)
+
+    # The group poster's (bot/scheduler/announcements.py): announcements to groups.
+
+    async def post(self, chat_id: int, screen: Screen, pin: bool) -> Posted:
+        photo = screen.photos[0] if screen.photos else None
+        try:
+            message_id = await self.port.post(chat_id, screen.text, photo, Markup.of(screen))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            return Posted(_delivery(self.port.classify(error)))
+        pinned = False
+        if pin:
+            try:
+                await self.port.pin(chat_id, message_id)
+                pinned = True
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # posted all the same: /club names the missing right
+                log.warning("an announcement could not be pinned: %s", self.port.classify(error))
+        return Posted(Delivery(Outcome.SENT), message_id, pinned)
+
+    async def edit(self, chat_id: int, message_id: int, screen: Screen) -> Delivery:
+        try:
+            await self.port.edit_post(
+                chat_id, message_id, screen.text, bool(screen.photos), Markup.of(screen)
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            failure = self.port.classify(error)
+            if failure.kind is FailureKind.NOT_MODIFIED:
+                return Delivery(Outcome.SENT)
+            return _delivery(failure)
         return Delivery(Outcome.SENT)
 
 

@@ -62,6 +62,20 @@ class TelegramPort(Protocol):
         """2 to 10 photos already on Telegram, as one album (sendMediaGroup)."""
         ...
 
+    async def post(self, chat_id: int, text: str, photo: str | None, markup: Markup | None) -> int:
+        """An announcement's copy (a photo with the text as its caption); its message id."""
+        ...
+
+    async def edit_post(
+        self, chat_id: int, message_id: int, text: str, photo: bool, markup: Markup | None
+    ) -> None:
+        """editMessageText, or editMessageCaption for a photo."""
+        ...
+
+    async def pin(self, chat_id: int, message_id: int) -> None:
+        """pinChatMessage, without notifying the members a second time."""
+        ...
+
     async def answer_callback(self, callback_id: str, text: str) -> None: ...
     async def settle_join_request(self, chat_id: int, user_id: int, approve: bool) -> None:
         """approveChatJoinRequest or declineChatJoinRequest."""

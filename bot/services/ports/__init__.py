@@ -1,6 +1,7 @@
 """What the services need from storage, one module per aggregate. `storage` implements
 these; tests fake them (tests/fakes)."""
 
+from bot.services.ports.announcements import AnnouncementPostRepository, AnnouncementRepository
 from bot.services.ports.bookings import (
     BookingHistory,
     BookingRepository,
@@ -51,6 +52,8 @@ from bot.services.ports.uow import EventPublisher, UnitOfWork, UnitOfWorkFactory
 __all__ = [
     "AccountRepository",
     "AddressBook",
+    "AnnouncementPostRepository",
+    "AnnouncementRepository",
     "Attributions",
     "AuditLog",
     "BookingHistory",

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.domain.events import DomainEvent
+from bot.services.ports.announcements import AnnouncementPostRepository, AnnouncementRepository
 from bot.services.ports.bookings import (
     BookingHistory,
     BookingRepository,
@@ -92,6 +93,8 @@ class UnitOfWork(Protocol):
     club_members: ClubMemberRepository
     club_events: ClubEventRepository
     rsvps: RsvpRepository
+    announcements: AnnouncementRepository
+    announcement_posts: AnnouncementPostRepository
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...
