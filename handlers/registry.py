@@ -37,6 +37,7 @@ from handlers import (
     roadside,
     settings,
     staff_tools,
+    stories,
     survey,
     test_drive,
     vouchers,
@@ -80,6 +81,7 @@ def build_router() -> Router:
         survey,
         test_drive,
         ask_dealer,
+        stories,
         kpi,
     ):
         router.include(module.router)

@@ -50,6 +50,11 @@ from storage.repositories.referrals import (
     SqlStageHistory,
 )
 from storage.repositories.staff import SqlAuditLog, SqlStaffRepository
+from storage.repositories.stories import (
+    SqlExpertQuestionRepository,
+    SqlExpertSessionRepository,
+    SqlStoryRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -111,6 +116,13 @@ class SqlUnitOfWork:
         self.club_members: ports.ClubMemberRepository = SqlClubMemberRepository(self.session)
         self.club_events: ports.ClubEventRepository = SqlClubEventRepository(self.session)
         self.rsvps: ports.RsvpRepository = SqlRsvpRepository(self.session)
+        self.stories: ports.StoryRepository = SqlStoryRepository(self.session)
+        self.expert_sessions: ports.ExpertSessionRepository = SqlExpertSessionRepository(
+            self.session
+        )
+        self.expert_questions: ports.ExpertQuestionRepository = SqlExpertQuestionRepository(
+            self.session
+        )
         self.events: list[DomainEvent] = []
         return self
 

@@ -53,6 +53,7 @@ from tests.fakes.referral_repos import (
 )
 from tests.fakes.staff_repos import FakeAuditLog, FakeStaffRepository
 from tests.fakes.store import Store
+from tests.fakes.story_repos import FakeExpertQuestions, FakeExpertSessions, FakeStories
 
 
 class NotFaked:
@@ -145,6 +146,9 @@ class FakeUnitOfWork:
         self.club_members: ports.ClubMemberRepository = FakeClubMemberRepository(store)
         self.club_events: ports.ClubEventRepository = FakeClubEventRepository(store)
         self.rsvps: ports.RsvpRepository = FakeRsvpRepository(store)
+        self.stories: ports.StoryRepository = FakeStories(store)
+        self.expert_sessions: ports.ExpertSessionRepository = FakeExpertSessions(store)
+        self.expert_questions: ports.ExpertQuestionRepository = FakeExpertQuestions(store)
         self.events: list[DomainEvent] = []
         self.commits = 0
 

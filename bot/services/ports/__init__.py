@@ -46,6 +46,11 @@ from bot.services.ports.referrals import (
 )
 from bot.services.ports.reports import KpiRepository
 from bot.services.ports.staff import AuditLog, StaffRepository
+from bot.services.ports.stories import (
+    ExpertQuestionRepository,
+    ExpertSessionRepository,
+    StoryRepository,
+)
 from bot.services.ports.uow import EventPublisher, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
@@ -66,6 +71,8 @@ __all__ = [
     "DealerDirectory",
     "DeliveryRepository",
     "EventPublisher",
+    "ExpertQuestionRepository",
+    "ExpertSessionRepository",
     "KpiRepository",
     "LedgerRepository",
     "LinkAttempts",
@@ -90,6 +97,7 @@ __all__ = [
     "StageHistory",
     "StatusAwardRepository",
     "StoredFile",
+    "StoryRepository",
     "SurveyAnswerRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
