@@ -22,6 +22,7 @@ from handlers import (
     drafts,
     events,
     events_staff,
+    expert,
     groups,
     kpi,
     menu,
@@ -82,6 +83,7 @@ def build_router() -> Router:
         test_drive,
         ask_dealer,
         stories,
+        expert,
         kpi,
     ):
         router.include(module.router)

@@ -41,6 +41,11 @@ class DeclineStory(ButtonCode, prefix="sty:decl"):
 
 
 @dataclass(frozen=True)
+class ExpertHome(ButtonCode, prefix="exp:home"):
+    pass
+
+
+@dataclass(frozen=True)
 class AskExpert(ButtonCode, prefix="exp:ask"):
     """An owner asks a question in an open session of one of their clubs."""
 

@@ -21,6 +21,7 @@ from handlers.states.onboarding import OnboardingStep, RegistrationStep
 from handlers.states.questions import AnswerStep, AskStep
 from handlers.states.referrals import FriendStep
 from handlers.states.roadside import RoadsideStep, TradeInStep
+from handlers.states.stories import ExpertStep, StoryStep
 from handlers.states.survey import SurveyStep
 
 
@@ -55,6 +56,8 @@ def test_the_step_enums_found_are_all_the_flows() -> None:
         AskStep,
         AnswerStep,
         ClubStep,
+        StoryStep,
+        ExpertStep,
     }
 
 
@@ -74,6 +77,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *(set(RegistrationStep) - {RegistrationStep.FRIEND}),
         *FriendStep,
         *TradeInStep,
+        *StoryStep,  # an owner's story and photos
     }
     assert prompts == {
         *MyBookingsStep,
@@ -86,6 +90,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *AskStep,  # one message: a command simply leaves it
         *AnswerStep,
         *ClubStep,  # staff linking a club: a command starts it again
+        *ExpertStep,  # one message
     }
 
 
