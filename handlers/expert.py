@@ -84,7 +84,8 @@ async def open_session(ctx: Context) -> None:
     except ValueError:
         ctx.reply(
             ctx.t._(
-                "Write it as: /expert_open 2027-01-20 | the expert's name | the topic",
+                "Give the date, the expert's name and the topic, for example: {example}",
+                example="/expert_open 2027-01-20 | Dr. Sami Haddad | Winter tyres",
             )
         )
         return
@@ -141,7 +142,10 @@ async def _list_sessions(ctx: Context) -> None:
     found = await expert_qa.sessions_for(ctx.uow, ctx.owner)
     t = ctx.t
     if not found:
-        ctx.reply(t._("There is no open Q&A session in your clubs right now."), [back_to_menu(ctx)])
+        ctx.reply(
+            t._("There is no open session with an expert in your clubs right now."),
+            [back_to_menu(ctx)],
+        )
         return
     lines = [t._("🎓 Ask the expert: choose a session and send your question ahead.")]
     rows: list[list[Button]] = []

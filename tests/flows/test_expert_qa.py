@@ -117,7 +117,7 @@ async def test_a_question_is_picked_answered_and_posted_as_a_digest_in_arabic_an
     screens = await moderator.press_code(PostDigest(1))
     assert [s.toast for s in screens] == [en._("This session's digest was posted already.")]
     await owner.say("/expert")
-    assert owner.html == ar._("There is no open Q&A session in your clubs right now.")
+    assert owner.html == ar._("There is no open session with an expert in your clubs right now.")
     async with app.database.uow() as uow:
         session = await uow.expert_sessions.get(1)
         assert session is not None
@@ -134,7 +134,8 @@ async def test_strangers_and_forged_codes_are_refused(app: App, chat_factory: Ch
     assert outsider.html == en._("Sorry, only moderators of this club's country can do this.")
     await in_club.say("/expert_open next week | Dr. Sami")
     assert in_club.html == en._(
-        "Write it as: /expert_open 2027-01-20 | the expert's name | the topic"
+        "Give the date, the expert's name and the topic, for example: {example}",
+        example="/expert_open 2027-01-20 | Dr. Sami Haddad | Winter tyres",
     )
     await in_club.say("/expert_open 2027-01-20 | Dr. Sami Haddad | Tyres")
     owner = await linked(chat_factory(lang="ar"), DEMO_DUBAI)
@@ -146,7 +147,7 @@ async def test_strangers_and_forged_codes_are_refused(app: App, chat_factory: Ch
     pt = translator("pt_BR", "BR")
     brazil = await linked(Chat(app, user_id=5401, lang="pt-BR"), DEMO_SAO_PAULO)
     await brazil.say("/expert")
-    assert brazil.html == pt._("There is no open Q&A session in your clubs right now.")
+    assert brazil.html == pt._("There is no open session with an expert in your clubs right now.")
     screens = await brazil.press_code(AskExpert(1))
     assert [s.toast for s in screens] == [pt._("This button is no longer valid.")]
     # The owner forges the moderators' buttons; a Bangkok moderator presses in Dubai.
