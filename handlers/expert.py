@@ -210,9 +210,13 @@ async def question_typed(ctx: Context) -> None:
             text=ctx.event.text,
             now=ctx.now,
         )
-    except UnknownSession as error:
+    except UnknownSession:  # closed (its digest posted) while the owner was writing
         ctx.clear_state()
-        raise BadCode("the session closed meanwhile") from error
+        ctx.reply(
+            ctx.t._("There is no open session with an expert in your clubs right now."),
+            [back_to_menu(ctx)],
+        )
+        return
     except TooLong as error:
         ctx.reply(
             ctx.t._(

@@ -217,13 +217,16 @@ async def agree(ctx: Context, _code: StoryAgree) -> None:
         return
     dealer, vehicle = found
     assert dealer.staff_chat_id is not None
+    # Photos are the platform's file ids: they can be posted only on the platform they
+    # came from (an owner on WhatsApp sends the story's text to Telegram groups).
+    same_platform = ctx.deps.staff_channel in (None, ctx.event.channel)
     story = await stories.submit(
         ctx.uow,
         owner,
         dealer_code=dealer.code,
         locale=ctx.t.code,
         text=draft.text,
-        photos=draft.photos,
+        photos=draft.photos if same_platform else [],
         now=ctx.now,
     )
     ctx.clear_state()

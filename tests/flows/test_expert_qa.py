@@ -84,6 +84,7 @@ async def test_a_question_is_picked_answered_and_posted_as_a_digest_in_arabic_an
     assert screens[0].force_reply
     await moderator.say(ANSWER)
     assert moderator.html == en._("{tag} · ✅ Answer saved.", tag="#E1")
+    await owner.press_code(AskExpert(1))  # a second question, sent after the digest
     screens = await moderator.tap("exp:post")
     digest = [
         t._(
@@ -114,6 +115,8 @@ async def test_a_question_is_picked_answered_and_posted_as_a_digest_in_arabic_an
         )
     ]
     # Posted once: a second press says so, and the session takes no more questions.
+    await owner.say("وماذا عن الإطارات الرملية؟")
+    assert owner.html == ar._("There is no open session with an expert in your clubs right now.")
     screens = await moderator.press_code(PostDigest(1))
     assert [s.toast for s in screens] == [en._("This session's digest was posted already.")]
     await owner.say("/expert")
