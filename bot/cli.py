@@ -11,6 +11,7 @@ from bot.commands import (
     brand,
     care,
     events,
+    expert,
     imports,
     points,
     reports,
@@ -39,6 +40,7 @@ cli.add_typer(bookings.visits_cli, name="visits")
 cli.add_typer(reports.report_cli, name="report")
 cli.add_typer(whatsapp.whatsapp_cli, name="whatsapp")
 cli.add_typer(events.events_cli, name="events")
+cli.add_typer(expert.expert_cli, name="expert")
 
 
 def main() -> None:

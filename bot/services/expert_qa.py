@@ -97,8 +97,30 @@ async def open_session(
     now: datetime,
 ) -> ExpertSession:
     await club_moderator(uow, dealers, channel=channel, user_id=user_id, club=club)
+    return await create_session(
+        uow,
+        club,
+        topic=topic,
+        expert=expert,
+        held_on=held_on,
+        actor=actor_id(channel, user_id),
+        now=now,
+    )
+
+
+async def create_session(
+    uow: UnitOfWork,
+    club: Club,
+    *,
+    topic: str,
+    expert: str,
+    held_on: date,
+    actor: str,
+    now: datetime,
+) -> ExpertSession:
+    """A session as operations open it (`ownerbot expert open`: the server's operators
+    are trusted, as with `ownerbot events create`); staff go through open_session."""
     assert club.id is not None
-    actor = actor_id(channel, user_id)
     session = ExpertSession(
         club_id=club.id,
         topic=_checked(topic, TOPIC_LIMIT),
