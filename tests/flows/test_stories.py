@@ -258,3 +258,36 @@ async def test_stories_are_in_mydata_and_forget_erases_them(
     async with app.database.uow() as uow:
         found = await uow.stories.get(1)
     assert found is None
+
+
+async def test_a_hebrew_story_declined_in_tel_aviv_is_told_kindly_in_hebrew(
+    app: App, chat_factory: ChatFactory
+) -> None:
+    he = translator("he", "IL")
+    tlv_staff_chat = app.reference.dealers["IL-TLV-01"].staff_chat_id
+    await make_staff(app, 9721, role=Role.MODERATOR, dealer="IL-TLV-01", at=NOW)
+    owner = await linked(chat_factory(user_id=5721, lang="he"), "+972528765432")  # נועה, E3
+    await owner.say("/story")
+    await owner.say("@photo sea.jpg")  # a photo with no caption: kept, the text next
+    assert owner.html == he._("Photo kept. Now write your story in a message.")
+    await owner.say("נסענו עם ה־E3 לאילת!")
+    assert owner.html == he.ngettext(
+        "{n} photo received. Send more, or tap Done.",
+        "{n} photos received. Send more, or tap Done.",
+        1,
+    )
+    await owner.say("סיום")  # "Done", typed
+    assert he._("Here is your story:") in owner.html
+    screens = await owner.tap("sty:ok")
+    [card] = sent_to(screens, tlv_staff_chat)
+    assert card.text.splitlines()[0] == he._(
+        "{tag} · 📸 A story from {name}", tag="#S1", name=isolate("נועה לוי")
+    )
+    moderator = Chat(app, user_id=9721, lang="he", group_chat_id=tlv_staff_chat)
+    moderator.receive(screens)
+    screens = await moderator.tap("sty:decl")
+    [told] = sent_to(screens, owner.chat_id)
+    assert told.text == he._(
+        "Thank you for your story! This time the moderators decided not to publish it in "
+        "the club. We would love to read your next one."
+    )
