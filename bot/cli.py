@@ -12,6 +12,7 @@ from bot.commands import (
     brand,
     care,
     events,
+    expert,
     imports,
     points,
     reports,
@@ -42,6 +43,7 @@ cli.add_typer(whatsapp.whatsapp_cli, name="whatsapp")
 cli.add_typer(events.events_cli, name="events")
 cli.command("announce")(announce.announce)
 cli.add_typer(announce.announcements_cli, name="announcements")
+cli.add_typer(expert.expert_cli, name="expert")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from handlers.codes.questions import AskDealer
 from handlers.codes.referrals import ReferralsHome
 from handlers.codes.roadside import RoadsideHome, ValueMyCar
 from handlers.codes.settings import SettingsHome
+from handlers.codes.stories import ExpertHome, StoryHome
 from handlers.context import Context, owner_translator
 from handlers.states.onboarding import OnboardingStep, PhoneRequest
 from handlers.types import Button, RequestButton, RequestKind
@@ -44,6 +45,10 @@ def main_menu_buttons(ctx: Context) -> list[list[Button]]:
             button(t.pgettext("button", "💬 Ask the dealer"), AskDealer()),
         ],
         [button(t.pgettext("button", "❓ Help"), HelpHome())],
+        [
+            button(t.pgettext("button", "📸 Share a story"), StoryHome()),
+            button(t.pgettext("button", "🎓 Ask the expert"), ExpertHome()),
+        ],
     ]
 
 

@@ -24,6 +24,7 @@ from handlers import (
     drafts,
     events,
     events_staff,
+    expert,
     groups,
     kpi,
     menu,
@@ -39,6 +40,7 @@ from handlers import (
     roadside,
     settings,
     staff_tools,
+    stories,
     survey,
     test_drive,
     vouchers,
@@ -84,6 +86,8 @@ def build_router() -> Router:
         survey,
         test_drive,
         ask_dealer,
+        stories,
+        expert,
         kpi,
     ):
         router.include(module.router)

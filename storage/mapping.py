@@ -26,6 +26,7 @@ from bot.domain.owners import Account, ConsentRecord, Conversation, Owner, Vehic
 from bot.domain.questions import DealerQuestion, QuestionMessage
 from bot.domain.referrals import Attribution, Referral, ReferralCode, StageChange
 from bot.domain.staff import AuditEntry, StaffMember
+from bot.domain.stories import ExpertQuestion, ExpertSession, Story
 from storage import tables
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -72,4 +73,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(StageChange, tables.referral_stage_changes)
     mapper_registry.map_imperatively(DealerQuestion, tables.dealer_questions)
     mapper_registry.map_imperatively(QuestionMessage, tables.question_messages)
+    mapper_registry.map_imperatively(Story, tables.stories)
+    mapper_registry.map_imperatively(ExpertSession, tables.expert_sessions)
+    mapper_registry.map_imperatively(ExpertQuestion, tables.expert_questions)
     _mapped = True

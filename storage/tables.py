@@ -32,6 +32,7 @@ from bot.domain.owners import ConsentCategory, OwnerSource
 from bot.domain.questions import Author
 from bot.domain.referrals import NoReward, Source, Stage
 from bot.domain.staff import Role
+from bot.domain.stories import ExpertQuestionStatus, SessionStatus, StoryStatus
 from storage.types import BigId, EnumText, UtcDateTime
 
 metadata = MetaData(
@@ -750,4 +751,60 @@ announcement_posts = Table(
     Column("sent_at", UtcDateTime, nullable=True),
     UniqueConstraint("announcement_id", "channel", "chat_id"),
     Index("ix_announcement_posts_due", "status", "due_at"),
+)
+
+# --- owners' stories and expert Q&A (bot/domain/stories.py) ---------------------------
+# What owners wrote goes with /forget (the rows are deleted); the loyalty award keeps
+# only the story's number.
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
+    Column("market", String(2), nullable=False),
+    Column("locale", String(16), nullable=False),
+    Column("text", String(1500), nullable=False),
+    Column("photos", JSON, nullable=False),
+    Column("consented_at", UtcDateTime, nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=False),
+    Column("status", EnumText(StoryStatus, 16), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decided_by", String(64), nullable=True),
+    Column("club_id", ForeignKey("clubs.id", ondelete="SET NULL"), nullable=True),
+)
+
+expert_sessions = Table(
+    "expert_sessions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("club_id", ForeignKey("clubs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("topic", String(120), nullable=False),
+    Column("expert", String(80), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("status", EnumText(SessionStatus, 16), nullable=False),
+    Column("opened_by", String(64), nullable=False),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("posted_at", UtcDateTime, nullable=True),
+)
+
+expert_questions = Table(
+    "expert_questions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "session_id",
+        ForeignKey("expert_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("locale", String(16), nullable=False),
+    Column("text", String(500), nullable=False),
+    Column("asked_at", UtcDateTime, nullable=False),
+    Column("status", EnumText(ExpertQuestionStatus, 16), nullable=False),
+    Column("answer", String(1500), nullable=True),
+    Column("answered_by", String(64), nullable=True),
+    Column("answered_at", UtcDateTime, nullable=True),
 )

@@ -54,6 +54,11 @@ from storage.repositories.referrals import (
     SqlStageHistory,
 )
 from storage.repositories.staff import SqlAuditLog, SqlStaffRepository
+from storage.repositories.stories import (
+    SqlExpertQuestionRepository,
+    SqlExpertSessionRepository,
+    SqlStoryRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -117,6 +122,13 @@ class SqlUnitOfWork:
         self.rsvps: ports.RsvpRepository = SqlRsvpRepository(self.session)
         self.announcements: ports.AnnouncementRepository = SqlAnnouncementRepository(self.session)
         self.announcement_posts: ports.AnnouncementPostRepository = SqlAnnouncementPostRepository(
+            self.session
+        )
+        self.stories: ports.StoryRepository = SqlStoryRepository(self.session)
+        self.expert_sessions: ports.ExpertSessionRepository = SqlExpertSessionRepository(
+            self.session
+        )
+        self.expert_questions: ports.ExpertQuestionRepository = SqlExpertQuestionRepository(
             self.session
         )
         self.events: list[DomainEvent] = []

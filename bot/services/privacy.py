@@ -40,6 +40,8 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     messages = await uow.outbox.of_owner(owner.id)
     questions = await uow.questions.of_owner(owner.id)
     said = await uow.questions.messages([q.id for q in questions if q.id is not None])
+    stories = await uow.stories.of_owner(owner.id)
+    to_experts = await uow.expert_questions.of_owner(owner.id)
     return {
         "owner": {
             "first_name": owner.first_name,
@@ -168,6 +170,25 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
             }
             for q in questions
         ],
+        "stories": [
+            {
+                "text": s.text,
+                "photos": len(s.photos),
+                "agreed_to_publication_at": s.consented_at.isoformat(),
+                "status": s.status,
+                "decided_at": s.decided_at.isoformat() if s.decided_at else None,
+            }
+            for s in stories
+        ],
+        "questions_to_experts": [
+            {
+                "question": q.text,
+                "asked_at": q.asked_at.isoformat(),
+                "status": q.status,
+                "answer": q.answer,
+            }
+            for q in to_experts
+        ],
     }
 
 
@@ -182,7 +203,8 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
     actors become `pseudonym(owner.id)`. Recalls stay with the VIN (they concern the car,
     and reach its next owner) but lose the link to this owner's vehicle. Questions to the
     dealer lose what was written in them; the threads stay for the dealers' response
-    times."""
+    times. Stories and questions to experts are deleted (a story already posted stays
+    in its club's chat: the owner agreed to that)."""
     assert owner.id is not None
     accounts = await uow.accounts.of_owner(owner.id)
     actors = {actor_id(a.channel, a.user_id) for a in accounts}
@@ -191,6 +213,8 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
         await uow.attributions.forget([(a.channel, a.user_id) for a in accounts])
     owner.erase(now)
     await uow.questions.forget_messages(owner.id)
+    await uow.stories.forget(owner.id)
+    await uow.expert_questions.forget(owner.id)
     cancelled: list[Booking] = []
     bookings = await uow.bookings.of_owner(owner.id)
     for booking in bookings:

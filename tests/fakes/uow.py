@@ -57,6 +57,7 @@ from tests.fakes.referral_repos import (
 )
 from tests.fakes.staff_repos import FakeAuditLog, FakeStaffRepository
 from tests.fakes.store import Store
+from tests.fakes.story_repos import FakeExpertQuestions, FakeExpertSessions, FakeStories
 
 
 class NotFaked:
@@ -153,6 +154,9 @@ class FakeUnitOfWork:
         self.announcement_posts: ports.AnnouncementPostRepository = FakeAnnouncementPostRepository(
             store
         )
+        self.stories: ports.StoryRepository = FakeStories(store)
+        self.expert_sessions: ports.ExpertSessionRepository = FakeExpertSessions(store)
+        self.expert_questions: ports.ExpertQuestionRepository = FakeExpertQuestions(store)
         self.events: list[DomainEvent] = []
         self.commits = 0
 

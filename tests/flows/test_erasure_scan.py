@@ -14,11 +14,13 @@ from bot.app import App
 from bot.demo.data import DEMO_OWNERS
 from bot.demo.seed import demo_user_id
 from bot.domain.booking import BookingStatus, VehicleRecall
+from bot.domain.clubs import Club
 from bot.domain.loyalty import RedemptionStatus
 from bot.domain.referrals import Stage
 from bot.domain.staff import Role
+from bot.domain.stories import ExpertSession
 from bot.services import booking as booking_service
-from bot.services import referrals
+from bot.services import expert_qa, referrals, stories
 from bot.services.referrals import FriendForm
 from handlers.codes.booking_staff import DeskConfirm
 from tests.booking_scenarios import RACE_START
@@ -151,6 +153,47 @@ async def test_forget_leaves_no_name_phone_chat_id_or_vin_in_any_table(app: App)
                 imported_at=app.clock.now(),
                 vehicle_id=vehicle.id,
             )
+        )
+        await uow.commit()
+    # A story and a question to an expert, in her own words (her name and number).
+    async with app.database.uow() as uow:
+        now = app.clock.now()
+        await stories.submit(
+            uow,
+            owner,
+            dealer_code="TH-CNX-01",
+            locale="th",
+            text=f"Nattaya Srisuk here, call {NATIONAL}",
+            photos=["photo-1"],
+            now=now,
+        )
+        club = Club(
+            channel="console",
+            chat_id=-1002000000777,
+            market="TH",
+            languages="th",
+            linked_by="test",
+            linked_at=now,
+        )
+        uow.clubs.add(club)
+        await uow.flush()
+        session = ExpertSession(
+            club_id=club.id or 0,
+            topic="Tyres",
+            expert="Dr. Lee",
+            held_on=now.date(),
+            opened_by="test",
+            opened_at=now,
+        )
+        uow.expert_sessions.add(session)
+        await uow.flush()
+        await expert_qa.ask(
+            uow,
+            owner,
+            session_id=session.id or 0,
+            locale="th",
+            text=f"Nattaya asks, {PHONE}",
+            now=now,
         )
         await uow.commit()
     assert await leaks(app, needles)  # the scan does see her before she is erased

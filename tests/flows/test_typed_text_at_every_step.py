@@ -16,7 +16,7 @@ import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -28,7 +28,9 @@ from bot.app import App, build_app
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.choices import Choice, match_choice
+from bot.domain.clubs import Club
 from bot.domain.staff import Role
+from bot.domain.stories import ExpertQuestion, ExpertSession
 from bot.domain.vin import with_check_digit
 from bot.i18n import SHIPPED_LOCALES
 from bot.services import booking as booking_service
@@ -67,6 +69,13 @@ from handlers.states.referrals import (
     FriendStep,
 )
 from handlers.states.roadside import RoadsideStep, TradeInDraft, TradeInStep
+from handlers.states.stories import (
+    ExpertAnswerDraft,
+    ExpertDraft,
+    ExpertStep,
+    StoryDraft,
+    StoryStep,
+)
 from handlers.states.survey import SurveyComment, SurveyStep
 from handlers.types import ChatKind, Contact, Event, EventKind, Screen
 from tests.conftest import NOW, check_screen_limits, sqlite_url
@@ -75,7 +84,7 @@ CHANNEL = "prop"
 OWNER_USER = 1  # Lukas, Berlin: an X7 and a confirmed visit on 30 November
 STAFF_USER = 2  # an advisor of Berlin's center, in its staff chat
 NEWCOMER_USER = 3  # not linked: registering
-MODERATOR_USER = 4  # a moderator of Berlin's center, writing an announcement
+MODERATOR_USER = 4  # a moderator of Berlin's center: announcements, stories, expert Q&A
 LUKAS = "+4915112345678"
 BERLIN = "DE-BER-01"
 BERLIN_STAFF_CHAT = -1001000001001
@@ -95,6 +104,8 @@ class Ids:
     visit: int
     free_start: datetime  # a free time at Berlin's center for an inspection
     question: int  # Lukas's question to Berlin's center
+    session: int  # an open expert session in Berlin's club
+    expert_question: int  # Lukas's question in it
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,13 @@ SEATS: dict[StrEnum, Seat] = {
     SurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: SurveyComment(visit_id=ids.visit)),
     AskStep.TEXT: Seat(OWNER_USER, lambda ids: AskDraft(question=ids.question)),
     AnswerStep.TEXT: Seat(STAFF_USER, lambda ids: AnswerDraft(question=ids.question), group=True),
+    StoryStep.TEXT: Seat(OWNER_USER, lambda ids: StoryDraft()),
+    StoryStep.PHOTOS: Seat(OWNER_USER, lambda ids: StoryDraft(text="Tour", photos=["photo-1"])),
+    StoryStep.CONSENT: Seat(OWNER_USER, lambda ids: StoryDraft(text="Tour")),
+    ExpertStep.QUESTION: Seat(OWNER_USER, lambda ids: ExpertDraft(session=ids.session)),
+    ExpertStep.ANSWER: Seat(
+        MODERATOR_USER, lambda ids: ExpertAnswerDraft(question=ids.expert_question), group=True
+    ),
     **{
         step: Seat(STAFF_USER, lambda ids: ClubDraft(market="DE", languages=["de"]), group=True)
         for step in ClubStep
@@ -365,6 +383,35 @@ async def _prepare(path: Path) -> None:
             await dealer_questions.ask(
                 uow, lukas, dealer_code=BERLIN, vehicle_id=None, locale="de", text="?", now=NOW
             )
+            club = Club(
+                channel=CHANNEL,
+                chat_id=-1002000001001,
+                market="DE",
+                languages="de",
+                linked_by="test",
+                linked_at=NOW,
+            )
+            uow.clubs.add(club)
+            await uow.flush()
+            session = ExpertSession(
+                club_id=club.id or 0,
+                topic="Reifen",
+                expert="Dr. Weber",
+                held_on=date(2027, 1, 20),
+                opened_by="test",
+                opened_at=NOW,
+            )
+            uow.expert_sessions.add(session)
+            await uow.flush()
+            uow.expert_questions.add(
+                ExpertQuestion(
+                    session_id=session.id or 0,
+                    owner_id=lukas.id or 0,
+                    locale="de",
+                    text="?",
+                    asked_at=NOW,
+                )
+            )
             await uow.commit()
     finally:
         await app.close()
@@ -386,8 +433,15 @@ async def _ids(app: App) -> Ids:
         first = next(slots[0] for slots in found.values() if slots)
         visits = await uow.visits.of_vehicle(vehicle.id or 0)
         [question] = await uow.questions.of_owner(owner.id)
+        [asked] = await uow.expert_questions.of_owner(owner.id)
         return Ids(
-            vehicle.id or 0, booking.id or 0, visits[0].id or 0, first.start, question.id or 0
+            vehicle.id or 0,
+            booking.id or 0,
+            visits[0].id or 0,
+            first.start,
+            question.id or 0,
+            asked.session_id,
+            asked.id or 0,
         )
 
 

@@ -22,6 +22,7 @@ from handlers.states.onboarding import OnboardingStep, RegistrationStep
 from handlers.states.questions import AnswerStep, AskStep
 from handlers.states.referrals import FriendStep
 from handlers.states.roadside import RoadsideStep, TradeInStep
+from handlers.states.stories import ExpertStep, StoryStep
 from handlers.states.survey import SurveyStep
 
 
@@ -57,6 +58,8 @@ def test_the_step_enums_found_are_all_the_flows() -> None:
         AnswerStep,
         ClubStep,
         AnnounceStep,
+        StoryStep,
+        ExpertStep,
     }
 
 
@@ -77,6 +80,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *FriendStep,
         *TradeInStep,
         *(set(AnnounceStep) - {AnnounceStep.CORRECTION}),  # staff's texts, kept like a booking
+        *StoryStep,  # an owner's story and photos
     }
     assert prompts == {
         *MyBookingsStep,
@@ -90,6 +94,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *AnswerStep,
         *ClubStep,  # staff linking a club: a command starts it again
         AnnounceStep.CORRECTION,  # one message
+        *ExpertStep,  # one message
     }
 
 

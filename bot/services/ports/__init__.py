@@ -47,6 +47,11 @@ from bot.services.ports.referrals import (
 )
 from bot.services.ports.reports import KpiRepository
 from bot.services.ports.staff import AuditLog, StaffRepository
+from bot.services.ports.stories import (
+    ExpertQuestionRepository,
+    ExpertSessionRepository,
+    StoryRepository,
+)
 from bot.services.ports.uow import EventPublisher, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
@@ -69,6 +74,8 @@ __all__ = [
     "DealerDirectory",
     "DeliveryRepository",
     "EventPublisher",
+    "ExpertQuestionRepository",
+    "ExpertSessionRepository",
     "KpiRepository",
     "LedgerRepository",
     "LinkAttempts",
@@ -93,6 +100,7 @@ __all__ = [
     "StageHistory",
     "StatusAwardRepository",
     "StoredFile",
+    "StoryRepository",
     "SurveyAnswerRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",

@@ -48,6 +48,11 @@ from bot.services.ports.referrals import (
 )
 from bot.services.ports.reports import KpiRepository
 from bot.services.ports.staff import AuditLog, StaffRepository
+from bot.services.ports.stories import (
+    ExpertQuestionRepository,
+    ExpertSessionRepository,
+    StoryRepository,
+)
 
 
 class UnitOfWork(Protocol):
@@ -95,6 +100,9 @@ class UnitOfWork(Protocol):
     rsvps: RsvpRepository
     announcements: AnnouncementRepository
     announcement_posts: AnnouncementPostRepository
+    stories: StoryRepository
+    expert_sessions: ExpertSessionRepository
+    expert_questions: ExpertQuestionRepository
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...
