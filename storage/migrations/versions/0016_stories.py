@@ -1,7 +1,7 @@
 """owners' stories and expert Q&A sessions
 
 Revision ID: 0016
-Revises: 0014 (the lead renumbers: 0015, the announcements, comes between)
+Revises: 0015
 Create Date: 2026-12-07 18:10:00
 """
 
