@@ -7,7 +7,7 @@ from sqlalchemy.orm import registry
 
 from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import OutboxMessage, SurveyAnswer
-from bot.domain.club_events import ClubEvent, Rsvp
+from bot.domain.club_events import ClubEvent, EventFeedback, Rsvp
 from bot.domain.clubs import Club, ClubMember
 from bot.domain.deliveries import DurableMessage
 from bot.domain.linking import LinkAttempt
@@ -48,6 +48,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(ClubMember, tables.club_members)
     mapper_registry.map_imperatively(ClubEvent, tables.club_events)
     mapper_registry.map_imperatively(Rsvp, tables.event_rsvps)
+    mapper_registry.map_imperatively(EventFeedback, tables.event_feedback)
     mapper_registry.map_imperatively(LoyaltyAccount, tables.loyalty_accounts)
     mapper_registry.map_imperatively(PointLot, tables.point_lots)
     mapper_registry.map_imperatively(LedgerEntry, tables.ledger_entries)

@@ -29,7 +29,11 @@ from storage.repositories.bookings import (
     SqlVisitRepository,
 )
 from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
-from storage.repositories.club_events import SqlClubEventRepository, SqlRsvpRepository
+from storage.repositories.club_events import (
+    SqlClubEventRepository,
+    SqlEventFeedbackRepository,
+    SqlRsvpRepository,
+)
 from storage.repositories.clubs import SqlClubMemberRepository, SqlClubRepository
 from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
 from storage.repositories.owners import (
@@ -111,6 +115,9 @@ class SqlUnitOfWork:
         self.club_members: ports.ClubMemberRepository = SqlClubMemberRepository(self.session)
         self.club_events: ports.ClubEventRepository = SqlClubEventRepository(self.session)
         self.rsvps: ports.RsvpRepository = SqlRsvpRepository(self.session)
+        self.event_feedback: ports.EventFeedbackRepository = SqlEventFeedbackRepository(
+            self.session
+        )
         self.events: list[DomainEvent] = []
         return self
 

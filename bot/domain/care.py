@@ -52,6 +52,8 @@ class Rule(StrEnum):
     TRADE_IN = "trade_in"
     REFERRAL_STAGE = "referral_stage"  # a friend's stage came in from the CRM import
     WELCOME_GIFT = "welcome_gift"  # to the friend: their gift, paid by a CRM import
+    EVENT_REMINDER = "event_reminder"  # a club event tomorrow, to each owner with a seat
+    EVENT_SURVEY = "event_survey"  # the day after, to those who came
 
 
 CATEGORY_OF: dict[Rule, Category] = {
@@ -78,6 +80,8 @@ CATEGORY_OF: dict[Rule, Category] = {
     # The owner asked to follow their friend; the gift is news of the friend's own account.
     Rule.REFERRAL_STAGE: Category.TRANSACTIONAL,
     Rule.WELCOME_GIFT: Category.TRANSACTIONAL,
+    Rule.EVENT_REMINDER: Category.SERVICE,
+    Rule.EVENT_SURVEY: Category.SERVICE,
 }
 
 # A reminder two hours before an 8:00 visit can't wait for the window to open; a recall

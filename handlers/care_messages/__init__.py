@@ -17,7 +17,15 @@ from bot.domain.reference import Reference
 from bot.i18n import Catalogs
 from bot.services import referral_notices
 from bot.services.ports import UnitOfWork
-from handlers.care_messages import club, loyalty, referrals, service, survey, vehicle
+from handlers.care_messages import (
+    club,
+    club_events,
+    loyalty,
+    referrals,
+    service,
+    survey,
+    vehicle,
+)
 from handlers.care_messages.env import CareEnv, Renderer
 from handlers.care_messages.templates import RecordingTranslator, with_template
 from handlers.context import owner_translator
@@ -46,6 +54,8 @@ RENDERERS: dict[str, Renderer] = {
     Rule.SURVEY_NUDGE: survey.survey,
     Rule.REFERRAL_STAGE: referrals.referral_stage,
     Rule.WELCOME_GIFT: referrals.welcome_gift,
+    Rule.EVENT_REMINDER: club_events.event_reminder,
+    Rule.EVENT_SURVEY: club_events.event_survey,
 }
 
 

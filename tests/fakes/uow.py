@@ -25,7 +25,11 @@ from tests.fakes.booking_repos import (
     FakeVisitRepository,
 )
 from tests.fakes.care_repos import FakeOutbox, FakeSurveyAnswers
-from tests.fakes.club_event_repos import FakeClubEventRepository, FakeRsvpRepository
+from tests.fakes.club_event_repos import (
+    FakeClubEventRepository,
+    FakeEventFeedbackRepository,
+    FakeRsvpRepository,
+)
 from tests.fakes.club_repos import FakeClubMemberRepository, FakeClubRepository
 from tests.fakes.loyalty_repos import (
     FakeLedger,
@@ -145,6 +149,7 @@ class FakeUnitOfWork:
         self.club_members: ports.ClubMemberRepository = FakeClubMemberRepository(store)
         self.club_events: ports.ClubEventRepository = FakeClubEventRepository(store)
         self.rsvps: ports.RsvpRepository = FakeRsvpRepository(store)
+        self.event_feedback: ports.EventFeedbackRepository = FakeEventFeedbackRepository(store)
         self.events: list[DomainEvent] = []
         self.commits = 0
 
