@@ -16,6 +16,7 @@ from handlers.router import Draft, Router
 from handlers.states.booking import BookingStep, MyBookingsStep
 from handlers.states.booking_staff import DeskStep
 from handlers.states.clubs import ClubStep
+from handlers.states.events import EventSurveyStep
 from handlers.states.menu import CarStep
 from handlers.states.onboarding import OnboardingStep, RegistrationStep
 from handlers.states.questions import AnswerStep, AskStep
@@ -55,6 +56,7 @@ def test_the_step_enums_found_are_all_the_flows() -> None:
         AskStep,
         AnswerStep,
         ClubStep,
+        EventSurveyStep,
     }
 
 
@@ -86,6 +88,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *AskStep,  # one message: a command simply leaves it
         *AnswerStep,
         *ClubStep,  # staff linking a club: a command starts it again
+        *EventSurveyStep,
     }
 
 
