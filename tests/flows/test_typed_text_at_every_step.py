@@ -46,6 +46,7 @@ from handlers.states.booking import (
 )
 from handlers.states.booking_staff import DeskStep, InvoiceDraft
 from handlers.states.clubs import ClubDraft, ClubStep
+from handlers.states.events import EventSurveyComment, EventSurveyStep
 from handlers.states.menu import CarStep, OdometerOf
 from handlers.states.onboarding import (
     MarketChosen,
@@ -184,6 +185,7 @@ SEATS: dict[StrEnum, Seat] = {
         OWNER_USER, lambda ids: TradeInDraft(vehicle=ids.vehicle, photos=["photo-1"])
     ),
     SurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: SurveyComment(visit_id=ids.visit)),
+    EventSurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: EventSurveyComment(event_id=1)),
     AskStep.TEXT: Seat(OWNER_USER, lambda ids: AskDraft(question=ids.question)),
     AnswerStep.TEXT: Seat(STAFF_USER, lambda ids: AnswerDraft(question=ids.question), group=True),
     **{
