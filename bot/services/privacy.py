@@ -191,11 +191,11 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
     text, blanked; the cancelled bookings are returned, so their centers can be told.
     Open vouchers are voided (a desk refuses them). Free text about the owner (staff
     reasons in the points journal, lots and audit log, notes and reasons in booking and
-    referral histories, survey and club-event comments) becomes ERASED_TEXT, and their chat accounts as
-    actors become `pseudonym(owner.id)`. Recalls stay with the VIN (they concern the car,
-    and reach its next owner) but lose the link to this owner's vehicle. Questions to the
-    dealer lose what was written in them; the threads stay for the dealers' response
-    times."""
+    referral histories, survey and club-event comments) becomes ERASED_TEXT, and their
+    chat accounts as actors become `pseudonym(owner.id)`. Recalls stay with the VIN (they
+    concern the car, and reach its next owner) but lose the link to this owner's vehicle.
+    Questions to the dealer lose what was written in them; the threads stay for the
+    dealers' response times."""
     assert owner.id is not None
     accounts = await uow.accounts.of_owner(owner.id)
     actors = {actor_id(a.channel, a.user_id) for a in accounts}
