@@ -80,7 +80,7 @@ async def ask_market(ctx: Context) -> None:
 async def ask_title(ctx: Context) -> None:
     draft = ctx.draft(EventDraft)
     languages = ctx.reference.market(draft.market).languages
-    language = native_language_name(languages[len(draft.titles)])
+    language = native_language_name(languages[_title_index(draft, languages)])
     ctx.reply(ctx.t._("The event's title in {language}?", language=language), [_stop_row(ctx)])
 
 
@@ -232,14 +232,20 @@ async def _text(ctx: Context, step: Step, limit: int) -> tuple[EventDraft, str] 
     return draft, text
 
 
+def _title_index(draft: EventDraft, languages: tuple[str, ...]) -> int:
+    """The language whose title is asked: the first without one (the last again when a
+    stale draft has them all)."""
+    return min(len(draft.titles), len(languages) - 1)
+
+
 @router.state(Step.TITLE, needs_owner=False)
 async def title(ctx: Context) -> None:
     answer = await _text(ctx, Step.TITLE, TITLE_LIMIT)
     if answer is None:
         return
     draft, text = answer
-    draft.titles.append(text)
     languages = ctx.reference.market(draft.market).languages
+    draft.titles = [*draft.titles[: _title_index(draft, languages)], text]
     await _next(ctx, Step.TITLE if len(draft.titles) < len(languages) else Step.WHEN, draft)
 
 

@@ -46,7 +46,12 @@ from handlers.states.booking import (
 )
 from handlers.states.booking_staff import DeskStep, InvoiceDraft
 from handlers.states.clubs import ClubDraft, ClubStep
-from handlers.states.events import EventSurveyComment, EventSurveyStep
+from handlers.states.events import (
+    EventDraft,
+    EventSurveyComment,
+    EventSurveyStep,
+    EventWizardStep,
+)
 from handlers.states.menu import CarStep, OdometerOf
 from handlers.states.onboarding import (
     MarketChosen,
@@ -75,6 +80,7 @@ CHANNEL = "prop"
 OWNER_USER = 1  # Lukas, Berlin: an X7 and a confirmed visit on 30 November
 STAFF_USER = 2  # an advisor of Berlin's center, in its staff chat
 NEWCOMER_USER = 3  # not linked: registering
+MODERATOR_USER = 4  # a moderator of Berlin's center, in private chat
 LUKAS = "+4915112345678"
 BERLIN = "DE-BER-01"
 BERLIN_STAFF_CHAT = -1001000001001
@@ -112,6 +118,19 @@ def _booking(ids: Ids, **fields: object) -> BookingDraft:
         "offered": ["maintenance", "inspection", "brakes"],
     }
     return BookingDraft(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def _event_draft() -> EventDraft:
+    """Every answer given: any step of the event wizard can be shown with it."""
+    return EventDraft(
+        market="DE",
+        titles=["Ausfahrt"],
+        starts=NOW + timedelta(days=30),
+        place="Tempelhof",
+        latitude=52.47,
+        longitude=13.4,
+        capacity=10,
+    )
 
 
 def _shared() -> PhoneShared:
@@ -192,6 +211,7 @@ SEATS: dict[StrEnum, Seat] = {
         step: Seat(STAFF_USER, lambda ids: ClubDraft(market="DE", languages=["de"]), group=True)
         for step in ClubStep
     },
+    **{step: Seat(MODERATOR_USER, lambda ids: _event_draft()) for step in EventWizardStep},
 }
 STEPS = sorted(SEATS, key=lambda step: step.value)
 
@@ -331,6 +351,16 @@ async def _prepare(path: Path) -> None:
                 user_id=STAFF_USER,
                 role=Role.ADVISOR,
                 name="Advisor",
+                dealer_code=BERLIN,
+                actor="test",
+                now=NOW,
+            )
+            await add_staff(
+                uow,
+                channel=CHANNEL,
+                user_id=MODERATOR_USER,
+                role=Role.MODERATOR,
+                name="Moderator",
                 dealer_code=BERLIN,
                 actor="test",
                 now=NOW,

@@ -16,7 +16,7 @@ from handlers.router import Draft, Router
 from handlers.states.booking import BookingStep, MyBookingsStep
 from handlers.states.booking_staff import DeskStep
 from handlers.states.clubs import ClubStep
-from handlers.states.events import EventSurveyStep
+from handlers.states.events import EventSurveyStep, EventWizardStep
 from handlers.states.menu import CarStep
 from handlers.states.onboarding import OnboardingStep, RegistrationStep
 from handlers.states.questions import AnswerStep, AskStep
@@ -57,6 +57,7 @@ def test_the_step_enums_found_are_all_the_flows() -> None:
         AnswerStep,
         ClubStep,
         EventSurveyStep,
+        EventWizardStep,
     }
 
 
@@ -89,6 +90,7 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *AnswerStep,
         *ClubStep,  # staff linking a club: a command starts it again
         *EventSurveyStep,
+        *EventWizardStep,  # staff creating an event: a command starts it again
     }
 
 
