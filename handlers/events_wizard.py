@@ -226,7 +226,13 @@ async def _text(ctx: Context, step: Step, limit: int) -> tuple[EventDraft, str] 
     text = ctx.event.text.strip() if ctx.event.kind is EventKind.TEXT else ""
     if not text or len(text) > limit:
         if text:
-            ctx.reply(ctx.t._("Please keep it under {n} characters.", n=ctx.t.number(limit)))
+            ctx.reply(
+                ctx.t.ngettext(
+                    "Please keep it to {n} character at most.",
+                    "Please keep it to {n} characters at most.",
+                    limit,
+                )
+            )
         await ctx.flows.reask(ctx)
         return None
     return draft, text
