@@ -48,6 +48,7 @@ def staff_help_lines(ctx: Context, member: StaffMember) -> list[str]:
             t._("/link: in a group, link it as an owners' club"),
             t._("/club: the club's settings; /unlink: unlink it"),
             t._("/event N: post an event with its RSVP buttons"),
+            t._("/newevent: create a club event, step by step"),
         ]
     if member.may(*club_events.CHECKIN_ROLES):
         lines.append(t._("/checkin CODE: check an owner in at an event"))
