@@ -132,7 +132,11 @@ async def ask_club(ctx: Context) -> None:
 
 
 @router.reask(Step.PREVIEW, needs_owner=False)
-async def preview(ctx: Context, *, edit: bool = False) -> None:
+async def preview(ctx: Context) -> None:
+    _preview(ctx)
+
+
+def _preview(ctx: Context, *, edit: bool = False) -> None:
     t = ctx.t
     draft = ctx.draft(EventDraft)
     event = _event(ctx, draft)
@@ -341,7 +345,7 @@ async def switch_priority(ctx: Context, _code: WizardPriority) -> None:
         return
     draft.co_creators_first = not draft.co_creators_first
     ctx.enter(Step.PREVIEW, draft)
-    await preview(ctx, edit=True)
+    _preview(ctx, edit=True)
 
 
 @router.on(WizardCreate, needs_owner=False)
