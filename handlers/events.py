@@ -241,13 +241,13 @@ async def tickets(ctx: Context) -> None:
         ctx.reply("", attachment=ticket_attachment(ctx, event, rsvp))
 
 
+CHECKIN_PAYLOAD = "checkin_"  # /start checkin_<CODE>: handlers/onboarding.py
+
+
 def checkin_link(bot_username: str, code: str) -> str:
     """What the ticket's QR code holds: staff who scan it open the bot, which checks the
     owner in (handlers/events_staff.py). Only staff of the event's market can."""
     return f"https://t.me/{bot_username}?start={CHECKIN_PAYLOAD}{code}"
-
-
-CHECKIN_PAYLOAD = "checkin_"
 
 
 def ticket_attachment(ctx: Context, event: ClubEvent, rsvp: Rsvp) -> Attachment:
