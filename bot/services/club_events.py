@@ -133,7 +133,7 @@ async def check_in(
         return CheckinRefusal.UNKNOWN
     if not staff.serves_market(event.market, reference.dealers):
         return CheckinRefusal.ELSEWHERE
-    if rsvp.status is not RsvpStatus.GOING:
+    if rsvp.status is not RsvpStatus.GOING or event.cancelled_at is not None:
         return Checkin(event, rsvp, CheckinRefusal.NOT_GOING)
     if rsvp.attended_at is not None:
         return Checkin(event, rsvp, CheckinRefusal.ALREADY)

@@ -1,7 +1,7 @@
 """The survey after a club event on the in-memory fakes: a rating counts only from an
 owner who was checked in, once the survey was sent and while it is open, and only the
-first; a cancelled event takes no more answers; /mydata shows the ratings and /forget
-blanks the comments."""
+first; a cancelled event takes no more answers and checks nobody in; /mydata shows the
+ratings and /forget blanks the comments."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.care import CATEGORY_OF, OutboxMessage, OutboxStatus, Rule
+from bot.domain.staff import Role, StaffMember
 from bot.services import club_events, event_feedback, privacy
-from bot.services.club_events import EventGone
+from bot.services.club_events import CheckinRefusal, EventGone
 from bot.services.event_feedback import FeedbackNotOpen, NotTheirSeat
 from tests.builders import an_owner
 from tests.event_races import an_event
@@ -127,3 +128,29 @@ async def test_mydata_shows_the_rating_and_forget_blanks_the_comment(fake_app: F
     async with fake_app.database.uow() as uow:
         [feedback] = await uow.event_feedback.of_owner(owner_id)
     assert (feedback.rating, feedback.comment) == (5, "")
+
+
+async def test_a_seat_at_a_cancelled_event_is_not_checked_in(fake_app: FakeApp) -> None:
+    event, owner = await _seated(fake_app, attended=False)
+    staff = StaffMember(
+        channel="console",
+        user_id=1,
+        role=Role.ADVISOR,
+        name="Advisor",
+        added_at=fake_app.clock.now(),
+        dealer_code="AE-DXB-01",
+    )
+    async with fake_app.database.uow() as uow:
+        await club_events.cancel_event(uow, event, actor="test", now=fake_app.clock.now())
+        rsvp = await uow.rsvps.find(event, owner)
+        assert rsvp is not None
+        found = await club_events.check_in(
+            uow,
+            fake_app.reference,
+            code=rsvp.checkin_code,
+            staff=staff,
+            actor="console:1",
+            now=fake_app.clock.now(),
+        )
+    assert isinstance(found, club_events.Checkin)
+    assert (found.refusal, found.rsvp.attended_at) == (CheckinRefusal.NOT_GOING, None)
