@@ -1,7 +1,7 @@
 """Club events for owners: /events in private chat, RSVP buttons in private chat and in
 club groups (the answer always goes to the private chat), a waitlist that moves up
-(the promoted owner is told), a calendar file, and /event ID for staff to post a card.
-Check-in at the door is handlers/events_staff.py."""
+(the promoted owner is told), a calendar file, and the QR ticket (/ticket) staff scan
+at the door. Posting a card and check-in are handlers/events_staff.py."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from bot.services.queries.club_events import (
     answer_of,
     event_by_id,
     owner_models,
+    seats_of,
     seats_taken,
     upcoming_events,
 )
 from handlers.codes import button
-from handlers.codes.events import EventCalendar, EventGoing, EventNotGoing
+from handlers.codes.events import EventCalendar, EventGoing, EventNotGoing, EventTicket
 from handlers.common import OwnerChat, reach_owner
 from handlers.context import Context
+from handlers.media import qr_png
 from handlers.router import Router
 from handlers.types import Attachment, Button
 
@@ -65,11 +67,11 @@ def card_buttons(t: Translator, event: ClubEvent) -> list[list[Button]]:
     assert event.id is not None
     return [
         [button(t.pgettext("button", "✅ I'm going"), EventGoing(event.id))],
-        [Button(t.pgettext("button", "📍 Map"), url=_map_url(event))],
+        [Button(t.pgettext("button", "📍 Map"), url=map_url(event))],
     ]
 
 
-def _map_url(event: ClubEvent) -> str:
+def map_url(event: ClubEvent) -> str:
     lat, lon = event.latitude, event.longitude
     return (
         f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=16/{lat:.5f}/{lon:.5f}"
@@ -123,7 +125,7 @@ async def going(ctx: Context, code: EventGoing) -> None:
             t._(
                 "{title} is full, so you are number {position} on the waitlist. I'll tell you as "
                 "soon as a seat frees up.",
-                title=_title(t, event),
+                title=event_title(t, event),
                 position=t.number(answer.position),
             ),
             [[button(t.pgettext("button", "✖️ Leave the waitlist"), EventNotGoing(code.event))]],
@@ -139,7 +141,7 @@ def _tell_going(
     text = t._(
         "✅ You're going to {title}, {when}. Your check-in code is <b>{code}</b>: show it "
         "to the team at the door.",
-        title=_title(t, event),
+        title=event_title(t, event),
         when=event_when(t, event),
         code=rsvp.checkin_code,
     )
@@ -147,7 +149,10 @@ def _tell_going(
         ctx,
         f"{lead}\n\n{text}" if lead else text,
         [
-            [button(t.pgettext("button", "📅 Add to calendar"), EventCalendar(rsvp.event_id))],
+            [
+                button(t.pgettext("button", "📅 Add to calendar"), EventCalendar(rsvp.event_id)),
+                button(t.pgettext("button", "🎟 Ticket"), EventTicket(rsvp.event_id)),
+            ],
             [button(t.pgettext("button", "✖️ I can't come"), EventNotGoing(rsvp.event_id))],
         ],
     )
@@ -165,7 +170,7 @@ async def not_going(ctx: Context, code: EventNotGoing) -> None:
     ctx.reply(
         ctx.t._(
             "You're off the list for {title}. Thanks for letting us know.",
-            title=_title(ctx.t, event),
+            title=event_title(ctx.t, event),
         ),
         edit=True,
     )
@@ -205,6 +210,62 @@ def calendar_attachment(t: Translator, event: ClubEvent, ctx: Context) -> Attach
     return Attachment(f"event-{event.id}.ics", data, caption=t._("Add it to your calendar."))
 
 
+@router.on(EventTicket)
+async def ticket(ctx: Context, code: EventTicket) -> None:
+    assert ctx.owner is not None
+    assert ctx.owner.id is not None
+    seat = next(
+        (
+            (event, rsvp)
+            for event, rsvp in await seats_of(ctx.uow, ctx.owner.id, ctx.now)
+            if event.id == code.event
+        ),
+        None,
+    )
+    if seat is None:
+        ctx.toast(ctx.t._("This button is no longer valid."))
+        return
+    ctx.reply("", attachment=ticket_attachment(ctx, *seat))
+
+
+@router.command("ticket")
+async def tickets(ctx: Context) -> None:
+    """Every seat still to come, a QR code each."""
+    assert ctx.owner is not None
+    assert ctx.owner.id is not None
+    seats = await seats_of(ctx.uow, ctx.owner.id, ctx.now)
+    if not seats:
+        ctx.reply(ctx.t._("You have no seat at an upcoming club event. See /events."))
+        return
+    for event, rsvp in seats[:5]:
+        ctx.reply("", attachment=ticket_attachment(ctx, event, rsvp))
+
+
+CHECKIN_PAYLOAD = "checkin_"  # /start checkin_<CODE>: handlers/onboarding.py
+
+
+def checkin_link(bot_username: str, code: str) -> str:
+    """What the ticket's QR code holds: staff who scan it open the bot, which checks the
+    owner in (handlers/events_staff.py). Only staff of the event's market can."""
+    return f"https://t.me/{bot_username}?start={CHECKIN_PAYLOAD}{code}"
+
+
+def ticket_attachment(ctx: Context, event: ClubEvent, rsvp: Rsvp) -> Attachment:
+    t = ctx.t
+    return Attachment(
+        filename=f"ticket-{event.id}.png",
+        data=qr_png(checkin_link(ctx.deps.bot_username, rsvp.checkin_code)),
+        kind="photo",
+        caption=t._(
+            "🎟 {title}, {when}. Show this QR code at the door; if it won't scan, your "
+            "check-in code is {code}.",
+            title=event_title(t, event),
+            when=event_when(t, event),
+            code=rsvp.checkin_code,
+        ),
+    )
+
+
 async def _may_attend(ctx: Context, event: ClubEvent) -> bool:
     owner = ctx.owner
     assert owner is not None
@@ -214,7 +275,7 @@ async def _may_attend(ctx: Context, event: ClubEvent) -> bool:
     return event.model is None or event.model in await owner_models(ctx.uow, owner.id)
 
 
-def _title(t: Translator, event: ClubEvent) -> str:
+def event_title(t: Translator, event: ClubEvent) -> str:
     """As a placeholder value (escaped by the translator)."""
     return event.text_in(t.code, next(iter(event.texts)))[0]
 

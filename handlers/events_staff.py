@@ -1,6 +1,7 @@
 """Club events for staff: /event ID posts an event's card with its RSVP buttons (in a
-club group, or anywhere), /checkin CODE checks an owner in at the door and pays the
-club-event points of the market's rules. Roles are checked in the database."""
+club group, or anywhere), /checkin CODE (or scanning the owner's QR ticket, a deep
+link to /start) checks an owner in at the door and pays the club-event points of the
+market's rules once. Roles and the event's market are checked in the database."""
 
 from __future__ import annotations
 
@@ -49,16 +50,36 @@ async def post_event(ctx: Context) -> None:
 
 @router.command("checkin", needs_owner=False, private_only=False)
 async def check_in(ctx: Context) -> None:
+    code = ctx.event.text.strip()
+    if not code:
+        if await _staff(ctx, *club_events.CHECKIN_ROLES) is not None:
+            ctx.reply(
+                ctx.t._(
+                    "Send the owner's check-in code after the command, for example: /checkin K7Q3XA"
+                )
+            )
+        return
+    await check_in_code(ctx, code)
+
+
+async def check_in_scanned(ctx: Context, code: str) -> None:
+    """A staff member scanned an owner's ticket (the deep link opened /start): the same
+    check-in as /checkin CODE. Anyone else is told what the code is for."""
+    try:
+        await require_staff(ctx.uow, ctx.event.channel, ctx.event.user_id)
+    except LacksRole:
+        pass  # check_in_code says which roles may
+    except NotStaff:
+        ctx.reply(ctx.t._("This QR code is for the team at the event's door: show it to them."))
+        return
+    await check_in_code(ctx, code)
+
+
+async def check_in_code(ctx: Context, code: str) -> None:
     member = await _staff(ctx, *club_events.CHECKIN_ROLES)
     if member is None:
         return
     t = ctx.t
-    code = ctx.event.text.strip()
-    if not code:
-        ctx.reply(
-            t._("Send the owner's check-in code after the command, for example: /checkin K7Q3XA")
-        )
-        return
     found = await club_events.check_in(
         ctx.uow,
         ctx.reference,

@@ -21,7 +21,7 @@ from bot.services.phone_proof import (
     read_typed_phone,
 )
 from bot.services.queries.vehicles import vehicles_of
-from handlers import referrals_invited
+from handlers import events_staff, referrals_invited
 from handlers.codes import BadCode, button
 from handlers.codes.onboarding import ChooseLanguage, SwitchOwner
 from handlers.common import (
@@ -33,6 +33,7 @@ from handlers.common import (
 )
 from handlers.consent import continue_after_link
 from handlers.context import Context
+from handlers.events import CHECKIN_PAYLOAD
 from handlers.registration import ask_market, served_countries
 from handlers.router import Router
 from handlers.states.onboarding import (
@@ -51,6 +52,9 @@ _LOOKS_LIKE_PHONE = re.compile(r"^\+?[\d\s\-()]{7,}$")
 @router.command("start", needs_owner=False)
 async def start(ctx: Context) -> None:
     payload = ctx.event.text.strip()
+    if payload.startswith(CHECKIN_PAYLOAD):  # staff scanned an owner's ticket
+        await events_staff.check_in_scanned(ctx, payload.removeprefix(CHECKIN_PAYLOAD))
+        return
     if payload and not ctx.account.start_payload:
         ctx.account.start_payload = payload[:64]  # deep links: read by later flows
     invitation = await referrals_invited.link_opened(ctx, payload) if payload else ""

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.club_events import RsvpStatus
+from bot.domain.clubs import MemberStatus
 from storage import tables
 from storage.sqlfunc import add_months
 
@@ -45,6 +47,33 @@ class SqlKpiRepository:
             )
         rows = (await self.session.execute(query)).all()
         return [(str(dealer), asked, answered) for dealer, asked, answered in rows]
+
+    async def club_engagement(self, market: str | None, since: datetime) -> tuple[int, int, int]:
+        clubs, members = tables.clubs.c, tables.club_members.c
+        ev, rs = tables.club_events.c, tables.event_rsvps.c
+        verified = (
+            select(func.count(func.distinct(members.owner_id)))
+            .join(tables.clubs, clubs.id == members.club_id)
+            .where(
+                members.status == MemberStatus.MEMBER,
+                members.owner_id.is_not(None),
+                clubs.unlinked_at.is_(None),
+            )
+        )
+        seats = (
+            select(
+                func.count(rs.id).filter(rs.status == RsvpStatus.GOING),
+                func.count(rs.attended_at),
+            )
+            .join(tables.club_events, ev.id == rs.event_id)
+            .where(ev.starts_at >= since, ev.cancelled_at.is_(None))
+        )
+        if market:
+            verified = verified.where(clubs.market == market)
+            seats = seats.where(ev.market == market)
+        members_now = int(await self.session.scalar(verified) or 0)
+        going, attended = (await self.session.execute(seats)).one()
+        return members_now, int(going or 0), int(attended or 0)
 
     async def scores_since(self, market: str | None, since: datetime) -> list[tuple[datetime, int]]:
         answers = tables.survey_answers.c

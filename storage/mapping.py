@@ -8,7 +8,7 @@ from sqlalchemy.orm import registry
 from bot.domain.announcements import Announcement, AnnouncementPost
 from bot.domain.booking import Booking, BookingChange, ServiceVisit, VehicleRecall
 from bot.domain.care import OutboxMessage, SurveyAnswer
-from bot.domain.club_events import ClubEvent, Rsvp
+from bot.domain.club_events import ClubEvent, EventFeedback, Rsvp
 from bot.domain.clubs import Club, ClubMember
 from bot.domain.deliveries import DurableMessage
 from bot.domain.linking import LinkAttempt
@@ -52,6 +52,7 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Rsvp, tables.event_rsvps)
     mapper_registry.map_imperatively(Announcement, tables.announcements)
     mapper_registry.map_imperatively(AnnouncementPost, tables.announcement_posts)
+    mapper_registry.map_imperatively(EventFeedback, tables.event_feedback)
     mapper_registry.map_imperatively(LoyaltyAccount, tables.loyalty_accounts)
     mapper_registry.map_imperatively(PointLot, tables.point_lots)
     mapper_registry.map_imperatively(LedgerEntry, tables.ledger_entries)

@@ -686,6 +686,7 @@ club_events = Table(
     Column("texts", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("created_by", String(64), nullable=False),
+    Column("cancelled_at", UtcDateTime, nullable=True),
     CheckConstraint("capacity > 0", name="capacity_positive"),
 )
 
@@ -807,4 +808,20 @@ expert_questions = Table(
     Column("answer", String(1500), nullable=True),
     Column("answered_by", String(64), nullable=True),
     Column("answered_at", UtcDateTime, nullable=True),
+)
+
+# The survey the day after an event: one answer per seat (rsvp_id is unique).
+event_feedback = Table(
+    "event_feedback",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", ForeignKey("club_events.id", ondelete="CASCADE"), nullable=False),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "rsvp_id", ForeignKey("event_rsvps.id", ondelete="CASCADE"), nullable=False, unique=True
+    ),
+    Column("rating", SmallInteger, nullable=False),
+    Column("comment", String(1000), nullable=False),
+    Column("answered_at", UtcDateTime, nullable=False),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
 )

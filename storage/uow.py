@@ -33,7 +33,11 @@ from storage.repositories.bookings import (
     SqlVisitRepository,
 )
 from storage.repositories.channels import SqlAddressBook, SqlLinkAttempts, SqlMediaShelf
-from storage.repositories.club_events import SqlClubEventRepository, SqlRsvpRepository
+from storage.repositories.club_events import (
+    SqlClubEventRepository,
+    SqlEventFeedbackRepository,
+    SqlRsvpRepository,
+)
 from storage.repositories.clubs import SqlClubMemberRepository, SqlClubRepository
 from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
 from storage.repositories.owners import (
@@ -129,6 +133,9 @@ class SqlUnitOfWork:
             self.session
         )
         self.expert_questions: ports.ExpertQuestionRepository = SqlExpertQuestionRepository(
+            self.session
+        )
+        self.event_feedback: ports.EventFeedbackRepository = SqlEventFeedbackRepository(
             self.session
         )
         self.events: list[DomainEvent] = []

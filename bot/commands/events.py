@@ -11,7 +11,7 @@ import typer
 from bot.app import App, prepare_database
 from bot.commands.common import cli_actor, parse_now, with_app
 
-events_cli = typer.Typer(no_args_is_help=True, help="Club events: create, list, attendees.")
+events_cli = typer.Typer(no_args_is_help=True, help="Club events: create, list, attendees, cancel.")
 
 
 @events_cli.command("create")
@@ -76,6 +76,7 @@ def events_attendees(
     out: Annotated[Path, typer.Option(help="The CSV file to write")],
 ) -> None:
     """Who answered, with their status and check-in (formula-safe CSV for a spreadsheet)."""
+    from bot.services import event_feedback
     from bot.services.csv_files import write_csv
 
     async def work(app: App) -> None:
@@ -85,10 +86,12 @@ def events_attendees(
                 typer.echo(f"no event {event_id}", err=True)
                 raise typer.Exit(1)
             rows = []
+            ratings = {f.rsvp_id: f for f in await uow.event_feedback.of_event(event_id)}
             for answer in await uow.rsvps.of_event(event_id):
                 owner = await uow.owners.get(answer.owner_id)
                 if owner is None or owner.erased_at is not None:
                     continue
+                rated = ratings.get(answer.id or 0)
                 rows.append(
                     [
                         owner.full_name,
@@ -97,15 +100,54 @@ def events_attendees(
                         "yes" if answer.co_creator else "",
                         answer.checkin_code,
                         answer.attended_at.isoformat() if answer.attended_at else "",
+                        str(rated.rating) if rated else "",
+                        rated.comment if rated else "",
                     ]
                 )
+            survey = await event_feedback.summary(uow, event_id)
         with out.open("w", newline="", encoding="utf-8") as fh:
-            count = write_csv(
-                fh, ["name", "phone", "status", "co_creator", "checkin_code", "checked_in_at"], rows
-            )
+            count = write_csv(fh, ATTENDEE_COLUMNS, rows)
         typer.echo(f"{count} attendees written to {out}")
+        if survey.average is not None:
+            typer.echo(f"survey: {survey.answers} answers, {survey.average:.1f} stars on average")
 
     with_app(work)
+
+
+ATTENDEE_COLUMNS = [
+    "name",
+    "phone",
+    "status",
+    "co_creator",
+    "checkin_code",
+    "checked_in_at",
+    "rating",  # the survey the day after: 1 to 5 stars
+    "comment",
+]
+
+
+@events_cli.command("cancel")
+def events_cancel(
+    event_id: Annotated[int, typer.Argument(help="The event's number")],
+    now: Annotated[
+        str | None, typer.Option(help="Pretend it is this time (ISO, with zone)")
+    ] = None,
+) -> None:
+    """Call an event off: it leaves /events, takes no more answers, sends no reminders."""
+    from bot.services.club_events import EventGone, cancel_event
+
+    async def work(app: App) -> None:
+        await prepare_database(app)
+        async with app.database.uow() as uow:
+            try:
+                event = await cancel_event(uow, event_id, actor=cli_actor(), now=app.clock.now())
+            except EventGone as error:
+                typer.echo(f"no upcoming event {event_id}", err=True)
+                raise typer.Exit(1) from error
+            await uow.commit()
+        typer.echo(f"event {event.id} cancelled")
+
+    with_app(work, parse_now(now))
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -59,6 +59,11 @@ def report_kpi(
         for dealer in report.questions:
             wait = "n/a" if dealer.median_minutes is None else f"{dealer.median_minutes} min"
             typer.echo(f"{dealer.dealer_code}\t{dealer.asked}\t{dealer.answered}\t{wait}")
+        clubs = report.clubs
+        typer.echo(
+            f"clubs: {clubs.verified_members} verified members, {clubs.rsvps} seats taken "
+            f"at events, {clubs.attended} checked in"
+        )
         if png is not None:
             from bot.i18n import SHIPPED_LOCALES
             from bot.services.kpi_chart import render_png

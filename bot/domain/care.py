@@ -53,6 +53,8 @@ class Rule(StrEnum):
     REFERRAL_STAGE = "referral_stage"  # a friend's stage came in from the CRM import
     WELCOME_GIFT = "welcome_gift"  # to the friend: their gift, paid by a CRM import
     ANNOUNCEMENT = "announcement"  # staff's news to a segment (bot/domain/announcements.py)
+    EVENT_REMINDER = "event_reminder"  # a club event tomorrow, to each owner with a seat
+    EVENT_SURVEY = "event_survey"  # the day after, to those who came
 
 
 CATEGORY_OF: dict[Rule, Category] = {
@@ -80,6 +82,8 @@ CATEGORY_OF: dict[Rule, Category] = {
     Rule.REFERRAL_STAGE: Category.TRANSACTIONAL,
     Rule.WELCOME_GIFT: Category.TRANSACTIONAL,
     Rule.ANNOUNCEMENT: Category.MARKETING,
+    Rule.EVENT_REMINDER: Category.SERVICE,
+    Rule.EVENT_SURVEY: Category.SERVICE,
 }
 
 # A reminder two hours before an 8:00 visit can't wait for the window to open; a recall

@@ -33,6 +33,7 @@ class ClubEvent:
     co_creators_first: bool = False  # the waitlist moves Co-creators up first
     club_id: int | None = None
     model: str | None = None
+    cancelled_at: datetime | None = None  # called off: no reminders, no new answers
     id: int | None = None
 
     def text_in(self, locale: str, fallback: str) -> tuple[str, str]:
@@ -53,6 +54,22 @@ class Rsvp:
     co_creator: bool = False  # the owner's tier when they said yes
     attended_at: datetime | None = None
     id: int | None = None
+
+
+@dataclass(eq=False)
+class EventFeedback:
+    """An attendee's answer to the short survey the day after the event."""
+
+    event_id: int
+    owner_id: int
+    rsvp_id: int
+    rating: int  # 1 to 5 stars
+    answered_at: datetime
+    comment: str = ""
+    id: int | None = None
+
+
+RATINGS = range(1, 6)
 
 
 def new_checkin_code() -> str:

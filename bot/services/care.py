@@ -30,6 +30,8 @@ from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 from bot.services.ports.care import (
     BookingsStarting,
     DeliveredBefore,
+    EventsEnded,
+    EventsStarting,
     LinkedBetween,
     OnMonthDay,
     OpenRecalls,
@@ -45,6 +47,9 @@ from bot.services.ports.care import (
 )
 
 CATCH_UP_DAYS = 3  # a planner that was down for a day or two still plans date-exact rules
+EVENT_REMINDER_HOURS = 24
+EVENT_SURVEY_AFTER = timedelta(hours=12)  # the day after: quiet hours hold it till morning
+EVENT_SURVEY_WITHIN = timedelta(days=7)  # a planner down for days doesn't ask about old ones
 
 
 @dataclass
@@ -107,6 +112,7 @@ def steps(reference: Reference, now: datetime) -> Iterator[PlanQuery]:
     markets = list(reference.markets.values())
     policy = reference.care[markets[0].code]
     yield from _clock_steps(tuple(m.code for m in markets), policy, now)
+    yield from _club_event_steps(tuple(m.code for m in markets), now)
     groups: dict[tuple[date, CarePolicy], list[str]] = defaultdict(list)
     for market in markets:
         today = now.astimezone(ZoneInfo(market.timezone)).date()
@@ -161,6 +167,18 @@ def _clock_steps(codes: tuple[str, ...], policy: CarePolicy, now: datetime) -> I
         now=now,
         until=now + timedelta(days=policy.points_expiring_days),
         occurrence=f"{now:%Y-%m}",
+    )
+
+
+def _club_event_steps(codes: tuple[str, ...], now: datetime) -> Iterator[PlanQuery]:
+    """A reminder 24 hours before a club event to each owner with a seat; a short survey
+    the day after to those who came."""
+    yield EventsStarting(markets=codes, now=now, hours=EVENT_REMINDER_HOURS)
+    yield EventsEnded(
+        markets=codes,
+        now=now,
+        ended_after=now - EVENT_SURVEY_WITHIN,
+        ended_before=now - EVENT_SURVEY_AFTER,
     )
 
 

@@ -30,7 +30,7 @@ CHECKIN_ROLES = (Role.ADVISOR, Role.SALES, Role.MODERATOR)
 
 
 class EventGone(Exception):
-    """The event does not exist, or has already started."""
+    """The event does not exist, has already started or was called off."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ async def answer_yes(
     """A seat if one is left, else a place on the waitlist. Saying yes twice changes
     nothing; saying yes after cancelling asks again from the back of the line."""
     event = await uow.club_events.lock(event_id)
-    if event is None or event.starts_at <= now:
+    if event is None or event.starts_at <= now or event.cancelled_at is not None:
         raise EventGone
     rsvp = await uow.rsvps.find(event_id, owner_id)
     if rsvp is not None and rsvp.status is not RsvpStatus.CANCELLED:
@@ -75,7 +75,7 @@ async def answer_no(
     """Give up a seat or a waitlist place; the owner who moves up into a freed seat is
     returned (to be told)."""
     event = await uow.club_events.lock(event_id)
-    if event is None or event.starts_at <= now:
+    if event is None or event.starts_at <= now or event.cancelled_at is not None:
         raise EventGone
     rsvp = await uow.rsvps.find(event_id, owner_id)
     if rsvp is None or rsvp.status is RsvpStatus.CANCELLED:
@@ -133,7 +133,7 @@ async def check_in(
         return CheckinRefusal.UNKNOWN
     if not staff.serves_market(event.market, reference.dealers):
         return CheckinRefusal.ELSEWHERE
-    if rsvp.status is not RsvpStatus.GOING:
+    if rsvp.status is not RsvpStatus.GOING or event.cancelled_at is not None:
         return Checkin(event, rsvp, CheckinRefusal.NOT_GOING)
     if rsvp.attended_at is not None:
         return Checkin(event, rsvp, CheckinRefusal.ALREADY)
@@ -152,3 +152,14 @@ async def check_in(
     )
     audit(uow, actor, "event.checkin", f"event:{event.id}", "", now, rsvp=rsvp.id)
     return Checkin(event, rsvp, None, outcome)
+
+
+async def cancel_event(uow: UnitOfWork, event_id: int, *, actor: str, now: datetime) -> ClubEvent:
+    """Call an event off: no more answers, and no reminder leaves the outbox for it."""
+    event = await uow.club_events.lock(event_id)
+    if event is None or event.starts_at <= now:
+        raise EventGone
+    if event.cancelled_at is None:
+        event.cancelled_at = now
+        audit(uow, actor, "event.cancel", f"event:{event.id}", "", now)
+    return event

@@ -15,6 +15,8 @@ from bot.domain.text import clean_text
 from bot.services.ports import UnitOfWork
 from bot.services.staff import audit
 
+DEFAULT_HOURS = 2  # an event's length when the file or the wizard doesn't say
+
 
 class EventFileError(ValueError):
     """What is wrong with the file, said so the person who wrote it can fix it."""
@@ -43,7 +45,7 @@ def read_event(data: bytes, reference: Reference, *, actor: str, now: datetime) 
         starts = (local if local.tzinfo else local.replace(tzinfo=ZoneInfo(zone))).astimezone(
             ZoneInfo("UTC")
         )
-        hours = float(raw.get("hours", 2))
+        hours = float(raw.get("hours", DEFAULT_HOURS))
         capacity = int(raw["capacity"])
     except (KeyError, ValueError) as error:
         raise EventFileError(f"starts (local date and time), capacity: {error}") from error
@@ -99,6 +101,48 @@ def _texts(raw: dict[str, Any], languages: tuple[str, ...]) -> dict[str, Any]:
     if languages[0] not in texts:
         raise EventFileError(f"[text.{languages[0]}] is needed: the market's default language")
     return texts
+
+
+def spec_from_wizard(
+    reference: Reference,
+    *,
+    market: str,
+    titles: dict[str, str],
+    starts: datetime,
+    place: str,
+    latitude: float,
+    longitude: float,
+    capacity: int,
+    co_creators_first: bool,
+    club_chat: int | None,
+    actor: str,
+    now: datetime,
+) -> EventSpec:
+    """The staff wizard's answers as the same event a file describes, checked the same
+    way (handlers/events_wizard.py); then `create_event`."""
+    home = reference.market(market)
+    if starts <= now:
+        raise EventFileError("the event must start in the future")
+    if capacity <= 0:
+        raise EventFileError("capacity and hours must be positive")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise EventFileError("the place's latitude or longitude is out of range")
+    texts = _texts({code: {"title": title} for code, title in titles.items()}, home.languages)
+    event = ClubEvent(
+        market=home.code,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=DEFAULT_HOURS),
+        timezone=home.timezone,
+        place=clean_text(place),
+        latitude=latitude,
+        longitude=longitude,
+        capacity=capacity,
+        texts=texts,
+        created_at=now,
+        created_by=actor,
+        co_creators_first=co_creators_first,
+    )
+    return EventSpec(event, club_chat)
 
 
 async def create_event(uow: UnitOfWork, spec: EventSpec, now: datetime) -> ClubEvent:

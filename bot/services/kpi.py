@@ -3,7 +3,8 @@
 NPS (% promoters 9-10 minus % detractors 0-6; the target is 40 or more), the
 return-to-service rate (vehicles with a paid visit in the last 12 months; the target is
 70% or more), owners per life-cycle segment, care messages per rule and outcome, and
-questions to dealers answered with each dealer's median first-response time.
+questions to dealers answered with each dealer's median first-response time, and club
+engagement (verified members, seats taken at club events, attendance).
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ class DealerResponses:
     median_minutes: int | None  # to the first answer; None before any answer
 
 
+@dataclass(frozen=True)
+class ClubEngagement:
+    verified_members: int  # verified owners in linked clubs, now
+    rsvps: int  # seats taken at club events of the period
+    attended: int  # owners checked in at them
+
+
 @dataclass
 class KpiReport:
     market: str | None
@@ -76,6 +84,7 @@ class KpiReport:
     trend: list[Month] = field(default_factory=list)  # oldest first
     funnel: tuple[int, ...] = ()  # referrals reaching each FUNNEL stage
     tiers: dict[Tier, int] = field(default_factory=dict)
+    clubs: ClubEngagement = field(default_factory=lambda: ClubEngagement(0, 0, 0))
 
     @property
     def return_rate(self) -> float | None:
@@ -119,6 +128,7 @@ async def report(
         trend=await _trend(uow, market, today, zone, min(months, TREND_MONTHS)),
         funnel=await _funnel(uow, market, since, now),
         tiers=await _tiers(uow, market),
+        clubs=ClubEngagement(*await uow.kpi.club_engagement(market, since)),
     )
 
 

@@ -3,7 +3,8 @@
 
 Six panels: NPS and the return-to-service rate by month against the briefs' targets,
 the referral funnel, the tier mix, the life-cycle segments, and club engagement
-(questions to the dealer answered, the median first-response time). Every word on it
+(verified club members, seats taken and attendance at club events, questions to the
+dealer asked and answered, the median first-response time). Every word on it
 comes in `ChartText`, in the reader's language (`handlers/kpi_texts.py` writes it), and
 every bar carries its number.
 
@@ -76,12 +77,14 @@ class ChartText:
     segment_names: dict[Segment, str]
     owners: str  # the legend of owner counts
     friends: str  # the legend of the funnel
-    questions: str  # the legend of questions asked and answered
-    engagement: str
-    asked: str
+    engagement: str  # the panel's title
+    engagement_legend: str
+    verified_members: str
+    rsvps: str
+    attended: str
+    asked: str  # questions to the dealer
     answered: str
     median_wait: str  # "Median first response: 45 min" (or "—")
-    clubs_note: str  # what the chart can't show yet
     no_data: str
     number: Callable[[float], str]
     percent: Callable[[float], str]
@@ -147,7 +150,7 @@ def build_figure(report: KpiReport, text: ChartText) -> Figure:
     _bars(grid[1][0], text, text.tiers, tiers, list(report.tiers.values()), text.owners)
     segments = [text.segment_names[Segment(s)] for s in report.segments]
     _bars(grid[1][2], text, text.segments, segments, list(report.segments.values()), text.owners)
-    _engagement(grid[1][1], report, text)  # in the middle: its note has room either side
+    _engagement(grid[1][1], report, text)
     return figure
 
 
@@ -205,11 +208,14 @@ def _bars(
 
 
 def _engagement(ax: Axes, report: KpiReport, text: ChartText) -> None:
+    """Clubs and events, then questions to the dealer; the median wait beneath."""
+    clubs = report.clubs
     asked = sum(d.asked for d in report.questions)
     answered = sum(d.answered for d in report.questions)
-    names = [text.asked, text.answered]
-    _bars(ax, text, text.engagement, names, [asked, answered], text.questions)
-    ax.set_xlabel(f"{text.median_wait}\n{text.clubs_note}", fontsize=9, color=INK)
+    names = [text.verified_members, text.rsvps, text.attended, text.asked, text.answered]
+    counts = [clubs.verified_members, clubs.rsvps, clubs.attended, asked, answered]
+    _bars(ax, text, text.engagement, names, counts, text.engagement_legend)
+    ax.set_xlabel(text.median_wait, fontsize=9, color=INK)
 
 
 def _mirror(ax: Axes, text: ChartText) -> None:

@@ -42,6 +42,8 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
     said = await uow.questions.messages([q.id for q in questions if q.id is not None])
     stories = await uow.stories.of_owner(owner.id)
     to_experts = await uow.expert_questions.of_owner(owner.id)
+    seats = await uow.rsvps.of_owner(owner.id)
+    ratings = {f.rsvp_id: f for f in await uow.event_feedback.of_owner(owner.id)}
     return {
         "owner": {
             "first_name": owner.first_name,
@@ -149,6 +151,17 @@ async def export_owner_data(uow: UnitOfWork, owner: Owner) -> dict[str, Any]:
             }
             for a in answers
         ],
+        "club_events": [
+            {
+                "event": seat.event_id,
+                "answer": seat.status.value,
+                "answered_at": seat.created_at.isoformat(),
+                "checked_in_at": seat.attended_at.isoformat() if seat.attended_at else None,
+                "rating": ratings[seat.id].rating if seat.id in ratings else None,
+                "comment": ratings[seat.id].comment if seat.id in ratings else None,
+            }
+            for seat in seats
+        ],
         "messages_from_us": [
             {
                 "kind": m.rule,
@@ -199,12 +212,12 @@ async def erase_owner(uow: UnitOfWork, owner: Owner, now: datetime) -> list[Book
     text, blanked; the cancelled bookings are returned, so their centers can be told.
     Open vouchers are voided (a desk refuses them). Free text about the owner (staff
     reasons in the points journal, lots and audit log, notes and reasons in booking and
-    referral histories, survey comments) becomes ERASED_TEXT, and their chat accounts as
-    actors become `pseudonym(owner.id)`. Recalls stay with the VIN (they concern the car,
-    and reach its next owner) but lose the link to this owner's vehicle. Questions to the
-    dealer lose what was written in them; the threads stay for the dealers' response
-    times. Stories and questions to experts are deleted (a story already posted stays
-    in its club's chat: the owner agreed to that)."""
+    referral histories, survey and club-event comments) becomes ERASED_TEXT, and their
+    chat accounts as actors become `pseudonym(owner.id)`. Recalls stay with the VIN (they
+    concern the car, and reach its next owner) but lose the link to this owner's vehicle.
+    Questions to the dealer lose what was written in them; the threads stay for the
+    dealers' response times. Stories and questions to experts are deleted (a story
+    already posted stays in its club's chat: the owner agreed to that)."""
     assert owner.id is not None
     accounts = await uow.accounts.of_owner(owner.id)
     actors = {actor_id(a.channel, a.user_id) for a in accounts}
@@ -286,6 +299,8 @@ async def _forget_histories(
         lot.actor = me if lot.actor in actors else lot.actor
     for answer in await uow.survey_answers.of_owner(owner_id):
         answer.comment = ""
+    for feedback in await uow.event_feedback.of_owner(owner_id):
+        feedback.comment = ""
     return targets
 
 

@@ -20,6 +20,7 @@ from bot.services.ports import UnitOfWork
 from handlers.care_messages import (
     announcement,
     club,
+    club_events,
     loyalty,
     referrals,
     service,
@@ -55,6 +56,8 @@ RENDERERS: dict[str, Renderer] = {
     Rule.REFERRAL_STAGE: referrals.referral_stage,
     Rule.WELCOME_GIFT: referrals.welcome_gift,
     Rule.ANNOUNCEMENT: announcement.owner_copy,
+    Rule.EVENT_REMINDER: club_events.event_reminder,
+    Rule.EVENT_SURVEY: club_events.event_survey,
 }
 
 

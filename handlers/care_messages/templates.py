@@ -178,6 +178,18 @@ LEADS: dict[str, tuple[Lead, ...]] = {
         ),
         Lead("{friend}'s order was cancelled."),
     ),
+    Rule.EVENT_REMINDER: (
+        Lead(
+            "⏰ Reminder: {title} is on {when}, at {place}. Your check-in code is <b>{code}</b>: "
+            "show it, or the QR code from the Ticket button, to the team at the door."
+        ),
+    ),
+    Rule.EVENT_SURVEY: (
+        Lead(
+            "Thank you for coming to {title}! How did you like it? One tap is enough: "
+            "1 star is poor, 5 stars is excellent."
+        ),
+    ),
     Rule.WELCOME_GIFT: (
         Lead(
             "🎁 Welcome to the {brand} owners' club! A welcome gift of {points} is in your account."

@@ -10,6 +10,8 @@ from sqlalchemy.sql import Select
 from bot.services.ports.care import (
     BookingsStarting,
     DeliveredBefore,
+    EventsEnded,
+    EventsStarting,
     LinkedBetween,
     OnMonthDay,
     OpenRecalls,
@@ -21,7 +23,7 @@ from bot.services.ports.care import (
     VisitsToSurvey,
     WinBackTouch,
 )
-from storage.care import engagement, ownership, service
+from storage.care import club_events, engagement, ownership, service
 from storage.care.audience import queue
 
 
@@ -50,6 +52,10 @@ def candidates(query: PlanQuery) -> Select[Any]:
             return engagement.win_back_touch(query)
         case PointsExpiringBy():
             return engagement.points_expiring_by(query)
+        case EventsStarting():
+            return club_events.events_starting(query)
+        case EventsEnded():
+            return club_events.events_ended(query)
         case _:
             assert_never(query)
 

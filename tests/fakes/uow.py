@@ -29,7 +29,11 @@ from tests.fakes.booking_repos import (
     FakeVisitRepository,
 )
 from tests.fakes.care_repos import FakeOutbox, FakeSurveyAnswers
-from tests.fakes.club_event_repos import FakeClubEventRepository, FakeRsvpRepository
+from tests.fakes.club_event_repos import (
+    FakeClubEventRepository,
+    FakeEventFeedbackRepository,
+    FakeRsvpRepository,
+)
 from tests.fakes.club_repos import FakeClubMemberRepository, FakeClubRepository
 from tests.fakes.loyalty_repos import (
     FakeLedger,
@@ -157,6 +161,7 @@ class FakeUnitOfWork:
         self.stories: ports.StoryRepository = FakeStories(store)
         self.expert_sessions: ports.ExpertSessionRepository = FakeExpertSessions(store)
         self.expert_questions: ports.ExpertQuestionRepository = FakeExpertQuestions(store)
+        self.event_feedback: ports.EventFeedbackRepository = FakeEventFeedbackRepository(store)
         self.events: list[DomainEvent] = []
         self.commits = 0
 

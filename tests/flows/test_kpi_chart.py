@@ -93,3 +93,41 @@ async def test_kpi_in_a_staff_chat_sends_the_chart_in_the_staff_members_language
     )
     stranger = Chat(app, user_id=424242, lang="th", group_chat_id=-1001000000101)
     assert await stranger.say("/kpi") == []
+
+
+async def test_club_engagement_is_on_the_chart_with_its_numbers_in_hebrew(app: App) -> None:
+    from datetime import timedelta
+
+    from bot.domain.staff import Role
+    from tests.conftest import NOW as TEST_NOW
+    from tests.flows.helpers import DEMO_DUBAI, linked
+    from tests.flows.test_club_events import EXAMPLE, stored
+    from tests.flows.test_clubs import DUBAI_CLUB, link_x7_club
+    from tests.staff import make_staff
+
+    await link_x7_club(app, DUBAI_CLUB, 9901, "AE-DXB-01", "en")
+    event_id = await stored(app, EXAMPLE.read_bytes())
+    ahmed = await linked(Chat(app, user_id=5901, lang="ar"), DEMO_DUBAI)
+    await ahmed.say("/events")
+    await ahmed.tap("ev:go:")
+    async with app.database.uow() as uow:
+        owner = await uow.owners.by_phone(DEMO_DUBAI)
+        assert owner is not None
+        rsvp = await uow.rsvps.find(event_id, owner.id or 0)
+    assert rsvp is not None
+    await make_staff(app, 9902, role=Role.ADVISOR, dealer="AE-DXB-01", at=TEST_NOW)
+    await Chat(app, user_id=9902, lang="en").say(f"/checkin {rsvp.checkin_code}")
+    async with app.database.uow() as uow:
+        report = await kpi.report(
+            uow, app.reference, market="AE", now=app.clock.now() - timedelta(days=1)
+        )
+    assert (report.clubs.rsvps, report.clubs.attended) == (1, 1)
+    he = translator("he", "AE")
+    figure = build_figure(report, chart_text(he, app.reference, report, app.clock.now()))
+    texts = [text.get_text() for text in figure.findobj(Text) if text.get_text()]
+    for label in ("Club engagement", "Seats taken at events", "Checked in at events"):
+        assert he._(label) != label, "translated"
+        assert he._(label) in texts
+    assert he._("Verified club members") in texts
+    assert he.number(1) in texts
+    assert all("shown once owner clubs run" not in text for text in texts)

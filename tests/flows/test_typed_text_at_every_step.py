@@ -49,6 +49,12 @@ from handlers.states.booking import (
 )
 from handlers.states.booking_staff import DeskStep, InvoiceDraft
 from handlers.states.clubs import ClubDraft, ClubStep
+from handlers.states.events import (
+    EventDraft,
+    EventSurveyComment,
+    EventSurveyStep,
+    EventWizardStep,
+)
 from handlers.states.menu import CarStep, OdometerOf
 from handlers.states.onboarding import (
     MarketChosen,
@@ -84,7 +90,7 @@ CHANNEL = "prop"
 OWNER_USER = 1  # Lukas, Berlin: an X7 and a confirmed visit on 30 November
 STAFF_USER = 2  # an advisor of Berlin's center, in its staff chat
 NEWCOMER_USER = 3  # not linked: registering
-MODERATOR_USER = 4  # a moderator of Berlin's center: announcements, stories, expert Q&A
+MODERATOR_USER = 4  # a moderator of Berlin's center: announcements, events, stories, Q&A
 LUKAS = "+4915112345678"
 BERLIN = "DE-BER-01"
 BERLIN_STAFF_CHAT = -1001000001001
@@ -124,6 +130,19 @@ def _booking(ids: Ids, **fields: object) -> BookingDraft:
         "offered": ["maintenance", "inspection", "brakes"],
     }
     return BookingDraft(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def _event_draft() -> EventDraft:
+    """Every answer given: any step of the event wizard can be shown with it."""
+    return EventDraft(
+        market="DE",
+        titles=["Ausfahrt"],
+        starts=NOW + timedelta(days=30),
+        place="Tempelhof",
+        latitude=52.47,
+        longitude=13.4,
+        capacity=10,
+    )
 
 
 def _shared() -> PhoneShared:
@@ -197,6 +216,7 @@ SEATS: dict[StrEnum, Seat] = {
         OWNER_USER, lambda ids: TradeInDraft(vehicle=ids.vehicle, photos=["photo-1"])
     ),
     SurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: SurveyComment(visit_id=ids.visit)),
+    EventSurveyStep.COMMENT: Seat(OWNER_USER, lambda ids: EventSurveyComment(event_id=1)),
     AskStep.TEXT: Seat(OWNER_USER, lambda ids: AskDraft(question=ids.question)),
     AnswerStep.TEXT: Seat(STAFF_USER, lambda ids: AnswerDraft(question=ids.question), group=True),
     StoryStep.TEXT: Seat(OWNER_USER, lambda ids: StoryDraft()),
@@ -225,6 +245,7 @@ SEATS: dict[StrEnum, Seat] = {
     AnnounceStep.CORRECTION: Seat(
         MODERATOR_USER, lambda ids: CorrectionDraft(announcement=1, locale="de")
     ),
+    **{step: Seat(MODERATOR_USER, lambda ids: _event_draft()) for step in EventWizardStep},
 }
 STEPS = sorted(SEATS, key=lambda step: step.value)
 

@@ -17,6 +17,7 @@ from handlers.states.announcements import AnnounceStep
 from handlers.states.booking import BookingStep, MyBookingsStep
 from handlers.states.booking_staff import DeskStep
 from handlers.states.clubs import ClubStep
+from handlers.states.events import EventSurveyStep, EventWizardStep
 from handlers.states.menu import CarStep
 from handlers.states.onboarding import OnboardingStep, RegistrationStep
 from handlers.states.questions import AnswerStep, AskStep
@@ -60,6 +61,8 @@ def test_the_step_enums_found_are_all_the_flows() -> None:
         AnnounceStep,
         StoryStep,
         ExpertStep,
+        EventSurveyStep,
+        EventWizardStep,
     }
 
 
@@ -95,6 +98,8 @@ def test_the_owners_drafts_are_kept_and_prompts_are_not() -> None:
         *ClubStep,  # staff linking a club: a command starts it again
         AnnounceStep.CORRECTION,  # one message
         *ExpertStep,  # one message
+        *EventSurveyStep,
+        *EventWizardStep,  # staff creating an event: a command starts it again
     }
 
 

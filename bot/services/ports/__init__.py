@@ -11,7 +11,11 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf, StoredFile
-from bot.services.ports.club_events import ClubEventRepository, RsvpRepository
+from bot.services.ports.club_events import (
+    ClubEventRepository,
+    EventFeedbackRepository,
+    RsvpRepository,
+)
 from bot.services.ports.clubs import ClubMemberRepository, ClubRepository
 from bot.services.ports.deliveries import ChatMoves, DeliveryRepository
 from bot.services.ports.loyalty import (
@@ -73,6 +77,7 @@ __all__ = [
     "ConversationRepository",
     "DealerDirectory",
     "DeliveryRepository",
+    "EventFeedbackRepository",
     "EventPublisher",
     "ExpertQuestionRepository",
     "ExpertSessionRepository",

@@ -217,6 +217,25 @@ class PointsExpiringBy(Planned):
     occurrence: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class EventsStarting(Planned):
+    """Seats at club events (not called off) starting in (now, now + hours]: one
+    reminder per seat and start time (a moved event is reminded again)."""
+
+    rule: Rule = field(default=Rule.EVENT_REMINDER, init=False)
+    hours: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventsEnded(Planned):
+    """Owners checked in at club events that ended in (ended_after, ended_before]:
+    one survey per seat."""
+
+    rule: Rule = field(default=Rule.EVENT_SURVEY, init=False)
+    ended_after: datetime
+    ended_before: datetime
+
+
 PlanQuery = (
     LinkedBetween
     | VehicleDateBetween
@@ -229,6 +248,8 @@ PlanQuery = (
     | SurveysToNudge
     | WinBackTouch
     | PointsExpiringBy
+    | EventsStarting
+    | EventsEnded
 )
 
 

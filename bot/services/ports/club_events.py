@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.club_events import ClubEvent, Rsvp
+from bot.domain.club_events import ClubEvent, EventFeedback, Rsvp
 
 
 class ClubEventRepository(Protocol):
@@ -17,7 +17,8 @@ class ClubEventRepository(Protocol):
         ...
 
     async def starting_after(self, moment: datetime, market: str | None) -> Sequence[ClubEvent]:
-        """Events that start after `moment` (of one market, or all), soonest first."""
+        """Events not called off that start after `moment` (of one market, or all),
+        soonest first."""
         ...
 
 
@@ -31,4 +32,20 @@ class RsvpRepository(Protocol):
 
     async def going(self, event_id: int) -> int:
         """Seats taken."""
+        ...
+
+    async def of_owner(self, owner_id: int) -> Sequence[Rsvp]:
+        """The owner's answers to every event, oldest first."""
+        ...
+
+
+class EventFeedbackRepository(Protocol):
+    def add(self, feedback: EventFeedback) -> None: ...
+    async def for_rsvp(self, rsvp_id: int) -> EventFeedback | None: ...
+    async def of_event(self, event_id: int) -> Sequence[EventFeedback]:
+        """Oldest first."""
+        ...
+
+    async def of_owner(self, owner_id: int) -> Sequence[EventFeedback]:
+        """Oldest first."""
         ...

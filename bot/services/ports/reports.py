@@ -37,3 +37,8 @@ class KpiRepository(Protocol):
     ) -> list[tuple[str, datetime, datetime | None]]:
         """(dealer, asked at, first answered at) of the questions to dealers asked since."""
         ...
+
+    async def club_engagement(self, market: str | None, since: datetime) -> tuple[int, int, int]:
+        """(verified owners who are members of a linked club now, seats taken and
+        owners checked in at club events that started since `since`)."""
+        ...

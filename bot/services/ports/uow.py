@@ -17,7 +17,11 @@ from bot.services.ports.bookings import (
 )
 from bot.services.ports.care import CarePlanner, OutboxRepository, SurveyAnswerRepository
 from bot.services.ports.channels import AddressBook, LinkAttempts, MediaShelf
-from bot.services.ports.club_events import ClubEventRepository, RsvpRepository
+from bot.services.ports.club_events import (
+    ClubEventRepository,
+    EventFeedbackRepository,
+    RsvpRepository,
+)
 from bot.services.ports.clubs import ClubMemberRepository, ClubRepository
 from bot.services.ports.deliveries import ChatMoves, DeliveryRepository
 from bot.services.ports.loyalty import (
@@ -103,6 +107,7 @@ class UnitOfWork(Protocol):
     stories: StoryRepository
     expert_sessions: ExpertSessionRepository
     expert_questions: ExpertQuestionRepository
+    event_feedback: EventFeedbackRepository
     events: list[DomainEvent]  # raised in this unit of work; commit() publishes them
 
     async def __aenter__(self) -> Self: ...

@@ -17,3 +17,8 @@ async def member_counts(uow: UnitOfWork, club: Club) -> tuple[int, int]:
     assert club.id is not None
     verified = await uow.club_members.verified(club.id)
     return len(verified), sum(m.status is MemberStatus.FLAGGED for m in verified)
+
+
+async def linked_clubs_of(uow: UnitOfWork, market: str) -> list[Club]:
+    """The market's linked clubs, oldest first."""
+    return [club for club in await uow.clubs.linked() if club.market == market]
