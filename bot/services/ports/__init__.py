@@ -30,6 +30,7 @@ from bot.services.ports.owners import (
     VehicleRepository,
 )
 from bot.services.ports.platform import (
+    ChatTurns,
     ConsoleScreenRepository,
     DealerDirectory,
     ShownButtons,
@@ -57,6 +58,7 @@ __all__ = [
     "BookingRepository",
     "CarePlanner",
     "ChatMoves",
+    "ChatTurns",
     "ClubEventRepository",
     "ClubMemberRepository",
     "ClubRepository",
