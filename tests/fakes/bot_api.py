@@ -177,6 +177,7 @@ class FakeBotAPI:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_post("/_control/updates", self._control_updates)
         app.router.add_get("/_control/stats", self._control_stats)
+        app.router.add_get("/_control/sent", self._control_sent)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -591,6 +592,21 @@ class FakeBotAPI:
                 "errors": self.errors,
                 "cpu_seconds": time.process_time(),
             }
+        )
+
+    async def _control_sent(self, _request: web.Request) -> web.Response:
+        """Every recorded send: its chat, whether it asked for paid broadcast, and when it
+        was answered (time.monotonic(), comparable across processes on one machine)."""
+        return _ok(
+            [
+                {
+                    "chat_id": call.chat_id,
+                    "at": call.at,
+                    "paid": bool(call.params.get("allow_paid_broadcast")),
+                }
+                for call in self.calls
+                if call.method in SENDS and call.ok
+            ]
         )
 
     # --- the HTTP side --------------------------------------------------------------------
