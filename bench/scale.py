@@ -83,13 +83,34 @@ async def sends_so_far(http: aiohttp.ClientSession, api: FakeApi, method: str) -
     return int(stats["counts"].get(method, 0))
 
 
+# Each worker (and sender) keeps at most 4 + 4 connections: the server's max_connections
+# (100 by default) is shared with whatever else runs on it.
+POOL = {"OWNERBOT_DATABASE_POOL_SIZE": "4", "OWNERBOT_DATABASE_MAX_OVERFLOW": "4"}
+
+
 async def bench_workers(
-    database_url: str, redis_url: str, api: FakeApi, workers: int, chats: int, rounds: int
+    database_url: str,
+    redis_url: str,
+    api: FakeApi,
+    workers: int,
+    chats: int,
+    rounds: int,
+    *,
+    ordered: bool = True,
 ) -> tuple[float, float, float]:
-    """(updates a second, p50 s, p99 s) for `workers` processes on one port."""
+    """(updates a second, p50 s, p99 s) for `workers` processes on one port; without
+    `ordered`, no per-chat order across workers (the baseline for one worker)."""
     port = free_port()
-    env = worker_env(database_url, api.base, api.token, port, OWNERBOT_REDIS_URL=redis_url)
-    first_chat = 10_000_000 * workers
+    env = worker_env(
+        database_url,
+        api.base,
+        api.token,
+        port,
+        OWNERBOT_REDIS_URL=redis_url,
+        OWNERBOT_CHAT_ORDER_ACROSS_WORKERS=str(ordered).lower(),
+        **POOL,
+    )
+    first_chat = 10_000_000 * workers + (0 if ordered else 5_000_000)
     async with aiohttp.ClientSession() as control:
         webhooks = await sends_so_far(control, api, "setWebhook")
         replies = await sends_so_far(control, api, "sendMessage")
@@ -191,7 +212,8 @@ async def sender_process(
     from bot.scheduler.sender import Sender
     from handlers.care_messages import renderer_for
 
-    app = build_app(Settings(database_url=database_url), SystemClock())
+    settings = Settings(database_url=database_url, database_pool_size=4, database_max_overflow=4)
+    app = build_app(settings, SystemClock())
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=10)
     redis = Redis.from_url(redis_url)
     transport = TelegramTransport(AiogramPort(Bot(token, session=session)), paid_broadcast=paid)
@@ -219,8 +241,8 @@ async def main() -> None:
     parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--chats", type=int, default=200, help="chats posting in each round")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--chats", type=int, default=50, help="chats posting in each round")
+    parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--senders", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--messages", type=int, default=450)
     parser.add_argument("--paid-messages", type=int, default=0, help="also 2 senders, paid")
@@ -232,20 +254,22 @@ async def main() -> None:
         await app.close()
         api = await start_fake(args.latency_ms / 1000)
         try:
-            for workers in args.workers:
+            runs = [(1, False)] + [(workers, True) for workers in args.workers]
+            for workers, ordered in runs:
                 rate, p50, p99 = await bench_workers(
-                    database_url, args.redis, api, workers, args.chats, args.rounds
+                    database_url, args.redis, api, workers, args.chats, args.rounds, ordered=ordered
                 )
+                what = "per-chat order across workers" if ordered else "no cross-worker order"
                 print(
-                    f"[updates] {workers} worker(s): {rate:.0f} updates/s, latency p50 "
-                    f"{p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
-                    f"({args.chats} chats x {args.rounds} rounds of /help)",
+                    f"[updates] {workers} worker(s), {what}: {rate:.0f} updates/s, latency "
+                    f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
+                    f"({args.chats} chats at once x {args.rounds} rounds of /help)",
                     flush=True,
                 )
-            runs = [(senders, args.messages, False) for senders in args.senders]
+            sends = [(senders, args.messages, False) for senders in args.senders]
             if args.paid_messages:
-                runs.append((2, args.paid_messages, True))
-            for senders, messages, paid in runs:
+                sends.append((2, args.paid_messages, True))
+            for senders, messages, paid in sends:
                 rate, busiest, sent, duplicates = await bench_senders(
                     database_url, args.redis, api, senders, messages, paid=paid
                 )

@@ -156,9 +156,9 @@ def chat_turns(app: App) -> Turns | None:
     from bot.channels.telegram.pipeline import Turns
     from storage.chat_turns import SqlChatTurns
 
-    if app.database.engine.dialect.name != "postgresql":
-        return None
     settings = app.settings
+    if app.database.engine.dialect.name != "postgresql" or not settings.chat_order_across_workers:
+        return None
     return Turns(
         SqlChatTurns(app.database.engine),
         settle=settings.chat_order_settle_ms / 1000,
@@ -319,7 +319,13 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
             },
         ),
         database=Database(
-            create_engine(settings.database_url, sqlite_inline=settings.sqlite_inline), bus
+            create_engine(
+                settings.database_url,
+                sqlite_inline=settings.sqlite_inline,
+                pool_size=settings.database_pool_size,
+                max_overflow=settings.database_max_overflow,
+            ),
+            bus,
         ),
         clock=clock,
     )

@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///ownerbot.db"
+    # PostgreSQL connections a process keeps, and opens beyond them under load: with N
+    # workers the server needs N x (both) + 10 connections (docs/deployment.md).
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
     # SQLite statements on the event loop (fast) or in aiosqlite's thread
     sqlite_inline: bool = True
     # The conventional TELEGRAM_BOT_TOKEN works too, so `make run` picks it up.
@@ -41,6 +45,7 @@ class Settings(BaseSettings):
     # long after arriving for an earlier one sent at the same moment to reach another
     # worker, then while an earlier update of its chat is handled elsewhere, at most
     # `chat_order_hold_seconds` (a worker that died must not stall the chat).
+    chat_order_across_workers: bool = True  # false: one process only, skip the bookkeeping
     chat_order_settle_ms: int = 30
     chat_order_hold_seconds: float = 10.0
     health_endpoints: bool = True
