@@ -240,10 +240,10 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4])
     parser.add_argument("--chats", type=int, default=50, help="chats posting in each round")
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--senders", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--senders", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--messages", type=int, default=450)
     parser.add_argument("--paid-messages", type=int, default=0, help="also 2 senders, paid")
     parser.add_argument("--latency-ms", type=int, default=20, help="the fake API's, per call")
@@ -254,7 +254,9 @@ async def main() -> None:
         await app.close()
         api = await start_fake(args.latency_ms / 1000)
         try:
-            runs = [(1, False)] + [(workers, True) for workers in args.workers]
+            runs = [(workers, True) for workers in args.workers]
+            if runs:
+                runs.insert(0, (1, False))  # the baseline
             for workers, ordered in runs:
                 rate, p50, p99 = await bench_workers(
                     database_url, args.redis, api, workers, args.chats, args.rounds, ordered=ordered

@@ -69,6 +69,11 @@ class Pipeline:
     arrival order, whatever order the library's tasks happen to run in. Different
     chats run concurrently, up to `max_concurrency` at once. Nothing here raises into
     the library: a failed update is logged and dropped.
+
+    With `turns` (several webhook workers on PostgreSQL) a chat's updates go in update
+    id order instead, across the workers: `receive` notes each update before the
+    webhook call is answered, and an update is handled once no earlier one of its chat
+    is noted anywhere (docs/deployment.md, "Several workers", says what that promises).
     """
 
     def __init__(
