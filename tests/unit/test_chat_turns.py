@@ -63,7 +63,7 @@ def a_worker(turns: SharedTurns, handled: list[int], **timing: float) -> tuple[P
     pipeline = Pipeline(
         dispatcher=flows,
         port=RecordingPort(),
-        uow_factory=None,  # type: ignore[arg-type]  # no chat moves here
+        uow_factory=None,  # no chat moves here
         clock=FixedClock(NOW),
         bot_username="ownerbot_test_bot",
         options=TelegramOptions(),
@@ -77,7 +77,7 @@ def update(update_id: int) -> Any:
 
 
 async def test_a_later_update_waits_while_another_worker_handles_an_earlier_one() -> None:
-    turns, handled = SharedTurns(), []
+    turns, handled = SharedTurns(), list[int]()
     first, first_flows = a_worker(turns, handled)
     second, _ = a_worker(turns, handled)
     first_flows.held[1] = release = asyncio.Event()
@@ -92,7 +92,7 @@ async def test_a_later_update_waits_while_another_worker_handles_an_earlier_one(
 
 
 async def test_an_earlier_update_that_reaches_its_worker_later_is_handled_first() -> None:
-    turns, handled = SharedTurns(), []
+    turns, handled = SharedTurns(), list[int]()
     first, _ = a_worker(turns, handled, settle=0.1)
     second, _ = a_worker(turns, handled, settle=0.1)
     await second.receive(update(12))
@@ -104,7 +104,7 @@ async def test_an_earlier_update_that_reaches_its_worker_later_is_handled_first(
 
 
 async def test_an_earlier_update_nobody_finishes_holds_the_chat_only_for_the_hold() -> None:
-    turns, handled = SharedTurns(), []
+    turns, handled = SharedTurns(), list[int]()
     await turns.arrived("telegram", CHAT, 20)  # its worker died before handling it
     worker, _ = a_worker(turns, handled, hold=0.3)
     started = time.monotonic()
@@ -120,7 +120,7 @@ async def test_one_worker_without_turns_keeps_the_arrival_order() -> None:
     pipeline = Pipeline(
         dispatcher=flows,
         port=RecordingPort(),
-        uow_factory=None,  # type: ignore[arg-type]
+        uow_factory=None,
         clock=FixedClock(NOW),
         bot_username="ownerbot_test_bot",
         options=TelegramOptions(),
