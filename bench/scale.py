@@ -157,10 +157,18 @@ async def bench_workers(
 
 
 async def bench_senders(
-    database_url: str, redis_url: str, api: FakeApi, senders: int, messages: int, *, paid: bool
+    database_url: str,
+    redis_url: str,
+    api: FakeApi,
+    senders: int,
+    messages: int,
+    *,
+    run: int,
+    paid: bool,
 ) -> tuple[float, int, int, int]:
-    """(messages a second, busiest one-second window, sent, duplicates)."""
-    first_id = 1_000_000 * (senders + (10 if paid else 0))
+    """(messages a second, busiest one-second window, sent, duplicates); `run` numbers
+    the runs, so each has owners of its own."""
+    first_id = 1_000_000 * (run + 1)
     app = build_app(Settings(database_url=database_url), SystemClock())
     await queue_due_messages(app.database.engine, messages, first_id, datetime.now(UTC))
     await app.close()
@@ -271,9 +279,9 @@ async def main() -> None:
             sends = [(senders, args.messages, False) for senders in args.senders]
             if args.paid_messages:
                 sends.append((2, args.paid_messages, True))
-            for senders, messages, paid in sends:
+            for run, (senders, messages, paid) in enumerate(sends):
                 rate, busiest, sent, duplicates = await bench_senders(
-                    database_url, args.redis, api, senders, messages, paid=paid
+                    database_url, args.redis, api, senders, messages, run=run, paid=paid
                 )
                 limit = 1000 if paid else 30
                 print(
