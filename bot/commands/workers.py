@@ -25,6 +25,10 @@ from storage.db import is_sqlite
 log = logging.getLogger(__name__)
 
 RESTART_AFTER = 1.0  # seconds before a worker that died is started again
+# A worker that dies this soon after starting, this many times in a row, has a problem
+# a restart will not fix (a port taken, a refused token): stop them all and say so.
+QUICK_DEATH = 10.0
+QUICK_DEATHS = 5
 
 
 def why_not_several(settings: Settings) -> str | None:
@@ -47,13 +51,12 @@ def why_not_several(settings: Settings) -> str | None:
     return None
 
 
-def worker_environment(index: int, secret: str) -> dict[str, str]:
+def worker_environment(secret: str) -> dict[str, str]:
     """A worker's environment: the parent's, listening on the shared port, with the
     webhook secret every worker names in its setWebhook."""
     env = dict(os.environ)
     env["OWNERBOT_WEBHOOK_REUSE_PORT"] = "true"
     env["OWNERBOT_WEBHOOK_SECRET"] = secret
-    env["OWNERBOT_WORKER"] = str(index)
     return env
 
 
@@ -63,8 +66,12 @@ def run_workers(count: int, settings: Settings) -> int:
     configured = settings.webhook_secret
     secret = configured.get_secret_value() if configured else secrets.token_urlsafe(32)
 
+    started: list[float] = [time.monotonic()] * count
+    quick_deaths = [0] * count
+
     def start(index: int) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(command, env=worker_environment(index, secret))
+        started[index] = time.monotonic()
+        return subprocess.Popen(command, env=worker_environment(secret))
 
     workers = [start(index) for index in range(count)]
     log.info(
@@ -83,17 +90,26 @@ def run_workers(count: int, settings: Settings) -> int:
                 worker.send_signal(signal.SIGTERM)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    given_up = False
     try:
         while not stopping or any(worker.poll() is None for worker in workers):
             for index, worker in enumerate(workers):
                 code = worker.poll()
-                if code is not None and not stopping:
-                    log.error("worker %d (pid %d) exited with %d", index, worker.pid, code)
-                    time.sleep(RESTART_AFTER)
-                    if not stopping:
-                        workers[index] = start(index)
+                if code is None or stopping:
+                    continue
+                log.error("worker %d (pid %d) exited with %d", index, worker.pid, code)
+                quick = time.monotonic() - started[index] < QUICK_DEATH
+                quick_deaths[index] = quick_deaths[index] + 1 if quick else 0
+                if quick_deaths[index] >= QUICK_DEATHS:
+                    log.critical("a worker keeps dying at start; stopping (see its log above)")
+                    given_up = True
+                    stop(signal.SIGTERM, None)
+                    break
+                time.sleep(RESTART_AFTER)
+                if not stopping:
+                    workers[index] = start(index)
             time.sleep(0.2)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return max((worker.returncode or 0) for worker in workers)
+    return 1 if given_up else max((worker.returncode or 0) for worker in workers)

@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from bot.cli import cli
+from bot.commands import workers
 from bot.commands.workers import why_not_several, worker_environment
 from bot.config import Settings
 
@@ -53,8 +54,15 @@ def test_postgresql_a_webhook_and_redis_are_enough_for_several_workers() -> None
 
 
 def test_every_worker_listens_on_the_shared_port_and_names_the_same_secret() -> None:
-    first, second = (worker_environment(n, "one-secret") for n in range(2))
-    for n, env in enumerate((first, second)):
-        assert env["OWNERBOT_WEBHOOK_REUSE_PORT"] == "true"
-        assert env["OWNERBOT_WEBHOOK_SECRET"] == "one-secret"
-        assert env["OWNERBOT_WORKER"] == str(n)
+    env = worker_environment("one-secret")
+    assert env["OWNERBOT_WEBHOOK_REUSE_PORT"] == "true"
+    assert env["OWNERBOT_WEBHOOK_SECRET"] == "one-secret"
+
+
+def test_workers_that_keep_dying_at_start_are_stopped_instead_of_restarted_forever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers.sys, "executable", "/bin/false")  # dies at once, every time
+    monkeypatch.setattr(workers, "RESTART_AFTER", 0.01)
+    settings = Settings(database_url=PG, webhook_secret=SecretStr("s"), redis_url="redis://r/0")
+    assert workers.run_workers(2, settings) == 1
