@@ -4,6 +4,8 @@ share one port and one webhook secret."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner
@@ -62,7 +64,7 @@ def test_every_worker_listens_on_the_shared_port_and_names_the_same_secret() -> 
 def test_workers_that_keep_dying_at_start_are_stopped_instead_of_restarted_forever(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(workers.sys, "executable", "/bin/false")  # dies at once, every time
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # dies at once, every time
     monkeypatch.setattr(workers, "RESTART_AFTER", 0.01)
     settings = Settings(database_url=PG, webhook_secret=SecretStr("s"), redis_url="redis://r/0")
     assert workers.run_workers(2, settings) == 1
