@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bot.channels.health_http import HealthDeps
     from bot.channels.line.serving import LineDeps
     from bot.channels.serve import Channel, Shared
+    from bot.channels.telegram.pipeline import Turns
     from bot.channels.telegram.wiring import TelegramDeps
     from bot.channels.whatsapp.wiring import WhatsAppDeps
     from bot.scheduler.delivery import Transport, Transports
@@ -144,6 +145,24 @@ def telegram_deps(app: App, shared: Shared | None = None) -> TelegramDeps:
         start_jobs=start_jobs,
         server=shared.server if shared is not None else None,
         elsewhere=shared.transports if shared is not None else None,
+        paid_broadcast=settings.paid_broadcast,
+        turns=chat_turns(app),
+    )
+
+
+def chat_turns(app: App) -> Turns | None:
+    """Per-chat order across worker processes: on PostgreSQL (several workers share
+    it); SQLite serves one process, whose own queue keeps each chat's order."""
+    from bot.channels.telegram.pipeline import Turns
+    from storage.chat_turns import SqlChatTurns
+
+    settings = app.settings
+    if app.database.engine.dialect.name != "postgresql" or not settings.chat_order_across_workers:
+        return None
+    return Turns(
+        SqlChatTurns(app.database.engine),
+        settle=settings.chat_order_settle_ms / 1000,
+        hold=settings.chat_order_hold_seconds,
     )
 
 
@@ -264,7 +283,12 @@ def shared_for(app: App) -> Shared:
     from bot.channels.serve import Shared
     from bot.channels.webserver import WebhookServer
 
-    return Shared(WebhookServer(app.settings.webhook_listen, app.settings.webhook_port))
+    settings = app.settings
+    return Shared(
+        WebhookServer(
+            settings.webhook_listen, settings.webhook_port, reuse_port=settings.webhook_reuse_port
+        )
+    )
 
 
 def build_bus(reference: Reference, clock: Clock) -> MessageBus:
@@ -295,7 +319,13 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
             },
         ),
         database=Database(
-            create_engine(settings.database_url, sqlite_inline=settings.sqlite_inline), bus
+            create_engine(
+                settings.database_url,
+                sqlite_inline=settings.sqlite_inline,
+                pool_size=settings.database_pool_size,
+                max_overflow=settings.database_max_overflow,
+            ),
+            bus,
         ),
         clock=clock,
     )

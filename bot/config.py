@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///ownerbot.db"
+    # PostgreSQL connections a process keeps, and opens beyond them under load: with N
+    # workers the server needs N x (both) + 10 connections (docs/deployment.md).
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
     # SQLite statements on the event loop (fast) or in aiosqlite's thread
     sqlite_inline: bool = True
     # The conventional TELEGRAM_BOT_TOKEN works too, so `make run` picks it up.
@@ -34,6 +38,16 @@ class Settings(BaseSettings):
     # /healthz, /readyz and /metrics on the webhook server (started for them even when
     # every channel polls); /readyz turns unready when the oldest due outbox message has
     # waited longer than this.
+    # Several worker processes on one port (SO_REUSEPORT): set by `ownerbot run --workers N`
+    # for the workers it starts.
+    webhook_reuse_port: bool = False
+    # Per-chat order across workers (webhook mode on PostgreSQL): an update waits this
+    # long after arriving for an earlier one sent at the same moment to reach another
+    # worker, then while an earlier update of its chat is handled elsewhere, at most
+    # `chat_order_hold_seconds` (a worker that died must not stall the chat).
+    chat_order_across_workers: bool = True  # false: one process only, skip the bookkeeping
+    chat_order_settle_ms: int = 30
+    chat_order_hold_seconds: float = 10.0
     health_endpoints: bool = True
     ready_max_outbox_lag_seconds: int = 900
     runtime: Literal["aiogram", "ptb"] = "aiogram"
@@ -65,6 +79,10 @@ class Settings(BaseSettings):
     care_scheduler: bool = True
     # Outbox messages in flight at once; after a crash at most this many go out twice.
     sender_concurrency: int = 16
+    # Telegram's paid broadcasts for care messages and announcements: allow_paid_broadcast
+    # on every outbox send and a bot-wide limit of 1,000 a second instead of 30 (paid in
+    # Telegram Stars; see docs/deployment.md).
+    paid_broadcast: bool = False
     # LINE (Messaging API): served when the secret and the access token are set. The
     # bases exist so tests, and anyone's acceptance run, can point the bot at a fake.
     line_channel_secret: SecretStr | None = None

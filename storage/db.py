@@ -17,12 +17,20 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def create_engine(url: str, *, echo: bool = False, sqlite_inline: bool = True) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    sqlite_inline: bool = True,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+) -> AsyncEngine:
     """An async engine. For SQLite, `sqlite_inline` runs statements on the event loop
-    (storage/sqlite_inline.py says why); otherwise aiosqlite's thread runs them."""
+    (storage/sqlite_inline.py says why); otherwise aiosqlite's thread runs them.
+    PostgreSQL: a pool of `pool_size` connections, `max_overflow` more under load."""
     if not is_sqlite(url):
         return create_async_engine(
-            url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
+            url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
         )
     driver = INLINE_DRIVER if sqlite_inline else "aiosqlite"
     sqlite_url = make_url(url).set(drivername=f"sqlite+{driver}")

@@ -160,6 +160,17 @@ processed_updates = Table(
     Index("ix_processed_updates_processed_at", "processed_at"),
 )
 
+# Telegram updates received by some worker and not handled yet, for per-chat order
+# across workers (storage/chat_turns.py); a row lives while its update waits or runs.
+update_inbox = Table(
+    "update_inbox",
+    metadata,
+    Column("channel", String(16), primary_key=True),
+    Column("chat_id", BigInteger, primary_key=True),
+    Column("update_id", BigInteger, primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
 staff = Table(
     "staff",
     metadata,

@@ -175,9 +175,14 @@ def _keep_response_models() -> None:
 
 
 class AiogramPort:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
+        # Telegram's allow_paid_broadcast on every send (None: the parameter is left out)
+        self.paid: bool | None = True if paid_broadcast else None
         _keep_response_models()
+
+    def with_paid_broadcast(self) -> AiogramPort:
+        return AiogramPort(self.bot, paid_broadcast=True)
 
     async def get_username(self) -> str:
         me = await self.bot.get_me()
@@ -198,7 +203,11 @@ class AiogramPort:
 
     async def send_text(self, chat_id: int, text: str, markup: Markup | None) -> None:
         await self.bot.send_message(
-            chat_id, text, parse_mode=HTML, reply_markup=_reply_markup(markup)
+            chat_id,
+            text,
+            parse_mode=HTML,
+            reply_markup=_reply_markup(markup),
+            allow_paid_broadcast=self.paid,
         )
 
     async def edit_text(
@@ -224,6 +233,7 @@ class AiogramPort:
                 caption=caption,
                 parse_mode=HTML,
                 reply_markup=_reply_markup(markup),
+                allow_paid_broadcast=self.paid,
             )
         else:
             await self.bot.send_document(
@@ -232,13 +242,18 @@ class AiogramPort:
                 caption=caption,
                 parse_mode=HTML,
                 reply_markup=_reply_markup(markup),
+                allow_paid_broadcast=self.paid,
             )
 
     async def send_photo(self, chat_id: int, file_id: str, markup: Markup | None) -> None:
-        await self.bot.send_photo(chat_id, file_id, reply_markup=_reply_markup(markup))
+        await self.bot.send_photo(
+            chat_id, file_id, reply_markup=_reply_markup(markup), allow_paid_broadcast=self.paid
+        )
 
     async def send_album(self, chat_id: int, file_ids: Sequence[str]) -> None:
-        await self.bot.send_media_group(chat_id, [InputMediaPhoto(media=f) for f in file_ids])
+        await self.bot.send_media_group(
+            chat_id, [InputMediaPhoto(media=f) for f in file_ids], allow_paid_broadcast=self.paid
+        )
 
     async def post(self, chat_id: int, text: str, photo: str | None, markup: Markup | None) -> int:
         if photo is not None:

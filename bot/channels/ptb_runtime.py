@@ -147,8 +147,13 @@ def _log_polling_error(error: TelegramError) -> None:
 
 
 class PtbPort:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
+        # Telegram's allow_paid_broadcast on every send (None: the parameter is left out)
+        self.paid: bool | None = True if paid_broadcast else None
+
+    def with_paid_broadcast(self) -> PtbPort:
+        return PtbPort(self.bot, paid_broadcast=True)
 
     async def get_username(self) -> str:
         await self.bot.initialize()  # getMe, and opens the HTTP clients
@@ -169,7 +174,11 @@ class PtbPort:
 
     async def send_text(self, chat_id: int, text: str, markup: Markup | None) -> None:
         await self.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=_reply_markup(markup)
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_reply_markup(markup),
+            allow_paid_broadcast=self.paid,
         )
 
     async def edit_text(
@@ -195,6 +204,7 @@ class PtbPort:
                 caption=caption,
                 parse_mode=ParseMode.HTML,
                 reply_markup=_reply_markup(markup),
+                allow_paid_broadcast=self.paid,
             )
         else:
             await self.bot.send_document(
@@ -203,13 +213,18 @@ class PtbPort:
                 caption=caption,
                 parse_mode=ParseMode.HTML,
                 reply_markup=_reply_markup(markup),
+                allow_paid_broadcast=self.paid,
             )
 
     async def send_photo(self, chat_id: int, file_id: str, markup: Markup | None) -> None:
-        await self.bot.send_photo(chat_id, file_id, reply_markup=_reply_markup(markup))
+        await self.bot.send_photo(
+            chat_id, file_id, reply_markup=_reply_markup(markup), allow_paid_broadcast=self.paid
+        )
 
     async def send_album(self, chat_id: int, file_ids: Sequence[str]) -> None:
-        await self.bot.send_media_group(chat_id, [InputMediaPhoto(f) for f in file_ids])
+        await self.bot.send_media_group(
+            chat_id, [InputMediaPhoto(f) for f in file_ids], allow_paid_broadcast=self.paid
+        )
 
     async def post(self, chat_id: int, text: str, photo: str | None, markup: Markup | None) -> int:
         if photo is not None:

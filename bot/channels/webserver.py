@@ -30,9 +30,12 @@ def json_object(body: bytes) -> dict[str, Any] | None:
 
 
 class WebhookServer:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, *, reuse_port: bool = False) -> None:
+        """`reuse_port`: several processes listen on the same port (SO_REUSEPORT) and
+        the kernel spreads the connections over them (`ownerbot run --workers N`)."""
         self.host = host
         self.port = port
+        self.reuse_port = reuse_port
         self._routes: dict[str, dict[str, Handler]] = {}
         self._prefixes: dict[str, dict[str, Handler]] = {}
         self._runner: web.AppRunner | None = None
@@ -75,7 +78,8 @@ class WebhookServer:
         application.router.add_route("*", "/{tail:.*}", self._route)
         runner = web.AppRunner(application, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, self.host, self.port).start()
+        site = web.TCPSite(runner, self.host, self.port, reuse_port=self.reuse_port or None)
+        await site.start()
         self._runner = runner
         log.info("webhooks listening on %s:%d", self.host, self.port)
 

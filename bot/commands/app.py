@@ -31,13 +31,25 @@ def run(
             help="Load the demo into an empty database (default: only without a real channel)",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes on the webhook port (SO_REUSEPORT); more than one needs "
+            "PostgreSQL, Redis and OWNERBOT_WEBHOOK_URL",
+        ),
+    ] = 1,
 ) -> None:
     """Migrate and start the bot.
 
     It serves every channel whose settings are present (TELEGRAM_BOT_TOKEN,
     OWNERBOT_WHATSAPP_*, OWNERBOT_LINE_*) from this one process; with none, it opens
     the console on the demo data. On a real channel an empty database stays empty
-    (`make run` and `--demo` load the demo)."""
+    (`make run` and `--demo` load the demo). `--workers N` starts N worker processes
+    on one port instead (bot/commands/workers.py)."""
+    if workers > 1:
+        _several_workers(workers, demo)
+        return
 
     async def work(app: App) -> None:
         await prepare_database(app, seed_demo_if_empty=demo_wanted(app, demo))
@@ -87,6 +99,26 @@ def console(
         await _console(app, options, clock)
 
     with_app(work, clock)
+
+
+def _several_workers(count: int, demo: bool | None) -> None:
+    from bot.commands.workers import run_workers, why_not_several
+    from bot.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    problem = why_not_several(settings)
+    if problem is None and demo:
+        problem = "--demo loads the demo into one process's console: run it without --workers"
+    if problem is not None:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
+
+    async def migrate(app: App) -> None:
+        await prepare_database(app)  # once here, so the workers find the schema ready
+
+    with_app(migrate)
+    raise typer.Exit(run_workers(count, settings))
 
 
 async def _has_owners(app: App) -> bool:

@@ -7,6 +7,7 @@ hold for the bot as a whole."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Protocol
@@ -117,8 +118,35 @@ async def _sleep_until(moment: float) -> None:
         await asyncio.sleep(delay)
 
 
+# A sliding window in Redis, decided atomically by the server on its own clock, so
+# every sender's count and time agree: drop what left the window, then either take
+# a slot (0) or say how many microseconds until the oldest one leaves it.
+_SLIDING_WINDOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) * 2)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return tonumber(oldest[2]) + window - now + 1
+"""
+# Added to each window: a message taken at the window's edge still travels a moment
+# (a busy process, the network) before Telegram counts it, so the limit holds where
+# Telegram measures it too, for a journey up to this much longer than the others'.
+TRAVEL_MARGIN = 0.1
+
+
 class RedisLimiter:
-    """The same limits shared by every sender through Redis (OWNERBOT_REDIS_URL)."""
+    """The same limits shared by every sender through Redis (OWNERBOT_REDIS_URL).
+
+    Each limit is a sliding window (a sorted set of send times), never a fixed
+    one-second bucket: two buckets side by side would let 2 x 30 messages through
+    within one second. So over any window (plus `TRAVEL_MARGIN`) at most `per_second`
+    messages leave the bot, however many senders share it."""
 
     def __init__(
         self,
@@ -129,6 +157,7 @@ class RedisLimiter:
         group_per_minute: int = GROUP_PER_MINUTE,
         *,
         limits: ChannelLimits | None = None,
+        margin: float = TRAVEL_MARGIN,
     ) -> None:
         if limits is not None:
             per_second, chat_interval = limits.per_second, limits.chat_interval
@@ -138,7 +167,9 @@ class RedisLimiter:
         self.per_second = per_second
         self.chat_interval_ms = int(chat_interval * 1000)
         self.group_per_minute = group_per_minute
+        self.margin = margin
         self._pending_pause = 0.0
+        self._script = redis.register_script(_SLIDING_WINDOW)
 
     def pause(self, seconds: float) -> None:
         self._pending_pause = max(self._pending_pause, seconds)
@@ -158,17 +189,18 @@ class RedisLimiter:
         await self._window("global", 1, self.per_second)
 
     async def _window(self, name: str, seconds: int, limit: int) -> None:
+        window_us = int((seconds + self.margin) * 1_000_000)
         while True:
             pause = await self.redis.pttl(f"{self.prefix}:pause")
             if pause and pause > 0:
                 await asyncio.sleep(pause / 1000)
                 continue
-            now = time.time()
-            bucket = int(now // seconds)
-            key = f"{self.prefix}:{name}:{bucket}"
-            count = await self.redis.incr(key)
-            if count == 1:
-                await self.redis.expire(key, seconds * 2)
-            if count <= limit:
+            wait_us = int(
+                await self._script(
+                    keys=[f"{self.prefix}:{name}:sliding"],
+                    args=[window_us, limit, secrets.token_hex(8)],
+                )
+            )
+            if wait_us <= 0:
                 return
-            await asyncio.sleep((bucket + 1) * seconds - now)
+            await asyncio.sleep(wait_us / 1_000_000)

@@ -100,7 +100,8 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int = 200
-    at: float = field(default_factory=time.monotonic)
+    at: float = field(default_factory=time.monotonic)  # answered
+    arrived: float = 0.0  # when the request reached the server (what Telegram counts)
 
     @property
     def chat_id(self) -> int | None:
@@ -178,6 +179,7 @@ class FakeBotAPI:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_post("/_control/updates", self._control_updates)
         app.router.add_get("/_control/stats", self._control_stats)
+        app.router.add_get("/_control/sent", self._control_sent)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -594,10 +596,26 @@ class FakeBotAPI:
             }
         )
 
+    async def _control_sent(self, _request: web.Request) -> web.Response:
+        """Every recorded send: its chat, whether it asked for paid broadcast, and when it
+        reached the server (time.monotonic(), comparable across processes on one machine)."""
+        return _ok(
+            [
+                {
+                    "chat_id": call.chat_id,
+                    "at": call.arrived,
+                    "paid": bool(call.params.get("allow_paid_broadcast")),
+                }
+                for call in self.calls
+                if call.method in SENDS and call.ok
+            ]
+        )
+
     # --- the HTTP side --------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        arrived = time.monotonic()
         if request.match_info["token"] != self.token:
             await self._record(method, {}, 401)
             return _error(401, "Unauthorized")
@@ -612,7 +630,7 @@ class FakeBotAPI:
             fault = None
             if request.transport is None or request.transport.is_closing():
                 # the client gave up waiting: this call is lost, as on a real network
-                await self._record(method, params, CLIENT_GONE)
+                await self._record(method, params, CLIENT_GONE, arrived)
                 return _error(CLIENT_GONE, "client closed the connection")
         if self.latency and method != "getUpdates":
             await asyncio.sleep(self.latency)
@@ -625,15 +643,17 @@ class FakeBotAPI:
             else:
                 result = await handler(params)
                 response = result if isinstance(result, web.Response) else _ok(result)
-        await self._record(method, params, response.status)
+        await self._record(method, params, response.status, arrived)
         return response
 
-    async def _record(self, method: str, params: dict[str, Any], status: int) -> None:
+    async def _record(
+        self, method: str, params: dict[str, Any], status: int, arrived: float = 0.0
+    ) -> None:
         self.counts[method] = self.counts.get(method, 0) + 1
         if status != 200 and method != "getUpdates":
             self.errors += 1
         if self.record or method not in ("getUpdates", *SENDS, "answerCallbackQuery"):
-            self.calls.append(Call(method, params, status))
+            self.calls.append(Call(method, params, status, arrived=arrived or time.monotonic()))
         async with self._changed:
             self._changed.notify_all()
 

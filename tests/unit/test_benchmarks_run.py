@@ -3,6 +3,7 @@ unnoticed measures nothing the next time someone needs it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -16,6 +17,16 @@ SMALL_RUNS = [
     ["bench/pipeline.py", "--updates", "40", "--rounds", "1", "--pg", ""],
     ["bench/import_owners.py", "--rows", "2000"],
 ]
+PG, REDIS = os.environ.get("OWNERBOT_TEST_PG_URL"), os.environ.get("OWNERBOT_TEST_REDIS_URL")
+if PG and REDIS:  # several workers and senders need both
+    SMALL_RUNS.append(
+        [
+            "bench/scale.py",
+            *("--pg", PG, "--redis", REDIS),
+            *("--workers", "1", "--chats", "5", "--rounds", "2"),
+            *("--senders", "1", "--messages", "20"),
+        ]
+    )
 
 
 @pytest.mark.slow

@@ -62,6 +62,9 @@ class RecordingPort:
     def classify(self, error: Exception) -> Failure:
         return Failure(FailureKind.REJECTED)
 
+    def with_paid_broadcast(self) -> RecordingPort:
+        return self
+
 
 async def rendered(screen: Screen) -> list[tuple[str, object, Markup | None]]:
     port = RecordingPort()

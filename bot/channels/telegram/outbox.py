@@ -11,10 +11,14 @@ from bot.channels.telegram.port import Markup, TelegramPort
 from bot.channels.telegram.rendering import sends
 from bot.channels.telegram.updates import CHANNEL
 from bot.scheduler.announcements import Posted
-from bot.scheduler.delivery import Delivery, Outcome
+from bot.scheduler.delivery import ChannelLimits, Delivery, Outcome
 from handlers.types import Screen
 
 log = logging.getLogger(__name__)
+
+# Telegram's paid broadcasts (allow_paid_broadcast): up to 1,000 messages a second, the
+# messages above the free limit paid from the bot's Stars balance.
+PAID_PER_SECOND = 1000
 
 
 class TelegramTransport:
@@ -23,8 +27,13 @@ class TelegramTransport:
 
     channel = CHANNEL
 
-    def __init__(self, port: TelegramPort) -> None:
-        self.port = port
+    def __init__(self, port: TelegramPort, *, paid_broadcast: bool = False) -> None:
+        """`paid_broadcast` (OWNERBOT_PAID_BROADCAST): every send asks for Telegram's
+        paid rate and the bot-wide limit is 1,000 a second instead of 30; one chat
+        still gets at most one message a second, a group 20 a minute."""
+        self.port = port.with_paid_broadcast() if paid_broadcast else port
+        paid = ChannelLimits(per_second=PAID_PER_SECOND)
+        self.limits = paid if paid_broadcast else ChannelLimits()
 
     async def deliver(self, chat_id: int, screens: Sequence[Screen]) -> Delivery:
         for screen in screens:

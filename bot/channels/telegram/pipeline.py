@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -25,7 +26,7 @@ from bot.clock import Clock
 from bot.scheduler.delivery import Transports
 from bot.services.accounts import mark_unreachable
 from bot.services.health import CHANNELS as channel_health
-from bot.services.ports import UnitOfWorkFactory
+from bot.services.ports import ChatTurns, UnitOfWorkFactory
 from handlers.types import Event, EventKind, Screen
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,21 @@ class _Work:
     update_id: int
     events: tuple[Event, ...]
     callback_id: str | None
+    received: float = 0.0  # time.monotonic() when it arrived
+
+
+@dataclass(frozen=True, slots=True)
+class Turns:
+    """Per-chat order across worker processes (`ChatTurns`, PostgreSQL): an update waits
+    `settle` after arriving (an earlier update sent at the same moment may reach another
+    worker a little later), then while an earlier update of its chat is waiting or
+    running on any worker, at most `hold` seconds (past that, that worker is taken
+    for dead or stuck)."""
+
+    turns: ChatTurns
+    settle: float = 0.03
+    hold: float = 10.0
+    poll: float = 0.01
 
 
 class Pipeline:
@@ -53,6 +69,11 @@ class Pipeline:
     arrival order, whatever order the library's tasks happen to run in. Different
     chats run concurrently, up to `max_concurrency` at once. Nothing here raises into
     the library: a failed update is logged and dropped.
+
+    With `turns` (several webhook workers on PostgreSQL) a chat's updates go in update
+    id order instead, across the workers: `receive` notes each update before the
+    webhook call is answered, and an update is handled once no earlier one of its chat
+    is noted anywhere (docs/deployment.md, "Several workers", says what that promises).
     """
 
     def __init__(
@@ -65,8 +86,10 @@ class Pipeline:
         bot_username: str,
         options: TelegramOptions,
         elsewhere: Transports | None = None,
+        turns: Turns | None = None,
     ) -> None:
         self.dispatcher = dispatcher
+        self.turns = turns
         self.elsewhere = elsewhere
         self.port = port
         self.uow_factory = uow_factory
@@ -78,7 +101,27 @@ class Pipeline:
         self._slots = asyncio.Semaphore(options.max_concurrency)
         self._answered: OrderedDict[str, None] = OrderedDict()  # recent callback ids
 
+    async def receive(self, update: TgUpdate) -> None:
+        """A webhook's update: with `turns`, noted for the other workers before it is
+        queued (and before the webhook call is answered); then as `submit`."""
+        taken = self._read(update)
+        if taken is None:
+            return
+        chat_id, work = taken
+        if self.turns is not None:
+            try:
+                await self.turns.turns.arrived(CHANNEL, chat_id, work.update_id)
+            except Exception:
+                log.exception("update %s could not be noted for the other workers", work.update_id)
+        self._enqueue(chat_id, work)
+
     def submit(self, update: TgUpdate) -> None:
+        taken = self._read(update)
+        if taken is not None:
+            self._enqueue(*taken)
+
+    def _read(self, update: TgUpdate) -> tuple[int, _Work] | None:
+        """(chat, work) for an update with something to do in it."""
         moved = _chat_move(update)
         if moved is not None:
             self._track(asyncio.create_task(self._chat_moved(*moved)))
@@ -86,16 +129,19 @@ class Pipeline:
             events = tuple(events_from_update(update, self.bot_username))
         except Exception:
             log.exception("update %s could not be read; dropped", update.update_id)
-            return
+            return None
         query = update.callback_query
         if not events and query is None:
-            return
+            return None
         if events:
             chat_id = events[0].chat_id
         else:
             assert query is not None
             chat_id = query.from_user.id
-        work = _Work(update.update_id, events, query.id if query is not None else None)
+        callback_id = query.id if query is not None else None
+        return chat_id, _Work(update.update_id, events, callback_id, time.monotonic())
+
+    def _enqueue(self, chat_id: int, work: _Work) -> None:
         queue = self._queues.get(chat_id)
         if queue is not None:
             queue.append(work)
@@ -132,11 +178,46 @@ class Pipeline:
     async def _drain(self, chat_id: int, queue: deque[_Work]) -> None:
         try:
             while queue:
-                async with self._slots:
-                    await self._process(queue[0])
-                queue.popleft()
+                work = await self._next_turn(chat_id, queue)
+                try:
+                    async with self._slots:
+                        await self._process(work)
+                finally:
+                    queue.remove(work)
+                    await self._turn_done(chat_id, work)
         finally:
             self._queues.pop(chat_id, None)
+
+    async def _next_turn(self, chat_id: int, queue: deque[_Work]) -> _Work:
+        """The chat's next update: the first to arrive; with `turns`, the lowest update
+        id once no earlier one of the chat waits on another worker."""
+        if self.turns is None:
+            return queue[0]
+        turns = self.turns
+        while True:
+            work = min(queue, key=lambda w: w.update_id)  # one that arrived late goes first
+            settle = work.received + turns.settle - time.monotonic()
+            if settle > 0:
+                await asyncio.sleep(settle)
+                continue  # an earlier one may have arrived here meanwhile
+            try:
+                waiting = await turns.turns.earlier_waiting(
+                    CHANNEL, chat_id, work.update_id, turns.hold
+                )
+            except Exception:
+                log.exception("could not check the chat's turn; going ahead")
+                return work
+            if not waiting:
+                return work
+            await asyncio.sleep(turns.poll)
+
+    async def _turn_done(self, chat_id: int, work: _Work) -> None:
+        if self.turns is None:
+            return
+        try:
+            await self.turns.turns.done(CHANNEL, chat_id, work.update_id)
+        except Exception:
+            log.exception("could not release the chat's turn (it lapses after the hold)")
 
     async def _process(self, work: _Work) -> None:
         try:

@@ -74,9 +74,12 @@ async def serve(
             bot_username=username,
             options=options,
             elsewhere=deps.elsewhere,
+            # per-chat order across workers: only webhooks spread one bot over processes
+            turns=deps.turns if deps.webhook is not None else None,
         )
         await announce_commands(port, deps.catalogs, options.retry)
-        stop_jobs = deps.start_jobs(TelegramTransport(port)) if deps.start_jobs else None
+        transport = TelegramTransport(port, paid_broadcast=deps.paid_broadcast)
+        stop_jobs = deps.start_jobs(transport) if deps.start_jobs else None
         try:
             with collector_tuned_for_serving():
                 if deps.webhook is not None:
@@ -137,8 +140,8 @@ async def _serve_webhook(
     then setWebhook, then wait for `stop`."""
     secret = webhook_secret(webhook.secret)
 
-    def on_update(payload: dict[str, Any]) -> None:
-        pipeline.submit(intake.parse_update(payload))
+    async def on_update(payload: dict[str, Any]) -> None:
+        await pipeline.receive(intake.parse_update(payload))
 
     # Listen first, so Telegram's first call after setWebhook finds us.
     unmount = server.mount(webhook_path(webhook.url), telegram_endpoint(secret, on_update))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +27,9 @@ def webhook_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
-def telegram_endpoint(secret: str, on_update: Callable[[dict[str, Any]], None]) -> Handler:
+def telegram_endpoint(
+    secret: str, on_update: Callable[[dict[str, Any]], Awaitable[None]]
+) -> Handler:
     """The handler for Telegram's webhook calls. Requests without the right
     X-Telegram-Bot-Api-Secret-Token header get 401 and are never read."""
 
@@ -43,7 +45,7 @@ def telegram_endpoint(secret: str, on_update: Callable[[dict[str, Any]], None]) 
         if not isinstance(payload, dict):
             return web.Response(status=400, text="Bad Request")
         try:
-            on_update(payload)
+            await on_update(payload)
         except Exception:  # a malformed update must not make Telegram retry forever
             log.exception("webhook update could not be read; dropped")
         return web.Response(text="ok")

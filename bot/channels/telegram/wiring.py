@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.channels.telegram.pipeline import Handles
+from bot.channels.telegram.pipeline import Handles, Turns
 from bot.channels.webserver import WebhookServer
 from bot.clock import Clock
 from bot.i18n import Catalogs
@@ -45,3 +45,8 @@ class TelegramDeps:
     server: WebhookServer | None = None
     # The other channels' transports, for screens flows address to their chats.
     elsewhere: Transports | None = None
+    # Outbox sends at Telegram's paid broadcast rate (OWNERBOT_PAID_BROADCAST).
+    paid_broadcast: bool = False
+    # Per-chat order across worker processes (webhook mode on PostgreSQL); None: one
+    # process's order only.
+    turns: Turns | None = None

@@ -35,6 +35,7 @@ from bot.services.ports.owners import (
     VehicleRepository,
 )
 from bot.services.ports.platform import (
+    ChatTurns,
     ConsoleScreenRepository,
     DealerDirectory,
     ShownButtons,
@@ -69,6 +70,7 @@ __all__ = [
     "BookingRepository",
     "CarePlanner",
     "ChatMoves",
+    "ChatTurns",
     "ClubEventRepository",
     "ClubMemberRepository",
     "ClubRepository",

@@ -16,6 +16,28 @@ class UpdateLog(Protocol):
         ...
 
 
+class ChatTurns(Protocol):
+    """Per-chat order across worker processes (the Telegram webhook on PostgreSQL):
+    every worker notes an update as it arrives, and one waits to handle its update
+    while an earlier update of the same chat, noted by any worker, is still waiting
+    or being handled (bot/channels/telegram/pipeline.py)."""
+
+    async def arrived(self, channel: str, chat_id: int, update_id: int) -> None:
+        """Note the update as received (again: no change)."""
+        ...
+
+    async def earlier_waiting(
+        self, channel: str, chat_id: int, update_id: int, hold_seconds: float
+    ) -> bool:
+        """Whether an earlier update of the chat, noted less than `hold_seconds` ago,
+        is not done yet."""
+        ...
+
+    async def done(self, channel: str, chat_id: int, update_id: int) -> None:
+        """The update was handled (or dropped): later ones may go."""
+        ...
+
+
 class DealerDirectory(Protocol):
     async def sync(self, dealers: Sequence[Dealer]) -> None: ...
 
