@@ -19,11 +19,17 @@ from storage import tables
 
 STEPS = [
     timedelta(minutes=10),
+    timedelta(minutes=50),
     timedelta(hours=3),
     timedelta(hours=20),
     timedelta(days=1),
     timedelta(days=9),
     timedelta(days=33),
+]
+
+# Small steps first, so a booking or a survey crosses its window while nothing changes.
+CLOCK_ONLY = [timedelta(minutes=m) for m in (10, 50, 180, 600, 600, 600)] + [
+    timedelta(days=d) for d in (1, 1, 3, 9, 33)
 ]
 
 Key = tuple[int, str, str]
@@ -56,15 +62,29 @@ async def plan_both(incremental: App, scratch: App, now: datetime) -> tuple[int,
     return report.total, expected.total
 
 
-async def play(incremental: App, scratch: App, seed: int, rounds: int, start: datetime) -> int:
+async def play(
+    incremental: App,
+    scratch: App,
+    seed: int,
+    rounds: int,
+    start: datetime,
+    burst: int = 0,
+    steps: list[timedelta] | None = None,
+) -> int:
     """Plays `rounds` rounds; returns how many messages were planned in all. Raises
-    AssertionError naming the round and the difference when the outboxes differ."""
+    AssertionError naming the round and the difference when the outboxes differ. With a
+    `burst`, the first round makes that many changes and the clock alone moves after:
+    every window then has owners to bring in by itself."""
     history = History(random.Random(seed), start)
     planned = 0
     await plan_both(incremental, scratch, history.now)
     for round_no in range(rounds):
-        history.now += history.rng.choice(STEPS)
-        for _ in range(history.rng.randrange(0, 6)):
+        history.now += steps[round_no % len(steps)] if steps else history.rng.choice(STEPS)
+        changes = burst if round_no == 0 else history.rng.randrange(0, 6)
+        if burst and round_no:
+            changes = 0
+            await _send_everything(incremental, scratch, history.now)
+        for _ in range(changes):
             change = await _a_change(incremental, history)
             for app in (incremental, scratch):
                 async with app.database.engine.begin() as connection:
@@ -72,12 +92,26 @@ async def play(incremental: App, scratch: App, seed: int, rounds: int, start: da
         got, expected = await plan_both(incremental, scratch, history.now)
         planned += expected
         ours, theirs = await outbox_keys(incremental), await outbox_keys(scratch)
+        assert got == expected, f"seed {seed}, round {round_no}: {got} planned, {expected} expected"
         assert ours == theirs, (
             f"seed {seed}, round {round_no} at {history.now:%Y-%m-%d %H:%M} after "
             f"{history.log[-6:]}: only incremental {sorted(ours - theirs)[:5]}, "
             f"only from scratch {sorted(theirs - ours)[:5]}"
         )
     return planned
+
+
+async def _send_everything(incremental: App, scratch: App, now: datetime) -> None:
+    """What a sender does: every pending message goes out (the outbox is not watched:
+    a survey sent two days ago brings its nudge by the clock alone)."""
+    ob = tables.outbox.c
+    for app in (incremental, scratch):
+        async with app.database.engine.begin() as connection:
+            await connection.execute(
+                update(tables.outbox)
+                .where(ob.status == OutboxStatus.PENDING, ob.due_at <= now)
+                .values(status=OutboxStatus.SENT, sent_at=now)
+            )
 
 
 async def _pick(app: App, column: Any, *where: Any) -> Any:
@@ -128,13 +162,13 @@ async def _a_change(app: App, h: History) -> Any:
                 owner_id=owner_id,
                 vehicle_id=vehicle_id,
                 dealer_code=dealer,
-                visited_on=today - timedelta(days=rng.choice([0, 1, 200, 190, 400])),
+                visited_on=today - timedelta(days=rng.choice([0, 1, 179, 183, 190, 400])),
                 mileage_km=rng.randrange(1000, 90000),
                 invoice_minor=100,
                 currency="THB",
                 services=[],
                 source="staff",
-                recorded_at=now - timedelta(hours=rng.randrange(0, 30)),
+                recorded_at=now - timedelta(minutes=rng.choice([0, 30, 90, 200, 1800])),
             )
         case "reading":
             statement = (

@@ -83,6 +83,8 @@ async def plan_changes(
         full = full or (state is not None and state.planned_at > now)
         since = None if full or state is None else state.planned_at
         pending = await uow.care_planner.take_changes(since, now)
+        await uow.commit()
+    async with uow_factory() as uow:
         await uow.care_planner.refresh_due(first, later, everyone=full)
         await uow.commit()
     if since is None:

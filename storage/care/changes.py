@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -174,6 +174,15 @@ class CareChangeTracking:
         # On PostgreSQL the DELETE sees only committed changes: one committed later
         # stays for the next run, even with a smaller id. SQLite has one writer.
         module = postgresql if self._dialect() == "postgresql" else sqlite
+        if since is None:
+            # Planning from scratch covers every change committed so far; TRUNCATE
+            # waits for the transactions still writing changes, and keeps later ones.
+            if module is postgresql:
+                await self.session.execute(text("TRUNCATE care_changes, care_pending"))
+            else:
+                await self.session.execute(delete(tables.care_changes))
+                await self.session.execute(delete(tables.care_pending))
+            return 0
         latest = await self.session.scalar(select(func.max(ch.id)))
         if latest is not None:
             changed = select(ch.owner_id).where(ch.id <= latest).distinct()

@@ -3,6 +3,8 @@ random histories of changes and clock steps, compared after every run."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +15,7 @@ from bot.app import App, build_app
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.services import care_increment
-from tests.care_history import outbox_keys, play
+from tests.care_history import CLOCK_ONLY, outbox_keys, play
 from tests.conftest import NOW, sqlite_url
 
 
@@ -22,7 +24,7 @@ async def twins(tmp_path: Path, seeded_template: Path) -> AsyncIterator[tuple[Ap
     apps = []
     for name in ("incremental", "scratch"):
         path = tmp_path / f"{name}.db"
-        path.write_bytes(seeded_template.read_bytes())
+        await asyncio.to_thread(shutil.copy, seeded_template, path)
         apps.append(
             build_app(
                 Settings(database_url=sqlite_url(path), care_scheduler=False), FixedClock(NOW)
@@ -41,6 +43,15 @@ async def test_incremental_runs_plan_what_planning_from_scratch_plans(
     assert planned > 0
 
 
+async def test_owners_the_clock_alone_brings_into_a_window_are_planned_as_from_scratch(
+    twins: tuple[App, App],
+) -> None:
+    incremental, scratch = twins
+    await play(
+        incremental, scratch, 5, rounds=len(CLOCK_ONLY), start=NOW, burst=80, steps=CLOCK_ONLY
+    )
+
+
 async def test_across_a_new_year_and_a_leap_day_the_plans_stay_the_same(
     twins: tuple[App, App],
 ) -> None:
@@ -55,7 +66,7 @@ async def test_many_random_histories_plan_the_same_as_from_scratch(
     twins: tuple[App, App], seed: int
 ) -> None:
     incremental, scratch = twins
-    await play(incremental, scratch, seed, rounds=25, start=NOW)
+    await play(incremental, scratch, seed, rounds=25, start=NOW, burst=30 if seed % 2 else 0)
 
 
 async def test_a_second_run_with_nothing_changed_runs_no_statement_about_owners(

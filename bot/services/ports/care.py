@@ -270,7 +270,8 @@ class CarePlanner(Protocol):
 
     async def take_changes(self, since: datetime | None, now: datetime) -> int:
         """Move the owners changed since the last run to the pending set, with those
-        whose booking ended in (since, now]; how many are pending."""
+        whose booking ended in (since, now]; how many are pending. `since` None: a
+        plan from scratch, which needs no pending owners (all are forgotten)."""
         ...
 
     async def refresh_due(
