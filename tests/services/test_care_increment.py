@@ -35,6 +35,7 @@ async def twins(tmp_path: Path, seeded_template: Path) -> AsyncIterator[tuple[Ap
         await app.close()
 
 
+@pytest.mark.slow
 async def test_incremental_runs_plan_what_planning_from_scratch_plans(
     twins: tuple[App, App],
 ) -> None:
