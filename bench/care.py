@@ -4,8 +4,10 @@
                                    [--send 600] [--latency-ms 40]
 
 Planning: N synthetic owners (with vehicles and linked chats) are planned by the real
-set-based planner; beside it, a naive planner that loops over owners in Python runs on
-a slice. Prints time, peak memory of this process, and the ratio of per-owner rates.
+planner: a first run, a steady-state run ten minutes later, a run after 1% of owners
+changed, the same from scratch (every statement over every owner), and a run the next
+day. Beside it, a naive planner that loops over owners in Python runs on a slice.
+Prints times, peak memory of this process, and the ratios.
 
 Sending: M due messages go through the real sender and aiogram port to the fake Bot
 API server, which adds latency to every call. Prints the achieved rate against the
@@ -27,14 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 
 from bench.scratch_pg import scratch_database
 from bot.app import App, build_app, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.care import CATEGORY_OF, OutboxStatus, Rule
-from bot.services import care
+from bot.services import care, care_increment
 from storage import tables
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -179,6 +181,30 @@ async def plan_naive(app: App, limit: int) -> tuple[int, float]:
     return len(owner_ids), time.perf_counter() - started
 
 
+async def plan_incremental(app: App, at: datetime) -> tuple[int, float]:
+    started = time.perf_counter()
+    report = await care_increment.plan_changes(app.database.uow, app.reference, at)
+    return report.total, time.perf_counter() - started
+
+
+async def change_owners(app: App, share: int) -> int:
+    """One owner in `share` reports an odometer reading and turns marketing consent
+    around: what a day of the bot's use, or a dealer export, changes."""
+    v, o = tables.vehicles.c, tables.owners.c
+    async with app.database.engine.begin() as connection:
+        changed = await connection.execute(
+            update(tables.vehicles)
+            .where(v.owner_id % share == 0)
+            .values(mileage_km=v.mileage_km + 1500, mileage_recorded_on=NOW.date())
+        )
+        await connection.execute(
+            update(tables.owners)
+            .where(o.id % share == 0)
+            .values(consent_marketing=~o.consent_marketing)
+        )
+    return int(changed.rowcount or 0)
+
+
 async def bench_planning(label: str, url: str, owners: int, naive_slice: int) -> None:
     app = build_app(Settings(database_url=url, seed_demo_if_empty=False), FixedClock(NOW))
     await prepare_database(app)
@@ -187,13 +213,26 @@ async def bench_planning(label: str, url: str, owners: int, naive_slice: int) ->
     print(f"[{label}] loaded {owners:,} owners in {time.perf_counter() - loaded:.1f} s")
     naive_n, naive_s = await plan_naive(app, naive_slice)
     rss_before = peak_rss_mb()
-    planned, seconds = await plan_set_based(app)
-    again, again_s = await plan_set_based(app)
+    planned, seconds = await plan_incremental(app, NOW)
+    steady, steady_s = await plan_incremental(app, NOW + timedelta(minutes=10))
+    changed = await change_owners(app, 100)
+    after, after_s = await plan_incremental(app, NOW + timedelta(minutes=20))
+    scratch, scratch_s = await plan_set_based(app)
+    next_day, next_day_s = await plan_incremental(app, NOW + timedelta(hours=24))
     naive_rate, set_rate = naive_n / naive_s, owners / seconds
     print(
-        f"[{label}] planning {owners:,} owners: {seconds:.1f} s ({set_rate:,.0f} owners/s), "
-        f"{planned:,} messages queued; second run {again_s:.1f} s, {again} queued; "
-        f"peak RSS {max(peak_rss_mb(), rss_before):,.0f} MB"
+        f"[{label}] first plan of {owners:,} owners: {seconds:.1f} s ({set_rate:,.0f} owners/s), "
+        f"{planned:,} messages queued; peak RSS {max(peak_rss_mb(), rss_before):,.0f} MB"
+    )
+    print(
+        f"[{label}] steady state (10 min later, nothing changed): {steady_s:.2f} s, "
+        f"{steady} queued; after {changed:,} owners changed (1%): {after_s:.2f} s, "
+        f"{after:,} queued; the next day: {next_day_s:.2f} s, {next_day:,} queued"
+    )
+    print(
+        f"[{label}] the same run from scratch (every statement over every owner): "
+        f"{scratch_s:.1f} s, {scratch} queued; steady state is {scratch_s / steady_s:,.0f}x "
+        f"faster, the 1% run {scratch_s / after_s:,.1f}x"
     )
     print(
         f"[{label}] naive per-owner loop on {naive_n:,} owners: {naive_s:.1f} s "

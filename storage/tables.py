@@ -69,7 +69,7 @@ owners = Table(
     Column("phone", String(20), nullable=True, unique=True),
     Column("locale", String(16), nullable=True),
     Column("locale_on_file", String(16), nullable=True),
-    Column("birthday", Date, nullable=True),
+    Column("birthday", Date, nullable=True, index=True),
     Column("timezone", String(64), nullable=True),
     # Current consent, for set-based queries; the history is in consent_records.
     Column("consent_service", Boolean, nullable=True),
@@ -345,6 +345,39 @@ outbox = Table(
     UniqueConstraint("owner_id", "rule", "occurrence", name="uq_outbox_dedupe"),
     Index("ix_outbox_status_due", "status", "due_at"),
     Index("ix_outbox_owner_sent", "owner_id", "category", "sent_at"),
+    Index("ix_outbox_rule_sent", "rule", "sent_at"),
+)
+
+# The incremental care planner: triggers (storage/care/changes.py) append the owner of
+# every changed row; a run moves them to care_pending and plans those owners in full.
+care_changes = Table(
+    "care_changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner_id", BigInteger, nullable=False),
+)
+
+care_pending = Table(
+    "care_pending",
+    metadata,
+    Column("owner_id", BigInteger, primary_key=True, autoincrement=False),
+)
+
+# Each vehicle's next service date as the planner's statements compute it, kept by the
+# planner (refreshed for changed owners), so an index finds who a window reaches.
+care_service_due = Table(
+    "care_service_due",
+    metadata,
+    Column("vehicle_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("due_on", Date, nullable=False, index=True),
+)
+
+care_plan_state = Table(
+    "care_plan_state",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("planned_at", UtcDateTime, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
 )
 
 # Screens that must arrive (staff cards, alerts, leads, notices to someone other than
@@ -389,8 +422,8 @@ bookings = Table(
     Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
     Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
     Column("services", JSON, nullable=False),
-    Column("starts_at", UtcDateTime, nullable=False),
-    Column("ends_at", UtcDateTime, nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False, index=True),
+    Column("ends_at", UtcDateTime, nullable=False, index=True),
     Column("bay", SmallInteger, nullable=False),
     Column("transport", String(16), nullable=False),
     Column("notes", String(500), nullable=False),
@@ -438,7 +471,7 @@ service_visits = Table(
     Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("dealer_code", ForeignKey("dealers.code"), nullable=False),
-    Column("visited_on", Date, nullable=False),
+    Column("visited_on", Date, nullable=False, index=True),
     Column("mileage_km", Integer, nullable=True),
     Column("invoice_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
@@ -450,7 +483,7 @@ service_visits = Table(
         unique=True,
     ),
     Column("source", EnumText(VisitSource, 16), nullable=False),
-    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False, index=True),
 )
 
 # Safety recalls by VIN, as the manufacturer publishes them; `vehicle_id` links the

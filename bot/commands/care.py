@@ -23,8 +23,13 @@ care_cli = typer.Typer(no_args_is_help=True, help="Life-cycle care messages (the
 def care_plan(
     now: Annotated[str | None, typer.Option(help="Plan as of this time (ISO with zone)")] = None,
     quiet: Quiet = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Plan from scratch, not only what changed")
+    ] = False,
 ) -> None:
-    """Queue every care message that is due (idempotent: running it twice plans nothing twice)."""
+    """Queue every care message that is due (idempotent: running it twice plans nothing
+    twice). Only owners who changed, and windows the clock moved, are looked at, unless
+    --full."""
     clock = parse_now(now)
 
     async def work(app: App) -> None:
@@ -34,7 +39,7 @@ def care_plan(
 
         statements = care.step_count(app.reference, app.clock.now())
         with progress("planning", statements, quiet=quiet) as advance:
-            report = await plan_job(job_deps(app), advance)
+            report = await plan_job(job_deps(app), advance, from_scratch=full)
         if report is None:
             typer.echo("another process is planning right now: nothing done", err=True)
             raise typer.Exit(1)

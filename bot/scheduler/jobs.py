@@ -28,7 +28,7 @@ from bot.scheduler.announcements import AnnouncementPoster
 from bot.scheduler.delivery import Transport, Transports, limits_of
 from bot.scheduler.limits import InProcessLimiter, MeasuredLimiter, RateLimiter, RedisLimiter
 from bot.scheduler.sender import Sender
-from bot.services import care
+from bot.services import care, care_increment
 from bot.services.loyalty import expiry, tiers
 from bot.services.ports import UnitOfWorkFactory
 from handlers.care_messages import after_sent, renderer_for
@@ -58,16 +58,20 @@ PLANNER = "ownerbot-care-planner"
 
 
 async def plan_job(
-    deps: JobDeps, step_done: Callable[[int], None] | None = None
+    deps: JobDeps,
+    step_done: Callable[[int], None] | None = None,
+    *,
+    from_scratch: bool = False,
 ) -> care.PlanReport | None:
     """Plan what is due; None when another process is planning right now (every worker
-    runs the scheduler, one plans at a time)."""
+    runs the scheduler, one plans at a time). Only what changed since the last run is
+    planned (bot/services/care_increment.py), unless `from_scratch`."""
     async with deps.alone(PLANNER) as alone:
         if not alone:
             log.info("another process is planning care messages; this run is skipped")
             return None
-        report = await care.plan_in_steps(
-            deps.uow_factory, deps.reference, deps.clock.now(), step_done
+        report = await care_increment.plan_changes(
+            deps.uow_factory, deps.reference, deps.clock.now(), step_done, from_scratch=from_scratch
         )
     for rule, seconds in report.seconds.items():
         metrics.rule_planned(rule.value, seconds)

@@ -126,6 +126,20 @@ def steps(reference: Reference, now: datetime) -> Iterator[PlanQuery]:
         yield from _switched_on(_greeting_steps(market, market_policy, now), market_policy)
 
 
+def market_steps(
+    reference: Reference, code: str, clock_policy: CarePolicy, now: datetime
+) -> Iterator[PlanQuery]:
+    """The statements `steps` runs for one market, as if it were the only one (the
+    incremental planner compares them across runs market by market). Clock rules use
+    `clock_policy`, the policy `steps` gives them."""
+    market = reference.markets[code]
+    policy = reference.care[code]
+    today = now.astimezone(ZoneInfo(market.timezone)).date()
+    yield from _clock_steps((code,), clock_policy, now)
+    yield from _switched_on(_date_steps(reference, (code,), today, policy, now), policy)
+    yield from _switched_on(_greeting_steps(market, policy, now), policy)
+
+
 def _switched_on(queries: Iterator[PlanQuery], policy: CarePolicy) -> Iterator[PlanQuery]:
     """Without the rules the market turns off (no registration renewal in Germany)."""
     return (query for query in queries if query.rule not in policy.rules_off)

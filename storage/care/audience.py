@@ -45,6 +45,9 @@ def reachable(query: Planned) -> ColumnElement[bool]:
         o.erased_at.is_(None),
         exists().where(a.owner_id == o.id, a.unreachable_at.is_(None)),
     ]
+    if query.only_changed:
+        pending = tables.care_pending.c
+        conditions.append(o.id.in_(select(pending.owner_id)))
     if category is Category.SERVICE:
         conditions.append(o.consent_service.is_(True))
     elif category is Category.MARKETING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, and_, cast, exists, func, literal, select
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
 from sqlalchemy.sql import Select
 
 from bot.domain.care import OutboxStatus, Rule
@@ -16,7 +16,7 @@ from bot.services.ports.care import (
     WinBackTouch,
 )
 from storage import tables
-from storage.care.audience import due_now, no_open_booking, o, reachable
+from storage.care.audience import due_now, no_open_booking, o, ob, reachable
 from storage.sqlfunc import add_months, days_between, json_obj
 
 sv = tables.service_visits.c
@@ -93,6 +93,17 @@ def win_back_touch(query: WinBackTouch) -> Select[Any]:
                 earlier.c.sent_at <= query.previous_sent_before,
             )
         )
+    if query.entering is not None:
+        window = query.entering
+        visited = select(sv.owner_id).where(
+            sv.visited_on > window.visited_after, sv.visited_on <= window.visited_until
+        )
+        touched = select(ob.owner_id).where(
+            ob.rule == Rule.WIN_BACK,
+            ob.sent_at > window.sent_after,
+            ob.sent_at <= window.sent_until,
+        )
+        conditions.append(or_(o.id.in_(visited), o.id.in_(touched)))
     return (
         select(
             o.id.label("owner_id"),
@@ -109,7 +120,11 @@ def points_expiring_by(query: PointsExpiringBy) -> Select[Any]:
     lots = tables.point_lots.c
     expiring = (
         select(lots.owner_id)
-        .where(lots.remaining > 0, lots.expires_at > query.now, lots.expires_at <= query.until)
+        .where(
+            lots.remaining > 0,
+            lots.expires_at > (query.expires_after or query.now),
+            lots.expires_at <= query.until,
+        )
         .group_by(lots.owner_id)
         .subquery()
     )

@@ -3,6 +3,7 @@ warranty ends and renewals, birthdays, anniversaries and inspections, trade-in."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import String, cast, func, literal, select
@@ -18,6 +19,21 @@ from bot.services.ports.care import (
 from storage import tables
 from storage.care.audience import a, due_now, o, ob, reachable, v
 from storage.sqlfunc import json_obj, month_day
+
+FIRST_YEAR = 1900
+
+
+def dates_on(month_days: tuple[str, ...], first_year: int, last_year: int) -> list[date]:
+    """Every date from `first_year` to `last_year` falling on one of `month_days`."""
+    found = []
+    for month_day_text in month_days:
+        month, day = (int(part) for part in month_day_text.split("-"))
+        for year in range(first_year, last_year + 1):
+            try:
+                found.append(date(year, month, day))
+            except ValueError:  # 29 February of a common year
+                continue
+    return found
 
 
 def linked_between(query: LinkedBetween) -> Select[Any]:
@@ -84,6 +100,10 @@ def on_month_day(query: OnMonthDay) -> Select[Any]:
     ]
     if query.born_before is not None:
         conditions.append(day <= query.born_before)
+    # The same days as dates (every year a person or a car may have been born), so an
+    # index on the date finds them instead of a scan of every row.
+    last_year = (query.born_before or query.now.date()).year
+    conditions.append(day.in_(dates_on(query.month_days, FIRST_YEAR, last_year)))
     return base.add_columns(
         occurrence.label("occurrence"),
         literal(query.due_at, ob.due_at.type).label("due_at"),
@@ -104,5 +124,10 @@ def delivered_before(query: DeliveredBefore) -> Select[Any]:
             reachable(query),
             v.delivery_date.is_not(None),
             v.delivery_date <= query.delivered_before,
+            *(
+                [v.delivery_date > query.delivered_after]
+                if query.delivered_after is not None
+                else []
+            ),
         )
     )

@@ -25,6 +25,7 @@ from bot.services.ports.care import (
 )
 from storage.care import club_events, engagement, ownership, service
 from storage.care.audience import queue
+from storage.care.changes import CareChangeTracking
 
 
 def candidates(query: PlanQuery) -> Select[Any]:
@@ -60,7 +61,7 @@ def candidates(query: PlanQuery) -> Select[Any]:
             assert_never(query)
 
 
-class SqlCarePlanner:
+class SqlCarePlanner(CareChangeTracking):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

@@ -3,11 +3,12 @@ safety recalls, reminders before a booked visit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, select
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from bot.services.ports.care import BookingsStarting, OpenRecalls, ServiceDueBetween
 from storage import tables
@@ -22,12 +23,13 @@ from storage.care.audience import (
 )
 from storage.sqlfunc import add_days, add_months, as_date, days_between, json_obj
 
+sv = tables.service_visits.c
+
 
 def service_due_between(query: ServiceDueBetween) -> Select[Any]:
     """Mileage is estimated from the odometer readings: the kilometres driven since the
     reference (the last visit, or delivery), over the days it took. One statement for
     every model."""
-    sv = tables.service_visits.c
     last_visit = (
         select(sv.id)
         .where(sv.vehicle_id == v.id)
@@ -53,18 +55,7 @@ def service_due_between(query: ServiceDueBetween) -> Select[Any]:
         )
         extra = []
         cycle = cast(last.c.id, String)
-    intervals = query.intervals
-    months = case(*((v.model == m, mo) for m, (mo, _) in intervals.items()), else_=None)
-    km = case(*((v.model == m, k) for m, (_, k) in intervals.items()), else_=None)
-    by_time = add_months(reference_on, months)
-    driven = v.mileage_km - func.coalesce(reference_km, 0)
-    elapsed = days_between(reference_on, func.coalesce(v.mileage_recorded_on, reference_on))
-    km_days = case(
-        (and_(driven > 0, elapsed > 0), km * elapsed / driven),
-        else_=None,
-    )
-    by_km = add_days(reference_on, km_days)
-    due = case((and_(km_days.is_not(None), by_km < by_time), by_km), else_=by_time)
+    due = due_on(reference_on, reference_km, query.intervals)
     occurrence = cast(v.id, String) + literal(":") + cycle + literal(f":{query.occurrence}")
     return joined.with_only_columns(
         o.id.label("owner_id"),
@@ -75,12 +66,64 @@ def service_due_between(query: ServiceDueBetween) -> Select[Any]:
         ),
     ).where(
         reachable(query),
-        v.model.in_(list(intervals)),
+        v.model.in_(list(query.intervals)),
         v.vin.is_not(None),
         due > query.due_after,
         due <= query.due_until,
         no_open_booking(v.id, query.now),
         *extra,
+        *stored_due_between(query),
+    )
+
+
+def stored_due_between(query: ServiceDueBetween) -> list[ColumnElement[bool]]:
+    """The same window on the due date the incremental planner stores for each vehicle
+    (care_service_due): redundant with the computed date, but an index can use it."""
+    if not query.stored_due:
+        return []
+    due = tables.care_service_due.c
+    stored = select(due.vehicle_id).where(
+        due.due_on > query.due_after, due.due_on <= query.due_until
+    )
+    return [v.id.in_(stored)]
+
+
+def due_on(reference_on: Any, reference_km: Any, intervals: Mapping[str, tuple[int, int]]) -> Any:
+    """When the next service falls due: X months after the reference (the last visit,
+    or delivery), or sooner when the kilometres driven since, at the owner's pace, reach
+    Y first."""
+    months = case(*((v.model == m, mo) for m, (mo, _) in intervals.items()), else_=None)
+    km = case(*((v.model == m, k) for m, (_, k) in intervals.items()), else_=None)
+    by_time = add_months(reference_on, months)
+    driven = v.mileage_km - func.coalesce(reference_km, 0)
+    elapsed = days_between(reference_on, func.coalesce(v.mileage_recorded_on, reference_on))
+    km_days = case(
+        (and_(driven > 0, elapsed > 0), km * elapsed / driven),
+        else_=None,
+    )
+    by_km = add_days(reference_on, km_days)
+    return case((and_(km_days.is_not(None), by_km < by_time), by_km), else_=by_time)
+
+
+def next_service_due(
+    first: Mapping[str, tuple[int, int]], later: Mapping[str, tuple[int, int]]
+) -> Any:
+    """A vehicle's next service date as the planner's statements compute it: the first
+    service until a visit is recorded, then maintenance after the last visit."""
+    last = (
+        select(sv.visited_on, sv.mileage_km)
+        .where(sv.vehicle_id == v.id)
+        .order_by(sv.visited_on.desc(), sv.id.desc())
+        .limit(1)
+        .correlate(tables.vehicles)
+    )
+    last_on = last.with_only_columns(sv.visited_on).scalar_subquery()
+    last_km = last.with_only_columns(sv.mileage_km).scalar_subquery()
+    visited = exists().where(sv.vehicle_id == v.id)
+    return case(
+        (visited, due_on(last_on, last_km, later)),
+        (v.delivery_date.is_not(None), due_on(v.delivery_date, literal(0), first)),
+        else_=None,
     )
 
 
@@ -126,6 +169,7 @@ def bookings_starting(query: BookingsStarting) -> Select[Any]:
             reachable(query),
             b.status.in_(OPEN_BOOKING_STATUSES),
             b.starts_at > query.now + timedelta(hours=query.after_hours),
+            b.starts_at > (query.starts_after or query.now),
             b.starts_at <= query.now + timedelta(hours=hours),
         )
     )

@@ -84,6 +84,8 @@ class Planned:
     rule: Rule
     markets: tuple[str, ...]
     now: datetime
+    # Only the owners whose data changed since the last run (the incremental planner).
+    only_changed: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,6 +143,7 @@ class DeliveredBefore(Planned):
 
     delivered_before: date
     occurrence: str
+    delivered_after: date | None = None  # only cars that crossed the line since then
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +158,8 @@ class ServiceDueBetween(Planned):
     due_after: date
     due_until: date
     occurrence: str
+    # The window also on the due date stored with the vehicle (fresh: an index helps).
+    stored_due: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,6 +179,7 @@ class BookingsStarting(Planned):
     rule: Rule = field(default=Rule.BOOKING_REMINDER, init=False)
     hours: int
     after_hours: int
+    starts_after: datetime | None = None  # a later lower bound than now + after_hours
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,6 +212,17 @@ class WinBackTouch(Planned):
     previous_sent_before: datetime | None
     not_before: date
     today: date
+    # Only owners a window moved over since the last run: a last visit in
+    # (visited_after, visited_until] or the previous touch sent in (sent_after, sent_until].
+    entering: WinBackEntering | None = None
+
+
+@dataclass(frozen=True)
+class WinBackEntering:
+    visited_after: date
+    visited_until: date
+    sent_after: datetime
+    sent_until: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,6 +232,7 @@ class PointsExpiringBy(Planned):
     rule: Rule = field(default=Rule.POINTS_EXPIRING, init=False)
     until: datetime
     occurrence: str
+    expires_after: datetime | None = None  # a later lower bound than now
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -253,8 +271,38 @@ PlanQuery = (
 )
 
 
+@dataclass(frozen=True)
+class PlanState:
+    """The last completed run: its clock, and a fingerprint of the rules it planned by
+    (another brand kit or policy means planning from scratch)."""
+
+    planned_at: datetime
+    fingerprint: str
+
+
 class CarePlanner(Protocol):
     async def plan(self, query: PlanQuery) -> int:
         """Queue the message for every owner the query finds due, in one statement;
         returns how many were new."""
         ...
+
+    async def state(self) -> PlanState | None: ...
+    async def save_state(self, state: PlanState) -> None: ...
+
+    async def take_changes(self, since: datetime | None, now: datetime) -> int:
+        """Move the owners changed since the last run to the pending set, with those
+        whose booking ended in (since, now]; how many are pending. `since` None: a
+        plan from scratch, which needs no pending owners (all are forgotten)."""
+        ...
+
+    async def refresh_due(
+        self,
+        first: Mapping[str, tuple[int, int]],
+        later: Mapping[str, tuple[int, int]],
+        *,
+        everyone: bool,
+    ) -> None:
+        """Store each vehicle's next service date: the pending owners', or everyone's."""
+        ...
+
+    async def clear_pending(self) -> None: ...
