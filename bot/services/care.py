@@ -136,6 +136,7 @@ def market_steps(
     policy = reference.care[code]
     today = now.astimezone(ZoneInfo(market.timezone)).date()
     yield from _clock_steps((code,), clock_policy, now)
+    yield from _club_event_steps((code,), now)
     yield from _switched_on(_date_steps(reference, (code,), today, policy, now), policy)
     yield from _switched_on(_greeting_steps(market, policy, now), policy)
 

@@ -33,6 +33,8 @@ from bot.services.ports import UnitOfWorkFactory
 from bot.services.ports.care import (
     BookingsStarting,
     DeliveredBefore,
+    EventsEnded,
+    EventsStarting,
     LinkedBetween,
     OnMonthDay,
     OpenRecalls,
@@ -196,6 +198,10 @@ def narrow(query: PlanQuery, before: PlanQuery) -> PlanQuery | None:
             return (
                 replace(query, expires_after=before.until) if query.until > before.until else None
             )
+        case EventsStarting() | EventsEnded():
+            # Seats at club events are few and their tables are not watched: these run
+            # whole every time.
+            return query
     raise TypeError(f"no narrowing for {type(query).__name__}")
 
 

@@ -1,7 +1,7 @@
 """incremental care planner: change triggers, pending owners, the stored service date
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-07 18:40:00
 """
 
@@ -14,7 +14,7 @@ import storage.types
 from storage.care.changes import drop_statements, trigger_statements
 
 revision: str = '0019'
-down_revision: str | None = '0014'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
