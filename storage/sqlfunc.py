@@ -137,3 +137,24 @@ def _as_date_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 @compiles(as_date, "postgresql")
 def _as_date_pg(element: Any, compiler: Any, **kw: Any) -> str:
     return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+class unindexed(GenericFunction[str]):
+    """A text column SQLite's planner must not use an index for (`+column`): the
+    owners' country index would lead it to walk every owner of the countries a
+    statement plans for, when a date or an event names the few who matter."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return f"+{compiler.process(column, **kw)}"
+
+
+@compiles(unindexed, "postgresql")
+def _unindexed_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return str(compiler.process(column, **kw))

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 
 from bot.domain.announcements import AnnouncementStatus, PostStatus
@@ -345,7 +346,15 @@ outbox = Table(
     UniqueConstraint("owner_id", "rule", "occurrence", name="uq_outbox_dedupe"),
     Index("ix_outbox_status_due", "status", "due_at"),
     Index("ix_outbox_owner_sent", "owner_id", "category", "sent_at"),
-    Index("ix_outbox_rule_sent", "rule", "sent_at"),
+    # Messages sent in a window, by rule (the planner's survey nudges and win-back
+    # touches); partial, so the planner's inserts of unsent rows don't pay for it.
+    Index(
+        "ix_outbox_rule_sent",
+        "rule",
+        "sent_at",
+        postgresql_where=text("sent_at IS NOT NULL"),
+        sqlite_where=text("sent_at IS NOT NULL"),
+    ),
 )
 
 # The incremental care planner: triggers (storage/care/changes.py) append the owner of

@@ -54,6 +54,9 @@ PLANNER_VERSION = "1"
 # add_months clamps to the month's end (31 August + 6 months = 28 February), so the
 # visit dates whose silence began in a window lie within a few days of its inverse.
 MONTH_END_SLACK = timedelta(days=4)
+# Small statements (changed owners, narrowed windows) share a transaction this many at a
+# time: fewer commits, and SQLite's writer is never held for long.
+STATEMENTS_PER_TRANSACTION = 25
 
 
 def fingerprint(reference: Reference) -> str:
@@ -97,13 +100,17 @@ async def plan_changes(
             queries += [replace(_stored(q), only_changed=True) for q in care.steps(reference, now)]
     report = care.PlanReport()
     advance = _scaled(step_done, len(queries), care.step_count(reference, now))
-    for query in queries:
-        started = perf_counter()
+    # From scratch, one statement a transaction (each may queue many rows); otherwise
+    # the statements are small and share a few transactions.
+    batch = 1 if since is None else STATEMENTS_PER_TRANSACTION
+    for first_index in range(0, len(queries), batch):
         async with uow_factory() as uow:
-            planned = await uow.care_planner.plan(query)
+            for query in queries[first_index : first_index + batch]:
+                started = perf_counter()
+                planned = await uow.care_planner.plan(query)
+                report.add(query.rule, planned, perf_counter() - started)
+                advance()
             await uow.commit()
-        report.add(query.rule, planned, perf_counter() - started)
-        advance()
     async with uow_factory() as uow:
         await uow.care_planner.clear_pending()
         await uow.care_planner.save_state(PlanState(now, mark))

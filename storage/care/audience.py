@@ -14,6 +14,7 @@ from sqlalchemy.sql import Select
 from bot.domain.care import CATEGORY_OF, Category, OutboxStatus, Rule
 from bot.services.ports.care import Planned
 from storage import tables
+from storage.sqlfunc import unindexed
 
 o = tables.owners.c
 v = tables.vehicles.c
@@ -41,7 +42,7 @@ def reachable(query: Planned) -> ColumnElement[bool]:
     """Owners of the query's markets we can and may message under its rule's category."""
     category = CATEGORY_OF[query.rule]
     conditions = [
-        o.market.in_(list(query.markets)),
+        unindexed(o.market).in_(list(query.markets)),
         o.erased_at.is_(None),
         exists().where(a.owner_id == o.id, a.unreachable_at.is_(None)),
     ]

@@ -26,7 +26,6 @@ _INDEXES = [
     ('ix_bookings_ends_at', 'bookings', ['ends_at']),
     ('ix_service_visits_visited_on', 'service_visits', ['visited_on']),
     ('ix_service_visits_recorded_at', 'service_visits', ['recorded_at']),
-    ('ix_outbox_rule_sent', 'outbox', ['rule', 'sent_at']),
 ]
 
 
@@ -58,6 +57,14 @@ def upgrade() -> None:
     op.create_index('ix_care_service_due_due_on', 'care_service_due', ['due_on'])
     for name, table, columns in _INDEXES:
         op.create_index(name, table, columns)
+    sent = sa.text('sent_at IS NOT NULL')
+    op.create_index(
+        'ix_outbox_rule_sent',
+        'outbox',
+        ['rule', 'sent_at'],
+        postgresql_where=sent,
+        sqlite_where=sent,
+    )
     dialect = op.get_bind().dialect.name
     for statement in trigger_statements(dialect):
         op.execute(statement)
@@ -66,6 +73,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in drop_statements(op.get_bind().dialect.name):
         op.execute(statement)
+    op.drop_index('ix_outbox_rule_sent', table_name='outbox')
     for name, table, _ in reversed(_INDEXES):
         op.drop_index(name, table_name=table)
     op.drop_index('ix_care_service_due_due_on', table_name='care_service_due')
