@@ -22,6 +22,7 @@ from bot.services.ports.loyalty import (
     RewardStockRepository,
     StatusAwardRepository,
 )
+from bot.services.ports.owner_imports import OwnerImportStore
 from bot.services.ports.owners import (
     AccountRepository,
     ConsentRepository,
@@ -72,6 +73,7 @@ __all__ = [
     "LoyaltyAccountRepository",
     "MediaShelf",
     "OutboxRepository",
+    "OwnerImportStore",
     "OwnerRepository",
     "PointLotRepository",
     "PointSpendRepository",

@@ -28,6 +28,7 @@ from bot.services.ports.loyalty import (
     RewardStockRepository,
     StatusAwardRepository,
 )
+from bot.services.ports.owner_imports import OwnerImportStore
 from bot.services.ports.owners import (
     AccountRepository,
     ConsentRepository,
@@ -52,6 +53,7 @@ from bot.services.ports.staff import AuditLog, StaffRepository
 class UnitOfWork(Protocol):
     owners: OwnerRepository
     vehicles: VehicleRepository
+    owner_imports: OwnerImportStore
     accounts: AccountRepository
     consents: ConsentRepository
     conversations: ConversationRepository
