@@ -98,27 +98,29 @@ async def timed_import(app: App, lines: list[str], writer: ChunkWriter | None) -
     )
 
 
+Contents = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 Database = Callable[[], Awaitable[tuple[App, Callable[[], Awaitable[None]]]]]
 
 
-async def database_contents(app: App) -> tuple[list[Any], list[Any]]:
-    """Owners and vehicles, every column but the ids; a vehicle names its owner by phone."""
-    o, v = tables.owners.c, tables.vehicles.c
+async def database_contents(app: App) -> Contents:
     async with app.database.uow() as uow:
-        session: Any = uow.session  # type: ignore[attr-defined]
-        owners = (
-            await session.execute(
-                select(*(c for c in tables.owners.c if c.name != "id")).order_by(o.phone)
-            )
-        ).all()
-        vehicles = (
-            await session.execute(
-                select(o.phone, *(c for c in tables.vehicles.c if c.name not in ("id", "owner_id")))
-                .join(tables.owners, o.id == v.owner_id)
-                .order_by(v.vin)
-            )
-        ).all()
-    return [tuple(r) for r in owners], [tuple(r) for r in vehicles]
+        return await contents_in(uow)
+
+
+async def contents_in(uow: Any) -> Contents:
+    """Owners and vehicles as the unit of work sees them, every column but the ids; a
+    vehicle names its owner by phone."""
+    o, v = tables.owners.c, tables.vehicles.c
+    session = uow.session  # a storage unit of work's
+    owners = await session.execute(
+        select(*(c for c in tables.owners.c if c.name != "id")).order_by(o.phone)
+    )
+    vehicles = await session.execute(
+        select(o.phone, *(c for c in tables.vehicles.c if c.name not in ("id", "owner_id")))
+        .join(tables.owners, o.id == v.owner_id)
+        .order_by(v.vin)
+    )
+    return [tuple(r) for r in owners.all()], [tuple(r) for r in vehicles.all()]
 
 
 def counts(report: ImportReport) -> tuple[int, ...]:
