@@ -115,8 +115,16 @@ def merge_chunk(
         owner = owners[row.phone]
         vehicle = vehicles.get(row.vin)
         if vehicle is None:
-            vehicle = StoredVehicle(None, row.vin, row.phone, owner.id, row.model)
-            _take(vehicle, _vehicle_fields(row, owner.id))
+            vehicle = StoredVehicle(
+                None,
+                row.vin,
+                row.phone,
+                owner.id,
+                row.model,
+                row.model_year,
+                row.delivery_date,
+                row.dealer_code,
+            )
             _take_mileage(vehicle, row, today)
             vehicles[row.vin] = vehicle
             changes.new_vehicles.append(vehicle)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Dialect, Table, bindparam, insert, select, update
@@ -22,6 +23,18 @@ LOOKUP_SLICE = 1_000
 
 _owners = tables.owners
 _vehicles = tables.vehicles
+# What an imported owner is given beyond the file's columns follows them.
+_OWNER_INSERT = (
+    "phone",
+    *OWNER_COLUMNS,
+    "created_at",
+    "source",
+    "send_from_hour",
+    "send_until_hour",
+)
+_owner_values = attrgetter("phone", *OWNER_COLUMNS)
+_VEHICLE_INSERT = ("vin", *VEHICLE_COLUMNS)
+_vehicle_values = attrgetter(*_VEHICLE_INSERT)
 
 
 def _slices(values: Collection[str]) -> Iterator[list[str]]:
@@ -57,24 +70,11 @@ class SqlOwnerImportStore(SessionBound):
     async def add_owners(self, owners: Sequence[StoredOwner], created_at: datetime) -> None:
         if not owners:
             return
-        rows = [
-            {
-                "phone": o.phone,
-                "first_name": o.first_name,
-                "last_name": o.last_name,
-                "market": o.market,
-                "birthday": o.birthday,
-                "locale_on_file": o.locale_on_file,
-                "created_at": created_at,
-                "source": OwnerSource.IMPORT,
-                "send_from_hour": DEFAULT_SEND_FROM_HOUR,
-                "send_until_hour": DEFAULT_SEND_UNTIL_HOUR,
-            }
-            for o in owners
-        ]
+        imported = (created_at, OwnerSource.IMPORT, DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR)
+        rows = [(*_owner_values(o), *imported) for o in owners]
         # Then the ids by phone (unique): cheaper than RETURNING, which SQLite's
         # driver answers one row at a time when the rows' order must be kept.
-        await self._write_many(_insert_statement, _owners, tuple(rows[0]), rows)
+        await self._write_many(_insert_statement, _owners, _OWNER_INSERT, _OWNER_INSERT, rows)
         ids = await self.owner_ids(o.phone for o in owners)
         for owner in owners:
             owner.id = ids[owner.phone]
@@ -93,10 +93,8 @@ class SqlOwnerImportStore(SessionBound):
     async def add_vehicles(self, vehicles: Sequence[StoredVehicle]) -> None:
         if not vehicles:
             return
-        rows = [
-            {"vin": v.vin, **{name: getattr(v, name) for name in VEHICLE_COLUMNS}} for v in vehicles
-        ]
-        await self._write_many(_insert_statement, _vehicles, tuple(rows[0]), rows)
+        rows = [_vehicle_values(v) for v in vehicles]
+        await self._write_many(_insert_statement, _vehicles, _VEHICLE_INSERT, _VEHICLE_INSERT, rows)
 
     async def change_vehicles(self, vehicles: Collection[StoredVehicle]) -> None:
         await self._change(_vehicles, VEHICLE_COLUMNS, vehicles)
@@ -108,33 +106,38 @@ class SqlOwnerImportStore(SessionBound):
         it did not change are written back as they were."""
         if not items:
             return
-        rows = [
-            {"row_id": item.id, **{f"new_{name}": getattr(item, name) for name in columns}}
-            for item in items
-        ]
-        await self._write_many(_update_statement, table, tuple(columns), rows)
+        values = attrgetter(*columns)
+        rows = [(item.id, *values(item)) for item in items]
+        keys = ("row_id", *(f"new_{name}" for name in columns))
+        await self._write_many(_update_statement, table, tuple(columns), keys, rows)
 
     async def _write_many(
         self,
         build: Callable[[Table, tuple[str, ...]], Any],
         table: Table,
         columns: tuple[str, ...],
-        rows: list[dict[str, Any]],
+        keys: tuple[str, ...],
+        rows: list[tuple[Any, ...]],
     ) -> None:
-        """One statement, many rows: straight to the driver's executemany with each
-        column's conversion applied here. SQLAlchemy's executemany builds and checks a
-        parameter dict per row, which cost as much as the database's own work."""
+        """One statement (`build` for `columns`), many rows (values named by `keys`):
+        straight to the driver's executemany, each column's conversion applied here.
+        SQLAlchemy's executemany builds and checks a parameter dict per row, which cost
+        as much as the database's own work."""
         connection = await self.session.connection()
         raw = _driver_statement(connection.dialect, build, table, columns)
         if raw is None:  # a named paramstyle: SQLAlchemy's own executemany
-            await connection.execute(build(table, columns), rows)
+            await connection.execute(
+                build(table, columns), [dict(zip(keys, r, strict=True)) for r in rows]
+            )
             return
-        sql, names, converters = raw
-        pairs = list(zip(names, converters, strict=True))
+        sql, order, converters = raw
+        pairs = [
+            (keys.index(name), convert) for name, convert in zip(order, converters, strict=True)
+        ]
         await connection.exec_driver_sql(
             sql,
             [
-                tuple([row[n] if convert is None else convert(row[n]) for n, convert in pairs])
+                tuple([row[i] if convert is None else convert(row[i]) for i, convert in pairs])
                 for row in rows
             ],
         )
