@@ -15,6 +15,7 @@ SMALL_RUNS = [
     ["bench/ledger.py", "--lots", "500", "--naive", "50", "--pg", ""],
     ["bench/pipeline.py", "--updates", "40", "--rounds", "1", "--pg", ""],
     ["bench/import_owners.py", "--rows", "2000"],
+    ["bench/imports.py", "--rows", "300", "--check-rows", "200"],
 ]
 
 
