@@ -140,7 +140,7 @@ async def compare_on(name: str, fresh: Database, rows: int) -> None:
         ("updates", export_lines(rows, updated=True)),
     ):
         print(f"  {label}:")
-        ratio_of: dict[str, float] = {}
+        took: dict[str, Timing] = {}
         for writer_name, writer in WRITERS.items():
             app, close = await fresh()
             try:
@@ -149,12 +149,16 @@ async def compare_on(name: str, fresh: Database, rows: int) -> None:
                 t = await timed_import(app, lines, writer)
             finally:
                 await close()
-            ratio_of[writer_name] = t.wall
+            took[writer_name] = t
             print(
                 f"    {writer_name:>10}: check {t.check:5.1f} s, write {t.write:5.1f} s, "
                 f"total {t.wall:5.1f} s wall, {t.cpu:5.1f} s CPU  {counts(t.report)}"
             )
-        print(f"    set-based is {ratio_of['row by row'] / ratio_of['set-based']:.1f}x faster")
+        fast, slow = took["set-based"], took["row by row"]
+        print(
+            f"    set-based: {slow.wall / fast.wall:.1f}x faster, "
+            f"{slow.cpu / fast.cpu:.1f}x less CPU"
+        )
 
 
 async def check_identical(name: str, fresh: Database, rows: int) -> None:

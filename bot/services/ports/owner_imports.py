@@ -1,4 +1,8 @@
-"""What an owner import reads and writes a chunk at a time: set-based, no object per row."""
+"""What an owner import reads and writes a chunk at a time: set-based, no object per row.
+
+Its writes go around the unit of work's loaded objects: an `Owner` or `Vehicle` read
+earlier in the same unit of work does not see them (read it again after the import).
+"""
 
 from __future__ import annotations
 
