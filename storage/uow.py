@@ -40,6 +40,7 @@ from storage.repositories.club_events import (
 )
 from storage.repositories.clubs import SqlClubMemberRepository, SqlClubRepository
 from storage.repositories.deliveries import SqlChatMoves, SqlDeliveries
+from storage.repositories.owner_imports import SqlOwnerImportStore
 from storage.repositories.owners import (
     SqlAccountRepository,
     SqlConsentRepository,
@@ -82,6 +83,7 @@ class SqlUnitOfWork:
         self.session = self._sessions()
         self.owners: ports.OwnerRepository = SqlOwnerRepository(self.session)
         self.vehicles: ports.VehicleRepository = SqlVehicleRepository(self.session)
+        self.owner_imports: ports.OwnerImportStore = SqlOwnerImportStore(self.session)
         self.accounts: ports.AccountRepository = SqlAccountRepository(self.session)
         self.consents: ports.ConsentRepository = SqlConsentRepository(self.session)
         self.conversations: ports.ConversationRepository = SqlConversationRepository(self.session)

@@ -12,7 +12,7 @@ import typer
 from bot.app import App
 from bot.commands.common import run_csv_import
 from bot.commands.progress import Quiet
-from bot.services.import_plan import CHUNK_ROWS
+from bot.services.import_plan import CHUNK_ROWS, OWNER_CHUNK_ROWS
 
 if TYPE_CHECKING:
     from bot.domain.owner_import import OwnerRow
@@ -35,7 +35,7 @@ ChunkRows = Annotated[
 def import_owners_command(
     file: CsvFile,
     skip_invalid: SkipInvalid = False,
-    chunk_rows: ChunkRows = CHUNK_ROWS,
+    chunk_rows: ChunkRows = OWNER_CHUNK_ROWS,
     quiet: Quiet = False,
 ) -> None:
     """Owners and vehicles from a DMS export (CSV, UTF-8, header row; see README)."""

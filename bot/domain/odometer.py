@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.domain.owners import ReadingSource, Vehicle
 
@@ -103,7 +103,18 @@ def record_owner_reading(vehicle: Vehicle, km: int, today: date) -> None:
     vehicle.mileage_source = ReadingSource.OWNER
 
 
-def record_dealer_reading(vehicle: Vehicle, km: int, on: date, *, visit: bool) -> bool:
+class Readings(Protocol):
+    """The reading fields of a vehicle: a stored `Vehicle`, or the plain copy an owner
+    import compares with (bot/domain/owner_merge.py)."""
+
+    mileage_km: int | None
+    mileage_recorded_on: date | None
+    mileage_source: str | None
+    dealer_mileage_km: int | None
+    dealer_mileage_on: date | None
+
+
+def record_dealer_reading(vehicle: Readings, km: int, on: date, *, visit: bool) -> bool:
     """A dealer's reading raises the floor, and the vehicle's reading when higher
     (an export older than what the owner told us does not lower it). `visit`: read at
     a service visit on day `on`; else from the dealer system's export, of no known day

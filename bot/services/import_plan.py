@@ -24,6 +24,9 @@ from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 
 # Rows written per transaction: a few tenths of a second of work on SQLite.
 CHUNK_ROWS = 1_000
+# Owner imports write set-based (bot/services/importer.py): 5,000 rows are about as
+# much work, and a 100,000-row file pauses for the bot 20 times instead of 100.
+OWNER_CHUNK_ROWS = 5_000
 # After each chunk, a waiting transaction of the bot retries BEGIN within 10 ms
 # (storage/sqlite_inline.py, LOCK_RETRY_MAX): a longer pause lets it in first. Once
 # in, the bot's queued updates follow one another before the import gets back in.

@@ -9,16 +9,15 @@ another owner moves to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain.odometer import record_dealer_reading
-from bot.domain.owner_import import REQUIRED_COLUMNS, OwnerRow, RowError, parse_owner_row
-from bot.domain.owners import Owner, OwnerSource, Vehicle
+from bot.domain.owner_import import REQUIRED_COLUMNS, OwnerRow, OwnerRowParser, RowError
+from bot.domain.owner_merge import give_owner_ids, merge_chunk
 from bot.domain.reference import Reference
 from bot.services.csv_files import CsvRows
-from bot.services.import_plan import CHUNK_ROWS, FileReport, ImportPlan, chunked
+from bot.services.import_plan import OWNER_CHUNK_ROWS, FileReport, ImportPlan, chunked
 from bot.services.ports import UnitOfWork
 
 
@@ -35,6 +34,10 @@ class ImportReport(FileReport):
         return self.rows - len({e.line for e in self.errors})
 
 
+# Writes one chunk of checked rows in the unit of work, counting into the report.
+ChunkWriter = Callable[[UnitOfWork, Sequence[OwnerRow], ImportReport, datetime], Awaitable[None]]
+
+
 def validate_file(
     lines: Iterable[str], reference: Reference, today: date
 ) -> tuple[list[OwnerRow], ImportReport]:
@@ -44,6 +47,7 @@ def validate_file(
     if missing:
         report.errors.append(RowError(1, "", f"header lacks columns: {', '.join(missing)}"))
         return [], report
+    parser = OwnerRowParser(reference, today)
     valid: list[OwnerRow] = []
     first_line_of_vin: dict[str, int] = {}
     owner_of_phone: dict[str, OwnerRow] = {}
@@ -52,7 +56,7 @@ def validate_file(
         if raw is None:
             report.errors.append(RowError(line, "", "wrong number of columns"))
             continue
-        parsed = parse_owner_row(line, raw, reference, today)
+        parsed = parser.parse(line, raw)
         if isinstance(parsed, list):
             report.errors.extend(parsed)
             continue
@@ -83,14 +87,17 @@ def plan_owner_import(
     *,
     now: datetime,
     skip_invalid: bool = False,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int = OWNER_CHUNK_ROWS,
+    writer: ChunkWriter | None = None,
 ) -> ImportPlan[ImportReport, Sequence[OwnerRow]]:
-    """Check the whole file; the plan writes it in chunks of `chunk_rows` rows."""
+    """Check the whole file; the plan writes it in chunks of `chunk_rows` rows, with
+    `writer` (the set-based `write_chunk` unless a benchmark or test says otherwise)."""
+    writer = writer or write_chunk
     rows, report = validate_file(lines, reference, now.date())
     accepted = skip_invalid or not report.errors
 
     async def apply(uow: UnitOfWork, chunk: Sequence[OwnerRow]) -> None:
-        await _apply(uow, chunk, report, now)
+        await writer(uow, chunk, report, now)
 
     return ImportPlan(report, chunked(rows, chunk_rows) if accepted else [], apply, accepted)
 
@@ -108,90 +115,25 @@ async def import_owners(
     return await plan.apply_all(uow)
 
 
-async def _apply(
+async def write_chunk(
     uow: UnitOfWork, rows: Sequence[OwnerRow], report: ImportReport, now: datetime
 ) -> None:
-    owners = await uow.owners.by_phones({r.phone for r in rows})
-    vehicles = await uow.vehicles.by_vins({r.vin for r in rows})
-    changed: set[int] = set()  # lines that changed something
-    for row in rows:
-        owner = owners.get(row.phone)
-        if owner is None:
-            owner = Owner(
-                market=row.market,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                phone=row.phone,
-                locale_on_file=row.locale,
-                birthday=row.birthday,
-                created_at=now,
-                source=OwnerSource.IMPORT,
-            )
-            uow.owners.add(owner)
-            owners[row.phone] = owner
-            report.owners_created += 1
-            changed.add(row.line)
-        elif _update(owner, _owner_fields(row, owner)):
-            report.owners_updated += 1
-            changed.add(row.line)
-    await uow.flush()  # the new owners get their ids, all in one go
-    for row in rows:
-        owner_id = owners[row.phone].id
-        assert owner_id is not None
-        vehicle = vehicles.get(row.vin)
-        if vehicle is None:
-            vehicle = Vehicle(owner_id=owner_id, vin=row.vin, model=row.model)
-            _update(vehicle, _vehicle_fields(row, owner_id))
-            _take_mileage(vehicle, row, now.date())
-            uow.vehicles.add(vehicle)
-            vehicles[row.vin] = vehicle
-            report.vehicles_created += 1
-            changed.add(row.line)
-        elif _update(vehicle, _vehicle_fields(row, owner_id)) | _take_mileage(
-            vehicle, row, now.date()
-        ):
-            report.vehicles_updated += 1
-            changed.add(row.line)
-    report.unchanged += len(rows) - len(changed)
-    await uow.flush()
-
-
-def _owner_fields(row: OwnerRow, owner: Owner) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "first_name": row.first_name,
-        "last_name": row.last_name,
-        "market": row.market,
-    }
-    if row.birthday is not None:
-        fields["birthday"] = row.birthday
-    if row.locale is not None:
-        fields["locale_on_file"] = row.locale  # a choice made in chat still wins
-    return fields
-
-
-def _vehicle_fields(row: OwnerRow, owner_id: int) -> dict[str, object]:
-    fields: dict[str, object] = {"owner_id": owner_id, "model": row.model}
-    optional = {
-        "model_year": row.model_year,
-        "delivery_date": row.delivery_date,
-        "dealer_code": row.dealer_code,
-    }
-    fields.update({k: v for k, v in optional.items() if v is not None})
-    return fields
-
-
-def _take_mileage(vehicle: Vehicle, row: OwnerRow, today: date) -> bool:
-    """The dealer system's reading: authoritative, but an export older than what the
-    owner told us does not lower the odometer."""
-    if row.mileage_km is None:
-        return False
-    return record_dealer_reading(vehicle, row.mileage_km, today, visit=False)
-
-
-def _update(target: object, fields: dict[str, object]) -> bool:
-    changed = False
-    for name, value in fields.items():
-        if getattr(target, name) != value:
-            setattr(target, name, value)
-            changed = True
-    return changed
+    """One chunk, set-based: read what is stored for its phones and VINs, merge the rows
+    (bot/domain/owner_merge.py), write the differences with a statement a kind."""
+    store = uow.owner_imports
+    owners = await store.owners_by_phones({r.phone for r in rows})
+    vehicles = await store.vehicles_by_vins({r.vin for r in rows})
+    changes = merge_chunk(rows, owners, vehicles, now.date())
+    await store.add_owners(changes.new_owners, now)
+    give_owner_ids(
+        [*changes.new_vehicles, *changes.changed_vehicles.values()],
+        {o.phone: o.id for o in changes.new_owners if o.id is not None},
+    )
+    await store.change_owners(list(changes.changed_owners.values()))
+    await store.add_vehicles(changes.new_vehicles)
+    await store.change_vehicles(list(changes.changed_vehicles.values()))
+    report.owners_created += changes.owners_created
+    report.owners_updated += changes.owners_updated
+    report.vehicles_created += changes.vehicles_created
+    report.vehicles_updated += changes.vehicles_updated
+    report.unchanged += changes.unchanged

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import importlib
 import shutil
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -115,6 +116,9 @@ def telegram_app(
     return dataclasses.replace(app, settings=app.settings.model_copy(update=update))
 
 
+RUNTIME_MODULES = {"aiogram": "bot.channels.aiogram_runtime", "ptb": "bot.channels.ptb_runtime"}
+
+
 @pytest.fixture
 async def start_bot(app: App, api: FakeBotAPI, runtime: str) -> AsyncIterator[StartBot]:
     running: list[RunningBot] = []
@@ -125,6 +129,10 @@ async def start_bot(app: App, api: FakeBotAPI, runtime: str) -> AsyncIterator[St
         options: TelegramOptions = FAST,
         catalogs: Catalogs | None = None,
     ) -> RunningBot:
+        # The first start in a process imports the library: done here, before the
+        # clock below starts (on a busy machine, or a first run that compiles the
+        # library's bytecode, the import alone took longer than any wait for the bot).
+        importlib.import_module(RUNTIME_MODULES[runtime])
         bot_app = telegram_app(app, api, runtime, webhook=webhook)
         if catalogs is not None:
             bot_app = dataclasses.replace(bot_app, catalogs=catalogs)
@@ -133,7 +141,6 @@ async def start_bot(app: App, api: FakeBotAPI, runtime: str) -> AsyncIterator[St
         bot = RunningBot(bot_app, api, task, stop)
         running.append(bot)
         ready = (lambda: api.webhook.get("url")) if webhook else (lambda: api.polls)
-        # the first start in a process imports the library: slow on a busy machine
         await api.wait_for(lambda: ready() or task.done(), within=30)
         if task.done():
             task.result()  # raises what stopped it

@@ -114,6 +114,7 @@ class FakeUnitOfWork:
         self._publisher = publisher
         self.owners: ports.OwnerRepository = FakeOwnerRepository(store)
         self.vehicles: ports.VehicleRepository = FakeVehicleRepository(store)
+        self.owner_imports: ports.OwnerImportStore = _not_faked("owner_imports")
         self.accounts: ports.AccountRepository = FakeAccountRepository(store)
         self.consents: ports.ConsentRepository = FakeConsentRepository(store)
         self.conversations: ports.ConversationRepository = FakeConversationRepository(store)

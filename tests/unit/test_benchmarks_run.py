@@ -16,6 +16,7 @@ SMALL_RUNS = [
     ["bench/ledger.py", "--lots", "500", "--naive", "50", "--pg", ""],
     ["bench/pipeline.py", "--updates", "40", "--rounds", "1", "--pg", ""],
     ["bench/import_owners.py", "--rows", "2000"],
+    ["bench/imports.py", "--rows", "300", "--check-rows", "200"],
 ]
 PG, REDIS = os.environ.get("OWNERBOT_TEST_PG_URL"), os.environ.get("OWNERBOT_TEST_REDIS_URL")
 if PG and REDIS:  # several workers and senders need both

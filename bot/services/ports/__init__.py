@@ -27,6 +27,7 @@ from bot.services.ports.loyalty import (
     RewardStockRepository,
     StatusAwardRepository,
 )
+from bot.services.ports.owner_imports import OwnerImportStore
 from bot.services.ports.owners import (
     AccountRepository,
     ConsentRepository,
@@ -89,6 +90,7 @@ __all__ = [
     "LoyaltyAccountRepository",
     "MediaShelf",
     "OutboxRepository",
+    "OwnerImportStore",
     "OwnerRepository",
     "PointLotRepository",
     "PointSpendRepository",

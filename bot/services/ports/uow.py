@@ -33,6 +33,7 @@ from bot.services.ports.loyalty import (
     RewardStockRepository,
     StatusAwardRepository,
 )
+from bot.services.ports.owner_imports import OwnerImportStore
 from bot.services.ports.owners import (
     AccountRepository,
     ConsentRepository,
@@ -62,6 +63,7 @@ from bot.services.ports.stories import (
 class UnitOfWork(Protocol):
     owners: OwnerRepository
     vehicles: VehicleRepository
+    owner_imports: OwnerImportStore
     accounts: AccountRepository
     consents: ConsentRepository
     conversations: ConversationRepository

@@ -1,0 +1,219 @@
+"""Owner imports, set-based: a chunk's owners and vehicles read in a few `IN` queries,
+written with one multi-row statement a kind (executemany; the new owners' ids come
+back in one query by phone). No ORM object per row: building, tracking and flushing them cost
+most of a large import's time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import datetime
+from functools import lru_cache
+from operator import attrgetter
+from typing import Any
+
+from sqlalchemy import Dialect, Table, bindparam, insert, select, update
+
+from bot.domain.owner_merge import OWNER_COLUMNS, VEHICLE_COLUMNS, StoredOwner, StoredVehicle
+from bot.domain.owners import DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR, OwnerSource
+from storage import tables
+from storage.repositories.base import SessionBound
+
+# Values per `IN (...)`: well under SQLite's and asyncpg's limits on bound parameters.
+LOOKUP_SLICE = 1_000
+
+_owners = tables.owners
+_vehicles = tables.vehicles
+# What an imported owner is given beyond the file's columns follows them.
+_OWNER_INSERT = (
+    "phone",
+    *OWNER_COLUMNS,
+    "created_at",
+    "source",
+    "send_from_hour",
+    "send_until_hour",
+)
+_owner_values = attrgetter("phone", *OWNER_COLUMNS)
+_VEHICLE_INSERT = ("vin", *VEHICLE_COLUMNS)
+_vehicle_values = attrgetter(*_VEHICLE_INSERT)
+
+
+def _slices(values: Collection[str]) -> Iterator[list[str]]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), LOOKUP_SLICE):
+        yield ordered[start : start + LOOKUP_SLICE]
+
+
+class SqlOwnerImportStore(SessionBound):
+    async def owners_by_phones(self, phones: Collection[str]) -> dict[str, StoredOwner]:
+        c = _owners.c
+        found: dict[str, StoredOwner] = {}
+        for part in _slices(phones):
+            result = await self.session.execute(
+                select(c.id, c.phone, *(c[name] for name in OWNER_COLUMNS)).where(c.phone.in_(part))
+            )
+            for row in result.all():
+                found[row.phone] = StoredOwner(*row)
+        return found
+
+    async def vehicles_by_vins(self, vins: Collection[str]) -> dict[str, StoredVehicle]:
+        c = _vehicles.c
+        found: dict[str, StoredVehicle] = {}
+        for part in _slices(vins):
+            result = await self.session.execute(
+                select(c.id, c.vin, *(c[name] for name in VEHICLE_COLUMNS)).where(c.vin.in_(part))
+            )
+            for vehicle_id, vin, *columns in result.all():
+                # the owner's phone is the importing row's: the merge sets it
+                found[vin] = StoredVehicle(vehicle_id, vin, "", *columns)
+        return found
+
+    async def add_owners(self, owners: Sequence[StoredOwner], created_at: datetime) -> None:
+        if not owners:
+            return
+        imported = (created_at, OwnerSource.IMPORT, DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR)
+        rows = [(*_owner_values(o), *imported) for o in owners]
+        # Then the ids by phone (unique): cheaper than RETURNING, which SQLite's
+        # driver answers one row at a time when the rows' order must be kept.
+        await self._write_many(_insert_statement, _owners, _OWNER_INSERT, _OWNER_INSERT, rows)
+        ids = await self.owner_ids(o.phone for o in owners)
+        for owner in owners:
+            owner.id = ids[owner.phone]
+
+    async def owner_ids(self, phones: Iterable[str]) -> dict[str, int]:
+        c = _owners.c
+        found: dict[str, int] = {}
+        for part in _slices(set(phones)):
+            result = await self.session.execute(select(c.phone, c.id).where(c.phone.in_(part)))
+            found.update((phone, owner_id) for phone, owner_id in result.all())
+        return found
+
+    async def change_owners(self, owners: Collection[StoredOwner]) -> None:
+        await self._change(_owners, OWNER_COLUMNS, owners)
+
+    async def add_vehicles(self, vehicles: Sequence[StoredVehicle]) -> None:
+        if not vehicles:
+            return
+        rows = [_vehicle_values(v) for v in vehicles]
+        await self._write_many(_insert_statement, _vehicles, _VEHICLE_INSERT, _VEHICLE_INSERT, rows)
+
+    async def change_vehicles(self, vehicles: Collection[StoredVehicle]) -> None:
+        await self._change(_vehicles, VEHICLE_COLUMNS, vehicles)
+
+    async def _change(
+        self, table: Table, columns: Sequence[str], items: Collection[StoredOwner | StoredVehicle]
+    ) -> None:
+        """Every column an import may change, for each changed row by its id: the values
+        it did not change are written back as they were."""
+        if not items:
+            return
+        values = attrgetter(*columns)
+        rows = [(item.id, *values(item)) for item in items]
+        keys = ("row_id", *(f"new_{name}" for name in columns))
+        await self._write_many(_update_statement, table, tuple(columns), keys, rows)
+
+    async def _write_many(
+        self,
+        build: Callable[[Table, tuple[str, ...]], Any],
+        table: Table,
+        columns: tuple[str, ...],
+        keys: tuple[str, ...],
+        rows: list[tuple[Any, ...]],
+    ) -> None:
+        """One statement (`build` for `columns`), many rows (values named by `keys`):
+        straight to the driver's executemany, each column's conversion applied here.
+        SQLAlchemy's executemany builds and checks a parameter dict per row, which cost
+        as much as the database's own work. PostgreSQL gets every row at once, a column
+        an array (one statement, not one a row)."""
+        connection = await self.session.connection()
+        if connection.dialect.name == "postgresql":
+            sql, converters = _unnest_statement(
+                connection.dialect, table, columns, build is _update_statement
+            )
+            arrays = [
+                [value if convert is None else convert(value) for value in values]
+                for values, convert in zip(zip(*rows, strict=True), converters, strict=True)
+            ]
+            await connection.exec_driver_sql(sql, tuple(arrays))
+            return
+        raw = _driver_statement(connection.dialect, build, table, columns)
+        if raw is None:  # a named paramstyle: SQLAlchemy's own executemany
+            await connection.execute(
+                build(table, columns), [dict(zip(keys, r, strict=True)) for r in rows]
+            )
+            return
+        sql, order, converters = raw
+        pairs = [
+            (keys.index(name), convert) for name, convert in zip(order, converters, strict=True)
+        ]
+        await connection.exec_driver_sql(
+            sql,
+            [
+                tuple([row[i] if convert is None else convert(row[i]) for i, convert in pairs])
+                for row in rows
+            ],
+        )
+
+
+def _insert_statement(table: Table, columns: tuple[str, ...]) -> Any:
+    return insert(table).values({name: bindparam(name) for name in columns})
+
+
+def _update_statement(table: Table, columns: tuple[str, ...]) -> Any:
+    """By id (the `row_id` parameter); `new_<column>`: a column's new value (a
+    parameter may not take its column's own name in SET)."""
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
+
+
+@lru_cache(maxsize=64)  # a few statements for each engine's dialect
+def _driver_statement(
+    dialect: Dialect,
+    build: Callable[[Table, tuple[str, ...]], Any],
+    table: Table,
+    columns: tuple[str, ...],
+) -> tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]] | None:
+    """The SQL text for the driver, the parameter names in the driver's order, and each
+    one's conversion to what the driver takes (dates as text on SQLite, enums as
+    their values, aware datetimes in UTC); None for a named paramstyle."""
+    compiled = build(table, columns).compile(dialect=dialect)
+    order = compiled.positiontup
+    if order is None:
+        return None
+    columns_in_order = ("id" if n == "row_id" else n.removeprefix("new_") for n in order)
+    converters = tuple(
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        for name in columns_in_order
+    )
+    return str(compiled), tuple(order), converters
+
+
+@lru_cache(maxsize=64)
+def _unnest_statement(
+    dialect: Dialect, table: Table, columns: tuple[str, ...], by_id: bool
+) -> tuple[str, tuple[Callable[[Any], Any] | None, ...]]:
+    """PostgreSQL: INSERT ... SELECT FROM unnest(arrays), or UPDATE ... FROM unnest(...)
+    by id (`by_id`; the first array holds the ids); and each column's conversion."""
+    names = ("id", *columns) if by_id else columns
+    quote = dialect.identifier_preparer.quote
+    arrays = ", ".join(
+        f"${n}::{table.c[name].type.compile(dialect=dialect)}[]"
+        for n, name in enumerate(names, start=1)
+    )
+    target = quote(table.name)
+    if by_id:
+        sets = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in columns)
+        aliases = ", ".join(quote(name) for name in names)
+        sql = (
+            f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({aliases}) "
+            f"WHERE {target}.id = v.id"
+        )
+    else:
+        listed = ", ".join(quote(name) for name in names)
+        sql = f"INSERT INTO {target} ({listed}) SELECT * FROM unnest({arrays})"
+    converters = tuple(
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    )
+    return sql, converters
