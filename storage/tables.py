@@ -370,6 +370,9 @@ care_pending = Table(
     "care_pending",
     metadata,
     Column("owner_id", BigInteger, primary_key=True, autoincrement=False),
+    # The owner's country, so a statement for some countries reads only their owners.
+    Column("market", String(2), nullable=False),
+    Index("ix_care_pending_market", "market", "owner_id"),
 )
 
 # Each vehicle's next service date as the planner's statements compute it, kept by the

@@ -48,7 +48,8 @@ def reachable(query: Planned) -> ColumnElement[bool]:
     ]
     if query.only_changed:
         pending = tables.care_pending.c
-        conditions.append(o.id.in_(select(pending.owner_id)))
+        mine = select(pending.owner_id).where(pending.market.in_(list(query.markets)))
+        conditions.append(o.id.in_(mine))
     if category is Category.SERVICE:
         conditions.append(o.consent_service.is_(True))
     elif category is Category.MARKETING:

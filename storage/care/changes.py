@@ -137,6 +137,7 @@ END $$"""
 
 
 ch = tables.care_changes.c
+owner = tables.owners.c
 pending = tables.care_pending.c
 state_c = tables.care_plan_state.c
 STATE_ROW = "planner"
@@ -185,19 +186,31 @@ class CareChangeTracking:
             return 0
         latest = await self.session.scalar(select(func.max(ch.id)))
         if latest is not None:
-            changed = select(ch.owner_id).where(ch.id <= latest).distinct()
+            changed = (
+                select(ch.owner_id, owner.market)
+                .join(tables.owners, owner.id == ch.owner_id)  # a deleted owner has no plans
+                .where(ch.id <= latest)
+                .distinct()
+            )
             await self._into_pending(module, changed)
             await self.session.execute(delete(tables.care_changes).where(ch.id <= latest))
         if since is not None:
             b = tables.bookings.c
-            ended = select(b.owner_id).where(b.ends_at > since, b.ends_at <= now).distinct()
+            ended = (
+                select(b.owner_id, owner.market)
+                .join(tables.owners, owner.id == b.owner_id)
+                .where(b.ends_at > since, b.ends_at <= now)
+                .distinct()
+            )
             await self._into_pending(module, ended)
+        if module is postgresql:  # fresh statistics: the statements start from these owners
+            await self.session.execute(text("ANALYZE care_pending"))
         waiting = select(func.count()).select_from(tables.care_pending)
         return int(await self.session.scalar(waiting) or 0)
 
     async def _into_pending(self, module: Any, owners: Any) -> None:
         rows = owners.where(literal(True)) if module is sqlite else owners
-        statement = module.insert(tables.care_pending).from_select(["owner_id"], rows)
+        statement = module.insert(tables.care_pending).from_select(["owner_id", "market"], rows)
         await self.session.execute(statement.on_conflict_do_nothing())
 
     async def refresh_due(

@@ -39,8 +39,10 @@ def upgrade() -> None:
     op.create_table(
         'care_pending',
         sa.Column('owner_id', sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column('market', sa.String(length=2), nullable=False),
         sa.PrimaryKeyConstraint('owner_id'),
     )
+    op.create_index('ix_care_pending_market', 'care_pending', ['market', 'owner_id'])
     op.create_table(
         'care_plan_state',
         sa.Column('name', sa.String(length=32), nullable=False),
@@ -79,5 +81,6 @@ def downgrade() -> None:
     op.drop_index('ix_care_service_due_due_on', table_name='care_service_due')
     op.drop_table('care_service_due')
     op.drop_table('care_plan_state')
+    op.drop_index('ix_care_pending_market', table_name='care_pending')
     op.drop_table('care_pending')
     op.drop_table('care_changes')
