@@ -47,14 +47,19 @@ def reachable(query: Planned) -> ColumnElement[bool]:
         exists().where(a.owner_id == o.id, a.unreachable_at.is_(None)),
     ]
     if query.only_changed:
-        pending = tables.care_pending.c
-        mine = select(pending.owner_id).where(pending.market.in_(list(query.markets)))
-        conditions.append(o.id.in_(mine))
+        conditions.append(o.id.in_(changed_owners(query)))
     if category is Category.SERVICE:
         conditions.append(o.consent_service.is_(True))
     elif category is Category.MARKETING:
         conditions.append(o.consent_marketing.is_(True))
     return and_(*conditions)
+
+
+def changed_owners(query: Planned) -> Select[Any]:
+    """The ids of the owners of the query's markets whose data changed since the last
+    run (the incremental planner's pending owners)."""
+    pending = tables.care_pending.c
+    return select(pending.owner_id).where(pending.market.in_(list(query.markets)))
 
 
 def no_open_booking(column: Any, now: datetime, *, by_owner: bool = False) -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ from bot.services.ports.care import (
     YearlyDate,
 )
 from storage import tables
-from storage.care.audience import a, due_now, o, ob, reachable, v
+from storage.care.audience import a, changed_owners, due_now, o, ob, reachable, v
 from storage.sqlfunc import json_obj, month_day
 
 FIRST_YEAR = 1900
@@ -37,9 +37,12 @@ def dates_on(month_days: tuple[str, ...], first_year: int, last_year: int) -> li
 
 
 def linked_between(query: LinkedBetween) -> Select[Any]:
+    window = [a.linked_at > query.after, a.linked_at <= query.until]
+    if query.only_changed:  # before grouping: the window may hold a month of links
+        window.append(a.owner_id.in_(changed_owners(query)))
     linked = (
         select(a.owner_id, func.min(a.linked_at).label("linked_at"))
-        .where(a.linked_at > query.after, a.linked_at <= query.until)
+        .where(*window)
         .group_by(a.owner_id)
         .subquery()
     )
