@@ -84,13 +84,15 @@ async def plan_changes(
     first, later = _intervals(reference)
     async with uow_factory() as uow:
         state = await uow.care_planner.state()
-        full = from_scratch or state is None or state.fingerprint != mark
-        full = full or (state is not None and state.planned_at > now)
-        since = None if full or state is None else state.planned_at
+        # Carry on from the last run if it planned by the same rules and the clock did
+        # not go back; otherwise (or when asked) plan from scratch.
+        since = None
+        if state is not None and state.fingerprint == mark and state.planned_at <= now:
+            since = None if from_scratch else state.planned_at
         pending = await uow.care_planner.take_changes(since, now)
         await uow.commit()
     async with uow_factory() as uow:
-        await uow.care_planner.refresh_due(first, later, everyone=full)
+        await uow.care_planner.refresh_due(first, later, everyone=since is None)
         await uow.commit()
     if since is None:
         queries = [_stored(query) for query in care.steps(reference, now)]
