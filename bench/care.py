@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select, text, update
 
 from bench.scratch_pg import scratch_database
-from bot.app import App, build_app, prepare_database
+from bot.app import App, build_app, planner_connections, prepare_database
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.care import CATEGORY_OF, OutboxStatus, Rule
@@ -183,7 +183,9 @@ async def plan_naive(app: App, limit: int) -> tuple[int, float]:
 
 async def plan_incremental(app: App, at: datetime) -> tuple[int, float]:
     started = time.perf_counter()
-    report = await care_increment.plan_changes(app.database.uow, app.reference, at)
+    report = await care_increment.plan_changes(
+        app.database.uow, app.reference, at, connections=planner_connections(app)
+    )
     return report.total, time.perf_counter() - started
 
 

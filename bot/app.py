@@ -96,6 +96,13 @@ class App:
         await self.database.dispose()
 
 
+def planner_connections(app: App) -> int:
+    """How many statements the care planner may run at once on this database."""
+    if not app.database.concurrent_writers:
+        return 1
+    return max(1, app.settings.care_plan_connections)
+
+
 def job_deps(app: App) -> JobDeps:
     """What the care jobs and the outbox sender use."""
     from bot.scheduler.jobs import JobDeps
@@ -107,6 +114,7 @@ def job_deps(app: App) -> JobDeps:
         clock=app.clock,
         redis_url=app.settings.redis_url,
         sender_concurrency=app.settings.sender_concurrency,
+        planner_connections=planner_connections(app),
         alone=app.database.alone,
     )
 

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     seed_demo_if_empty: bool | None = None
     # `ownerbot run` on Telegram also runs the care planner and the outbox sender.
     care_scheduler: bool = True
+    # Planning statements run at once on PostgreSQL (each on its own connection; SQLite
+    # has one writer and runs them one after another).
+    care_plan_connections: int = 2
     # Outbox messages in flight at once; after a crash at most this many go out twice.
     sender_concurrency: int = 16
     # Telegram's paid broadcasts for care messages and announcements: allow_paid_broadcast

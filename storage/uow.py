@@ -178,6 +178,11 @@ class Database:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
         self.gate = WriteGate() if is_sqlite(str(engine.url)) else None
 
+    @property
+    def concurrent_writers(self) -> bool:
+        """Whether transactions can write side by side (PostgreSQL; SQLite has one writer)."""
+        return self.gate is None
+
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.gate, self.publisher)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from bot.app import App
+from bot.app import App, planner_connections
 from bot.domain.care import OutboxStatus
 from bot.services import care, care_increment
 from storage import tables
@@ -55,7 +55,13 @@ async def outbox_keys(app: App) -> set[Key]:
 
 
 async def plan_both(incremental: App, scratch: App, now: datetime) -> tuple[int, int]:
-    report = await care_increment.plan_changes(incremental.database.uow, incremental.reference, now)
+    # On PostgreSQL the statements run two at a time, as in production.
+    report = await care_increment.plan_changes(
+        incremental.database.uow,
+        incremental.reference,
+        now,
+        connections=planner_connections(incremental),
+    )
     async with scratch.database.uow() as uow:
         expected = await care.plan(uow, scratch.reference, now)
         await uow.commit()

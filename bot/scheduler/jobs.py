@@ -50,6 +50,7 @@ class JobDeps:
     clock: Clock
     redis_url: str | None  # set: the bot-wide limits are shared through Redis
     sender_concurrency: int  # messages in flight at once
+    planner_connections: int  # planning statements run at once (1 on SQLite)
     # Enters `name` only if no other process runs it (the planner: one at a time).
     alone: Callable[[str], AbstractAsyncContextManager[bool]]
 
@@ -71,7 +72,12 @@ async def plan_job(
             log.info("another process is planning care messages; this run is skipped")
             return None
         report = await care_increment.plan_changes(
-            deps.uow_factory, deps.reference, deps.clock.now(), step_done, from_scratch=from_scratch
+            deps.uow_factory,
+            deps.reference,
+            deps.clock.now(),
+            step_done,
+            from_scratch=from_scratch,
+            connections=deps.planner_connections,
         )
     for rule, seconds in report.seconds.items():
         metrics.rule_planned(rule.value, seconds)

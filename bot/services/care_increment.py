@@ -20,10 +20,12 @@ first run plans from scratch.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from time import perf_counter
 
 from bot.domain.months import add_months
@@ -77,9 +79,12 @@ async def plan_changes(
     step_done: Callable[[int], None] | None = None,
     *,
     from_scratch: bool = False,
+    connections: int = 1,
 ) -> care.PlanReport:
     """One planner run; each statement in its own short transaction (idempotent, so an
-    interruption loses nothing: the changed owners stay pending for the next run)."""
+    interruption loses nothing: the changed owners stay pending for the next run), up to
+    `connections` transactions at once (the statements insert disjoint rows and read
+    only messages already sent, so their order does not matter)."""
     mark = fingerprint(reference)
     first, later = _intervals(reference)
     async with uow_factory() as uow:
@@ -91,9 +96,6 @@ async def plan_changes(
             since = None if from_scratch else state.planned_at
         pending = await uow.care_planner.take_changes(since, now)
         await uow.commit()
-    async with uow_factory() as uow:
-        await uow.care_planner.refresh_due(first, later, everyone=since is None)
-        await uow.commit()
     if since is None:
         queries = [_stored(query) for query in care.steps(reference, now)]
     else:
@@ -102,22 +104,55 @@ async def plan_changes(
             queries += [replace(_stored(q), only_changed=True) for q in care.steps(reference, now)]
     report = care.PlanReport()
     advance = _scaled(step_done, len(queries), care.step_count(reference, now))
-    # From scratch, one statement a transaction (each may queue many rows); otherwise
-    # the statements are small and share a few transactions.
-    batch = 1 if since is None else STATEMENTS_PER_TRANSACTION
-    for first_index in range(0, len(queries), batch):
+    refreshed = asyncio.Event()
+
+    async def refresh() -> None:
         async with uow_factory() as uow:
-            for query in queries[first_index : first_index + batch]:
+            await uow.care_planner.refresh_due(first, later, everyone=since is None)
+            await uow.commit()
+        refreshed.set()
+
+    async def run(batch: list[PlanQuery]) -> None:
+        if any(isinstance(query, ServiceDueBetween) for query in batch):
+            await refreshed.wait()  # they read the stored due dates
+        async with uow_factory() as uow:
+            for query in batch:
                 started = perf_counter()
                 planned = await uow.care_planner.plan(query)
                 report.add(query.rule, planned, perf_counter() - started)
                 advance()
             await uow.commit()
+
+    # From scratch, one statement a transaction (each may queue many rows); otherwise
+    # the statements are small and share a few transactions. The service statements
+    # go last: they wait for the due dates, which are refreshed meanwhile.
+    size = 1 if since is None else STATEMENTS_PER_TRANSACTION
+    ordered = sorted(queries, key=lambda query: isinstance(query, ServiceDueBetween))
+    jobs = [refresh] + [
+        partial(run, ordered[start : start + size]) for start in range(0, len(ordered), size)
+    ]
+    await _run_together(jobs, connections)
     async with uow_factory() as uow:
         await uow.care_planner.clear_pending()
         await uow.care_planner.save_state(PlanState(now, mark))
         await uow.commit()
     return report
+
+
+async def _run_together(jobs: list[Callable[[], Awaitable[None]]], connections: int) -> None:
+    """The jobs in order, `connections` at a time; the first failure cancels the rest."""
+    waiting = iter(jobs)
+
+    async def worker() -> None:
+        for job in waiting:
+            await job()
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(max(1, connections)):
+                group.create_task(worker())
+    except ExceptionGroup as failed:  # the callers expect the error itself
+        raise failed.exceptions[0] from None
 
 
 def narrowed(reference: Reference, since: datetime, now: datetime) -> Iterator[PlanQuery]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, literal, select
+from sqlalchemy import ColumnElement, and_, exists, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
@@ -22,6 +22,9 @@ a = tables.accounts.c
 ob = tables.outbox.c
 
 OPEN_BOOKING_STATUSES = ("requested", "confirmed")
+# PostgreSQL's memory for each sort or hash of a planning statement (the default, 4 MB,
+# spills a market's owners to disk).
+PLANNER_WORK_MEM = "64MB"
 
 _OUTBOX_COLUMNS = [
     "owner_id",
@@ -100,6 +103,9 @@ async def queue(session: AsyncSession, rule: Rule, candidates: Select[Any], now:
     )
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
+    if dialect == "postgresql":
+        # Room for the hash joins over a market's owners: they don't spill to disk.
+        await session.execute(text(f"SET LOCAL work_mem = '{PLANNER_WORK_MEM}'"))
     if dialect == "sqlite":
         # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT.
         rows = rows.where(literal(True))

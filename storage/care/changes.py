@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.ports.care import PlanState
 from storage import tables
-from storage.care.service import next_service_due
+from storage.care.service import service_due_dates
 
 # table -> (the owner id of a row, the columns whose change can change a plan)
 WATCHED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -222,13 +222,14 @@ class CareChangeTracking:
     ) -> None:
         v = tables.vehicles.c
         due = tables.care_service_due.c
-        computed = next_service_due(first, later)
-        vehicles = select(v.id, computed).where(computed.is_not(None))
-        forget = delete(tables.care_service_due)
+        vehicles = service_due_dates(first, later)
+        forget: Any = delete(tables.care_service_due)
         if not everyone:
             changed = select(v.id).where(v.owner_id.in_(select(pending.owner_id)))
             vehicles = vehicles.where(v.owner_id.in_(select(pending.owner_id)))
             forget = forget.where(due.vehicle_id.in_(changed))
+        elif self._dialect() == "postgresql":
+            forget = text("TRUNCATE care_service_due")  # no row-by-row delete of them all
         await self.session.execute(forget)
         await self.session.execute(
             insert(tables.care_service_due).from_select(["vehicle_id", "due_on"], vehicles)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy import String, cast, literal, select
 from sqlalchemy.sql import Select
 
 from bot.services.ports.care import (
@@ -37,29 +37,16 @@ def dates_on(month_days: tuple[str, ...], first_year: int, last_year: int) -> li
 
 
 def linked_between(query: LinkedBetween) -> Select[Any]:
-    window = [a.linked_at > query.after, a.linked_at <= query.until]
-    if query.only_changed:  # before grouping: the window may hold a month of links
-        window.append(a.owner_id.in_(changed_owners(query)))
-    linked = (
-        select(a.owner_id, func.min(a.linked_at).label("linked_at"))
-        .where(*window)
-        .group_by(a.owner_id)
-        .subquery()
-    )
-    return (
-        select(
-            o.id.label("owner_id"),
-            literal("1").label("occurrence"),
-            *due_now(query.now),
-            json_obj().label("payload"),
-        )
-        .join(linked, linked.c.owner_id == o.id)
-        .where(
-            reachable(query),
-            linked.c.linked_at > query.after,
-            linked.c.linked_at <= query.until,
-        )
-    )
+    """Owners who linked a chat in the window (once ever: the occurrence is "1")."""
+    linked = select(a.owner_id).where(a.linked_at > query.after, a.linked_at <= query.until)
+    if query.only_changed:  # inside: the window may hold a month of links
+        linked = linked.where(a.owner_id.in_(changed_owners(query)))
+    return select(
+        o.id.label("owner_id"),
+        literal("1").label("occurrence"),
+        *due_now(query.now),
+        json_obj().label("payload"),
+    ).where(reachable(query), o.id.in_(linked))
 
 
 def vehicle_date_between(query: VehicleDateBetween) -> Select[Any]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, func, literal, select
+from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from bot.services.ports.care import BookingsStarting, OpenRecalls, ServiceDueBetween
@@ -105,25 +105,34 @@ def due_on(reference_on: Any, reference_km: Any, intervals: Mapping[str, tuple[i
     return case((and_(km_days.is_not(None), by_km < by_time), by_km), else_=by_time)
 
 
-def next_service_due(
+def service_due_dates(
     first: Mapping[str, tuple[int, int]], later: Mapping[str, tuple[int, int]]
-) -> Any:
-    """A vehicle's next service date as the planner's statements compute it: the first
-    service until a visit is recorded, then maintenance after the last visit."""
-    last = (
-        select(sv.visited_on, sv.mileage_km)
+) -> Select[Any]:
+    """Each vehicle's next service date (vehicle_id, due_on) as the planner's statements
+    compute it: the first service until a visit is recorded, then maintenance after the
+    last visit. The last visit is joined once (its columns are read many times in the
+    date's expression), and a vehicle without a date (no visit, no delivery, a model
+    without intervals) is left out."""
+    last = tables.service_visits.alias("last_visit")
+    last_visit = (
+        select(sv.id)
         .where(sv.vehicle_id == v.id)
         .order_by(sv.visited_on.desc(), sv.id.desc())
         .limit(1)
         .correlate(tables.vehicles)
+        .scalar_subquery()
     )
-    last_on = last.with_only_columns(sv.visited_on).scalar_subquery()
-    last_km = last.with_only_columns(sv.mileage_km).scalar_subquery()
-    visited = exists().where(sv.vehicle_id == v.id)
-    return case(
-        (visited, due_on(last_on, last_km, later)),
-        (v.delivery_date.is_not(None), due_on(v.delivery_date, literal(0), first)),
-        else_=None,
+    computed = case(
+        (last.c.id.is_not(None), due_on(last.c.visited_on, last.c.mileage_km, later)),
+        else_=due_on(v.delivery_date, literal(0), first),
+    )
+    return (
+        select(v.id.label("vehicle_id"), computed.label("due_on"))
+        .select_from(tables.vehicles.outerjoin(last, last.c.id == last_visit))
+        .where(
+            v.model.in_([model for model in first if model in later]),
+            or_(last.c.id.is_not(None), v.delivery_date.is_not(None)),
+        )
     )
 
 
