@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -139,7 +139,7 @@ async def plan_changes(
     return report
 
 
-async def _run_together(jobs: list[Callable[[], Awaitable[None]]], connections: int) -> None:
+async def _run_together(jobs: Sequence[Callable[[], Awaitable[None]]], connections: int) -> None:
     """The jobs in order, `connections` at a time; the first failure cancels the rest."""
     waiting = iter(jobs)
 
