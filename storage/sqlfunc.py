@@ -140,9 +140,10 @@ def _as_date_pg(element: Any, compiler: Any, **kw: Any) -> str:
 
 
 class unindexed(GenericFunction[str]):
-    """A text column SQLite's planner must not use an index for (`+column`): the
-    owners' country index would lead it to walk every owner of the countries a
-    statement plans for, when a date or an event names the few who matter."""
+    """A column SQLite's planner must not use an index for (`+column`): the owners'
+    country index would lead it to walk every owner of the countries a statement plans
+    for, when a date or an event names the few who matter. Pass `type_=` for a column
+    that is not text."""
 
     type = String()
     inherit_cache = True
