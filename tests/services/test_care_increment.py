@@ -4,6 +4,7 @@ random histories of changes and clock steps, compared after every run."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -110,3 +111,36 @@ async def test_a_change_by_plain_sql_is_planned_on_the_next_run(twins: tuple[App
     assert report.total == len(added) >= 1
     assert {key[0] for key in added} <= changed
     assert {key[1] for key in added} == {"birthday"}
+
+
+async def test_planning_jobs_run_at_most_so_many_at_once_and_each_runs_once() -> None:
+    running, most, done = 0, 0, []
+
+    async def job(n: int) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.001 * (n % 3))
+        running -= 1
+        done.append(n)
+
+    jobs = [functools.partial(job, n) for n in range(12)]
+    await care_increment._run_together(jobs, 2)
+    assert sorted(done) == list(range(12))
+    assert most == 2
+
+
+async def test_a_failing_planning_job_stops_the_run_and_its_error_reaches_the_caller() -> None:
+    started = []
+
+    async def job(n: int) -> None:
+        started.append(n)
+        await asyncio.sleep(0)
+        if n == 1:
+            raise RuntimeError("statement failed")
+        await asyncio.sleep(0.05)
+
+    jobs = [functools.partial(job, n) for n in range(10)]
+    with pytest.raises(RuntimeError, match="statement failed"):
+        await care_increment._run_together(jobs, 2)
+    assert len(started) < 10  # the rest never ran
