@@ -133,7 +133,8 @@ def events_cancel(
         str | None, typer.Option(help="Pretend it is this time (ISO, with zone)")
     ] = None,
 ) -> None:
-    """Call an event off: it leaves /events, takes no more answers, sends no reminders."""
+    """Call an event off: it leaves /events, takes no more answers, sends no reminders,
+    and tells the owners with a seat or on the waitlist."""
     from bot.services.club_events import EventGone, cancel_event
 
     async def work(app: App) -> None:
@@ -145,7 +146,9 @@ def events_cancel(
                 typer.echo(f"no upcoming event {event_id}", err=True)
                 raise typer.Exit(1) from error
             await uow.commit()
-        typer.echo(f"event {event.id} cancelled")
+        typer.echo(
+            f"event {event.id} cancelled; the owners with a seat or on the waitlist are told"
+        )
 
     with_app(work, parse_now(now))
 

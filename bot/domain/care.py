@@ -55,6 +55,7 @@ class Rule(StrEnum):
     ANNOUNCEMENT = "announcement"  # staff's news to a segment (bot/domain/announcements.py)
     EVENT_REMINDER = "event_reminder"  # a club event tomorrow, to each owner with a seat
     EVENT_SURVEY = "event_survey"  # the day after, to those who came
+    EVENT_CANCELLED = "event_cancelled"  # called off: to each owner with a seat or waiting
 
 
 CATEGORY_OF: dict[Rule, Category] = {
@@ -84,6 +85,7 @@ CATEGORY_OF: dict[Rule, Category] = {
     Rule.ANNOUNCEMENT: Category.MARKETING,
     Rule.EVENT_REMINDER: Category.SERVICE,
     Rule.EVENT_SURVEY: Category.SERVICE,
+    Rule.EVENT_CANCELLED: Category.SERVICE,
 }
 
 # A reminder two hours before an 8:00 visit can't wait for the window to open; a recall

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.care import CATEGORY_OF, OutboxMessage, OutboxStatus, Rule
 from bot.domain.club_events import (
     ClubEvent,
     Rsvp,
@@ -155,11 +156,36 @@ async def check_in(
 
 
 async def cancel_event(uow: UnitOfWork, event_id: int, *, actor: str, now: datetime) -> ClubEvent:
-    """Call an event off: no more answers, and no reminder leaves the outbox for it."""
+    """Call an event off: no more answers, no reminder leaves the outbox for it, and the
+    owners with a seat or on the waitlist are told."""
     event = await uow.club_events.lock(event_id)
     if event is None or event.starts_at <= now:
         raise EventGone
     if event.cancelled_at is None:
         event.cancelled_at = now
         audit(uow, actor, "event.cancel", f"event:{event.id}", "", now)
+        await _tell_cancelled(uow, event, now)
     return event
+
+
+async def _tell_cancelled(uow: UnitOfWork, event: ClubEvent, now: datetime) -> None:
+    """Everyone holding a seat or waiting for one hears it from us, not at a locked door
+    (through the outbox: quiet hours hold it, and it expires when the event would have
+    started)."""
+    assert event.id is not None
+    for rsvp in await uow.rsvps.of_event(event.id):
+        if rsvp.status is RsvpStatus.CANCELLED:
+            continue
+        await uow.outbox.add(
+            OutboxMessage(
+                owner_id=rsvp.owner_id,
+                rule=Rule.EVENT_CANCELLED,
+                occurrence=str(event.id),
+                category=CATEGORY_OF[Rule.EVENT_CANCELLED],
+                due_at=now,
+                expires_at=event.starts_at,
+                payload={"event_id": event.id},
+                status=OutboxStatus.PENDING,
+                created_at=now,
+            )
+        )

@@ -58,6 +58,7 @@ RENDERERS: dict[str, Renderer] = {
     Rule.ANNOUNCEMENT: announcement.owner_copy,
     Rule.EVENT_REMINDER: club_events.event_reminder,
     Rule.EVENT_SURVEY: club_events.event_survey,
+    Rule.EVENT_CANCELLED: club_events.event_cancelled,
 }
 
 

@@ -1,6 +1,7 @@
 """Care messages of club events: the reminder the day before (the check-in code, the
-QR ticket, the map) and the short survey the day after. Both say nothing when the
-seat was given up or the event called off in the meantime."""
+QR ticket, the map), the short survey the day after, and the word that an event was
+called off. The first two say nothing when the seat was given up or the event called
+off in the meantime."""
 
 from __future__ import annotations
 
@@ -68,4 +69,23 @@ async def event_survey(env: CareEnv) -> list[Screen] | None:
             title=event_title(t, event),
         ),
         rating_row(event.id),
+    )
+
+
+async def event_cancelled(env: CareEnv) -> list[Screen] | None:
+    event_id = env.payload_id("event_id")
+    event = await event_by_id(env.uow, event_id) if event_id is not None else None
+    if event is None or event.id is None or event.cancelled_at is None:
+        return None
+    rsvp = await answer_of(env.uow, event.id, env.owner.id or 0)
+    if rsvp is None or rsvp.status is RsvpStatus.CANCELLED:
+        return None  # gave the seat up in the meantime: nothing to undo
+    t = env.t
+    return screen(
+        t._(
+            "❌ {title} on {when} has been called off. We're sorry! "
+            "See /events for the club's other events.",
+            title=event_title(t, event),
+            when=event_when(t, event),
+        ),
     )

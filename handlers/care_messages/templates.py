@@ -190,6 +190,12 @@ LEADS: dict[str, tuple[Lead, ...]] = {
             "1 star is poor, 5 stars is excellent."
         ),
     ),
+    Rule.EVENT_CANCELLED: (
+        Lead(
+            "❌ {title} on {when} has been called off. We're sorry! "
+            "See /events for the club's other events."
+        ),
+    ),
     Rule.WELCOME_GIFT: (
         Lead(
             "🎁 Welcome to the {brand} owners' club! A welcome gift of {points} is in your account."

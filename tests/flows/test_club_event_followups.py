@@ -20,7 +20,7 @@ from bot.domain.staff import Role
 from bot.services import care
 from bot.services.club_events import cancel_event
 from handlers.codes.events import EventRating
-from handlers.events import checkin_link, event_when
+from handlers.events import checkin_link, event_title, event_when
 from handlers.media import qr_png
 from tests.conftest import NOW, Chat
 from tests.fakes.transport import FakeTransport
@@ -38,6 +38,10 @@ from tests.staff import make_staff
 REMINDER = (
     "⏰ Reminder: {title} is on {when}, at {place}. Your check-in code is <b>{code}</b>: "
     "show it, or the QR code from the Ticket button, to the team at the door."
+)
+CANCELLED = (
+    "❌ {title} on {when} has been called off. We're sorry! "
+    "See /events for the club's other events."
 )
 SURVEY = (
     "Thank you for coming to {title}! How did you like it? One tap is enough: "
@@ -173,6 +177,49 @@ async def test_a_seat_given_up_or_an_event_called_off_gets_no_reminder_in_arabic
     assert (await plan(app, clock)).planned.get(Rule.EVENT_REMINDER, 0) == 0
     await ahmed.say("/events")
     assert ahmed.codes("ev:go:") == [f"ev:go:{event_id}"], "a cancelled event is not listed"
+    transport = FakeTransport()
+    await sender_for(app, transport, clock).run_once()
+    ar = translator("ar", "AE")
+    called_off = await event_of(app, other)
+    assert about(transport, ahmed, "سد حتا") == [
+        html_to_text(
+            ar._(
+                CANCELLED,
+                title=event_title(ar, called_off),
+                when=event_when(ar, called_off),
+            )
+        )
+    ], "the owner with a seat is told the event is off"
+
+
+async def test_an_event_called_off_is_told_to_the_seat_holder_and_the_waitlist_once(
+    app: App, clock: FixedClock
+) -> None:
+    event_id = await stored(app, THAI_EVENT)  # one seat
+    somchai = await linked(Chat(app, user_id=5807, lang="th"), DEMO_BANGKOK)
+    wei = await linked(Chat(app, user_id=5808, lang="zh-hans"), DEMO_BANGKOK_ZH)
+    for chat in (somchai, wei):  # Somchai takes the seat, Wei waits for one
+        await chat.say("/events")
+        await chat.tap("ev:go:")
+    event = await event_of(app, event_id)
+    clock.set(event.starts_at - timedelta(hours=20))  # 12:00 in Bangkok
+    for _ in range(2):  # called off twice: told once
+        async with app.database.uow() as uow:
+            await cancel_event(uow, event_id, actor="test", now=clock.now())
+            await uow.commit()
+    transport = FakeTransport()
+    await sender_for(app, transport, clock).run_once()
+    for chat, language, title in ((somchai, "th", "ทริปเขาใหญ่"), (wei, "zh_Hans", "考三自驾")):
+        t = translator(language, "TH")
+        assert about(transport, chat, title) == [
+            html_to_text(
+                t._(CANCELLED, title=event_title(t, event), when=event_when(t, event))
+            )
+        ]
+    assert [status for _, _, status in await rows(app, Rule.EVENT_CANCELLED)] == [
+        OutboxStatus.SENT,
+        OutboxStatus.SENT,
+    ]
 
 
 async def test_the_qr_ticket_checks_the_owner_in_once_when_staff_scan_it(
