@@ -5,15 +5,57 @@ it takes (bot/scheduler/leases.py explains why)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, update
+from sqlalchemy import ColumnElement, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.care import OutboxStatus
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sender's claim: at `now`, up to `limit` rows for `lease`, under `token`."""
+
+    now: datetime
+    lease: timedelta
+    limit: int
+    token: str
+
+
+async def claim(
+    session: AsyncSession,
+    table: Table,
+    due: ColumnElement[bool],
+    claim: Claim,
+    *,
+    sending: Any = OutboxStatus.SENDING,
+    lock: bool,
+) -> list[int]:
+    """Take up to `claim.limit` rows that are `due` (oldest first) under a new lease and
+    `claim.token`, counting an attempt; their ids, in order. `lock` (PostgreSQL):
+    several senders share the table, each skips the rows another is taking."""
+    c = table.c
+    pick = select(c.id).where(due).order_by(c.id).limit(claim.limit)
+    if lock:
+        pick = pick.with_for_update(skip_locked=True)
+    result = await session.execute(
+        update(table)
+        .where(c.id.in_(pick.scalar_subquery()))
+        .values(
+            status=sending,
+            lease_until=claim.now + claim.lease,
+            lease_token=claim.token,
+            attempts=c.attempts + 1,
+        )
+        .returning(c.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(result.scalars())
 
 
 async def extend(

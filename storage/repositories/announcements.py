@@ -163,22 +163,15 @@ class SqlAnnouncementPostRepository(SessionBound):
             and_(p.status == PostStatus.SENT, p.needs_edit.is_(True), p.due_at <= now),
             and_(p.status == PostStatus.SENDING, p.lease_until < now),
         )
-        pick = select(p.id).where(due).order_by(p.id).limit(limit)
-        if self._postgres:
-            pick = pick.with_for_update(skip_locked=True)
-        result = await self.session.execute(
-            update(tables.announcement_posts)
-            .where(p.id.in_(pick.scalar_subquery()))
-            .values(
-                status=PostStatus.SENDING,
-                lease_until=now + lease,
-                lease_token=token,
-                attempts=p.attempts + 1,
-            )
-            .returning(p.id)
-            .execution_options(synchronize_session=False)
+        claim = leases.Claim(now, lease, limit, token)
+        return await leases.claim(
+            self.session,
+            tables.announcement_posts,
+            due,
+            claim,
+            sending=PostStatus.SENDING,
+            lock=self._postgres,
         )
-        return sorted(result.scalars())
 
     async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
         return await leases.extend(self.session, tables.announcement_posts, ids, token, until)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 
 from bot.domain.care import OutboxStatus
 from bot.domain.deliveries import DurableMessage
@@ -29,22 +29,8 @@ class SqlDeliveries(SessionBound):
             and_(d.status == OutboxStatus.PENDING, d.due_at <= now),
             and_(d.status == OutboxStatus.SENDING, d.lease_until < now),
         )
-        pick = select(d.id).where(due).order_by(d.id).limit(limit)
-        if self._postgres:
-            pick = pick.with_for_update(skip_locked=True)
-        result = await self.session.execute(
-            update(tables.deliveries)
-            .where(d.id.in_(pick.scalar_subquery()))
-            .values(
-                status=OutboxStatus.SENDING,
-                lease_until=now + lease,
-                lease_token=token,
-                attempts=d.attempts + 1,
-            )
-            .returning(d.id)
-            .execution_options(synchronize_session=False)
-        )
-        return sorted(result.scalars())
+        claim = leases.Claim(now, lease, limit, token)
+        return await leases.claim(self.session, tables.deliveries, due, claim, lock=self._postgres)
 
     async def extend(self, ids: Sequence[int], token: str, until: datetime) -> int:
         return await leases.extend(self.session, tables.deliveries, ids, token, until)
