@@ -1,20 +1,25 @@
 """Club events for staff: /event ID posts an event's card with its RSVP buttons (in a
 club group, or anywhere), /checkin CODE (or scanning the owner's QR ticket, a deep
 link to /start) checks an owner in at the door and pays the club-event points of the
-market's rules once. Roles and the event's market are checked in the database."""
+market's rules once, /cancelevent ID calls an event off after a confirmation (the
+owners with a seat or on the waitlist are told). Roles and the event's market are
+checked in the database, again when a button is pressed."""
 
 from __future__ import annotations
 
+from bot.domain.club_events import ClubEvent
 from bot.domain.staff import Role, StaffMember
 from bot.services import club_events
 from bot.services.club_events import Checkin, CheckinRefusal
 from bot.services.loyalty.earn import AwardOutcome
-from bot.services.queries.club_events import event_by_id, seats_taken
+from bot.services.queries.club_events import event_by_id, seats_taken, to_be_told_if_cancelled
 from bot.services.queries.clubs import linked_club
 from bot.services.staff import LacksRole, NotStaff, actor_id, require_staff
+from handlers.codes import button
+from handlers.codes.events import CallOffEvent, KeepEvent
 from handlers.common import reach_owner
 from handlers.context import Context
-from handlers.events import card_buttons, event_card
+from handlers.events import card_buttons, event_card, event_title, event_when
 from handlers.points import points_text
 from handlers.router import Router
 
@@ -130,3 +135,86 @@ def _refusal(ctx: Context, why: CheckinRefusal) -> str:
         CheckinRefusal.ALREADY: t._("This owner is already checked in."),
     }
     return messages[why]
+
+
+@router.command("cancelevent", needs_owner=False)
+async def ask_to_call_off(ctx: Context) -> None:
+    raw = ctx.event.text.strip()
+    if not (raw.isdigit() and len(raw) < 12):
+        if await _staff(ctx, Role.MODERATOR) is not None:
+            ctx.reply(
+                ctx.t._("Send the event's number after the command, for example: /cancelevent 1")
+            )
+        return
+    event = await _event_to_call_off(ctx, int(raw))
+    if event is None or event.id is None:
+        return
+    t = ctx.t
+    told = await to_be_told_if_cancelled(ctx.uow, event.id)
+    ctx.reply(
+        t._("Call off {title} on {when}?", title=event_title(t, event), when=event_when(t, event))
+        + "\n"
+        + t.ngettext(
+            "{n} owner with a seat or on the waitlist will be told.",
+            "{n} owners with a seat or on the waitlist will be told.",
+            told,
+        ),
+        [
+            [button(t.pgettext("button", "❌ Call it off"), CallOffEvent(event.id))],
+            [button(t.pgettext("button", "Keep it"), KeepEvent(event.id))],
+        ],
+    )
+
+
+@router.on(CallOffEvent, needs_owner=False)
+async def call_off(ctx: Context, code: CallOffEvent) -> None:
+    event = await _event_to_call_off(ctx, code.event, edit=True)
+    if event is None:
+        return
+    try:
+        await club_events.cancel_event(
+            ctx.uow, code.event, actor=actor_id(ctx.event.channel, ctx.event.user_id), now=ctx.now
+        )
+    except club_events.EventGone:
+        ctx.reply(_gone(ctx), edit=True)
+        return
+    ctx.reply(
+        ctx.t._(
+            "{title} is called off. The owners with a seat or on the waitlist are being told.",
+            title=event_title(ctx.t, event),
+        ),
+        edit=True,
+    )
+
+
+@router.on(KeepEvent, needs_owner=False)
+async def keep(ctx: Context, code: KeepEvent) -> None:
+    del code
+    ctx.reply(ctx.t._("All right: the event stays on."), edit=True)
+
+
+async def _event_to_call_off(
+    ctx: Context, event_id: int, *, edit: bool = False
+) -> ClubEvent | None:
+    """The event, if this moderator may call it off now (asked again when the button is
+    pressed: the role, the market and the event may have changed since)."""
+    member = await _staff(ctx, Role.MODERATOR)
+    if member is None:
+        return None
+    event = await event_by_id(ctx.uow, event_id)
+    if event is None:
+        ctx.reply(ctx.t._("There is no event with this number."), edit=edit)
+        return None
+    if not member.serves_market(event.market, ctx.reference.dealers):
+        ctx.reply(
+            ctx.t._("This event is in another country: its own team can call it off."), edit=edit
+        )
+        return None
+    if event.cancelled_at is not None or event.starts_at <= ctx.now:
+        ctx.reply(_gone(ctx), edit=edit)
+        return None
+    return event
+
+
+def _gone(ctx: Context) -> str:
+    return ctx.t._("This event has already been called off or has already begun.")

@@ -50,6 +50,7 @@ def staff_help_lines(ctx: Context, member: StaffMember) -> list[str]:
             t._("/event N: post an event with its RSVP buttons"),
             t._("/announce: in private chat, an announcement to your country's clubs and owners"),
             t._("/newevent: create a club event, step by step"),
+            t._("/cancelevent N: call an event off (its owners are told)"),
         ]
     if member.may(*club_events.CHECKIN_ROLES):
         lines.append(t._("/checkin CODE: check an owner in at an event"))

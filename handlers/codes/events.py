@@ -1,5 +1,5 @@
 """Button codes of club events (handlers/events.py, handlers/event_survey.py,
-handlers/events_wizard.py)."""
+handlers/events_wizard.py, handlers/events_staff.py)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,13 @@ class WizardCreate(ButtonCode, prefix="evw:ok"):
 @dataclass(frozen=True)
 class StopWizard(ButtonCode, prefix="evw:stop"):
     pass
+
+
+@dataclass(frozen=True)
+class CallOffEvent(ButtonCode, prefix="evc:yes"):
+    event: int
+
+
+@dataclass(frozen=True)
+class KeepEvent(ButtonCode, prefix="evc:keep"):
+    event: int

@@ -21,6 +21,12 @@ async def seats_taken(uow: UnitOfWork, event_id: int) -> int:
     return await uow.rsvps.going(event_id)
 
 
+async def to_be_told_if_cancelled(uow: UnitOfWork, event_id: int) -> int:
+    """The owners with a seat or on the waitlist: whom calling the event off tells."""
+    answers = await uow.rsvps.of_event(event_id)
+    return sum(1 for rsvp in answers if rsvp.status is not RsvpStatus.CANCELLED)
+
+
 async def answer_of(uow: UnitOfWork, event_id: int, owner_id: int) -> Rsvp | None:
     return await uow.rsvps.find(event_id, owner_id)
 
