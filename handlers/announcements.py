@@ -11,6 +11,7 @@ Files with finer audiences (tiers, models, life-cycle segments, buttons) go thro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,10 +22,12 @@ from bot.services import announcements, clubs
 from bot.services.announcements import AnnouncementError, Plan
 from bot.services.queries.announcements import announcement_by_id
 from bot.services.staff import LacksRole, NotStaff, actor_id
+from handlers.announcement_models import model_rows, reach_line, toggled
 from handlers.codes import button
 from handlers.codes.announcements import (
     AnnounceAudience,
     AnnounceMarket,
+    AnnounceModel,
     AnnouncePin,
     CancelAnnouncement,
     CorrectAnnouncement,
@@ -153,23 +156,39 @@ async def show_preview(ctx: Context) -> None:
         body = escape(announcement.texts[code])
         photos = (draft.photo,) if draft.photo else ()
         ctx.screens.append(Screen(text=f"{header}\n\n{body}", photos=photos))
-    _send_question(ctx, draft, edit=False)
+    await _send_question(ctx, draft, edit=False, reached=reached)
 
 
-def _send_question(ctx: Context, draft: AnnounceDraft, *, edit: bool) -> None:
+async def _send_question(
+    ctx: Context, draft: AnnounceDraft, *, edit: bool, reached: Plan | None = None
+) -> None:
     t = ctx.t
+    if reached is None:
+        reached = await announcements.plan(
+            ctx.uow, ctx.reference, _announcement(ctx, draft, None), ctx.now
+        )
     pin = (
         t.pgettext("button", "📌 Pin in clubs: on")
         if draft.pin
         else t.pgettext("button", "📌 Pin in clubs: off")
     )
+    reach = reach_line(
+        t,
+        ctx.reference,
+        draft.models,
+        _clubs(t, len(reached.groups)),
+        _owners(t, len(reached.owners)),
+    )
     ctx.reply(
-        t._(
+        reach
+        + "\n"
+        + t._(
             "That is how each language will look. Send it now, or tomorrow at {time} in each "
             "reader's own time?",
             time=_ten(ctx, draft),
         ),
         [
+            *model_rows(ctx.reference, draft.models),
             [button(t.pgettext("button", "✅ Send now"), SendAnnouncement(False))],
             [
                 button(
@@ -193,7 +212,9 @@ def _owners(t: Translator, n: int) -> str:
 
 
 def _announcement(ctx: Context, draft: AnnounceDraft, send_at: str | None) -> Announcement:
-    audience = announcements.wizard_audience(draft.market, draft.dealer, draft.clubs, draft.owners)
+    audience = announcements.wizard_audience(
+        draft.market, draft.dealer, draft.clubs, draft.owners, draft.models
+    )
     return Announcement(
         texts=dict(zip(draft.languages, draft.texts, strict=False)),
         audience=audience.to_json(),
@@ -337,7 +358,28 @@ async def toggle_pin(ctx: Context, code: AnnouncePin) -> None:
     _member, draft = found
     draft.pin = code.pin
     ctx.enter(AnnounceStep.PREVIEW, draft)
-    _send_question(ctx, draft, edit=True)
+    await _send_question(ctx, draft, edit=True)
+
+
+@router.on(AnnounceModel, needs_owner=False)
+async def toggle_model(ctx: Context, code: AnnounceModel) -> None:
+    found = await _step(ctx, AnnounceStep.PREVIEW)
+    if found is None:
+        return
+    _member, draft = found
+    models = toggled(ctx.reference, draft.models, code.model)
+    if models is None:
+        ctx.toast(ctx.t._("Keep at least one model."))
+        return
+    trial = replace(draft, models=models)
+    reached = await announcements.plan(
+        ctx.uow, ctx.reference, _announcement(ctx, trial, None), ctx.now
+    )
+    if not _anyone(reached):
+        ctx.toast(ctx.t._("Nobody is in this audience yet."))
+        return
+    ctx.enter(AnnounceStep.PREVIEW, trial)
+    await _send_question(ctx, trial, edit=True, reached=reached)
 
 
 @router.on(SendAnnouncement, needs_owner=False)

@@ -11,6 +11,7 @@ Telegram's limits apply at send time, and it is rendered then in the owner's lan
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -153,14 +154,22 @@ def check(announcement: Announcement, reference: Reference, plan_: Plan) -> None
             )
 
 
-def wizard_audience(market: str, dealer: str | None, clubs: bool, owners: bool) -> Audience:
+def wizard_audience(
+    market: str,
+    dealer: str | None,
+    clubs: bool,
+    owners: bool,
+    models: Sequence[str] = (),
+) -> Audience:
     """What the private-chat wizard reaches: the clubs of the staff member's country
-    (a dealer's staff: their dealer's clubs) and/or its owners."""
+    (a dealer's staff: their dealer's clubs) and/or its owners; with `models`, only
+    the clubs of those models and the owners who drive one."""
+    chosen = tuple(models)
     return Audience(
-        clubs=ClubAudience(markets=(market,), dealers=(dealer,) if dealer else ())
+        clubs=ClubAudience(markets=(market,), dealers=(dealer,) if dealer else (), models=chosen)
         if clubs
         else None,
-        owners=OwnerAudience(markets=(market,)) if owners else None,
+        owners=OwnerAudience(markets=(market,), models=chosen) if owners else None,
     )
 
 

@@ -35,6 +35,13 @@ class AnnouncePin(ButtonCode, prefix="ann:pin"):
 
 
 @dataclass(frozen=True)
+class AnnounceModel(ButtonCode, prefix="ann:model"):
+    """Switch one model's owners (and clubs) in or out of the audience."""
+
+    model: str
+
+
+@dataclass(frozen=True)
 class SendAnnouncement(ButtonCode, prefix="ann:send"):
     tomorrow: bool  # at 10:00 tomorrow in each recipient's zone; else now
 

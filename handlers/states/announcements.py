@@ -29,6 +29,7 @@ class AnnounceDraft(FlowData):
     texts: list[str] = field(default_factory=list)  # written so far, in `languages` order
     photo: str | None = None
     pin: bool = True
+    models: list[str] = field(default_factory=list)  # owners and clubs of these; none: all
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from bot.domain.announcements import AnnouncementStatus, PostStatus
-from bot.domain.care import OutboxStatus
+from bot.domain.care import OutboxStatus, Rule
 from bot.domain.clubs import Club
 from bot.domain.staff import Role
 from bot.i18n import native_language_name
@@ -235,3 +235,42 @@ async def test_a_sent_announcement_is_corrected_from_its_confirmation_in_hebrew(
     await make_staff(app, 9307, role=Role.MODERATOR, dealer="TH-BKK-01", at=NOW)
     screens = await other.press_code("ann:fix:1")
     assert [s.toast for s in screens] == [he._("This button is no longer valid.")]
+
+
+async def test_a_moderator_narrows_an_announcement_to_some_models_owners_in_spanish(
+    app: App,
+) -> None:
+    es = translator("es", "MX")
+    names = {code: model.name for code, model in app.reference.models.items()}
+    await make_staff(app, 9306, role=Role.MODERATOR, dealer="MX-CDMX-01", at=NOW)
+    moderator = Chat(app, user_id=9306, lang="es")
+    await moderator.say("/announce")
+    await moderator.tap(f"ann:aud:{Reach.OWNERS.value}")
+    await moderator.say("Nuevo accesorio para tu camioneta.")
+    screens = await moderator.tap("ann:nopic")
+    owners = es.ngettext("{n} owner", "{n} owners", 2)
+    clubs = es.ngettext("{n} club", "{n} clubs", 0)
+    assert screens[-1].text.startswith(
+        es._("Reaches {clubs} and {owners} (every model).", clubs=clubs, owners=owners)
+    )
+    assert moderator.codes("ann:model:") == [f"ann:model:{code}" for code in names]
+    screens = await moderator.tap("ann:model:T9")  # Luis drives a T9: he is left out
+    kept = ", ".join(names[code] for code in names if code != "T9")
+    assert screens[-1].text.startswith(
+        es._(
+            "Reaches {clubs} and {owners} ({models} only).",
+            clubs=clubs,
+            owners=es.ngettext("{n} owner", "{n} owners", 1),
+            models=kept,
+        )
+    )
+    screens = await moderator.tap("ann:model:X7")  # María's X7 too: nobody is left
+    assert [s.toast for s in screens] == [es._("Nobody is in this audience yet.")]
+    await moderator.tap("ann:send:0")
+    async with app.database.uow() as uow:
+        outcomes = await uow.announcements.owner_outcomes(1)
+        maria = await uow.owners.by_phone("+525512345678")
+        assert maria is not None
+        assert maria.id is not None
+        hers = [m for m in await uow.outbox.of_owner(maria.id) if m.rule == Rule.ANNOUNCEMENT]
+    assert (len(outcomes), len(hers)) == (1, 1), "only the X7's owner"

@@ -212,9 +212,7 @@ async def test_an_event_called_off_is_told_to_the_seat_holder_and_the_waitlist_o
     for chat, language, title in ((somchai, "th", "ทริปเขาใหญ่"), (wei, "zh_Hans", "考三自驾")):
         t = translator(language, "TH")
         assert about(transport, chat, title) == [
-            html_to_text(
-                t._(CANCELLED, title=event_title(t, event), when=event_when(t, event))
-            )
+            html_to_text(t._(CANCELLED, title=event_title(t, event), when=event_when(t, event)))
         ]
     assert [status for _, _, status in await rows(app, Rule.EVENT_CANCELLED)] == [
         OutboxStatus.SENT,

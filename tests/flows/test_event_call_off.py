@@ -23,7 +23,8 @@ GONE = "This event has already been called off or has already begun."
 async def told(app: App, event_id: int) -> list[int]:
     async with app.database.uow() as uow:
         owner = await uow.owners.by_phone(DEMO_DUBAI)
-        assert owner is not None and owner.id is not None
+        assert owner is not None
+        assert owner.id is not None
         return [
             m.owner_id
             for m in await uow.outbox.of_owner(owner.id)
