@@ -11,12 +11,13 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Dialect, Table, bindparam, insert, select, update
+from sqlalchemy import Column, Dialect, Select, Table, any_, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from bot.domain.owner_merge import OWNER_COLUMNS, VEHICLE_COLUMNS, StoredOwner, StoredVehicle
 from bot.domain.owners import DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR, OwnerSource
 from storage import tables
-from storage.repositories.base import SessionBound
+from storage.repositories.base import SessionBound, dialect
 
 # Values per `IN (...)`: well under SQLite's and asyncpg's limits on bound parameters.
 LOOKUP_SLICE = 1_000
@@ -46,26 +47,36 @@ def _slices(values: Collection[str]) -> Iterator[list[str]]:
 class SqlOwnerImportStore(SessionBound):
     async def owners_by_phones(self, phones: Collection[str]) -> dict[str, StoredOwner]:
         c = _owners.c
-        found: dict[str, StoredOwner] = {}
-        for part in _slices(phones):
-            result = await self.session.execute(
-                select(c.id, c.phone, *(c[name] for name in OWNER_COLUMNS)).where(c.phone.in_(part))
-            )
-            for row in result.all():
-                found[row.phone] = StoredOwner(*row)
-        return found
+        rows = await self._rows_where(
+            select(c.id, c.phone, *(c[name] for name in OWNER_COLUMNS)), c.phone, phones
+        )
+        return {row.phone: StoredOwner(*row) for row in rows}
 
     async def vehicles_by_vins(self, vins: Collection[str]) -> dict[str, StoredVehicle]:
         c = _vehicles.c
-        found: dict[str, StoredVehicle] = {}
-        for part in _slices(vins):
-            result = await self.session.execute(
-                select(c.id, c.vin, *(c[name] for name in VEHICLE_COLUMNS)).where(c.vin.in_(part))
-            )
-            for vehicle_id, vin, *columns in result.all():
-                # the owner's phone is the importing row's: the merge sets it
-                found[vin] = StoredVehicle(vehicle_id, vin, "", *columns)
-        return found
+        rows = await self._rows_where(
+            select(c.id, c.vin, *(c[name] for name in VEHICLE_COLUMNS)), c.vin, vins
+        )
+        # the owner's phone is the importing row's: the merge sets it
+        return {
+            vin: StoredVehicle(vehicle_id, vin, "", *columns) for vehicle_id, vin, *columns in rows
+        }
+
+    async def _rows_where(
+        self, query: Select[Any], key: Column[str], values: Collection[str]
+    ) -> list[Any]:  # rows
+        """The rows of `query` whose `key` is one of `values`. PostgreSQL takes them as
+        one array (`= ANY`): one statement, prepared once, where each `IN` list of
+        another length is a statement asyncpg prepares anew."""
+        if not values:
+            return []
+        if dialect(self.session) == "postgresql":
+            keys = bindparam("keys", sorted(values), type_=ARRAY(key.type))
+            return list((await self.session.execute(query.where(key == any_(keys)))).all())
+        rows: list[Any] = []
+        for part in _slices(values):
+            rows.extend((await self.session.execute(query.where(key.in_(part)))).all())
+        return rows
 
     async def add_owners(self, owners: Sequence[StoredOwner], created_at: datetime) -> None:
         if not owners:
@@ -81,11 +92,8 @@ class SqlOwnerImportStore(SessionBound):
 
     async def owner_ids(self, phones: Iterable[str]) -> dict[str, int]:
         c = _owners.c
-        found: dict[str, int] = {}
-        for part in _slices(set(phones)):
-            result = await self.session.execute(select(c.phone, c.id).where(c.phone.in_(part)))
-            found.update((phone, owner_id) for phone, owner_id in result.all())
-        return found
+        rows = await self._rows_where(select(c.phone, c.id), c.phone, set(phones))
+        return dict(rows)
 
     async def change_owners(self, owners: Collection[StoredOwner]) -> None:
         await self._change(_owners, OWNER_COLUMNS, owners)
