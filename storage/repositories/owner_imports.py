@@ -5,22 +5,31 @@ most of a large import's time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Column, Dialect, Select, Table, any_, bindparam, insert, select, update
+from sqlalchemy import (
+    Column,
+    Dialect,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from bot.domain.owner_merge import OWNER_COLUMNS, VEHICLE_COLUMNS, StoredOwner, StoredVehicle
 from bot.domain.owners import DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR, OwnerSource
 from storage import tables
 from storage.repositories.base import SessionBound, dialect
-
-# Values per `IN (...)`: well under SQLite's and asyncpg's limits on bound parameters.
-LOOKUP_SLICE = 1_000
 
 _owners = tables.owners
 _vehicles = tables.vehicles
@@ -36,12 +45,6 @@ _OWNER_INSERT = (
 _owner_values = attrgetter("phone", *OWNER_COLUMNS)
 _VEHICLE_INSERT = ("vin", *VEHICLE_COLUMNS)
 _vehicle_values = attrgetter(*_VEHICLE_INSERT)
-
-
-def _slices(values: Collection[str]) -> Iterator[list[str]]:
-    ordered = sorted(values)
-    for start in range(0, len(ordered), LOOKUP_SLICE):
-        yield ordered[start : start + LOOKUP_SLICE]
 
 
 class SqlOwnerImportStore(SessionBound):
@@ -65,18 +68,19 @@ class SqlOwnerImportStore(SessionBound):
     async def _rows_where(
         self, query: Select[Any], key: Column[str], values: Collection[str]
     ) -> list[Any]:  # rows
-        """The rows of `query` whose `key` is one of `values`. PostgreSQL takes them as
-        one array (`= ANY`): one statement, prepared once, where each `IN` list of
-        another length is a statement asyncpg prepares anew."""
+        """The rows of `query` whose `key` is one of `values`, all given as one value:
+        an array on PostgreSQL (`= ANY`), a JSON array on SQLite (`IN json_each`). One
+        statement, compiled and prepared once, where an `IN` list of 1,000 values is
+        rendered anew each time (and prepared anew by asyncpg, a length a statement)."""
         if not values:
             return []
         if dialect(self.session) == "postgresql":
             keys = bindparam("keys", sorted(values), type_=ARRAY(key.type))
-            return list((await self.session.execute(query.where(key == any_(keys)))).all())
-        rows: list[Any] = []
-        for part in _slices(values):
-            rows.extend((await self.session.execute(query.where(key.in_(part)))).all())
-        return rows
+            matching = key == any_(keys)
+        else:
+            each = func.json_each(bindparam("keys", json.dumps(sorted(values))))
+            matching = key.in_(select(each.table_valued("value").c.value))
+        return list((await self.session.execute(query.where(matching))).all())
 
     async def add_owners(self, owners: Sequence[StoredOwner], created_at: datetime) -> None:
         if not owners:
@@ -132,14 +136,17 @@ class SqlOwnerImportStore(SessionBound):
         SQLAlchemy's executemany builds and checks a parameter dict per row, which cost
         as much as the database's own work. PostgreSQL gets every row at once, a column
         an array (one statement, not one a row)."""
+        if not rows:
+            return
         connection = await self.session.connection()
+        by_column = list(zip(*rows, strict=True))
         if connection.dialect.name == "postgresql":
             sql, converters = _unnest_statement(
                 connection.dialect, table, columns, build is _update_statement
             )
             arrays = [
-                [value if convert is None else convert(value) for value in values]
-                for values, convert in zip(zip(*rows, strict=True), converters, strict=True)
+                list(_converted(values, convert))
+                for values, convert in zip(by_column, converters, strict=True)
             ]
             await connection.exec_driver_sql(sql, tuple(arrays))
             return
@@ -150,16 +157,22 @@ class SqlOwnerImportStore(SessionBound):
             )
             return
         sql, order, converters = raw
-        pairs = [
-            (keys.index(name), convert) for name, convert in zip(order, converters, strict=True)
+        in_order = [
+            _converted(by_column[keys.index(name)], convert)
+            for name, convert in zip(order, converters, strict=True)
         ]
-        await connection.exec_driver_sql(
-            sql,
-            [
-                tuple([row[i] if convert is None else convert(row[i]) for i, convert in pairs])
-                for row in rows
-            ],
-        )
+        await connection.exec_driver_sql(sql, list(zip(*in_order, strict=True)))
+
+
+def _converted(values: Sequence[Any], convert: Callable[[Any], Any] | None) -> Sequence[Any]:
+    """One column's values as the driver takes them. An import repeats a few values
+    down a column (today, the file's delivery dates and birthdays): each distinct one
+    is converted once. Keyed by type too: a StrEnum equals its value as a str."""
+    if convert is None:
+        return values
+    keys = list(zip(map(type, values), values, strict=True))
+    done = {key: convert(key[1]) for key in set(keys)}
+    return list(map(done.__getitem__, keys))
 
 
 def _insert_statement(table: Table, columns: tuple[str, ...]) -> Any:
