@@ -1,7 +1,8 @@
-"""Owner imports, set-based: a chunk's owners and vehicles read in a few `IN` queries,
-written with one multi-row statement a kind (executemany; the new owners' ids come
-back in one query by phone). No ORM object per row: building, tracking and flushing them cost
-most of a large import's time."""
+"""Owner imports, set-based: a chunk's owners and vehicles read in one query a kind,
+written with one multi-row statement a kind: on SQLite executemany (the new owners'
+ids come back in one query by phone), on PostgreSQL COPY for new rows (bulk_rows.py)
+and an UPDATE from arrays for changed ones. No ORM object per row: building, tracking
+and flushing them cost most of a large import's time."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from bot.domain.owner_merge import OWNER_COLUMNS, VEHICLE_COLUMNS, StoredOwner, 
 from bot.domain.owners import DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR, OwnerSource
 from storage import tables
 from storage.repositories.base import SessionBound, dialect
+from storage.repositories.bulk_rows import converters, copy_new_rows, driver_values
 
 _owners = tables.owners
 _vehicles = tables.vehicles
@@ -87,6 +89,11 @@ class SqlOwnerImportStore(SessionBound):
             return
         imported = (created_at, OwnerSource.IMPORT, DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR)
         rows = [(*_owner_values(o), *imported) for o in owners]
+        if dialect(self.session) == "postgresql":
+            taken = await copy_new_rows(self.session, _owners, _OWNER_INSERT, rows)
+            for owner, owner_id in zip(owners, taken, strict=True):
+                owner.id = owner_id
+            return
         # Then the ids by phone (unique): cheaper than RETURNING, which SQLite's
         # driver answers one row at a time when the rows' order must be kept.
         await self._write_many(_insert_statement, _owners, _OWNER_INSERT, _OWNER_INSERT, rows)
@@ -106,6 +113,9 @@ class SqlOwnerImportStore(SessionBound):
         if not vehicles:
             return
         rows = [_vehicle_values(v) for v in vehicles]
+        if dialect(self.session) == "postgresql":
+            await copy_new_rows(self.session, _vehicles, _VEHICLE_INSERT, rows)
+            return
         await self._write_many(_insert_statement, _vehicles, _VEHICLE_INSERT, _VEHICLE_INSERT, rows)
 
     async def change_vehicles(self, vehicles: Collection[StoredVehicle]) -> None:
@@ -135,20 +145,23 @@ class SqlOwnerImportStore(SessionBound):
         straight to the driver's executemany, each column's conversion applied here.
         SQLAlchemy's executemany builds and checks a parameter dict per row, which cost
         as much as the database's own work. PostgreSQL gets every row at once, a column
-        an array (one statement, not one a row)."""
+        an array (one UPDATE, not one a row; new rows go by COPY: bulk_rows.py)."""
         if not rows:
             return
         connection = await self.session.connection()
         by_column = list(zip(*rows, strict=True))
         if connection.dialect.name == "postgresql":
-            sql, converters = _unnest_statement(
-                connection.dialect, table, columns, build is _update_statement
-            )
+            assert build is _update_statement, "new rows go by COPY"
+            names = ("id", *columns)
             arrays = [
-                list(_converted(values, convert))
-                for values, convert in zip(by_column, converters, strict=True)
+                list(driver_values(values, convert))
+                for values, convert in zip(
+                    by_column, converters(connection.dialect, table, names), strict=True
+                )
             ]
-            await connection.exec_driver_sql(sql, tuple(arrays))
+            await connection.exec_driver_sql(
+                _unnest_update(connection.dialect, table, columns), tuple(arrays)
+            )
             return
         raw = _driver_statement(connection.dialect, build, table, columns)
         if raw is None:  # a named paramstyle: SQLAlchemy's own executemany
@@ -156,23 +169,23 @@ class SqlOwnerImportStore(SessionBound):
                 build(table, columns), [dict(zip(keys, r, strict=True)) for r in rows]
             )
             return
-        sql, order, converters = raw
-        in_order = [
-            _converted(by_column[keys.index(name)], convert)
-            for name, convert in zip(order, converters, strict=True)
-        ]
-        await connection.exec_driver_sql(sql, list(zip(*in_order, strict=True)))
-
-
-def _converted(values: Sequence[Any], convert: Callable[[Any], Any] | None) -> Sequence[Any]:
-    """One column's values as the driver takes them. An import repeats a few values
-    down a column (today, the file's delivery dates and birthdays): each distinct one
-    is converted once. Keyed by type too: a StrEnum equals its value as a str."""
-    if convert is None:
-        return values
-    keys = list(zip(map(type, values), values, strict=True))
-    done = {key: convert(key[1]) for key in set(keys)}
-    return list(map(done.__getitem__, keys))
+        sql, order = raw
+        in_order = (by_column[keys.index(name)] for name in order)
+        named = tuple("id" if n == "row_id" else n.removeprefix("new_") for n in order)
+        await connection.exec_driver_sql(
+            sql,
+            list(
+                zip(
+                    *(
+                        driver_values(values, convert)
+                        for values, convert in zip(
+                            in_order, converters(connection.dialect, table, named), strict=True
+                        )
+                    ),
+                    strict=True,
+                )
+            ),
+        )
 
 
 def _insert_statement(table: Table, columns: tuple[str, ...]) -> Any:
@@ -195,46 +208,28 @@ def _driver_statement(
     build: Callable[[Table, tuple[str, ...]], Any],
     table: Table,
     columns: tuple[str, ...],
-) -> tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]] | None:
-    """The SQL text for the driver, the parameter names in the driver's order, and each
-    one's conversion to what the driver takes (dates as text on SQLite, enums as
-    their values, aware datetimes in UTC); None for a named paramstyle."""
+) -> tuple[str, tuple[str, ...]] | None:
+    """The SQL text for the driver and the parameter names in the driver's order; None
+    for a named paramstyle."""
     compiled = build(table, columns).compile(dialect=dialect)
     order = compiled.positiontup
     if order is None:
         return None
-    columns_in_order = ("id" if n == "row_id" else n.removeprefix("new_") for n in order)
-    converters = tuple(
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        for name in columns_in_order
-    )
-    return str(compiled), tuple(order), converters
+    return str(compiled), tuple(order)
 
 
 @lru_cache(maxsize=64)
-def _unnest_statement(
-    dialect: Dialect, table: Table, columns: tuple[str, ...], by_id: bool
-) -> tuple[str, tuple[Callable[[Any], Any] | None, ...]]:
-    """PostgreSQL: INSERT ... SELECT FROM unnest(arrays), or UPDATE ... FROM unnest(...)
-    by id (`by_id`; the first array holds the ids); and each column's conversion."""
-    names = ("id", *columns) if by_id else columns
+def _unnest_update(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> str:
+    """PostgreSQL: UPDATE ... FROM unnest(arrays) by id (the first array holds the ids)."""
+    names = ("id", *columns)
     quote = dialect.identifier_preparer.quote
     arrays = ", ".join(
         f"${n}::{table.c[name].type.compile(dialect=dialect)}[]"
         for n, name in enumerate(names, start=1)
     )
     target = quote(table.name)
-    if by_id:
-        sets = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in columns)
-        aliases = ", ".join(quote(name) for name in names)
-        sql = (
-            f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({aliases}) "
-            f"WHERE {target}.id = v.id"
-        )
-    else:
-        listed = ", ".join(quote(name) for name in names)
-        sql = f"INSERT INTO {target} ({listed}) SELECT * FROM unnest({arrays})"
-    converters = tuple(
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    sets = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in columns)
+    aliases = ", ".join(quote(name) for name in names)
+    return (
+        f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({aliases}) WHERE {target}.id = v.id"
     )
-    return sql, converters
