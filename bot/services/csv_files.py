@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TextIO
 
-from bot.domain.text import clean_text
+from bot.domain.text import clean_text, is_clean
 
 NOT_UTF8 = "the file is not UTF-8: save it as UTF-8 (CSV UTF-8 in Excel)"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -88,6 +88,8 @@ class CsvRows:
 
 def clean_row(header: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
     """A row's cells, cleaned, by column."""
+    if is_clean("".join(cells)):  # most rows: every cell is clean as it is
+        return dict(zip(header, cells, strict=True))
     return {name: clean_text(cell) for name, cell in zip(header, cells, strict=True)}
 
 
