@@ -96,7 +96,7 @@ def test_normalize_phone_answers_as_with_phonenumbers_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     numbers = every_number()
-    options = ({}, {"require_region": True, "require_mobile": True})
+    options: tuple[dict[str, bool], ...] = ({}, {"require_region": True, "require_mobile": True})
     fast = [normalized(t, asked, **o) for t, r in numbers for asked in (r, None) for o in options]
     monkeypatch.setattr(phone, "parse_number", phonenumbers.parse)
     monkeypatch.setattr(phone, "is_valid_number", phonenumbers.is_valid_number)
