@@ -69,7 +69,7 @@ class SqlOwnerImportStore(SessionBound):
 
     async def _rows_where(
         self, query: Select[Any], key: Column[str], values: Collection[str]
-    ) -> list[Any]:  # rows
+    ) -> list[Any]:
         """The rows of `query` whose `key` is one of `values`, all given as one value:
         an array on PostgreSQL (`= ANY`), a JSON array on SQLite (`IN json_each`). One
         statement, compiled and prepared once, where an `IN` list of 1,000 values is
@@ -170,22 +170,14 @@ class SqlOwnerImportStore(SessionBound):
             )
             return
         sql, order = raw
-        in_order = (by_column[keys.index(name)] for name in order)
         named = tuple("id" if n == "row_id" else n.removeprefix("new_") for n in order)
-        await connection.exec_driver_sql(
-            sql,
-            list(
-                zip(
-                    *(
-                        driver_values(values, convert)
-                        for values, convert in zip(
-                            in_order, converters(connection.dialect, table, named), strict=True
-                        )
-                    ),
-                    strict=True,
-                )
-            ),
-        )
+        in_order = [
+            driver_values(by_column[keys.index(key)], convert)
+            for key, convert in zip(
+                order, converters(connection.dialect, table, named), strict=True
+            )
+        ]
+        await connection.exec_driver_sql(sql, list(zip(*in_order, strict=True)))
 
 
 def _insert_statement(table: Table, columns: tuple[str, ...]) -> Any:
