@@ -48,12 +48,13 @@ async def copy_new_rows(
     COPY returns nothing, and the caller needs a new owner's id for its cars."""
     if not rows:
         return []
-    taken = await session.execute(
-        select(func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(
-            func.generate_series(1, len(rows))
-        )
+    # as one array: one row to read, not one an id
+    taken = await session.scalar(
+        select(
+            func.array_agg(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
+        ).select_from(func.generate_series(1, len(rows)))
     )
-    ids = sorted(taken.scalars().all())
+    ids = sorted(taken or ())
     connection = await session.connection()
     driver = (await connection.get_raw_connection()).driver_connection
     # The query above began the transaction (SQLAlchemy begins it on the first
