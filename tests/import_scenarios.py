@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import io
 
+from sqlalchemy import func, select
+
 from bench.imports import Contents, contents_in
 from bot.app import App
 from bot.demo.seed import demo_csv
 from bot.domain.owner_import import REQUIRED_COLUMNS
 from bot.services.importer import ChunkWriter, ImportReport, plan_owner_import
 from bot.services.owner_import_reference import write_row_by_row
+from storage import tables
 from tests.builders import a_phone
 from tests.conftest import NOW
 
@@ -62,14 +65,30 @@ def with_a_bad_row(lines: list[str]) -> list[str]:
 
 async def imported_by(
     app: App, lines: list[str], writer: ChunkWriter | None, chunk_rows: int
-) -> tuple[tuple[int, ...], list[str], Contents]:
-    """What the writer reports and leaves; then everything is rolled back."""
+) -> tuple[tuple[int, ...], list[str], Contents, list[str]]:
+    """What the writer reports and leaves, and the owners (by phone) the care planner's
+    triggers recorded as changed; then everything is rolled back."""
     async with app.database.uow() as uow:
+        session = uow.session  # a storage unit of work's
+        changes = tables.care_changes.c
+        recorded_before = await session.scalar(select(func.coalesce(func.max(changes.id), 0)))
         plan = plan_owner_import(
             lines, app.reference, now=NOW, chunk_rows=chunk_rows, writer=writer
         )
         report = await plan.apply_all(uow)
-        return counts(report), [str(e) for e in report.errors], await contents_in(uow)
+        changed = await session.scalars(
+            select(tables.owners.c.phone)
+            .join(tables.care_changes, changes.owner_id == tables.owners.c.id)
+            .where(changes.id > recorded_before)
+            .distinct()
+            .order_by(tables.owners.c.phone)
+        )
+        return (
+            counts(report),
+            [str(e) for e in report.errors],
+            await contents_in(uow),
+            list(changed),
+        )
 
 
 def counts(report: ImportReport) -> tuple[int, ...]:
@@ -85,7 +104,7 @@ def counts(report: ImportReport) -> tuple[int, ...]:
 
 async def both_writers(
     app: App, lines: list[str], chunk_rows: int
-) -> tuple[tuple[tuple[int, ...], list[str], Contents], ...]:
+) -> tuple[tuple[tuple[int, ...], list[str], Contents, list[str]], ...]:
     fast = await imported_by(app, lines, None, chunk_rows)
     reference = await imported_by(app, lines, write_row_by_row, chunk_rows)
     return fast, reference
@@ -112,6 +131,8 @@ async def check_a_mixed_file_gives_the_same_database(app: App) -> None:
         assert len(vehicles) == len(before[1]) + 3
         assert owners != before[0]
         assert vehicles != before[1]
+        # the new owners, the renamed one's unwatched name aside, and the cars' owners
+        assert len(fast[3]) >= 3 + 3
 
 
 async def check_a_bad_row_means_neither_writes_anything(app: App) -> None:
@@ -123,3 +144,4 @@ async def check_a_bad_row_means_neither_writes_anything(app: App) -> None:
     assert fast[0] == (0, 0, 0, 0, 0, 0)
     assert fast[1] == [f"line {len(lines)}, model: unknown model 'S9'"]
     assert fast[2] == before
+    assert fast[3] == []

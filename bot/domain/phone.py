@@ -7,6 +7,8 @@ from enum import StrEnum
 
 import phonenumbers
 
+from bot.domain.phone_parsing import is_valid_number, parse_number
+
 
 class PhoneProblem(StrEnum):
     EMPTY = "empty"
@@ -37,10 +39,10 @@ def normalize_phone(
     if region is None and not text.startswith("+"):
         text = "+" + text.lstrip("0")
     try:
-        number = phonenumbers.parse(text, region)
+        number = parse_number(text, region)
     except phonenumbers.NumberParseException as exc:
         raise PhoneError(PhoneProblem.NOT_A_NUMBER) from exc
-    if not phonenumbers.is_valid_number(number):
+    if not is_valid_number(number):
         raise PhoneError(PhoneProblem.INVALID)
     if require_region and region and phonenumbers.region_code_for_number(number) != region:
         raise PhoneError(PhoneProblem.WRONG_REGION)

@@ -33,9 +33,15 @@ POP_DIRECTIONAL_ISOLATE = "\u2069"
 def clean_text(value: str) -> str:
     """`value` without control characters (C0 but newline and tab, DEL, C1) and
     bidirectional controls, in Unicode NFC."""
-    if value.isascii() and value.isprintable():
-        return value  # most names, codes and numbers: nothing to remove or compose
+    if is_clean(value):
+        return value
     return unicodedata.normalize("NFC", value.translate(_REMOVED))
+
+
+def is_clean(value: str) -> bool:
+    """Printable ASCII: nothing to remove or compose (most names, codes and numbers).
+    Holds for a text exactly when it holds for each of its parts."""
+    return value.isascii() and value.isprintable()
 
 
 def isolate(value: str) -> str:

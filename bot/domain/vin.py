@@ -33,9 +33,13 @@ class VinError(Exception):
     character: str = ""
 
 
+_DROPPED = str.maketrans("", "", " -\t")
+_ALLOWED = frozenset(_TRANSLITERATION) - _FORBIDDEN
+
+
 def clean_vin(raw: str) -> str:
     """Upper case without spaces or dashes, as people type VINs off a registration card."""
-    return "".join(ch for ch in raw.upper() if ch not in " -\t")
+    return raw.upper().translate(_DROPPED)
 
 
 def check_digit(vin: str) -> str:
@@ -49,11 +53,12 @@ def validate_vin(raw: str, *, check_digit_required: bool) -> str:
     vin = clean_vin(raw)
     if len(vin) != VIN_LENGTH:
         raise VinError(VinProblem.LENGTH, length=len(vin))
-    for ch in vin:
-        if ch in _FORBIDDEN:
-            raise VinError(VinProblem.FORBIDDEN_LETTER, character=ch)
-        if ch not in _TRANSLITERATION:
-            raise VinError(VinProblem.BAD_CHARACTER, character=ch)
+    if not _ALLOWED.issuperset(vin):  # name the first wrong character
+        for ch in vin:
+            if ch in _FORBIDDEN:
+                raise VinError(VinProblem.FORBIDDEN_LETTER, character=ch)
+            if ch not in _TRANSLITERATION:
+                raise VinError(VinProblem.BAD_CHARACTER, character=ch)
     if check_digit_required and vin[8] != check_digit(vin):
         raise VinError(VinProblem.CHECK_DIGIT)
     return vin

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TextIO
 
-from bot.domain.text import clean_text
+from bot.domain.text import clean_text, is_clean
 
 NOT_UTF8 = "the file is not UTF-8: save it as UTF-8 (CSV UTF-8 in Excel)"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,17 +74,23 @@ class CsvRows:
             raise CsvFileError(_reason(error), start) from None
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str] | None]]:
+        for line, cells in self.records():
+            yield line, None if cells is None else clean_row(self.header, cells)
+
+    def records(self) -> Iterator[tuple[int, list[str] | None]]:
+        """The rows as read, each cell not yet cleaned (`clean_row` cleans them, where
+        the row is parsed: a large file may be parsed in other processes)."""
         while (record := self._next()) is not None:
             line, cells = record
-            if not cells:
-                continue
-            if len(cells) != len(self.header):
-                yield line, None
-                continue
-            yield (
-                line,
-                {name: clean_text(cell) for name, cell in zip(self.header, cells, strict=True)},
-            )
+            if cells:
+                yield line, cells if len(cells) == len(self.header) else None
+
+
+def clean_row(header: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
+    """A row's cells, cleaned, by column."""
+    if is_clean("".join(cells)):  # most rows: every cell is clean as it is
+        return dict(zip(header, cells, strict=True))
+    return {name: clean_text(cell) for name, cell in zip(header, cells, strict=True)}
 
 
 def _reason(error: csv.Error) -> str:

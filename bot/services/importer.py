@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from bot.domain.owner_import import REQUIRED_COLUMNS, OwnerRow, OwnerRowParser, RowError
 from bot.domain.owner_merge import give_owner_ids, merge_chunk
 from bot.domain.reference import Reference
-from bot.services.csv_files import CsvRows
+from bot.services.csv_files import CsvRows, clean_row
 from bot.services.import_plan import OWNER_CHUNK_ROWS, FileReport, ImportPlan, chunked
+from bot.services.parallel import map_in_parts
 from bot.services.ports import UnitOfWork
 
 
@@ -39,46 +41,66 @@ ChunkWriter = Callable[[UnitOfWork, Sequence[OwnerRow], ImportReport, datetime],
 
 
 def validate_file(
-    lines: Iterable[str], reference: Reference, today: date
+    lines: Iterable[str], reference: Reference, today: date, *, processes: int | None = None
 ) -> tuple[list[OwnerRow], ImportReport]:
+    """Every row checked on its own (a large file in several processes, `processes` at
+    most: bot/services/parallel.py), then across rows in file order here: a VIN or a
+    phone seen before."""
     report = ImportReport()
     table = CsvRows(lines)
     missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
     if missing:
         report.errors.append(RowError(1, "", f"header lacks columns: {', '.join(missing)}"))
         return [], report
-    parser = OwnerRowParser(reference, today)
+    records = list(table.records())
+    parsed = map_in_parts(
+        partial(parse_records, table.header, reference, today), records, processes=processes
+    )
     valid: list[OwnerRow] = []
     first_line_of_vin: dict[str, int] = {}
     owner_of_phone: dict[str, OwnerRow] = {}
-    for line, raw in table:
+    for (line, _), row in zip(records, parsed, strict=True):
         report.rows += 1
-        if raw is None:
+        if row is None:
             report.errors.append(RowError(line, "", "wrong number of columns"))
             continue
-        parsed = parser.parse(line, raw)
-        if isinstance(parsed, list):
-            report.errors.extend(parsed)
+        if isinstance(row, list):
+            report.errors.extend(row)
             continue
-        if parsed.vin in first_line_of_vin:
+        if row.vin in first_line_of_vin:
             report.errors.append(
-                RowError(line, "vin", f"same VIN as line {first_line_of_vin[parsed.vin]}")
+                RowError(line, "vin", f"same VIN as line {first_line_of_vin[row.vin]}")
             )
             continue
-        earlier = owner_of_phone.get(parsed.phone)
+        earlier = owner_of_phone.get(row.phone)
         if earlier and (earlier.first_name, earlier.last_name, earlier.market) != (
-            parsed.first_name,
-            parsed.last_name,
-            parsed.market,
+            row.first_name,
+            row.last_name,
+            row.market,
         ):
             report.errors.append(
                 RowError(line, "phone", f"same phone as line {earlier.line} but another owner")
             )
             continue
-        first_line_of_vin[parsed.vin] = line
-        owner_of_phone.setdefault(parsed.phone, parsed)
-        valid.append(parsed)
+        first_line_of_vin[row.vin] = line
+        owner_of_phone.setdefault(row.phone, row)
+        valid.append(row)
     return valid, report
+
+
+def parse_records(
+    header: Sequence[str],
+    reference: Reference,
+    today: date,
+    records: Sequence[tuple[int, list[str] | None]],
+) -> list[OwnerRow | list[RowError] | None]:
+    """Each record parsed on its own: the row, its errors, or None for a wrong number
+    of cells. Runs in a worker process for part of a large file."""
+    parser = OwnerRowParser(reference, today)
+    return [
+        None if cells is None else parser.parse(line, clean_row(header, cells))
+        for line, cells in records
+    ]
 
 
 def plan_owner_import(

@@ -1,25 +1,37 @@
-"""Owner imports, set-based: a chunk's owners and vehicles read in a few `IN` queries,
-written with one multi-row statement a kind (executemany; the new owners' ids come
-back in one query by phone). No ORM object per row: building, tracking and flushing them cost
-most of a large import's time."""
+"""Owner imports, set-based: a chunk's owners and vehicles read in one query a kind,
+written with one multi-row statement a kind: on SQLite executemany (the new owners'
+ids come back in one query by phone), on PostgreSQL COPY for new rows (bulk_rows.py)
+and an UPDATE from arrays for changed ones. No ORM object per row: building, tracking
+and flushing them cost most of a large import's time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Dialect, Table, bindparam, insert, select, update
+from sqlalchemy import (
+    Column,
+    Dialect,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from bot.domain.owner_merge import OWNER_COLUMNS, VEHICLE_COLUMNS, StoredOwner, StoredVehicle
 from bot.domain.owners import DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR, OwnerSource
 from storage import tables
-from storage.repositories.base import SessionBound
-
-# Values per `IN (...)`: well under SQLite's and asyncpg's limits on bound parameters.
-LOOKUP_SLICE = 1_000
+from storage.repositories.base import SessionBound, dialect
+from storage.repositories.bulk_rows import converters, copy_new_rows, driver_values
 
 _owners = tables.owners
 _vehicles = tables.vehicles
@@ -37,41 +49,51 @@ _VEHICLE_INSERT = ("vin", *VEHICLE_COLUMNS)
 _vehicle_values = attrgetter(*_VEHICLE_INSERT)
 
 
-def _slices(values: Collection[str]) -> Iterator[list[str]]:
-    ordered = sorted(values)
-    for start in range(0, len(ordered), LOOKUP_SLICE):
-        yield ordered[start : start + LOOKUP_SLICE]
-
-
 class SqlOwnerImportStore(SessionBound):
     async def owners_by_phones(self, phones: Collection[str]) -> dict[str, StoredOwner]:
         c = _owners.c
-        found: dict[str, StoredOwner] = {}
-        for part in _slices(phones):
-            result = await self.session.execute(
-                select(c.id, c.phone, *(c[name] for name in OWNER_COLUMNS)).where(c.phone.in_(part))
-            )
-            for row in result.all():
-                found[row.phone] = StoredOwner(*row)
-        return found
+        rows = await self._rows_where(
+            select(c.id, c.phone, *(c[name] for name in OWNER_COLUMNS)), c.phone, phones
+        )
+        return {row.phone: StoredOwner(*row) for row in rows}
 
     async def vehicles_by_vins(self, vins: Collection[str]) -> dict[str, StoredVehicle]:
         c = _vehicles.c
-        found: dict[str, StoredVehicle] = {}
-        for part in _slices(vins):
-            result = await self.session.execute(
-                select(c.id, c.vin, *(c[name] for name in VEHICLE_COLUMNS)).where(c.vin.in_(part))
-            )
-            for vehicle_id, vin, *columns in result.all():
-                # the owner's phone is the importing row's: the merge sets it
-                found[vin] = StoredVehicle(vehicle_id, vin, "", *columns)
-        return found
+        rows = await self._rows_where(
+            select(c.id, c.vin, *(c[name] for name in VEHICLE_COLUMNS)), c.vin, vins
+        )
+        # the owner's phone is the importing row's: the merge sets it
+        return {
+            vin: StoredVehicle(vehicle_id, vin, "", *columns) for vehicle_id, vin, *columns in rows
+        }
+
+    async def _rows_where(
+        self, query: Select[Any], key: Column[str], values: Collection[str]
+    ) -> list[Any]:
+        """The rows of `query` whose `key` is one of `values`, all given as one value:
+        an array on PostgreSQL (`= ANY`), a JSON array on SQLite (`IN json_each`). One
+        statement, compiled and prepared once, where an `IN` list of 1,000 values is
+        rendered anew each time (and prepared anew by asyncpg, a length a statement)."""
+        if not values:
+            return []
+        if dialect(self.session) == "postgresql":
+            keys = bindparam("keys", sorted(values), type_=ARRAY(key.type))
+            matching = key == any_(keys)
+        else:
+            each = func.json_each(bindparam("keys", json.dumps(sorted(values))))
+            matching = key.in_(select(each.table_valued("value").c.value))
+        return list((await self.session.execute(query.where(matching))).all())
 
     async def add_owners(self, owners: Sequence[StoredOwner], created_at: datetime) -> None:
         if not owners:
             return
         imported = (created_at, OwnerSource.IMPORT, DEFAULT_SEND_FROM_HOUR, DEFAULT_SEND_UNTIL_HOUR)
         rows = [(*_owner_values(o), *imported) for o in owners]
+        if dialect(self.session) == "postgresql":
+            taken = await copy_new_rows(self.session, _owners, _OWNER_INSERT, rows)
+            for owner, owner_id in zip(owners, taken, strict=True):
+                owner.id = owner_id
+            return
         # Then the ids by phone (unique): cheaper than RETURNING, which SQLite's
         # driver answers one row at a time when the rows' order must be kept.
         await self._write_many(_insert_statement, _owners, _OWNER_INSERT, _OWNER_INSERT, rows)
@@ -81,11 +103,8 @@ class SqlOwnerImportStore(SessionBound):
 
     async def owner_ids(self, phones: Iterable[str]) -> dict[str, int]:
         c = _owners.c
-        found: dict[str, int] = {}
-        for part in _slices(set(phones)):
-            result = await self.session.execute(select(c.phone, c.id).where(c.phone.in_(part)))
-            found.update((phone, owner_id) for phone, owner_id in result.all())
-        return found
+        rows = await self._rows_where(select(c.phone, c.id), c.phone, set(phones))
+        return dict(rows)
 
     async def change_owners(self, owners: Collection[StoredOwner]) -> None:
         await self._change(_owners, OWNER_COLUMNS, owners)
@@ -94,6 +113,9 @@ class SqlOwnerImportStore(SessionBound):
         if not vehicles:
             return
         rows = [_vehicle_values(v) for v in vehicles]
+        if dialect(self.session) == "postgresql":
+            await copy_new_rows(self.session, _vehicles, _VEHICLE_INSERT, rows)
+            return
         await self._write_many(_insert_statement, _vehicles, _VEHICLE_INSERT, _VEHICLE_INSERT, rows)
 
     async def change_vehicles(self, vehicles: Collection[StoredVehicle]) -> None:
@@ -123,17 +145,23 @@ class SqlOwnerImportStore(SessionBound):
         straight to the driver's executemany, each column's conversion applied here.
         SQLAlchemy's executemany builds and checks a parameter dict per row, which cost
         as much as the database's own work. PostgreSQL gets every row at once, a column
-        an array (one statement, not one a row)."""
+        an array (one UPDATE, not one a row; new rows go by COPY: bulk_rows.py)."""
+        if not rows:
+            return
         connection = await self.session.connection()
+        by_column = list(zip(*rows, strict=True))
         if connection.dialect.name == "postgresql":
-            sql, converters = _unnest_statement(
-                connection.dialect, table, columns, build is _update_statement
-            )
+            assert build is _update_statement, "new rows go by COPY"
+            names = ("id", *columns)
             arrays = [
-                [value if convert is None else convert(value) for value in values]
-                for values, convert in zip(zip(*rows, strict=True), converters, strict=True)
+                list(driver_values(values, convert))
+                for values, convert in zip(
+                    by_column, converters(connection.dialect, table, names), strict=True
+                )
             ]
-            await connection.exec_driver_sql(sql, tuple(arrays))
+            await connection.exec_driver_sql(
+                _unnest_update(connection.dialect, table, columns), tuple(arrays)
+            )
             return
         raw = _driver_statement(connection.dialect, build, table, columns)
         if raw is None:  # a named paramstyle: SQLAlchemy's own executemany
@@ -141,17 +169,15 @@ class SqlOwnerImportStore(SessionBound):
                 build(table, columns), [dict(zip(keys, r, strict=True)) for r in rows]
             )
             return
-        sql, order, converters = raw
-        pairs = [
-            (keys.index(name), convert) for name, convert in zip(order, converters, strict=True)
+        sql, order = raw
+        named = tuple("id" if n == "row_id" else n.removeprefix("new_") for n in order)
+        in_order = [
+            driver_values(by_column[keys.index(key)], convert)
+            for key, convert in zip(
+                order, converters(connection.dialect, table, named), strict=True
+            )
         ]
-        await connection.exec_driver_sql(
-            sql,
-            [
-                tuple([row[i] if convert is None else convert(row[i]) for i, convert in pairs])
-                for row in rows
-            ],
-        )
+        await connection.exec_driver_sql(sql, list(zip(*in_order, strict=True)))
 
 
 def _insert_statement(table: Table, columns: tuple[str, ...]) -> Any:
@@ -174,46 +200,28 @@ def _driver_statement(
     build: Callable[[Table, tuple[str, ...]], Any],
     table: Table,
     columns: tuple[str, ...],
-) -> tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]] | None:
-    """The SQL text for the driver, the parameter names in the driver's order, and each
-    one's conversion to what the driver takes (dates as text on SQLite, enums as
-    their values, aware datetimes in UTC); None for a named paramstyle."""
+) -> tuple[str, tuple[str, ...]] | None:
+    """The SQL text for the driver and the parameter names in the driver's order; None
+    for a named paramstyle."""
     compiled = build(table, columns).compile(dialect=dialect)
     order = compiled.positiontup
     if order is None:
         return None
-    columns_in_order = ("id" if n == "row_id" else n.removeprefix("new_") for n in order)
-    converters = tuple(
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        for name in columns_in_order
-    )
-    return str(compiled), tuple(order), converters
+    return str(compiled), tuple(order)
 
 
 @lru_cache(maxsize=64)
-def _unnest_statement(
-    dialect: Dialect, table: Table, columns: tuple[str, ...], by_id: bool
-) -> tuple[str, tuple[Callable[[Any], Any] | None, ...]]:
-    """PostgreSQL: INSERT ... SELECT FROM unnest(arrays), or UPDATE ... FROM unnest(...)
-    by id (`by_id`; the first array holds the ids); and each column's conversion."""
-    names = ("id", *columns) if by_id else columns
+def _unnest_update(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> str:
+    """PostgreSQL: UPDATE ... FROM unnest(arrays) by id (the first array holds the ids)."""
+    names = ("id", *columns)
     quote = dialect.identifier_preparer.quote
     arrays = ", ".join(
         f"${n}::{table.c[name].type.compile(dialect=dialect)}[]"
         for n, name in enumerate(names, start=1)
     )
     target = quote(table.name)
-    if by_id:
-        sets = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in columns)
-        aliases = ", ".join(quote(name) for name in names)
-        sql = (
-            f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({aliases}) "
-            f"WHERE {target}.id = v.id"
-        )
-    else:
-        listed = ", ".join(quote(name) for name in names)
-        sql = f"INSERT INTO {target} ({listed}) SELECT * FROM unnest({arrays})"
-    converters = tuple(
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    sets = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in columns)
+    aliases = ", ".join(quote(name) for name in names)
+    return (
+        f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({aliases}) WHERE {target}.id = v.id"
     )
-    return sql, converters
