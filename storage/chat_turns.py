@@ -36,11 +36,12 @@ class SqlChatTurns:
             raise ValueError("per-chat turns across workers need PostgreSQL")
         self.engine = engine
 
-    async def arrived(self, channel: str, chat_id: int, update_id: int) -> None:
+    async def arrived(self, channel: str, chat_id: int, update_id: int) -> bool:
         async with self.engine.begin() as connection:
-            await connection.execute(
+            noted = await connection.execute(
                 _ARRIVED, {"channel": channel, "chat": chat_id, "update": update_id}
             )
+        return bool(getattr(noted, "rowcount", 0))
 
     async def earlier_waiting(
         self, channel: str, chat_id: int, update_id: int, hold_seconds: float

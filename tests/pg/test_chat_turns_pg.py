@@ -11,8 +11,8 @@ CHAT, OTHER = 7401, 7402
 
 async def test_a_chats_earlier_update_holds_its_later_ones_until_it_is_done(pg_app: App) -> None:
     turns = SqlChatTurns(pg_app.database.engine)
-    await turns.arrived("telegram", CHAT, 100)
-    await turns.arrived("telegram", CHAT, 100)  # delivered twice: noted once
+    assert await turns.arrived("telegram", CHAT, 100) is True
+    assert await turns.arrived("telegram", CHAT, 100) is False  # delivered twice: noted once
     await turns.arrived("telegram", CHAT, 101)
     assert await turns.earlier_waiting("telegram", CHAT, 101, 10) is True
     assert await turns.earlier_waiting("telegram", CHAT, 100, 10) is False

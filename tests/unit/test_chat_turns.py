@@ -29,8 +29,12 @@ class SharedTurns:
     def __init__(self) -> None:
         self.noted: dict[tuple[str, int], dict[int, float]] = {}
 
-    async def arrived(self, channel: str, chat_id: int, update_id: int) -> None:
-        self.noted.setdefault((channel, chat_id), {}).setdefault(update_id, time.monotonic())
+    async def arrived(self, channel: str, chat_id: int, update_id: int) -> bool:
+        noted = self.noted.setdefault((channel, chat_id), {})
+        if update_id in noted:
+            return False
+        noted[update_id] = time.monotonic()
+        return True
 
     async def earlier_waiting(
         self, channel: str, chat_id: int, update_id: int, hold_seconds: float
@@ -129,3 +133,20 @@ async def test_one_worker_without_turns_keeps_the_arrival_order() -> None:
         pipeline.submit(update(update_id))
     await asyncio.wait_for(pipeline.close(), 5)
     assert handled == [32, 31, 33]
+
+
+async def test_an_update_delivered_to_two_workers_holds_the_chat_until_the_first_is_done() -> None:
+    turns, handled = SharedTurns(), list[int]()
+    first, first_flows = a_worker(turns, handled)
+    second, _ = a_worker(turns, handled)
+    first_flows.held[41] = release = asyncio.Event()
+    await first.receive(update(41))
+    await asyncio.sleep(0.05)  # the first worker is on it
+    await second.receive(update(41))  # Telegram delivered it again, to another worker
+    await asyncio.sleep(0.1)  # the second is done with its copy (a duplicate, no effect)
+    await second.receive(update(42))
+    await asyncio.sleep(0.2)
+    assert handled == [41], "the next update waits for the first worker's copy"
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first.close(), second.close()), 5)
+    assert handled == [41, 41, 42]

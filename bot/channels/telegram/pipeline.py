@@ -45,6 +45,7 @@ class _Work:
     events: tuple[Event, ...]
     callback_id: str | None
     received: float = 0.0  # time.monotonic() when it arrived
+    releases: bool = True  # with turns: this worker noted it first, and releases the chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +111,16 @@ class Pipeline:
         chat_id, work = taken
         if self.turns is not None:
             try:
-                await self.turns.turns.arrived(CHANNEL, chat_id, work.update_id)
+                first = await self.turns.turns.arrived(CHANNEL, chat_id, work.update_id)
             except Exception:
                 log.exception("update %s could not be noted for the other workers", work.update_id)
+            else:
+                if not first:
+                    # Delivered twice: the worker that noted it first releases the chat
+                    # when done. Handled here too (it acts once: the dispatcher records
+                    # it), but releasing it here could let the chat's next update
+                    # overtake the first worker's; if that worker died, the hold lapses.
+                    work = replace(work, releases=False)
         self._enqueue(chat_id, work)
 
     def submit(self, update: TgUpdate) -> None:
@@ -212,7 +220,7 @@ class Pipeline:
             await asyncio.sleep(turns.poll)
 
     async def _turn_done(self, chat_id: int, work: _Work) -> None:
-        if self.turns is None:
+        if self.turns is None or not work.releases:
             return
         try:
             await self.turns.turns.done(CHANNEL, chat_id, work.update_id)

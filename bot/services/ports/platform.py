@@ -22,8 +22,9 @@ class ChatTurns(Protocol):
     while an earlier update of the same chat, noted by any worker, is still waiting
     or being handled (bot/channels/telegram/pipeline.py)."""
 
-    async def arrived(self, channel: str, chat_id: int, update_id: int) -> None:
-        """Note the update as received (again: no change)."""
+    async def arrived(self, channel: str, chat_id: int, update_id: int) -> bool:
+        """Note the update as received; False when it was noted already (delivered
+        twice: the worker that noted it first releases the chat)."""
         ...
 
     async def earlier_waiting(
