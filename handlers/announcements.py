@@ -156,17 +156,17 @@ async def show_preview(ctx: Context) -> None:
         body = escape(announcement.texts[code])
         photos = (draft.photo,) if draft.photo else ()
         ctx.screens.append(Screen(text=f"{header}\n\n{body}", photos=photos))
-    await _send_question(ctx, draft, edit=False, reached=reached)
+    _counted(draft, reached)
+    ctx.enter(AnnounceStep.PREVIEW, draft)
+    _send_question(ctx, draft, edit=False)
 
 
-async def _send_question(
-    ctx: Context, draft: AnnounceDraft, *, edit: bool, reached: Plan | None = None
-) -> None:
+def _counted(draft: AnnounceDraft, reached: Plan) -> None:
+    draft.clubs_reached, draft.owners_reached = len(reached.groups), len(reached.owners)
+
+
+def _send_question(ctx: Context, draft: AnnounceDraft, *, edit: bool) -> None:
     t = ctx.t
-    if reached is None:
-        reached = await announcements.plan(
-            ctx.uow, ctx.reference, _announcement(ctx, draft, None), ctx.now
-        )
     pin = (
         t.pgettext("button", "📌 Pin in clubs: on")
         if draft.pin
@@ -176,8 +176,8 @@ async def _send_question(
         t,
         ctx.reference,
         draft.models,
-        _clubs(t, len(reached.groups)),
-        _owners(t, len(reached.owners)),
+        _clubs(t, draft.clubs_reached),
+        _owners(t, draft.owners_reached),
     )
     ctx.reply(
         reach
@@ -358,7 +358,7 @@ async def toggle_pin(ctx: Context, code: AnnouncePin) -> None:
     _member, draft = found
     draft.pin = code.pin
     ctx.enter(AnnounceStep.PREVIEW, draft)
-    await _send_question(ctx, draft, edit=True)
+    _send_question(ctx, draft, edit=True)
 
 
 @router.on(AnnounceModel, needs_owner=False)
@@ -378,8 +378,9 @@ async def toggle_model(ctx: Context, code: AnnounceModel) -> None:
     if not _anyone(reached):
         ctx.toast(ctx.t._("Nobody is in this audience yet."))
         return
+    _counted(trial, reached)
     ctx.enter(AnnounceStep.PREVIEW, trial)
-    await _send_question(ctx, trial, edit=True, reached=reached)
+    _send_question(ctx, trial, edit=True)
 
 
 @router.on(SendAnnouncement, needs_owner=False)

@@ -85,7 +85,7 @@ CATEGORY_OF: dict[Rule, Category] = {
     Rule.ANNOUNCEMENT: Category.MARKETING,
     Rule.EVENT_REMINDER: Category.SERVICE,
     Rule.EVENT_SURVEY: Category.SERVICE,
-    Rule.EVENT_CANCELLED: Category.SERVICE,
+    Rule.EVENT_CANCELLED: Category.TRANSACTIONAL,  # about a seat the owner took
 }
 
 # A reminder two hours before an 8:00 visit can't wait for the window to open; a recall
@@ -93,6 +93,11 @@ CATEGORY_OF: dict[Rule, Category] = {
 IGNORES_QUIET_HOURS = frozenset({Category.TRANSACTIONAL})
 # Transactional, but news that can wait until morning (a nightly CRM import).
 WAITS_FOR_DAYTIME = frozenset({Rule.REFERRAL_STAGE, Rule.WELCOME_GIFT})
+# Transactional news that waits for the morning unless the morning is too late (an
+# event called off the evening before it starts goes out at once).
+WAITS_FOR_DAYTIME_IF_IN_TIME = frozenset({Rule.EVENT_CANCELLED})
+# The morning is too late when it leaves less than this before the message expires.
+IN_TIME_MARGIN = timedelta(hours=2)
 # News of the moment: an owner over the marketing caps is not sent it days later.
 SKIPS_WHEN_CAPPED = frozenset({Rule.ANNOUNCEMENT})
 
@@ -302,6 +307,11 @@ def decide(
     if category not in IGNORES_QUIET_HOURS or rule in WAITS_FOR_DAYTIME:
         opening = recipient.window.next_opening(now, recipient.zone)
         if opening > now:
+            return Decision(Verdict.LATER, at=opening, reason=HoldReason.QUIET_HOURS)
+    if rule in WAITS_FOR_DAYTIME_IF_IN_TIME:
+        opening = recipient.window.next_opening(now, recipient.zone)
+        in_time = expires_at is None or opening + IN_TIME_MARGIN <= expires_at
+        if opening > now and in_time:
             return Decision(Verdict.LATER, at=opening, reason=HoldReason.QUIET_HOURS)
     if category is Category.MARKETING:
         allowed = marketing_allowed_at(now, caps, policy)

@@ -56,9 +56,6 @@ PLANNER_VERSION = "1"
 # add_months clamps to the month's end (31 August + 6 months = 28 February), so the
 # visit dates whose silence began in a window lie within a few days of its inverse.
 MONTH_END_SLACK = timedelta(days=4)
-# Small statements (changed owners, narrowed windows) share a transaction this many at a
-# time: fewer commits, and SQLite's writer is never held for long.
-STATEMENTS_PER_TRANSACTION = 25
 
 
 def fingerprint(reference: Reference) -> str:
@@ -81,10 +78,10 @@ async def plan_changes(
     from_scratch: bool = False,
     connections: int = 1,
 ) -> care.PlanReport:
-    """One planner run; each statement in its own short transaction (idempotent, so an
-    interruption loses nothing: the changed owners stay pending for the next run), up to
-    `connections` transactions at once (the statements insert disjoint rows and read
-    only messages already sent, so their order does not matter)."""
+    """One planner run in short transactions (idempotent, so an interruption loses
+    nothing: the changed owners stay pending for the next run), up to `connections` at
+    once (the statements read only messages already sent, so their order does not
+    matter; `_batches` keeps those that may queue the same row in one transaction)."""
     mark = fingerprint(reference)
     first, later = _intervals(reference)
     async with uow_factory() as uow:
@@ -124,20 +121,29 @@ async def plan_changes(
                 advance()
             await uow.commit()
 
-    # From scratch, one statement a transaction (each may queue many rows); otherwise
-    # the statements are small and share a few transactions. The service statements
-    # go last: they wait for the due dates, which are refreshed meanwhile.
-    size = 1 if since is None else STATEMENTS_PER_TRANSACTION
+    # The service statements go last: they wait for the due dates, refreshed meanwhile.
     ordered = sorted(queries, key=lambda query: isinstance(query, ServiceDueBetween))
-    jobs = [refresh] + [
-        partial(run, ordered[start : start + size]) for start in range(0, len(ordered), size)
-    ]
+    jobs = [refresh] + [partial(run, batch) for batch in _batches(ordered, whole=since is None)]
     await _run_together(jobs, connections)
     async with uow_factory() as uow:
         await uow.care_planner.clear_pending()
         await uow.care_planner.save_state(PlanState(now, mark))
         await uow.commit()
     return report
+
+
+def _batches(queries: list[PlanQuery], *, whole: bool) -> list[list[PlanQuery]]:
+    """From scratch, one statement a transaction: each may queue many rows, and no two
+    can queue the same one (a rule's statements differ by country or occurrence).
+    Otherwise a rule's statements share one transaction: a narrowed statement and its
+    changed-owners copy may queue the same row, and two transactions inserting the
+    same rows in another order would deadlock on PostgreSQL."""
+    if whole:
+        return [[query] for query in queries]
+    by_rule: dict[str, list[PlanQuery]] = {}
+    for query in queries:
+        by_rule.setdefault(query.rule, []).append(query)
+    return list(by_rule.values())
 
 
 async def _run_together(jobs: Sequence[Callable[[], Awaitable[None]]], connections: int) -> None:

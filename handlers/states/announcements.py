@@ -30,6 +30,8 @@ class AnnounceDraft(FlowData):
     photo: str | None = None
     pin: bool = True
     models: list[str] = field(default_factory=list)  # owners and clubs of these; none: all
+    clubs_reached: int = 0  # counted for the preview (a pin tap does not count again)
+    owners_reached: int = 0
 
 
 @dataclass

@@ -132,6 +132,7 @@ def service_due_dates(
         .where(
             v.model.in_([model for model in first if model in later]),
             or_(last.c.id.is_not(None), v.delivery_date.is_not(None)),
+            computed.is_not(None),  # the column is NOT NULL: a date that can't be made is left out
         )
     )
 
