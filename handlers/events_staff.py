@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.domain.club_events import ClubEvent
 from bot.domain.staff import Role, StaffMember
 from bot.services import club_events
-from bot.services.club_events import Checkin, CheckinRefusal
+from bot.services.club_events import CallOffRefusal, Checkin, CheckinRefusal
 from bot.services.loyalty.earn import AwardOutcome
 from bot.services.queries.club_events import event_by_id, seats_taken, to_be_told_if_cancelled
 from bot.services.queries.clubs import linked_club
@@ -176,7 +176,7 @@ async def call_off(ctx: Context, code: CallOffEvent) -> None:
             ctx.uow, code.event, actor=actor_id(ctx.event.channel, ctx.event.user_id), now=ctx.now
         )
     except club_events.EventGone:
-        ctx.reply(_gone(ctx), edit=True)
+        ctx.reply(_call_off_refused(ctx, CallOffRefusal.GONE), edit=True)
         return
     ctx.reply(
         ctx.t._(
@@ -202,19 +202,20 @@ async def _event_to_call_off(
     if member is None:
         return None
     event = await event_by_id(ctx.uow, event_id)
-    if event is None:
-        ctx.reply(ctx.t._("There is no event with this number."), edit=edit)
-        return None
-    if not member.serves_market(event.market, ctx.reference.dealers):
-        ctx.reply(
-            ctx.t._("This event is in another country: its own team can call it off."), edit=edit
-        )
-        return None
-    if event.cancelled_at is not None or event.starts_at <= ctx.now:
-        ctx.reply(_gone(ctx), edit=edit)
+    refusal = club_events.call_off_refusal(member, event, ctx.reference.dealers, ctx.now)
+    if refusal is not None:
+        ctx.reply(_call_off_refused(ctx, refusal), edit=edit)
         return None
     return event
 
 
-def _gone(ctx: Context) -> str:
-    return ctx.t._("This event has already been called off or has already begun.")
+def _call_off_refused(ctx: Context, why: CallOffRefusal) -> str:
+    t = ctx.t
+    messages = {
+        CallOffRefusal.UNKNOWN: t._("There is no event with this number."),
+        CallOffRefusal.ELSEWHERE: t._(
+            "This event is in another country: its own team can call it off."
+        ),
+        CallOffRefusal.GONE: t._("This event has already been called off or has already begun."),
+    }
+    return messages[why]

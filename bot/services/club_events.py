@@ -7,6 +7,7 @@ of the owners asking for it at once; the others join the waitlist.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -20,7 +21,7 @@ from bot.domain.club_events import (
     new_checkin_code,
 )
 from bot.domain.loyalty import Tier
-from bot.domain.reference import Reference
+from bot.domain.reference import Dealer, Reference
 from bot.domain.staff import Role, StaffMember
 from bot.services.loyalty import earn, tiers
 from bot.services.ports import UnitOfWork
@@ -155,6 +156,30 @@ async def check_in(
     return Checkin(event, rsvp, None, outcome)
 
 
+class CallOffRefusal(StrEnum):
+    UNKNOWN = "unknown"
+    ELSEWHERE = "elsewhere"  # another market's event
+    GONE = "gone"  # called off already, or begun
+
+
+def call_off_refusal(
+    staff: StaffMember, event: ClubEvent | None, dealers: Mapping[str, Dealer], now: datetime
+) -> CallOffRefusal | None:
+    """Why this staff member may not call the event off now (None: they may)."""
+    if event is None:
+        return CallOffRefusal.UNKNOWN
+    if not staff.serves_market(event.market, dealers):
+        return CallOffRefusal.ELSEWHERE
+    if event.cancelled_at is not None or event.starts_at <= now:
+        return CallOffRefusal.GONE
+    return None
+
+
+def holds_a_place(rsvp: Rsvp) -> bool:
+    """A seat or a place on the waitlist: whom calling the event off tells."""
+    return rsvp.status is not RsvpStatus.CANCELLED
+
+
 async def cancel_event(uow: UnitOfWork, event_id: int, *, actor: str, now: datetime) -> ClubEvent:
     """Call an event off: no more answers, no reminder leaves the outbox for it, and the
     owners with a seat or on the waitlist are told."""
@@ -174,7 +199,7 @@ async def _tell_cancelled(uow: UnitOfWork, event: ClubEvent, now: datetime) -> N
     started)."""
     assert event.id is not None
     for rsvp in await uow.rsvps.of_event(event.id):
-        if rsvp.status is RsvpStatus.CANCELLED:
+        if not holds_a_place(rsvp):
             continue
         await uow.outbox.add(
             OutboxMessage(

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.club_events import RATINGS, RsvpStatus
+from bot.domain.club_events import RATINGS, ClubEvent, RsvpStatus
+from bot.services.club_events import holds_a_place
 from bot.services.queries.club_events import answer_of, event_by_id, feedback_of
 from handlers.care_messages.env import CareEnv, screen
 from handlers.codes import button
@@ -18,9 +19,14 @@ from handlers.types import Button, Screen
 REMINDER_HOURS = 24
 
 
-async def event_reminder(env: CareEnv) -> list[Screen] | None:
+async def _event_of(env: CareEnv) -> ClubEvent | None:
+    """The event the message's payload names, if it still exists."""
     event_id = env.payload_id("event_id")
-    event = await event_by_id(env.uow, event_id) if event_id is not None else None
+    return await event_by_id(env.uow, event_id) if event_id is not None else None
+
+
+async def event_reminder(env: CareEnv) -> list[Screen] | None:
+    event = await _event_of(env)
     if event is None or event.id is None or event.cancelled_at is not None:
         return None
     rsvp = await answer_of(env.uow, event.id, env.owner.id or 0)
@@ -52,8 +58,7 @@ def rating_row(event_id: int) -> list[Button]:
 
 
 async def event_survey(env: CareEnv) -> list[Screen] | None:
-    event_id = env.payload_id("event_id")
-    event = await event_by_id(env.uow, event_id) if event_id is not None else None
+    event = await _event_of(env)
     if event is None or event.id is None:
         return None
     rsvp = await answer_of(env.uow, event.id, env.owner.id or 0)
@@ -73,12 +78,11 @@ async def event_survey(env: CareEnv) -> list[Screen] | None:
 
 
 async def event_cancelled(env: CareEnv) -> list[Screen] | None:
-    event_id = env.payload_id("event_id")
-    event = await event_by_id(env.uow, event_id) if event_id is not None else None
+    event = await _event_of(env)
     if event is None or event.id is None or event.cancelled_at is None:
         return None
     rsvp = await answer_of(env.uow, event.id, env.owner.id or 0)
-    if rsvp is None or rsvp.status is RsvpStatus.CANCELLED:
+    if rsvp is None or not holds_a_place(rsvp):
         return None  # gave the seat up in the meantime: nothing to undo
     t = env.t
     return screen(

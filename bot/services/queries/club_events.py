@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.club_events import ClubEvent, EventFeedback, Rsvp, RsvpStatus
+from bot.services.club_events import holds_a_place
 from bot.services.ports import UnitOfWork
 
 
@@ -23,8 +24,7 @@ async def seats_taken(uow: UnitOfWork, event_id: int) -> int:
 
 async def to_be_told_if_cancelled(uow: UnitOfWork, event_id: int) -> int:
     """The owners with a seat or on the waitlist: whom calling the event off tells."""
-    answers = await uow.rsvps.of_event(event_id)
-    return sum(1 for rsvp in answers if rsvp.status is not RsvpStatus.CANCELLED)
+    return sum(1 for rsvp in await uow.rsvps.of_event(event_id) if holds_a_place(rsvp))
 
 
 async def answer_of(uow: UnitOfWork, event_id: int, owner_id: int) -> Rsvp | None:
