@@ -232,6 +232,10 @@ async def confirm(ctx: Context, code: ConfirmBooking) -> None:
     if draft.transport is None:
         raise BadCode("no transport chosen")
     booked = await already_booked(ctx, draft)
+    if booked is not None and booked.request_key == token:
+        # this very tap's twin, on another worker, booked it since we looked above
+        await _already_booked(ctx, booked)
+        return
     if booked is not None:  # booked meanwhile, from another device
         offer_to_move(ctx, draft, booked, edit=True)
         return

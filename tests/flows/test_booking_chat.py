@@ -16,6 +16,7 @@ from bot.domain.loyalty import Tier
 from bot.domain.text import isolate
 from bot.i18n import Catalogs
 from bot.services.booking import ALTERNATIVES
+from bot.services.queries import bookings as booking_queries
 from handlers.codes.booking import ChooseTime
 from tests.booking_scenarios import book_for, make_owners
 from tests.conftest import Chat, ChatFactory
@@ -146,6 +147,34 @@ async def test_two_taps_arriving_together_book_once(chat_factory: ChatFactory, a
     texts = [s.text for screens in results for s in screens]
     assert sum("Booked!" in text for text in texts) == 1
     assert sum("already made" in text for text in texts) == 1
+    assert len(await bookings_of(app, DEMO_LONDON)) == 1
+
+
+async def test_a_twin_tap_that_missed_the_booking_by_its_token_still_says_already_made(
+    chat_factory: ChatFactory, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On two workers the twin may look the token up just before the first tap commits
+    and then find the car's new visit: it is this tap's own booking, not another one to
+    move."""
+    chat: Chat = await linked(chat_factory(user_id=6151, lang="en"), DEMO_LONDON)
+    confirm = await summary_of_a_visit(chat)
+    async with app.database.uow() as uow:
+        held = await uow.conversations.load("console", chat.chat_id, 6151)
+        state, data = held.state, dict(held.data)
+    await chat.press_code(confirm)
+    assert "Booked!" in chat.html
+    async with app.database.uow() as uow:  # the twin loaded the summary before that commit
+        held = await uow.conversations.load("console", chat.chat_id, 6151)
+        held.state, held.data = state, data
+        await uow.commit()
+
+    async def looked_too_early(uow: object, token: str) -> None:
+        return None
+
+    monkeypatch.setattr(booking_queries, "by_confirm_token", looked_too_early)
+    await chat.press_code(confirm)
+    assert "already made" in chat.html
+    assert "move that visit" not in chat.html
     assert len(await bookings_of(app, DEMO_LONDON)) == 1
 
 
