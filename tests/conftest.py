@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import secrets
 import shutil
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -46,6 +46,20 @@ def _compile_catalogs() -> None:
 
 
 _compile_catalogs()
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored() -> Iterator[None]:
+    """A test that runs the CLI sets the root logger to write to pytest's captured
+    stderr, which is closed after the test: later tests on the same worker would log
+    into a closed file ("Logging error" tracebacks). Put the root logger back."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def sqlite_url(path: Path) -> str:
